@@ -1,0 +1,3 @@
+from switchboard.entrypoints.cli import main
+
+main()

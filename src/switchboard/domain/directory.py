@@ -1,0 +1,119 @@
+"""The company directory: profile, departments and employees.
+
+Pure value objects. Validation of raw input (files, CLI) lives in
+`switchboard.services.directory_rows`; these types assume valid data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, time
+from enum import StrEnum
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class EmployeeStatus(StrEnum):
+    """Presence as the directory records it. Only `busy` is presence-only; see CALL_CONVENTIONS."""
+
+    AVAILABLE = "available"
+    BUSY = "busy"
+    DND = "dnd"
+    OUT_OF_OFFICE = "out_of_office"
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRange:
+    """Opening interval on one day: from `start` up to, but not including, `end`."""
+
+    start: time
+    end: time
+
+    def contains(self, t: time) -> bool:
+        return self.start <= t < self.end
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyHours:
+    """Opening ranges per weekday (0 = Monday). A day with no ranges is closed."""
+
+    days: tuple[tuple[TimeRange, ...], ...] = ((),) * 7
+
+    def on(self, weekday: int) -> tuple[TimeRange, ...]:
+        return self.days[weekday]
+
+    def as_mapping(self) -> dict[str, str]:
+        """The file form: {"mon": "08:30-17:30", "sat": "closed", ...}."""
+        return {
+            name: (",".join(str(r) for r in ranges) if ranges else "closed")
+            for name, ranges in zip(WEEKDAYS, self.days, strict=True)
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyProfile:
+    name: str
+    timezone: str = "UTC"
+    hours: WeeklyHours = field(default_factory=WeeklyHours)
+    holidays: tuple[date, ...] = ()
+    greeting: str | None = None
+    # Facts the agent may share with any caller (address, website, fax, ...).
+    info: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Employee:
+    id: str
+    name: str
+    phone: str  # E.164; the private transfer target, never spoken or shown to callers
+    aliases: tuple[str, ...] = ()
+    title: str | None = None
+    department: str | None = None  # a Department.id
+    email: str | None = None
+    sms: str | None = None  # E.164
+    sip_uri: str | None = None
+    status: EmployeeStatus = EmployeeStatus.AVAILABLE
+    hours: WeeklyHours | None = None  # own hours; None means the company's
+    # Unknown keys from the directory file, kept so an export round-trips them.
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+    def with_changes(self, **changes: object) -> Employee:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Directory:
+    """The whole directory. Employee order is meaningful: a department's first listed employee is
+    its front contact."""
+
+    company: CompanyProfile
+    departments: tuple[Department, ...] = ()
+    employees: tuple[Employee, ...] = ()
+
+    def employee(self, employee_id: str) -> Employee | None:
+        return next((e for e in self.employees if e.id == employee_id), None)
+
+    def department(self, department_id: str) -> Department | None:
+        return next((d for d in self.departments if d.id == department_id), None)
+
+    def members(self, department_id: str) -> tuple[Employee, ...]:
+        return tuple(e for e in self.employees if e.department == department_id)
+
+    def front_contact(self, department_id: str) -> Employee | None:
+        """The employee a department request goes to: its first listed member."""
+        members = self.members(department_id)
+        return members[0] if members else None
+
+    def is_empty(self) -> bool:
+        return not self.employees and not self.departments

@@ -1,0 +1,57 @@
+"""Storage ports: repositories and the unit of work that groups them in one transaction.
+
+Later layers add repositories (call records, messages, notifications) to `UnitOfWork` as attributes;
+services only ever see these Protocols, never SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, Self
+
+from switchboard.domain.directory import Department, Directory, Employee
+
+
+class DirectoryRepository(Protocol):
+    async def load(self) -> Directory:
+        """The whole directory (an empty one, with a default profile, when nothing is stored)."""
+        ...
+
+    async def replace(self, directory: Directory) -> None:
+        """Replace everything stored with `directory` (used by import --replace and restore)."""
+        ...
+
+    async def merge(self, directory: Directory) -> None:
+        """Upsert the profile, departments and employees of `directory`; keep the rest."""
+        ...
+
+    async def get_employee(self, employee_id: str) -> Employee | None: ...
+
+    async def save_employee(self, employee: Employee) -> None:
+        """Insert or update one employee (new ones go to the end of the listing order)."""
+        ...
+
+    async def remove_employee(self, employee_id: str) -> bool: ...
+
+    async def save_department(self, department: Department) -> None: ...
+
+    async def is_empty(self) -> bool: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. `async with uow:` opens it; leaving without `commit()` rolls back."""
+
+    directory: DirectoryRepository
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...

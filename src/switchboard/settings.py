@@ -1,0 +1,258 @@
+"""All configuration, read once from the environment and `.env`.
+
+Every variable is documented in `.env.example`. `load_settings()` turns validation failures into a
+`SettingsError` whose message names each offending variable on one line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlparse
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from switchboard.domain.phone import is_e164
+
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+_PLACEHOLDER = re.compile(
+    r"^(|changeme|change[-_]me|secret|password|placeholder|xxx+|todo|test|dummy|your[-_].*|<.*>)$",
+    re.IGNORECASE,
+)
+
+
+class SettingsError(Exception):
+    """Configuration that cannot be used; the message names the variable(s) and is shown as is."""
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class MergeStrategy(StrEnum):
+    MOVE = "move"  # LiveKit Cloud: move the employee's participant into the caller's room
+    REFER = "refer"  # self-hosted LiveKit: SIP REFER the caller to the employee
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "switchboard"
+
+
+class Settings(BaseSettings):
+    """The effective configuration. Field names are the environment variable names, lower-cased."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+        case_sensitive=False,
+    )
+
+    # --- general -------------------------------------------------------------------------------
+    env: Environment = Field(Environment.DEVELOPMENT, validation_alias="SWITCHBOARD_ENV")
+    data_dir: Path = Field(default_factory=default_data_dir, validation_alias="SWITCHBOARD_DATA_DIR")
+    log_level: str = Field("INFO", validation_alias="SWITCHBOARD_LOG_LEVEL")
+    log_format: Literal["console", "json"] = Field("console", validation_alias="SWITCHBOARD_LOG_FORMAT")
+    directory_file: Path | None = Field(None, validation_alias="SWITCHBOARD_DIRECTORY_FILE")
+    default_region: str = Field("US", validation_alias="SWITCHBOARD_DEFAULT_REGION")
+
+    # --- storage -------------------------------------------------------------------------------
+    database_url: str | None = Field(None, validation_alias="DATABASE_URL")
+    redis_url: str | None = Field(None, validation_alias="REDIS_URL")
+
+    # --- Twilio (seed guide §4) ------------------------------------------------------------------
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_phone_number: str | None = None
+    twilio_sms_number: str | None = None
+    twilio_sip_trunk_id: str | None = None
+    # Test hook: https://<sub>.twilio.com/<path> is sent to <base>/<sub>/<path> (a local fake).
+    twilio_api_base_url: str | None = None
+
+    # --- LiveKit ---------------------------------------------------------------------------------
+    livekit_url: str | None = None
+    livekit_api_key: str | None = None
+    livekit_api_secret: SecretStr | None = None
+    livekit_sip_uri: str | None = None
+    livekit_agent_name: str = "switchboard"
+
+    # --- webhooks ----------------------------------------------------------------------------------
+    webhook_base_url: str | None = None
+    twilio_validate_signatures: bool = True
+    trust_forwarded_headers: bool = False
+
+    # --- email (SMTP) ------------------------------------------------------------------------------
+    smtp_host: str | None = None
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str | None = None
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+
+    # --- the agent's brain and voice -----------------------------------------------------------------
+    # "offline" (rules + resolver, no model) or "provider/model", e.g. "openai/gpt-4o-mini".
+    switchboard_llm: str = "offline"
+    switchboard_stt: str = "offline"
+    switchboard_tts: str = "offline"
+    llm_base_url: str | None = None  # an OpenAI-compatible server (Ollama, vLLM)
+    ai_disclosure: str | None = None
+
+    # --- transfers ---------------------------------------------------------------------------------
+    transfer_merge_strategy: MergeStrategy = MergeStrategy.MOVE
+    transfer_ring_timeout: float = Field(25.0, gt=0, le=120)
+    hold_checkin_seconds: float = Field(30.0, gt=0, le=600)
+
+    @field_validator("twilio_phone_number", "twilio_sms_number")
+    @classmethod
+    def _e164(cls, value: str | None) -> str | None:
+        if value is not None and not is_e164(value.strip()):
+            raise ValueError(f"{value!r} is not a valid E.164 phone number (e.g. +13125550100)")
+        return value.strip() if value else value
+
+    @field_validator("twilio_account_sid")
+    @classmethod
+    def _account_sid(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"AC[0-9a-fA-F]{32}", value):
+            raise ValueError("must be 'AC' followed by 32 hex digits (see the Twilio console)")
+        return value
+
+    @field_validator("twilio_sip_trunk_id")
+    @classmethod
+    def _trunk_sid(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"TK[0-9a-fA-F]{32}", value):
+            raise ValueError("must be 'TK' followed by 32 hex digits (a Twilio trunk SID)")
+        return value
+
+    @field_validator("livekit_url")
+    @classmethod
+    def _livekit_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        url = urlparse(value)
+        if url.scheme in {"ws", "wss"} and url.hostname:
+            return value
+        if url.scheme in {"http", "https"} and (url.hostname or "") in LOOPBACK_HOSTS:
+            return value  # a local server or fake
+        raise ValueError(f"{value!r} must be a ws:// or wss:// URL (http:// only for loopback)")
+
+    @field_validator("livekit_sip_uri")
+    @classmethod
+    def _sip_uri(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not re.fullmatch(r"sips?:[A-Za-z0-9.\-]+(:\d+)?(;[\w=.\-]+)*", value):
+            raise ValueError(f"{value!r} must look like sip:abc123.sip.livekit.cloud")
+        return value
+
+    @field_validator("webhook_base_url", "twilio_api_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        url = urlparse(value)
+        if url.scheme not in {"http", "https"} or not url.hostname:
+            raise ValueError(f"{value!r} must be an http(s):// URL")
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "must start with sqlite+aiosqlite:// or postgresql+asyncpg:// (async drivers)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _production_rules(self) -> Settings:
+        if self.env is not Environment.PRODUCTION:
+            return self
+        problems = []
+        for name in ("twilio_auth_token", "livekit_api_secret", "smtp_password"):
+            secret: SecretStr | None = getattr(self, name)
+            if secret is not None and _PLACEHOLDER.match(secret.get_secret_value().strip()):
+                problems.append(f"{name.upper()}: a placeholder secret is not allowed in production")
+        for name in ("twilio_account_sid", "livekit_api_key"):
+            value = getattr(self, name)
+            if value is not None and _PLACEHOLDER.match(value.strip()):
+                problems.append(f"{name.upper()}: a placeholder value is not allowed in production")
+        if self.webhook_base_url and not self.webhook_base_url.startswith("https://"):
+            problems.append("WEBHOOK_BASE_URL: must be https:// in production")
+        if not self.twilio_validate_signatures:
+            problems.append("TWILIO_VALIDATE_SIGNATURES: cannot be off in production")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # --- derived ----------------------------------------------------------------------------------
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / 'switchboard.db'}"
+
+    @property
+    def is_production(self) -> bool:
+        return self.env is Environment.PRODUCTION
+
+    def redacted(self) -> dict[str, Any]:
+        """Every setting by its environment name, secrets shown as '********' when set."""
+        out: dict[str, Any] = {}
+        for name, info in type(self).model_fields.items():
+            env_name = _env_name(name, info.validation_alias)
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                value = "********"
+            elif name == "database_url" and value:
+                value = _redact_url_password(value)
+            elif isinstance(value, StrEnum):
+                value = value.value
+            elif isinstance(value, Path):
+                value = str(value)
+            out[env_name] = value
+        out["DATABASE_URL (effective)"] = _redact_url_password(self.effective_database_url)
+        return out
+
+
+def _env_name(field_name: str, alias: object) -> str:
+    if isinstance(alias, str):
+        return alias
+    if isinstance(alias, AliasChoices):
+        first = alias.choices[0]
+        if isinstance(first, str):
+            return first
+    return field_name.upper()
+
+
+def _redact_url_password(url: str) -> str:
+    return re.sub(r"(://[^:/@]+:)[^@]+@", r"\1********@", url)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings, turning any validation error into one line per variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            loc = [str(part) for part in error["loc"]]
+            name = _env_name(loc[0], type_field_alias(loc[0])) if loc else "settings"
+            message = str(error["msg"]).removeprefix("Value error, ")
+            lines.append(f"{name}: {message}" if loc else message)
+        raise SettingsError("invalid configuration: " + "; ".join(lines)) from None
+
+
+def type_field_alias(name: str) -> object:
+    info = Settings.model_fields.get(name)
+    if info is None:
+        return name.upper()
+    return info.validation_alias
