@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from switchboard.domain.phone import is_e164
@@ -57,9 +64,13 @@ class Settings(BaseSettings):
 
     # --- general -------------------------------------------------------------------------------
     env: Environment = Field(Environment.DEVELOPMENT, validation_alias="SWITCHBOARD_ENV")
-    data_dir: Path = Field(default_factory=default_data_dir, validation_alias="SWITCHBOARD_DATA_DIR")
+    data_dir: Path = Field(
+        default_factory=default_data_dir, validation_alias="SWITCHBOARD_DATA_DIR"
+    )
     log_level: str = Field("INFO", validation_alias="SWITCHBOARD_LOG_LEVEL")
-    log_format: Literal["console", "json"] = Field("console", validation_alias="SWITCHBOARD_LOG_FORMAT")
+    log_format: Literal["console", "json"] = Field(
+        "console", validation_alias="SWITCHBOARD_LOG_FORMAT"
+    )
     directory_file: Path | None = Field(None, validation_alias="SWITCHBOARD_DIRECTORY_FILE")
     default_region: str = Field("US", validation_alias="SWITCHBOARD_DEFAULT_REGION")
 
@@ -180,7 +191,9 @@ class Settings(BaseSettings):
         for name in ("twilio_auth_token", "livekit_api_secret", "smtp_password"):
             secret: SecretStr | None = getattr(self, name)
             if secret is not None and _PLACEHOLDER.match(secret.get_secret_value().strip()):
-                problems.append(f"{name.upper()}: a placeholder secret is not allowed in production")
+                problems.append(
+                    f"{name.upper()}: a placeholder secret is not allowed in production"
+                )
         for name in ("twilio_account_sid", "livekit_api_key"):
             value = getattr(self, name)
             if value is not None and _PLACEHOLDER.match(value.strip()):

@@ -23,7 +23,12 @@ class Candidate:
     score: float  # 0..100
 
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "department": self.department, "score": self.score}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "department": self.department,
+            "score": self.score,
+        }
 
 
 @dataclass(frozen=True, slots=True)
