@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-_LAYERS = {"domain", "adapters", "services", "e2e", "voice"}
-_MARK = {"adapters": "adapter", "services": "service"}
+_LAYERS = {"domain", "adapters", "services", "entrypoints", "e2e", "voice"}
+_MARK = {"adapters": "adapter", "services": "service", "entrypoints": "entrypoint"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -4,7 +4,36 @@ from __future__ import annotations
 
 import typer
 
-app = typer.Typer(help="Switchboard: an AI phone receptionist.", no_args_is_help=True)
+from switchboard import __version__
+from switchboard.entrypoints.cli._runtime import CliState
+from switchboard.entrypoints.cli.config import config_app
+from switchboard.entrypoints.cli.db import db_app
+from switchboard.entrypoints.cli.directory import directory_app
+
+app = typer.Typer(
+    help="Switchboard: an open-source AI phone receptionist.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals may hold secrets
+)
+app.add_typer(config_app, name="config")
+app.add_typer(db_app, name="db")
+app.add_typer(directory_app, name="directory")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"switchboard {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show INFO logs on stderr."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    CliState.verbose = verbose
 
 
 def main() -> None:

@@ -1,0 +1,64 @@
+"""What every command shares: consoles, settings loading, running async work, turning known errors
+into one clear line and an exit code instead of a traceback."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+
+from switchboard.adapters.directory_file import DirectoryFileError
+from switchboard.bootstrap import Application, bootstrap
+from switchboard.settings import Settings, SettingsError, load_settings
+
+T = TypeVar("T")
+
+console = Console()
+err_console = Console(stderr=True)
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class CliState:
+    """Options from the top-level callback."""
+
+    verbose: bool = False
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def settings_or_exit() -> Settings:
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        fail(str(exc), EXIT_USAGE)
+    if not CliState.verbose:
+        # Commands print their own results; keep library chatter (migrations, etc.) off the screen.
+        settings = settings.model_copy(update={"log_level": "WARNING"})
+    return settings
+
+
+def run_with_app(work: Callable[[Application], Awaitable[T]]) -> T:
+    """Bootstrap the application, run `work`, always close it; map domain errors to exit codes."""
+    settings = settings_or_exit()
+
+    async def main() -> T:
+        app = await bootstrap(settings)
+        try:
+            return await work(app)
+        finally:
+            await app.close()
+
+    try:
+        return asyncio.run(main())
+    except DirectoryFileError as exc:
+        fail(f"nothing was changed:\n{exc}")
+    except (LookupError, ValueError) as exc:
+        fail(str(exc))

@@ -1,0 +1,229 @@
+"""`switchboard directory`: import, export, edit and query the company directory."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from switchboard.adapters.directory_file import (
+    DirectoryFile,
+    dump_directory_yaml,
+    dump_employees_csv,
+    parse_employee_fields,
+    read_directory_file,
+)
+from switchboard.bootstrap import Application
+from switchboard.domain.directory import Directory, Employee
+from switchboard.domain.phone import mask
+from switchboard.domain.resolution import Resolver
+from switchboard.entrypoints.cli._runtime import console, fail, run_with_app, settings_or_exit
+from switchboard.services import directory as service
+
+directory_app = typer.Typer(help="The company directory.", no_args_is_help=True)
+
+
+async def _directory(app: Application) -> Directory:
+    return await service.load_directory(app.unit_of_work)
+
+
+@directory_app.command("import")
+def import_(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A .yaml/.yml or .csv file."),
+    replace: bool = typer.Option(False, "--replace", help="Make the stored directory exactly this file."),
+) -> None:
+    """Import a directory file. A file with any error imports nothing and names every bad row."""
+    region = settings_or_exit().default_region
+    parsed = read_directory_file(file, default_region=region)
+
+    async def work(app: Application) -> service.ImportReport:
+        return await service.import_directory(app.unit_of_work, parsed, replace=replace)
+
+    report = run_with_app(work)
+    verb = "replaced the directory with" if report.replaced else "imported"
+    console.print(f"{verb} {report.employees} employees and {report.departments} departments")
+    for dept in report.created_departments:
+        console.print(f"  created department [bold]{dept}[/] (rename it with a YAML import)")
+
+
+@directory_app.command("export")
+def export(
+    fmt: str = typer.Option("yaml", "--format", "-f", help="yaml (everything) or csv (employees)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to a file, not stdout."),
+) -> None:
+    """Export the directory; a YAML export re-imports to the same directory."""
+    if fmt not in {"yaml", "csv"}:
+        fail(f"--format must be yaml or csv, not {fmt!r}", 2)
+    directory = run_with_app(_directory)
+    text = dump_directory_yaml(directory) if fmt == "yaml" else dump_employees_csv(directory.employees)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"wrote {len(directory.employees)} employees to {output}")
+
+
+def _employee_json(directory: Directory, e: Employee, *, private: bool) -> dict[str, object]:
+    dept = directory.department(e.department) if e.department else None
+    data: dict[str, object] = {
+        "id": e.id,
+        "name": e.name,
+        "aliases": list(e.aliases),
+        "title": e.title,
+        "department": dept.name if dept else e.department,
+        "status": e.status.value,
+    }
+    if private:
+        data |= {"phone": e.phone, "sms": e.sms, "email": e.email, "sip_uri": e.sip_uri}
+    return data
+
+
+@directory_app.command("list")
+def list_(as_json: bool = typer.Option(False, "--json")) -> None:
+    """List employees in directory order (phone numbers masked)."""
+    directory = run_with_app(_directory)
+    if as_json:
+        rows = [_employee_json(directory, e, private=False) for e in directory.employees]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table("id", "name", "title", "department", "status", "phone", title=directory.company.name)
+    for e in directory.employees:
+        row = _employee_json(directory, e, private=False)
+        table.add_row(e.id, e.name, e.title or "", str(row["department"] or ""), e.status, mask(e.phone))
+    console.print(table)
+
+
+@directory_app.command("show")
+def show(employee_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Show one employee, including the private contact details."""
+    directory = run_with_app(_directory)
+    employee = directory.employee(employee_id)
+    if employee is None:
+        fail(f"no employee with id {employee_id!r}")
+    data = _employee_json(directory, employee, private=True)
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for key, value in data.items():
+        shown = ", ".join(value) if isinstance(value, list) else value
+        console.print(f"[bold]{key:>10}[/]  {shown if shown not in (None, '') else '-'}")
+
+
+@directory_app.command("add")
+def add(
+    employee_id: str = typer.Option(..., "--id", help="Slug: lowercase letters, digits, hyphens."),
+    name: str = typer.Option(..., "--name"),
+    phone: str = typer.Option(..., "--phone", help="The transfer target, any common format."),
+    title: str | None = typer.Option(None, "--title"),
+    department: str | None = typer.Option(None, "--department", help="A department id."),
+    email: str | None = typer.Option(None, "--email"),
+    sms: str | None = typer.Option(None, "--sms"),
+    aliases: str | None = typer.Option(None, "--aliases", help="';'-separated nicknames."),
+    status: str | None = typer.Option(None, "--status"),
+    sip_uri: str | None = typer.Option(None, "--sip-uri"),
+) -> None:
+    """Add one employee (at the end of the listing order)."""
+    given = {
+        "id": employee_id,
+        "name": name,
+        "phone": phone,
+        "title": title,
+        "department": department,
+        "email": email,
+        "sms": sms,
+        "aliases": aliases,
+        "status": status,
+        "sip_uri": sip_uri,
+    }
+    fields = {k: v for k, v in given.items() if v is not None}
+    region = settings_or_exit().default_region
+
+    async def work(app: Application) -> None:
+        changes = parse_employee_fields(fields, default_region=region)
+        await service.add_employee(app.unit_of_work, Employee(**changes))  # type: ignore[arg-type]
+
+    run_with_app(work)
+    console.print(f"added {employee_id}")
+
+
+@directory_app.command("set")
+def set_(
+    employee_id: str,
+    assignments: list[str] = typer.Argument(..., help="field=value pairs, e.g. status=dnd"),
+) -> None:
+    """Change fields of one employee: `switchboard directory set priya-raman status=out_of_office`."""
+    fields: dict[str, str] = {}
+    for item in assignments:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            fail(f"expected field=value, got {item!r}", 2)
+        fields[key.strip()] = value.strip()
+    if "id" in fields:
+        fail("the id cannot be changed; remove and add the employee instead", 2)
+    region = settings_or_exit().default_region
+
+    async def work(app: Application) -> Employee:
+        changes = parse_employee_fields(fields, default_region=region)
+        return await service.update_employee(app.unit_of_work, employee_id, changes)
+
+    updated = run_with_app(work)
+    console.print(f"updated {updated.id}: {', '.join(sorted(fields))}")
+
+
+@directory_app.command("remove")
+def remove(employee_id: str) -> None:
+    """Remove one employee."""
+
+    async def work(app: Application) -> None:
+        await service.remove_employee(app.unit_of_work, employee_id)
+
+    run_with_app(work)
+    console.print(f"removed {employee_id}")
+
+
+@directory_app.command("resolve")
+def resolve(
+    text: str | None = typer.Argument(None, help="What the caller said."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per query."),
+    file: Path | None = typer.Option(
+        None, "--file", exists=True, dir_okay=False, help="Queries, one per line."
+    ),
+) -> None:
+    """Decide who the caller means: match, ambiguous, department or none."""
+    if (text is None) == (file is None):
+        fail("give either TEXT or --file", 2)
+    queries = (
+        [q for q in file.read_text("utf-8").splitlines() if q.strip()] if file else [str(text)]
+    )
+    resolver = Resolver.build(run_with_app(_directory))
+    for query in queries:
+        result = resolver.resolve(query)
+        if as_json or file is not None:
+            typer.echo(json.dumps(result.as_json(), ensure_ascii=False))
+            continue
+        console.print(f"[bold]{result.status.value}[/]  {result.reason}")
+        for c in result.candidates:
+            where = f" ({c.department})" if c.department else ""
+            console.print(f"  {c.score:5.1f}  {c.name}{where}  [dim]{c.kind}:{c.id}[/]")
+
+
+@directory_app.command("demo")
+def demo(
+    replace: bool = typer.Option(False, "--replace", help="Replace a non-empty directory."),
+) -> None:
+    """Load the packaged demo company (28 people with the hard cases of dial-by-name)."""
+
+    async def work(app: Application) -> bool:
+        if replace:
+            d = service.demo_directory()
+            file = DirectoryFile(directory=d, employees=d.employees)
+            await service.import_directory(app.unit_of_work, file, replace=True)
+            return True
+        return await service.seed_demo_if_empty(app.unit_of_work)
+
+    if run_with_app(work):
+        console.print("loaded the demo directory")
+    else:
+        console.print("the directory is not empty; use --replace to overwrite it with the demo")

@@ -1,0 +1,86 @@
+"""Structured logging: JSON or console lines, a call id on every line of a call, numbers masked.
+
+Use `get_logger(__name__)` and pass personal data as fields, never in the message text. Inside a call,
+`bind_call(call_id)` (a context manager) tags every line logged by that task and its children.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
+from typing import Any
+
+import structlog
+
+from switchboard.domain.phone import mask_numbers_in
+
+_SENSITIVE_KEYS = frozenset({"password", "auth_token", "api_secret", "secret", "token"})
+
+
+def _mask_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_numbers_in(value)
+    if isinstance(value, dict):
+        return {k: _mask_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_mask_value(v) for v in value)
+    return value
+
+
+def mask_personal_data(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """structlog processor: mask phone numbers in every field and drop secrets."""
+    for key in list(event_dict):
+        if key in _SENSITIVE_KEYS:
+            event_dict[key] = "********"
+        else:
+            event_dict[key] = _mask_value(event_dict[key])
+    return event_dict
+
+
+def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
+    """Configure structlog and route the standard library's logging (livekit, uvicorn) through it."""
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        mask_personal_data,
+    ]
+    renderer: Any = (
+        structlog.processors.JSONRenderer()
+        if fmt == "json"
+        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+    )
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=shared,
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+
+
+def get_logger(name: str) -> structlog.stdlib.BoundLogger:
+    return structlog.stdlib.get_logger(name)  # type: ignore[no-any-return]
+
+
+@contextmanager
+def bind_call(call_id: str, **fields: Any) -> Iterator[None]:
+    """Tag every log line in this context (and tasks created inside it) with `call_id`."""
+    tokens = structlog.contextvars.bind_contextvars(call_id=call_id, **fields)
+    try:
+        yield
+    finally:
+        structlog.contextvars.reset_contextvars(**tokens)
