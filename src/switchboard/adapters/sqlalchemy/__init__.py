@@ -1,0 +1,34 @@
+"""Storage on SQLAlchemy 2 (async) with Alembic migrations: SQLite by default, PostgreSQL to scale.
+
+Entry points: `open_storage(url)` for the application, `upgrade_database` / `current_revision` /
+`head_revision` / `is_up_to_date` for the `db` commands and health checks.
+"""
+
+from switchboard.adapters.sqlalchemy.directory_repository import SqlAlchemyDirectoryRepository
+from switchboard.adapters.sqlalchemy.engine import create_engine, create_session_factory
+from switchboard.adapters.sqlalchemy.errors import ConstraintViolation, StorageError
+from switchboard.adapters.sqlalchemy.migrate import (
+    current_revision,
+    head_revision,
+    is_up_to_date,
+    upgrade_database,
+)
+from switchboard.adapters.sqlalchemy.storage import Storage, open_storage
+from switchboard.adapters.sqlalchemy.tables import metadata
+from switchboard.adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
+
+__all__ = [
+    "ConstraintViolation",
+    "SqlAlchemyDirectoryRepository",
+    "SqlAlchemyUnitOfWork",
+    "Storage",
+    "StorageError",
+    "create_engine",
+    "create_session_factory",
+    "current_revision",
+    "head_revision",
+    "is_up_to_date",
+    "metadata",
+    "open_storage",
+    "upgrade_database",
+]

@@ -1,0 +1,127 @@
+"""Directory value objects to table rows and back.
+
+Weekly hours are stored as {"mon": ["08:30-17:30"], ..., "sun": []}; dates as ISO strings;
+statuses by their value. A row that cannot be read raises `ValueError` naming the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, time
+from typing import Any
+
+from switchboard.domain.directory import (
+    WEEKDAYS,
+    CompanyProfile,
+    Department,
+    Employee,
+    EmployeeStatus,
+    TimeRange,
+    WeeklyHours,
+)
+
+Row = Mapping[Any, Any]  # SQLAlchemy RowMapping keys are str or Column
+
+
+def hours_to_json(hours: WeeklyHours) -> dict[str, list[str]]:
+    """Every weekday in order, each with its ranges ("HH:MM-HH:MM"); a closed day is []."""
+    return {
+        name: [f"{_time_text(r.start)}-{_time_text(r.end)}" for r in ranges]
+        for name, ranges in zip(WEEKDAYS, hours.days, strict=True)
+    }
+
+
+def hours_from_json(value: Mapping[str, Any]) -> WeeklyHours:
+    """The inverse of `hours_to_json`; a missing day is closed."""
+    unknown = set(value) - set(WEEKDAYS)
+    if unknown:
+        raise ValueError(f"unknown weekday(s) {sorted(unknown)} in stored hours")
+    return WeeklyHours(tuple(tuple(_range(text) for text in value.get(d, ())) for d in WEEKDAYS))
+
+
+def company_to_row(company: CompanyProfile) -> dict[str, Any]:
+    return {
+        "name": company.name,
+        "timezone": company.timezone,
+        "hours": hours_to_json(company.hours),
+        "holidays": [d.isoformat() for d in company.holidays],
+        "greeting": company.greeting,
+        "info": dict(company.info),
+    }
+
+
+def company_from_row(row: Row) -> CompanyProfile:
+    try:
+        return CompanyProfile(
+            name=row["name"],
+            timezone=row["timezone"],
+            hours=hours_from_json(row["hours"]),
+            holidays=tuple(date.fromisoformat(d) for d in row["holidays"]),
+            greeting=row["greeting"],
+            info=dict(row["info"]),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"stored company profile is unreadable: {exc}") from exc
+
+
+def department_to_row(department: Department, position: int) -> dict[str, Any]:
+    return {
+        "id": department.id,
+        "name": department.name,
+        "aliases": list(department.aliases),
+        "position": position,
+    }
+
+
+def department_from_row(row: Row) -> Department:
+    return Department(id=row["id"], name=row["name"], aliases=tuple(row["aliases"]))
+
+
+def employee_to_row(employee: Employee, position: int) -> dict[str, Any]:
+    return {
+        "id": employee.id,
+        "name": employee.name,
+        "aliases": list(employee.aliases),
+        "title": employee.title,
+        "department_id": employee.department,
+        "phone": employee.phone,
+        "email": employee.email,
+        "sms": employee.sms,
+        "sip_uri": employee.sip_uri,
+        "status": employee.status.value,
+        "hours": hours_to_json(employee.hours) if employee.hours is not None else None,
+        "extra": dict(employee.extra),
+        "position": position,
+    }
+
+
+def employee_from_row(row: Row) -> Employee:
+    try:
+        return Employee(
+            id=row["id"],
+            name=row["name"],
+            phone=row["phone"],
+            aliases=tuple(row["aliases"]),
+            title=row["title"],
+            department=row["department_id"],
+            email=row["email"],
+            sms=row["sms"],
+            sip_uri=row["sip_uri"],
+            status=EmployeeStatus(row["status"]),
+            hours=hours_from_json(row["hours"]) if row["hours"] is not None else None,
+            extra=dict(row["extra"]),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"stored employee {row['id']!r} is unreadable: {exc}") from exc
+
+
+def _time_text(t: time) -> str:
+    # Minutes are the norm; keep seconds only when present so nothing is lost.
+    return t.isoformat() if t.second or t.microsecond else f"{t:%H:%M}"
+
+
+def _range(text: str) -> TimeRange:
+    start, sep, end = text.partition("-")
+    if not sep:
+        raise ValueError(f"{text!r} is not a time range like 08:30-17:30")
+    return TimeRange(time.fromisoformat(start), time.fromisoformat(end))

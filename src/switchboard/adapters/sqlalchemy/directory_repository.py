@@ -1,0 +1,128 @@
+"""The directory, stored in three tables (see `tables.py`), behind the DirectoryRepository port."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import delete, insert, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from switchboard.adapters.sqlalchemy.directory_mapping import (
+    company_from_row,
+    department_from_row,
+    department_to_row,
+    employee_from_row,
+    employee_to_row,
+)
+from switchboard.adapters.sqlalchemy.directory_snapshot import read_directory_rows
+from switchboard.adapters.sqlalchemy.directory_writes import save_company, upsert_in_listing_order
+from switchboard.adapters.sqlalchemy.errors import constraint_violation
+from switchboard.adapters.sqlalchemy.tables import (
+    departments,
+    employees,
+)
+from switchboard.domain.directory import CompanyProfile, Department, Directory, Employee
+
+# PostgreSQL advisory lock key for directory writers (SQLite serialises writers with BEGIN IMMEDIATE).
+_DIRECTORY_WRITE_LOCK = 0x5357_4449_5200  # "SWDIR"
+
+
+class SqlAlchemyDirectoryRepository:
+    """Reads and writes the directory inside the caller's session (the unit of work's transaction).
+
+    Every write is all-or-nothing: it runs in a savepoint, so a refused write leaves the
+    transaction as it was and raises `ConstraintViolation`.
+    """
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def load(self) -> Directory:
+        """The whole directory in listing order; an empty one with a default profile if nothing is stored."""
+        row, department_rows, employee_rows = await read_directory_rows(self._session)
+        company = company_from_row(row) if row is not None else CompanyProfile(name="")
+        return Directory(
+            company=company,
+            departments=tuple(department_from_row(r) for r in department_rows),
+            employees=tuple(employee_from_row(r) for r in employee_rows),
+        )
+
+    async def replace(self, directory: Directory) -> None:
+        """Make the stored directory exactly `directory` (listing order included)."""
+        async with self._write("replace directory"):
+            # Employees first: they refer to departments.
+            await self._session.execute(delete(employees))
+            await self._session.execute(delete(departments))
+            await save_company(self._session, directory.company)
+            if directory.departments:
+                rows = [department_to_row(d, i) for i, d in enumerate(directory.departments)]
+                await self._session.execute(insert(departments), rows)
+            if directory.employees:
+                rows = [employee_to_row(e, i) for i, e in enumerate(directory.employees)]
+                await self._session.execute(insert(employees), rows)
+
+    async def merge(self, directory: Directory) -> None:
+        """Upsert the profile, departments and employees of `directory`; keep everything else.
+
+        Existing records keep their place in the listing order; new ones are appended in the
+        order given. Use `replace` to reorder.
+        """
+        async with self._write("merge directory"):
+            await save_company(self._session, directory.company)
+            await upsert_in_listing_order(
+                self._session, departments, directory.departments, department_to_row
+            )
+            await upsert_in_listing_order(
+                self._session, employees, directory.employees, employee_to_row
+            )
+
+    async def get_employee(self, employee_id: str) -> Employee | None:
+        query = select(employees).where(employees.c.id == employee_id)
+        row = (await self._session.execute(query)).mappings().first()
+        return employee_from_row(row) if row is not None else None
+
+    async def save_employee(self, employee: Employee) -> None:
+        """Insert or update one employee; a new one goes to the end of the listing order."""
+        async with self._write(f"save employee {employee.id!r}"):
+            await upsert_in_listing_order(self._session, employees, (employee,), employee_to_row)
+
+    async def remove_employee(self, employee_id: str) -> bool:
+        """Delete one employee; False when there was none with that id."""
+        async with self._write(f"remove employee {employee_id!r}"):
+            result = await self._session.execute(
+                delete(employees).where(employees.c.id == employee_id).returning(employees.c.id)
+            )
+            return result.first() is not None
+
+    async def save_department(self, department: Department) -> None:
+        """Insert or update one department; a new one goes to the end of the listing order."""
+        async with self._write(f"save department {department.id!r}"):
+            await upsert_in_listing_order(
+                self._session, departments, (department,), department_to_row
+            )
+
+    async def is_empty(self) -> bool:
+        """True when no employee and no department is stored (the profile does not count)."""
+        for table in (employees, departments):
+            if (await self._session.execute(select(table.c.id).limit(1))).first() is not None:
+                return False
+        return True
+
+    @asynccontextmanager
+    async def _write(self, action: str) -> AsyncIterator[None]:
+        await self._lock_for_write()
+        try:
+            async with self._session.begin_nested():
+                yield
+        except IntegrityError as exc:
+            raise constraint_violation(action, exc) from exc
+
+    async def _lock_for_write(self) -> None:
+        # Positions are computed as max + 1; two writers must not both read the same max. The
+        # lock is held until the transaction ends; taking it again in the same one is free.
+        if self._session.get_bind().dialect.name == "postgresql":
+            await self._session.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _DIRECTORY_WRITE_LOCK}
+            )

@@ -1,0 +1,45 @@
+"""Reading the whole directory as one consistent snapshot.
+
+Under PostgreSQL's READ COMMITTED every statement sees its own snapshot, so three SELECTs could
+straddle a concurrent `replace()` and mix two directories (employees pointing at departments
+that were not loaded). One statement with three subqueries sees one snapshot. SQLite needs no
+trick: its transactions are serializable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import JSON, Table, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from switchboard.adapters.sqlalchemy.tables import company_profile, departments, employees
+
+Rows = tuple[Any | None, Sequence[Any], Sequence[Any]]
+
+# json (not jsonb) keeps each stored JSON value's key order; the aliases are table names we own.
+_POSTGRESQL_SNAPSHOT = text(
+    """
+    SELECT
+      (SELECT row_to_json(c) FROM company_profile AS c LIMIT 1) AS company,
+      (SELECT coalesce(json_agg(d ORDER BY d.position, d.id), '[]'::json)
+         FROM departments AS d) AS departments,
+      (SELECT coalesce(json_agg(e ORDER BY e.position, e.id), '[]'::json)
+         FROM employees AS e) AS employees
+    """
+).columns(company=JSON, departments=JSON, employees=JSON)
+
+
+async def read_directory_rows(session: AsyncSession) -> Rows:
+    """The profile row (or None), department rows and employee rows, each in listing order."""
+    if session.get_bind().dialect.name == "postgresql":
+        row = (await session.execute(_POSTGRESQL_SNAPSHOT)).one()
+        return row.company, row.departments, row.employees
+    company = (await session.execute(select(company_profile))).mappings().first()
+    return company, await _ordered(session, departments), await _ordered(session, employees)
+
+
+async def _ordered(session: AsyncSession, table: Table) -> Sequence[Any]:
+    query = select(table).order_by(table.c.position, table.c.id)
+    return (await session.execute(query)).mappings().all()

@@ -1,0 +1,69 @@
+"""Writes shared by the directory repository's methods: the profile row and ordered upserts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from switchboard.adapters.sqlalchemy.directory_mapping import company_to_row
+from switchboard.adapters.sqlalchemy.tables import COMPANY_PROFILE_ID, company_profile
+from switchboard.domain.directory import CompanyProfile, Department, Employee
+
+Item = TypeVar("Item", Department, Employee)
+
+# Larger imports read every id instead: an IN list that long would exceed the drivers' bind limits.
+_MAX_IN_LIST = 500
+
+
+async def save_company(session: AsyncSession, company: CompanyProfile) -> None:
+    """Insert or overwrite the single company profile row."""
+    values = company_to_row(company)
+    updated = await session.execute(
+        update(company_profile)
+        .where(company_profile.c.id == COMPANY_PROFILE_ID)
+        .values(values)
+        .returning(company_profile.c.id)
+    )
+    if updated.first() is None:
+        await session.execute(insert(company_profile).values(id=COMPANY_PROFILE_ID, **values))
+
+
+async def upsert_in_listing_order(
+    session: AsyncSession,
+    table: Table,
+    items: Sequence[Item],
+    to_row: Callable[[Item, int], dict[str, Any]],
+) -> None:
+    """Update the items that exist (keeping their position); append the others in order."""
+    if not items:
+        return
+    ids = select(table.c.id)
+    if len(items) <= _MAX_IN_LIST:
+        ids = ids.where(table.c.id.in_([item.id for item in items]))
+    existing: set[str] = set(await session.scalars(ids))
+    first_free = await session.scalar(select(func.coalesce(func.max(table.c.position) + 1, 0)))
+    position = int(first_free or 0)
+    updates: list[dict[str, Any]] = []
+    inserts: list[dict[str, Any]] = []
+    for item in items:
+        row = to_row(item, position)
+        if item.id in existing:
+            del row["position"]
+            updates.append({f"new_{name}": value for name, value in row.items()})
+        else:
+            inserts.append(row)
+            position += 1
+    if updates:
+        # Bind names must differ from column names in an UPDATE's SET clause.
+        columns = [name.removeprefix("new_") for name in updates[0] if name != "new_id"]
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("new_id"))
+            .values({name: bindparam(f"new_{name}") for name in columns})
+        )
+        await session.execute(statement, updates)
+    if inserts:
+        await session.execute(insert(table), inserts)

@@ -1,0 +1,115 @@
+"""Schema migrations (Alembic), shipped inside the package and configured in code.
+
+`upgrade_database` is safe on every start: it does nothing at head, and concurrent callers
+queue (a PostgreSQL advisory lock; SQLite's write lock) instead of racing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from switchboard.adapters.sqlalchemy.engine import create_engine
+from switchboard.adapters.sqlalchemy.errors import StorageError
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_MIGRATION_LOCK = 0x5357_4D49_4752  # "SWMIGR": PostgreSQL advisory lock key
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic config without an ini file; env.py reads the connection from `attributes`."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The latest revision shipped with this version of Switchboard."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:
+        raise StorageError(f"no migrations found in {MIGRATIONS_DIR}")
+    return head
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    """The revision the database is at; None for a database never migrated."""
+    async with engine.connect() as connection:
+        return await connection.run_sync(
+            lambda sync: MigrationContext.configure(sync).get_current_revision()
+        )
+
+
+async def is_up_to_date(engine: AsyncEngine) -> bool:
+    """True when the database is at the latest revision (for /readyz)."""
+    return await current_revision(engine) == head_revision()
+
+
+async def upgrade_database(url_or_engine: str | AsyncEngine) -> None:
+    """Apply every pending migration in one transaction (a no-op when already at head)."""
+    if isinstance(url_or_engine, str):
+        engine = create_engine(url_or_engine)
+        try:
+            await _upgrade(engine)
+        finally:
+            await engine.dispose()
+    else:
+        await _upgrade(url_or_engine)
+
+
+async def _upgrade(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds tables (copy, drop, rename); with foreign keys on, dropping a
+            # referenced table would cascade or fail. The pragma is ignored inside a transaction.
+            await _outside_transaction(connection, "PRAGMA foreign_keys = OFF")
+        try:
+            async with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    await connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+                    )
+                await connection.run_sync(
+                    lambda sync: command.upgrade(alembic_config(sync), "head")
+                )
+                if sqlite:
+                    await _check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                await _restore_foreign_keys(connection)
+
+
+async def _outside_transaction(connection: AsyncConnection, sql: str) -> None:
+    def run(sync: Connection) -> None:
+        # The raw DBAPI connection, so SQLAlchemy does not BEGIN first (see engine.py).
+        cursor = sync.connection.cursor()
+        try:
+            cursor.execute(sql)
+        finally:
+            cursor.close()
+
+    await connection.run_sync(run)
+
+
+async def _restore_foreign_keys(connection: AsyncConnection) -> None:
+    try:
+        await _outside_transaction(connection, "PRAGMA foreign_keys = ON")
+    except BaseException:
+        # Never hand a connection without foreign keys back to the pool.
+        await connection.invalidate()
+        raise
+
+
+async def _check_foreign_keys(connection: AsyncConnection) -> None:
+    problems = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+    if problems:
+        raise StorageError(f"migration left broken foreign keys, rolled back: {problems[:5]}")

@@ -1,0 +1,77 @@
+"""The schema: one MetaData for every table, with a constraint naming convention.
+
+Later tables (call records, messages, notifications) are added here and in a new migration under
+`migrations/versions/`; `tests/adapters/test_storage_migrations.py` fails when the two disagree.
+JSON columns use the portable JSON type (not JSONB) because nothing queries inside them and JSON
+keeps the key order of `info` and `extra` as written.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+)
+
+# Stable names make constraints addressable from migrations (and SQLite batch mode needs names).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+# The single company profile row always has id 1.
+COMPANY_PROFILE_ID = 1
+
+company_profile = Table(
+    "company_profile",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("name", Text, nullable=False),
+    Column("timezone", Text, nullable=False),
+    Column("hours", JSON, nullable=False),  # {"mon": ["08:30-17:30"], ...}
+    Column("holidays", JSON, nullable=False),  # ["2026-12-25", ...]
+    Column("greeting", Text, nullable=True),
+    Column("info", JSON, nullable=False),
+    CheckConstraint(f"id = {COMPANY_PROFILE_ID}", name="singleton"),
+)
+
+departments = Table(
+    "departments",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("aliases", JSON, nullable=False),
+    Column("position", Integer, nullable=False),  # listing order
+)
+
+employees = Table(
+    "employees",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("aliases", JSON, nullable=False),
+    Column("title", Text, nullable=True),
+    Column("department_id", Text, ForeignKey("departments.id"), nullable=True),
+    Column("phone", Text, nullable=False),
+    Column("email", Text, nullable=True),
+    Column("sms", Text, nullable=True),
+    Column("sip_uri", Text, nullable=True),
+    Column("status", Text, nullable=False),
+    Column("hours", JSON, nullable=True),  # None: the company's hours
+    Column("extra", JSON, nullable=False),
+    # Listing order: a department's first listed employee is its front contact.
+    Column("position", Integer, nullable=False),
+    Index(None, "department_id"),
+)
