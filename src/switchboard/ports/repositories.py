@@ -6,9 +6,12 @@ services only ever see these Protocols, never SQLAlchemy.
 
 from __future__ import annotations
 
+from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from switchboard.domain.call_record import CallRecord
+from switchboard.domain.calls import CallOutcome
 from switchboard.domain.directory import Department, Directory, Employee
 
 
@@ -42,6 +45,7 @@ class UnitOfWork(Protocol):
     """One transaction. `async with uow:` opens it; leaving without `commit()` rolls back."""
 
     directory: DirectoryRepository
+    calls: CallRecordRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -55,3 +59,21 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
     async def rollback(self) -> None: ...
+
+
+class CallRecordRepository(Protocol):
+    async def save(self, record: CallRecord) -> None:
+        """Insert or overwrite the record of `record.call_id`."""
+        ...
+
+    async def get(self, call_id: str) -> CallRecord | None: ...
+
+    async def list_recent(
+        self,
+        *,
+        limit: int = 50,
+        since: datetime | None = None,
+        outcome: CallOutcome | None = None,
+    ) -> list[CallRecord]:
+        """Newest first."""
+        ...

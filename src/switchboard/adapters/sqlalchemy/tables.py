@@ -12,6 +12,7 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Column,
+    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -74,4 +75,21 @@ employees = Table(
     # Listing order: a department's first listed employee is its front contact.
     Column("position", Integer, nullable=False),
     Index(None, "department_id"),
+)
+
+# One row per call; the timeline is a JSON list of {"at", "kind", "data"} written as the call goes.
+calls = Table(
+    "calls",
+    metadata,
+    Column("call_id", Text, primary_key=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True), nullable=True),
+    Column("caller_number", Text, nullable=True),
+    Column("dialed_number", Text, nullable=True),
+    Column("outcome", Text, nullable=True),
+    Column("end_reason", Text, nullable=True),
+    Column("transferred_to", Text, nullable=True),
+    Column("message_id", Text, nullable=True),
+    Column("events", JSON, nullable=False),
+    Index(None, "started_at"),
 )

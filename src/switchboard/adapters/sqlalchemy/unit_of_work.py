@@ -7,8 +7,9 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from switchboard.adapters.sqlalchemy.call_record_repository import SqlAlchemyCallRecordRepository
 from switchboard.adapters.sqlalchemy.directory_repository import SqlAlchemyDirectoryRepository
-from switchboard.ports.repositories import DirectoryRepository
+from switchboard.ports.repositories import CallRecordRepository, DirectoryRepository
 
 
 class SqlAlchemyUnitOfWork:
@@ -20,6 +21,7 @@ class SqlAlchemyUnitOfWork:
     """
 
     directory: DirectoryRepository
+    calls: CallRecordRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -30,6 +32,7 @@ class SqlAlchemyUnitOfWork:
             raise RuntimeError("this unit of work is already open; create a new one")
         self._session = self._session_factory()
         self.directory = SqlAlchemyDirectoryRepository(self._session)
+        self.calls = SqlAlchemyCallRecordRepository(self._session)
         return self
 
     async def __aexit__(

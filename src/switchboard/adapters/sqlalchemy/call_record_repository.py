@@ -1,0 +1,98 @@
+"""Call records (the `calls` table) behind the CallRecordRepository port."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from switchboard.adapters.sqlalchemy.tables import calls
+from switchboard.domain.call_record import CallEvent, CallRecord
+from switchboard.domain.calls import CallOutcome
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything is stored in UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _row(record: CallRecord) -> dict[str, Any]:
+    return {
+        "call_id": record.call_id,
+        "started_at": _utc(record.started_at),
+        "ended_at": _utc(record.ended_at),
+        "caller_number": record.caller_number,
+        "dialed_number": record.dialed_number,
+        "outcome": record.outcome.value if record.outcome else None,
+        "end_reason": record.end_reason,
+        "transferred_to": record.transferred_to,
+        "message_id": record.message_id,
+        "events": [
+            {"at": _utc(e.at).isoformat(), "kind": e.kind, "data": dict(e.data)}  # type: ignore[union-attr]
+            for e in record.events
+        ],
+    }
+
+
+def _record(row: Mapping[Any, Any]) -> CallRecord:
+    started = _utc(row["started_at"])
+    assert started is not None  # NOT NULL column
+    return CallRecord(
+        call_id=row["call_id"],
+        started_at=started,
+        ended_at=_utc(row["ended_at"]),
+        caller_number=row["caller_number"],
+        dialed_number=row["dialed_number"],
+        outcome=CallOutcome(row["outcome"]) if row["outcome"] else None,
+        end_reason=row["end_reason"],
+        transferred_to=row["transferred_to"],
+        message_id=row["message_id"],
+        events=tuple(
+            CallEvent(at=datetime.fromisoformat(e["at"]), kind=e["kind"], data=e["data"])
+            for e in row["events"]
+        ),
+    )
+
+
+class SqlAlchemyCallRecordRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def save(self, record: CallRecord) -> None:
+        """Insert or overwrite the record of `record.call_id`."""
+        values = _row(record)
+        found = await self._session.execute(
+            select(calls.c.call_id).where(calls.c.call_id == record.call_id)
+        )
+        if found.first() is None:
+            await self._session.execute(calls.insert().values(values))
+        else:
+            await self._session.execute(
+                calls.update().where(calls.c.call_id == record.call_id).values(values)
+            )
+
+    async def get(self, call_id: str) -> CallRecord | None:
+        result = await self._session.execute(select(calls).where(calls.c.call_id == call_id))
+        row = result.mappings().first()
+        return _record(row) if row is not None else None
+
+    async def list_recent(
+        self,
+        *,
+        limit: int = 50,
+        since: datetime | None = None,
+        outcome: CallOutcome | None = None,
+    ) -> list[CallRecord]:
+        """Newest first."""
+        query = select(calls).order_by(calls.c.started_at.desc()).limit(limit)
+        if since is not None:
+            query = query.where(calls.c.started_at >= _utc(since))
+        if outcome is not None:
+            query = query.where(calls.c.outcome == outcome.value)
+        result = await self._session.execute(query)
+        return [_record(row) for row in result.mappings()]

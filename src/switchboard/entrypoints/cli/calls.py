@@ -1,0 +1,94 @@
+"""`switchboard calls`: the call records kept by this installation."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from switchboard.bootstrap import Application
+from switchboard.domain.call_record import CallRecord
+from switchboard.domain.calls import CallOutcome
+from switchboard.domain.phone import mask
+from switchboard.entrypoints.cli._runtime import console, fail, run_with_app
+from switchboard.services.call_records import list_calls
+
+calls_app = typer.Typer(help="Call records.", no_args_is_help=True)
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """ "2h", "3d", "45m" or an ISO-8601 timestamp."""
+    if value is None:
+        return None
+    units = {"m": "minutes", "h": "hours", "d": "days"}
+    if value[-1:] in units and value[:-1].isdigit():
+        return datetime.now(UTC) - timedelta(**{units[value[-1]]: int(value[:-1])})
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        fail(f"--since: expected e.g. 2h, 3d or an ISO time, not {value!r}", 2)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def record_json(record: CallRecord) -> dict[str, Any]:
+    return {
+        "call_id": record.call_id,
+        "started_at": record.started_at.isoformat(),
+        "ended_at": record.ended_at.isoformat() if record.ended_at else None,
+        "duration_seconds": record.duration_seconds,
+        "caller_number": record.caller_number,
+        "dialed_number": record.dialed_number,
+        "outcome": record.outcome.value if record.outcome else None,
+        "end_reason": record.end_reason,
+        "transferred_to": record.transferred_to,
+        "message_id": record.message_id,
+        "attempts": [dict(a) for a in record.transfer_attempts()],
+        "timeline": [
+            {"at": e.at.isoformat(), "kind": e.kind, **dict(e.data)} for e in record.events
+        ],
+    }
+
+
+@calls_app.command("local")
+def local(
+    as_json: bool = typer.Option(False, "--json", help="Full records with their timelines."),
+    since: str | None = typer.Option(None, "--since", help="e.g. 2h, 3d, or an ISO time."),
+    status: str | None = typer.Option(None, "--status", help="An outcome, e.g. message_taken."),
+    limit: int = typer.Option(50, "--limit", min=1, max=10_000),
+) -> None:
+    """List the calls recorded locally, newest first."""
+    outcome = None
+    if status is not None:
+        try:
+            outcome = CallOutcome(status)
+        except ValueError:
+            choices = ", ".join(o.value for o in CallOutcome)
+            fail(f"--status must be one of {choices}", 2)
+    after = parse_since(since)
+
+    async def work(app: Application) -> list[CallRecord]:
+        return await list_calls(app.unit_of_work, limit=limit, since=after, outcome=outcome)
+
+    records = run_with_app(work)
+    if as_json:
+        typer.echo(json.dumps([record_json(r) for r in records], ensure_ascii=False, indent=2))
+        return
+    table = Table("started (UTC)", "duration", "caller", "outcome", "to", "attempts", "call id")
+    for r in records:
+        duration = f"{r.duration_seconds:.0f}s" if r.duration_seconds is not None else "live"
+        attempts = ", ".join(
+            f"{a.get('employee')}:{a.get('result')}" for a in r.transfer_attempts()
+        )
+        table.add_row(
+            f"{r.started_at:%Y-%m-%d %H:%M:%S}",
+            duration,
+            mask(r.caller_number),
+            r.outcome.value if r.outcome else "-",
+            r.transferred_to or "",
+            attempts,
+            r.call_id,
+        )
+    console.print(table if records else "no calls recorded yet")
