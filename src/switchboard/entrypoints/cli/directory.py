@@ -31,8 +31,12 @@ async def _directory(app: Application) -> Directory:
 
 @directory_app.command("import")
 def import_(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A .yaml/.yml or .csv file."),
-    replace: bool = typer.Option(False, "--replace", help="Make the stored directory exactly this file."),
+    file: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="A .yaml/.yml or .csv file."
+    ),
+    replace: bool = typer.Option(
+        False, "--replace", help="Make the stored directory exactly this file."
+    ),
 ) -> None:
     """Import a directory file. A file with any error imports nothing and names every bad row."""
     region = settings_or_exit().default_region
@@ -57,7 +61,9 @@ def export(
     if fmt not in {"yaml", "csv"}:
         fail(f"--format must be yaml or csv, not {fmt!r}", 2)
     directory = run_with_app(_directory)
-    text = dump_directory_yaml(directory) if fmt == "yaml" else dump_employees_csv(directory.employees)
+    text = (
+        dump_directory_yaml(directory) if fmt == "yaml" else dump_employees_csv(directory.employees)
+    )
     if output is None:
         typer.echo(text, nl=False)
     else:
@@ -88,10 +94,14 @@ def list_(as_json: bool = typer.Option(False, "--json")) -> None:
         rows = [_employee_json(directory, e, private=False) for e in directory.employees]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    table = Table("id", "name", "title", "department", "status", "phone", title=directory.company.name)
+    table = Table(
+        "id", "name", "title", "department", "status", "phone", title=directory.company.name
+    )
     for e in directory.employees:
         row = _employee_json(directory, e, private=False)
-        table.add_row(e.id, e.name, e.title or "", str(row["department"] or ""), e.status, mask(e.phone))
+        table.add_row(
+            e.id, e.name, e.title or "", str(row["department"] or ""), e.status, mask(e.phone)
+        )
     console.print(table)
 
 
