@@ -1,0 +1,25 @@
+"""A local LiveKit server fake that speaks the real wire format (Twirp over HTTP, protobuf/JSON).
+
+Drive it with the real `livekit.api.LiveKitAPI`; read and script it through `RunningFake.state`.
+See docs/livekit-fake.md.
+"""
+
+from switchboard.fakes.livekit.app import create_app
+from switchboard.fakes.livekit.inbound import InboundCall, simulate_inbound_call
+from switchboard.fakes.livekit.outcomes import DialOutcome
+from switchboard.fakes.livekit.records import CallRecord, RecordedRequest
+from switchboard.fakes.livekit.server import RunningFake, running_livekit_fake
+from switchboard.fakes.livekit.state import FakeState, Mode
+
+__all__ = [
+    "CallRecord",
+    "DialOutcome",
+    "FakeState",
+    "InboundCall",
+    "Mode",
+    "RecordedRequest",
+    "RunningFake",
+    "create_app",
+    "running_livekit_fake",
+    "simulate_inbound_call",
+]
