@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from switchboard.domain.phone import is_e164
+from switchboard.domain.transfer_events import MergeStrategy
 
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 _PLACEHOLDER = re.compile(
@@ -39,11 +40,6 @@ class SettingsError(Exception):
 class Environment(StrEnum):
     DEVELOPMENT = "development"
     PRODUCTION = "production"
-
-
-class MergeStrategy(StrEnum):
-    MOVE = "move"  # LiveKit Cloud: move the employee's participant into the caller's room
-    REFER = "refer"  # self-hosted LiveKit: SIP REFER the caller to the employee
 
 
 def default_data_dir() -> Path:

@@ -32,7 +32,9 @@ CALL = CallContext("call-9", "call-room-9", "sip-caller", caller_number="+161255
 
 def test_events_are_ordered_and_json_safe() -> None:
     log = CallLog(CALL, StepClock())
-    log.record("turn", role="caller", text="hi", mood=Mood.CALM, at=datetime(2026, 1, 1, tzinfo=UTC))
+    log.record(
+        "turn", role="caller", text="hi", mood=Mood.CALM, at=datetime(2026, 1, 1, tzinfo=UTC)
+    )
     log.record("transfer_attempt", employee="priya-raman", result=TransferOutcome.BUSY, tags=("a",))
     log.record("odd", thing=object)
     record = log.snapshot()

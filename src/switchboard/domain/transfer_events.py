@@ -12,7 +12,7 @@ from switchboard.domain.calls import TransferOutcome
 
 
 class MergeStrategy(StrEnum):
-    """How an accepted consultation becomes a connected call (mirrors `settings.MergeStrategy`)."""
+    """How an accepted consultation becomes a connected call (TRANSFER_MERGE_STRATEGY)."""
 
     MOVE = "move"  # LiveKit Cloud: move the employee's leg into the caller's room
     REFER = "refer"  # self-hosted LiveKit: SIP REFER the caller to the employee

@@ -1,0 +1,1 @@
+"""Local, stateful fakes of the services Switchboard talks to (LiveKit, Twilio), for tests and offline use."""

@@ -34,7 +34,7 @@ class TransferConfig:
     @classmethod
     def from_settings(cls, settings: Settings) -> TransferConfig:
         return cls(
-            merge_strategy=MergeStrategy(settings.transfer_merge_strategy.value),
+            merge_strategy=settings.transfer_merge_strategy,
             ring_timeout=settings.transfer_ring_timeout,
             hold_checkin_seconds=settings.hold_checkin_seconds,
         )
