@@ -10,6 +10,7 @@ from switchboard.entrypoints.cli.calls import calls_app
 from switchboard.entrypoints.cli.config import config_app
 from switchboard.entrypoints.cli.db import db_app
 from switchboard.entrypoints.cli.directory import directory_app
+from switchboard.entrypoints.cli.setup import setup_app
 
 app = typer.Typer(
     help="Switchboard: an open-source AI phone receptionist.",
@@ -20,6 +21,7 @@ app.add_typer(calls_app, name="calls")
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.add_typer(directory_app, name="directory")
+app.add_typer(setup_app, name="setup")
 
 
 def _version(value: bool) -> None:

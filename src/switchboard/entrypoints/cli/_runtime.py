@@ -4,7 +4,8 @@ into one clear line and an exit code instead of a traceback."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import NoReturn, TypeVar
 
 import typer
@@ -56,8 +57,15 @@ def run_with_app(work: Callable[[Application], Awaitable[T]]) -> T:
         finally:
             await app.close()
 
-    try:
+    with known_errors():
         return asyncio.run(main())
+
+
+@contextmanager
+def known_errors() -> Iterator[None]:
+    """Bad input and missing records end the command with a clear message, not a traceback."""
+    try:
+        yield
     except DirectoryFileError as exc:
         fail(f"nothing was changed:\n{exc}")
     except (LookupError, ValueError) as exc:

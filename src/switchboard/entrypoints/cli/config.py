@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from switchboard.entrypoints.cli._runtime import console, settings_or_exit
+from switchboard.entrypoints.cli.backup import register
 
 config_app = typer.Typer(help="Show the effective configuration.", no_args_is_help=True)
 
@@ -23,3 +24,6 @@ def show(as_json: bool = typer.Option(False, "--json", help="Machine-readable ou
     for name, value in values.items():
         table.add_row(name, "[dim]not set[/]" if value is None else str(value))
     console.print(table)
+
+
+register(config_app)  # config export / restore / diff

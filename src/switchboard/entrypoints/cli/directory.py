@@ -19,7 +19,13 @@ from switchboard.bootstrap import Application
 from switchboard.domain.directory import Directory, Employee
 from switchboard.domain.phone import mask
 from switchboard.domain.resolution import Resolver
-from switchboard.entrypoints.cli._runtime import console, fail, run_with_app, settings_or_exit
+from switchboard.entrypoints.cli._runtime import (
+    console,
+    fail,
+    known_errors,
+    run_with_app,
+    settings_or_exit,
+)
 from switchboard.services import directory as service
 
 directory_app = typer.Typer(help="The company directory.", no_args_is_help=True)
@@ -40,7 +46,8 @@ def import_(
 ) -> None:
     """Import a directory file. A file with any error imports nothing and names every bad row."""
     region = settings_or_exit().default_region
-    parsed = read_directory_file(file, default_region=region)
+    with known_errors():
+        parsed = read_directory_file(file, default_region=region)
 
     async def work(app: Application) -> service.ImportReport:
         return await service.import_directory(app.unit_of_work, parsed, replace=replace)

@@ -1,0 +1,147 @@
+"""The desired Twilio + LiveKit SIP set-up, computed from settings and `switchboard.yaml`. Pure.
+
+The rules come from FIELD_NOTES: LiveKit's inbound trunk admits by `numbers` (Twilio cannot answer
+LiveKit's digest challenge), the outbound trunk's `address` is the bare `*.pstn.twilio.com` host,
+origination goes to `sip:<livekit sip host>;transport=tcp|tls`, and SIP REFER needs
+`transfer_mode=enable-all` on the Twilio trunk.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from switchboard.domain.provisioning import Desired, Kind, Value, ref
+
+TRANSFER_MODES = frozenset({"enable-all", "sip-only", "disable-all"})  # Twilio TransferSetting
+FALLBACK_PATH = "/twilio/voice-fallback"
+_SIP_HOST = re.compile(r"^(?:sips?:)?([A-Za-z0-9.\-]+)(?::\d+)?(?:;.*)?$")
+
+
+class ProvisioningConfigError(ValueError):
+    """`switchboard.yaml` or the settings cannot describe a set-up; one line per problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class SetupOptions:
+    """What `switchboard.yaml` may choose. Every default gives the seed guide's set-up."""
+
+    prefix: str = "switchboard"
+    domain_name: str | None = None  # default: <prefix>-<end of account sid>.pstn.twilio.com
+    sip_username: str = "switchboard-livekit"
+    tls: bool = False
+    fallback_uris: tuple[str, ...] = ()  # regional LiveKit SIP hosts, tried after the primary
+    transfer_mode: str | None = None  # default follows the merge strategy
+    room_prefix: str = "call-"
+
+
+@dataclass(frozen=True, slots=True)
+class SetupInputs:
+    """The settings the set-up depends on."""
+
+    account_sid: str
+    phone_number: str
+    livekit_sip_uri: str
+    agent_name: str
+    merge_strategy: str  # "move" | "refer"
+    webhook_base_url: str | None = None
+    trunk_sid: str | None = None
+
+
+def sip_host(uri: str) -> str:
+    """`sip:abc.sip.livekit.cloud;transport=tcp` → `abc.sip.livekit.cloud`."""
+    found = _SIP_HOST.match(uri.strip())
+    if not found:
+        raise ProvisioningConfigError(f"{uri!r} is not a SIP host or sip: URI")
+    return found.group(1)
+
+
+def origination_url(uri: str, tls: bool) -> str:
+    """The Twilio origination `sip_url` for a LiveKit SIP host (FIELD_NOTES: transport explicit)."""
+    return f"sip:{sip_host(uri)};transport={'tls' if tls else 'tcp'}"
+
+
+def names(options: SetupOptions) -> dict[Kind, str]:
+    """The friendly name / LiveKit name of each resource: the ownership marker on Twilio."""
+    p = options.prefix
+    return {
+        Kind.TWILIO_TRUNK: f"{p}-trunk",
+        Kind.CREDENTIAL_LIST: f"{p}-livekit-credentials",
+        Kind.CREDENTIAL: options.sip_username,
+        Kind.TRUNK_CREDENTIAL_LIST: f"{p}-livekit-credentials",
+        Kind.LIVEKIT_INBOUND_TRUNK: f"{p}-inbound",
+        Kind.LIVEKIT_OUTBOUND_TRUNK: f"{p}-outbound",
+        Kind.DISPATCH_RULE: f"{p}-dispatch",
+    }
+
+
+def trunk_domain(options: SetupOptions, account_sid: str) -> str:
+    """The trunk's `*.pstn.twilio.com` domain; stable per account so re-runs find it again."""
+    return options.domain_name or f"{options.prefix}-{account_sid[-8:].lower()}.pstn.twilio.com"
+
+
+def desired_state(inputs: SetupInputs, options: SetupOptions) -> tuple[Desired, ...]:
+    """Every resource of the set-up, in apply order."""
+    n = names(options)
+    domain = trunk_domain(options, inputs.account_sid)
+    refer = inputs.merge_strategy == "refer"
+    dr_url = f"{inputs.webhook_base_url}{FALLBACK_PATH}" if inputs.webhook_base_url else None
+    trunk: dict[str, Value] = {
+        "domain_name": domain,
+        "transfer_mode": options.transfer_mode or ("enable-all" if refer else "disable-all"),
+        "secure": options.tls,
+        "disaster_recovery_url": dr_url,
+    }
+    out = [
+        Desired(Kind.TWILIO_TRUNK, n[Kind.TWILIO_TRUNK], trunk, known_id=inputs.trunk_sid),
+        Desired(Kind.CREDENTIAL_LIST, n[Kind.CREDENTIAL_LIST]),
+        # Twilio never returns a password; "stored" means we hold the one we set.
+        Desired(Kind.CREDENTIAL, n[Kind.CREDENTIAL], {"password_stored": True}),
+        Desired(
+            Kind.TRUNK_CREDENTIAL_LIST,
+            n[Kind.TRUNK_CREDENTIAL_LIST],
+            {"credential_list_sid": ref(Kind.CREDENTIAL_LIST)},
+        ),
+    ]
+    # A secure Twilio trunk insists on SRTP, so LiveKit must too; without TLS we leave it alone.
+    srtp: dict[str, Value] = {"media_encryption": "require"} if options.tls else {}
+    uris = (inputs.livekit_sip_uri, *options.fallback_uris)
+    for priority, uri in enumerate(uris, start=1):
+        name = f"{options.prefix}-livekit-{priority}"
+        url: dict[str, Value] = {
+            "sip_url": origination_url(uri, options.tls),
+            "priority": priority,
+            "weight": 1,
+        }
+        out.append(Desired(Kind.ORIGINATION_URL, name, {**url, "enabled": True}))
+    out += [
+        Desired(Kind.PHONE_NUMBER, inputs.phone_number, {"trunk_sid": ref(Kind.TWILIO_TRUNK)}),
+        Desired(
+            Kind.LIVEKIT_INBOUND_TRUNK,
+            n[Kind.LIVEKIT_INBOUND_TRUNK],
+            {"numbers": (inputs.phone_number,), **srtp},
+        ),
+        Desired(
+            Kind.LIVEKIT_OUTBOUND_TRUNK,
+            n[Kind.LIVEKIT_OUTBOUND_TRUNK],
+            {
+                "address": domain,
+                "numbers": (inputs.phone_number,),
+                "transport": "tls" if options.tls else "auto",
+                "auth_username": options.sip_username,
+                "password_matches": True,
+                **srtp,
+            },
+        ),
+        Desired(
+            Kind.DISPATCH_RULE,
+            n[Kind.DISPATCH_RULE],
+            {
+                "rule": "individual",
+                "room_prefix": options.room_prefix,
+                "agents": (inputs.agent_name,),
+                "trunk_ids": (ref(Kind.LIVEKIT_INBOUND_TRUNK),),
+            },
+        ),
+    ]
+    return tuple(out)

@@ -1,0 +1,91 @@
+"""Validate the parsed `switchboard.yaml` into `SetupOptions`. Pure: the caller reads the file.
+
+```yaml
+prefix: acme                 # names: acme-trunk, acme-inbound, … (the ownership marker on Twilio)
+domain_name: acme-sip.pstn.twilio.com
+sip_username: acme-livekit
+tls: true                    # origination transport=tls, trunk secure, outbound transport TLS
+fallback_uris: [sip:abc123.us-east.sip.livekit.cloud]
+transfer_mode: enable-all    # default: enable-all for the refer merge strategy, else disable-all
+room_prefix: call-
+```
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from switchboard.domain.provisioning_desired import (
+    TRANSFER_MODES,
+    ProvisioningConfigError,
+    SetupOptions,
+    sip_host,
+)
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,39}$")
+_DOMAIN = re.compile(r"^[A-Za-z0-9\-]+\.pstn\.twilio\.com$")
+_KEYS = frozenset(SetupOptions.__dataclass_fields__)
+
+
+def _check(problems: list[str], ok: bool, message: str) -> None:
+    if not ok:
+        problems.append(message)
+
+
+def parse_setup_options(data: object) -> SetupOptions:
+    """`SetupOptions` from the YAML document (None or {} → defaults); every problem is listed."""
+    if data is None:
+        return SetupOptions()
+    if not isinstance(data, Mapping):
+        raise ProvisioningConfigError("switchboard.yaml: the document must be a mapping of keys")
+    problems = [f"{key}: unknown key" for key in data if key not in _KEYS]
+    values: dict[str, Any] = {k: v for k, v in data.items() if k in _KEYS}
+    for key in ("prefix", "sip_username"):
+        if key in values:
+            value = values[key]
+            _check(
+                problems,
+                isinstance(value, str) and bool(_NAME.match(value)),
+                f"{key}: use 1-40 letters, digits, '-' or '_'",
+            )
+    if values.get("domain_name") is not None:
+        domain = values["domain_name"]
+        _check(
+            problems,
+            isinstance(domain, str) and bool(_DOMAIN.match(domain)),
+            "domain_name: must look like <name>.pstn.twilio.com (letters, digits, '-')",
+        )
+    if "tls" in values:
+        _check(problems, isinstance(values["tls"], bool), "tls: must be true or false")
+    if values.get("transfer_mode") is not None:
+        _check(
+            problems,
+            values["transfer_mode"] in TRANSFER_MODES,
+            f"transfer_mode: must be one of {', '.join(sorted(TRANSFER_MODES))}",
+        )
+    if "room_prefix" in values:
+        prefix = values["room_prefix"]
+        _check(
+            problems,
+            isinstance(prefix, str) and bool(re.fullmatch(r"[A-Za-z0-9_\-]{1,20}", prefix)),
+            "room_prefix: use 1-20 letters, digits, '-' or '_'",
+        )
+    if "fallback_uris" in values:
+        values["fallback_uris"] = _fallbacks(values["fallback_uris"], problems)
+    if problems:
+        raise ProvisioningConfigError("switchboard.yaml: " + "; ".join(problems))
+    return SetupOptions(**values)
+
+
+def _fallbacks(raw: object, problems: list[str]) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(u, str) for u in raw):
+        problems.append("fallback_uris: must be a list of SIP hosts or sip: URIs")
+        return ()
+    for uri in raw:
+        try:
+            sip_host(uri)
+        except ProvisioningConfigError as exc:
+            problems.append(f"fallback_uris: {exc}")
+    return tuple(raw)

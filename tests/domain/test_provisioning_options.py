@@ -1,0 +1,65 @@
+"""`switchboard.yaml` validation (pure: the document is already parsed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from switchboard.domain.provisioning_desired import ProvisioningConfigError, SetupOptions
+from switchboard.domain.provisioning_options import parse_setup_options
+
+
+def test_empty_document_gives_defaults() -> None:
+    assert parse_setup_options(None) == SetupOptions()
+    assert parse_setup_options({}) == SetupOptions()
+
+
+def test_every_option_is_read() -> None:
+    options = parse_setup_options(
+        {
+            "prefix": "acme",
+            "domain_name": "acme-sip.pstn.twilio.com",
+            "sip_username": "acme-livekit",
+            "tls": True,
+            "fallback_uris": ["sip:abc.us-east.sip.livekit.cloud"],
+            "transfer_mode": "enable-all",
+            "room_prefix": "acme-call-",
+        }
+    )
+    assert options == SetupOptions(
+        prefix="acme",
+        domain_name="acme-sip.pstn.twilio.com",
+        sip_username="acme-livekit",
+        tls=True,
+        fallback_uris=("sip:abc.us-east.sip.livekit.cloud",),
+        transfer_mode="enable-all",
+        room_prefix="acme-call-",
+    )
+
+
+@pytest.mark.parametrize(
+    ("document", "complaint"),
+    [
+        ({"prefx": "acme"}, "prefx: unknown key"),
+        ({"prefix": "has space"}, "prefix:"),
+        ({"prefix": 7}, "prefix:"),
+        ({"domain_name": "acme.sip.twilio.com"}, "domain_name:"),
+        ({"tls": "yes"}, "tls:"),
+        ({"transfer_mode": "sometimes"}, "transfer_mode:"),
+        ({"room_prefix": ""}, "room_prefix:"),
+        ({"fallback_uris": "sip:abc"}, "fallback_uris:"),
+        ({"fallback_uris": ["sip:a@b"]}, "fallback_uris:"),
+        (["prefix"], "mapping"),
+    ],
+)
+def test_bad_values_are_named(document: object, complaint: str) -> None:
+    with pytest.raises(ProvisioningConfigError, match=complaint):
+        parse_setup_options(document)
+
+
+def test_all_problems_are_listed_at_once() -> None:
+    with pytest.raises(ProvisioningConfigError) as caught:
+        parse_setup_options({"tls": 1, "transfer_mode": "x", "extra": True})
+    message = str(caught.value)
+    assert "tls:" in message
+    assert "transfer_mode:" in message
+    assert "extra: unknown key" in message

@@ -1,0 +1,224 @@
+"""The desired set-up and the plan that reconciles it with what is live (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from switchboard.domain.provisioning import ALL, Action, Desired, Kind, Live, Value, ref, resolve
+from switchboard.domain.provisioning_desired import (
+    ProvisioningConfigError,
+    SetupInputs,
+    SetupOptions,
+    desired_state,
+    origination_url,
+    sip_host,
+)
+from switchboard.domain.provisioning_plan import find_match, plan
+
+NUMBER = "+15125550100"
+INPUTS = SetupInputs(
+    account_sid="AC" + "0" * 24 + "abcdef12",
+    phone_number=NUMBER,
+    livekit_sip_uri="sip:abc123.sip.livekit.cloud",
+    agent_name="switchboard",
+    merge_strategy="move",
+)
+
+
+def by_kind(desired: tuple[Desired, ...], kind: Kind) -> Desired:
+    return next(d for d in desired if d.kind is kind)
+
+
+def live_copy(d: Desired, ident: str, **changes: Value) -> Live:
+    """A live resource exactly as desired (references replaced by fake ids)."""
+    ids = {ref(k): f"id-{k.value}" for k in Kind}
+    fields = {k: resolve(v, ids) for k, v in d.fields.items()}
+    return Live(d.kind, ident, d.name, {**fields, **changes})
+
+
+def everything_live(desired: tuple[Desired, ...]) -> list[Live]:
+    return [live_copy(d, f"id-{d.kind.value}") for d in desired]
+
+
+def test_defaults_follow_the_field_notes() -> None:
+    desired = desired_state(INPUTS, SetupOptions())
+    trunk = by_kind(desired, Kind.TWILIO_TRUNK)
+    assert trunk.fields["domain_name"] == "switchboard-abcdef12.pstn.twilio.com"
+    assert trunk.fields["transfer_mode"] == "disable-all"
+    assert trunk.fields["disaster_recovery_url"] is None
+    assert by_kind(desired, Kind.ORIGINATION_URL).fields["sip_url"] == (
+        "sip:abc123.sip.livekit.cloud;transport=tcp"
+    )
+    outbound = by_kind(desired, Kind.LIVEKIT_OUTBOUND_TRUNK)
+    assert outbound.fields["address"] == trunk.fields["domain_name"]  # bare host, no sip:
+    assert outbound.fields["numbers"] == (NUMBER,)
+    assert by_kind(desired, Kind.LIVEKIT_INBOUND_TRUNK).fields["numbers"] == (NUMBER,)
+    rule = by_kind(desired, Kind.DISPATCH_RULE)
+    assert rule.fields["agents"] == ("switchboard",)
+    assert rule.fields["rule"] == "individual"
+    assert rule.fields["room_prefix"] == "call-"
+    assert [d.kind for d in desired] == sorted((d.kind for d in desired), key=list(Kind).index)
+
+
+def test_refer_tls_webhook_and_fallback_change_the_desired_state() -> None:
+    inputs = replace(INPUTS, merge_strategy="refer", webhook_base_url="https://x.example")
+    options = SetupOptions(tls=True, fallback_uris=("abc123.us-east.sip.livekit.cloud",))
+    desired = desired_state(inputs, options)
+    trunk = by_kind(desired, Kind.TWILIO_TRUNK)
+    assert trunk.fields["transfer_mode"] == "enable-all"
+    assert trunk.fields["secure"] is True
+    assert trunk.fields["disaster_recovery_url"] == "https://x.example/twilio/voice-fallback"
+    urls = [d for d in desired if d.kind is Kind.ORIGINATION_URL]
+    assert [(u.fields["sip_url"], u.fields["priority"]) for u in urls] == [
+        ("sip:abc123.sip.livekit.cloud;transport=tls", 1),
+        ("sip:abc123.us-east.sip.livekit.cloud;transport=tls", 2),
+    ]
+    assert by_kind(desired, Kind.LIVEKIT_OUTBOUND_TRUNK).fields["transport"] == "tls"
+
+
+@pytest.mark.parametrize(
+    ("uri", "host"),
+    [
+        ("sip:abc.sip.livekit.cloud", "abc.sip.livekit.cloud"),
+        ("sips:abc.sip.livekit.cloud:5061;transport=tls", "abc.sip.livekit.cloud"),
+        ("abc.sip.livekit.cloud", "abc.sip.livekit.cloud"),
+    ],
+)
+def test_sip_host_strips_scheme_port_and_params(uri: str, host: str) -> None:
+    assert sip_host(uri) == host
+    assert origination_url(uri, tls=False) == f"sip:{host};transport=tcp"
+
+
+@pytest.mark.parametrize("bad", ["", "sip:", "sip:user@host", "http://x y"])
+def test_sip_host_rejects_garbage(bad: str) -> None:
+    with pytest.raises(ProvisioningConfigError):
+        sip_host(bad)
+
+
+def test_nothing_live_means_create_everything() -> None:
+    desired = desired_state(INPUTS, SetupOptions())
+    result = plan(desired, [])
+    assert {s.action for s in result.steps} == {Action.CREATE}
+    assert not result.in_sync
+
+
+def test_everything_as_desired_is_in_sync() -> None:
+    desired = desired_state(INPUTS, SetupOptions())
+    result = plan(desired, everything_live(desired))
+    assert result.in_sync, [(s.desired.kind, s.differences) for s in result.steps if s.pending]
+
+
+def test_drift_on_each_resource_is_detected() -> None:
+    desired = desired_state(INPUTS, SetupOptions())
+    for target in desired:
+        field = next(iter(target.fields), None)
+        if field is None:
+            continue  # credential lists have nothing but their name
+        live = everything_live(desired)
+        index = desired.index(target)
+        live[index] = replace(live[index], fields={**live[index].fields, field: "changed"})
+        step = plan(desired, live).steps[index]
+        assert step.action is Action.DRIFTED, target.kind
+        assert step.differences[0].field == field
+
+
+def test_a_missing_parent_id_makes_children_differ() -> None:
+    desired = desired_state(INPUTS, SetupOptions())
+    live = [x for x in everything_live(desired) if x.kind is not Kind.LIVEKIT_INBOUND_TRUNK]
+    steps = {s.desired.kind: s for s in plan(desired, live).steps}
+    assert steps[Kind.LIVEKIT_INBOUND_TRUNK].action is Action.CREATE
+    assert steps[Kind.DISPATCH_RULE].action is Action.DRIFTED  # points at a trunk that is gone
+
+
+def test_a_foreign_resource_is_blocked_unless_adopted() -> None:
+    desired = desired_state(INPUTS, SetupOptions())
+    inbound = by_kind(desired, Kind.LIVEKIT_INBOUND_TRUNK)
+    theirs = Live(inbound.kind, "ST_theirs", "Twilio Inbound", {"numbers": (NUMBER,)}, False)
+    step = next(s for s in plan(desired, [theirs]).steps if s.desired is inbound)
+    assert step.action is Action.BLOCKED
+    assert "--adopt" in step.reason
+    adopted = next(s for s in plan(desired, [theirs], adopt=True).steps if s.desired is inbound)
+    assert adopted.action is Action.UPDATE
+    assert adopted.live == theirs
+
+
+def test_unrelated_resources_are_ignored() -> None:
+    desired = desired_state(INPUTS, SetupOptions())
+    other = Live(Kind.LIVEKIT_INBOUND_TRUNK, "ST_x", "other", {"numbers": ("+15125550999",)}, False)
+    steps = plan(desired, [other]).steps
+    assert all(s.live is None for s in steps)
+
+
+def test_a_catch_all_rule_is_left_alone() -> None:
+    desired = desired_state(INPUTS, SetupOptions())
+    rule = by_kind(desired, Kind.DISPATCH_RULE)
+    catch_all = Live(Kind.DISPATCH_RULE, "SDR_x", "legacy", {"trunk_ids": (ALL,)}, False)
+    assert find_match(rule, [catch_all], {"@livekit.inbound_trunk": "ST_1"}) is None
+
+
+def test_a_blocked_observation_stays_blocked_even_with_adopt() -> None:
+    desired = desired_state(INPUTS, SetupOptions())
+    missing = Live(Kind.PHONE_NUMBER, "", NUMBER, blocked="not on this account")
+    step = next(s for s in plan(desired, [missing], adopt=True).steps if s.live == missing)
+    assert step.action is Action.BLOCKED
+    assert step.reason == "not on this account"
+
+
+def test_known_trunk_sid_matches_a_differently_named_trunk() -> None:
+    inputs = replace(INPUTS, trunk_sid="TK" + "1" * 32)
+    desired = desired_state(inputs, SetupOptions())
+    trunk = Live(Kind.TWILIO_TRUNK, "TK" + "1" * 32, "LiveKit Switchboard SIP Trunk", {})
+    assert find_match(by_kind(desired, Kind.TWILIO_TRUNK), [trunk]) == trunk
+
+
+def test_a_new_credential_forces_the_outbound_trunk_to_learn_it() -> None:
+    desired = desired_state(INPUTS, SetupOptions())
+    live = [x for x in everything_live(desired) if x.kind is not Kind.CREDENTIAL]
+    steps = {s.desired.kind: s for s in plan(desired, live).steps}
+    assert steps[Kind.CREDENTIAL].action is Action.CREATE
+    assert steps[Kind.LIVEKIT_OUTBOUND_TRUNK].action is Action.DRIFTED
+    assert steps[Kind.LIVEKIT_OUTBOUND_TRUNK].differences[-1].field == "auth_password"
+
+
+def test_list_fields_compare_as_sets() -> None:
+    desired = desired_state(INPUTS, SetupOptions())
+    live = everything_live(desired)
+    index = next(i for i, d in enumerate(desired) if d.kind is Kind.LIVEKIT_INBOUND_TRUNK)
+    live[index] = replace(live[index], fields={"numbers": (NUMBER, "+15125550111")})
+    assert plan(desired, live).steps[index].action is Action.DRIFTED
+
+
+def test_live_setup_turns_ids_back_into_references() -> None:
+    from switchboard.domain.provisioning_plan import live_setup
+
+    desired = desired_state(INPUTS, SetupOptions())
+    live = everything_live(desired)
+    # On Twilio an attached credential list has the list's own SID: the parent must win.
+    index = next(i for i, d in enumerate(desired) if d.kind is Kind.TRUNK_CREDENTIAL_LIST)
+    live[index] = replace(live[index], id="id-twilio.credential_list")
+    setup = live_setup(plan(desired, live))
+    assert [d.fields for d in setup] == [d.fields for d in desired]
+
+
+def test_live_setup_keeps_drifted_values_and_skips_what_is_not_ours() -> None:
+    from switchboard.domain.provisioning_plan import live_setup
+
+    desired = desired_state(INPUTS, SetupOptions())
+    live = everything_live(desired)
+    live[0] = replace(live[0], fields={**live[0].fields, "secure": True})
+    live[-1] = replace(live[-1], managed=False)
+    setup = live_setup(plan(desired, live))
+    assert setup[0].fields["secure"] is True
+    assert Kind.DISPATCH_RULE not in {d.kind for d in setup}
+
+
+def test_a_foreign_rule_for_our_inbound_trunk_is_the_same_thing() -> None:
+    desired = desired_state(INPUTS, SetupOptions())
+    live = [x for x in everything_live(desired) if x.kind is not Kind.DISPATCH_RULE]
+    inbound_id = "id-livekit.inbound_trunk"
+    theirs = Live(Kind.DISPATCH_RULE, "SDR_theirs", "by hand", {"trunk_ids": (inbound_id,)}, False)
+    step = plan(desired, [*live, theirs]).steps[-1]
+    assert step.action is Action.BLOCKED
+    assert step.live == theirs
