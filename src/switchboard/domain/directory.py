@@ -1,7 +1,7 @@
 """The company directory: profile, departments and employees.
 
 Pure value objects. Validation of raw input (files, CLI) lives in
-`switchboard.services.directory_rows`; these types assume valid data.
+`switchboard.adapters.directory_file`; these types assume valid data.
 """
 
 from __future__ import annotations
