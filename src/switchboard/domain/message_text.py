@@ -1,0 +1,114 @@
+"""The words of a notification: an SMS within its segment budget and a plain-text + HTML email.
+
+SMS length is counted the way carriers bill it: GSM-7 text (160 septets, 153 per part when split;
+the extension characters such as `€[]{}` take two) unless any character is outside GSM-7, in which
+case the whole SMS is UCS-2 (70 UTF-16 units, 67 per part). The caller's text is shortened visibly
+("...") only in the SMS; the email always carries it in full.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from switchboard.domain.messages import Message
+from switchboard.domain.phone import mask
+
+GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENDED = frozenset("^{}\\[~]|€\f")
+DEFAULT_SMS_SEGMENTS = 3
+
+
+def is_gsm7(text: str) -> bool:
+    """True when every character can be sent in the GSM-7 alphabet."""
+    return all(ch in GSM7_BASIC or ch in GSM7_EXTENDED for ch in text)
+
+
+def _units(text: str, gsm: bool) -> int:
+    if gsm:
+        return sum(2 if ch in GSM7_EXTENDED else 1 for ch in text)
+    return len(text.encode("utf-16-le")) // 2  # emoji take two UTF-16 units
+
+
+def sms_segments(text: str) -> int:
+    """How many SMS parts `text` is billed as."""
+    gsm = is_gsm7(text)
+    units = _units(text, gsm)
+    single, multi = (160, 153) if gsm else (70, 67)
+    if units <= single:
+        return 1
+    return -(-units // multi)
+
+
+def _fit(prefix: str, body: str, suffix: str, max_segments: int) -> str:
+    """prefix + body + suffix, with body shortened (marked "...") until it fits the budget."""
+    text = prefix + body + suffix
+    if sms_segments(text) <= max_segments:
+        return text
+    lo, hi = 0, len(body)
+    while lo < hi:  # the longest body prefix that still fits
+        mid = (lo + hi + 1) // 2
+        if sms_segments(prefix + body[:mid].rstrip() + "..." + suffix) <= max_segments:
+            lo = mid
+        else:
+            hi = mid - 1
+    return prefix + body[:lo].rstrip() + "..." + suffix
+
+
+def call_time(message: Message, timezone: str) -> str:
+    """When the message was taken, in the company's timezone: "Mon 23 Nov 14:05 CST"."""
+    local = message.created_at.astimezone(ZoneInfo(timezone))
+    return f"{local:%a %d %b %H:%M} {local.tzname()}"
+
+
+def _callback(message: Message) -> str:
+    return message.callback_number or "no number given"
+
+
+def render_sms(message: Message, timezone: str, *, max_segments: int = DEFAULT_SMS_SEGMENTS) -> str:
+    """The SMS body: urgency, caller, number, time, then as much of the text as fits the budget."""
+    head = "URGENT message" if message.urgent else "Message"
+    prefix = f"{head} from {message.caller_name or 'a caller'} ({_callback(message)}), "
+    prefix += f"{call_time(message, timezone)}: "
+    suffix = " [recording]" if message.recording_url else ""
+    return _fit(prefix, message.text, suffix, max_segments)
+
+
+@dataclass(frozen=True, slots=True)
+class EmailContent:
+    subject: str
+    text: str
+    html: str
+
+
+def render_email(message: Message, timezone: str, company: str) -> EmailContent:
+    """Subject, plain text and HTML (every caller-supplied value escaped) for one message."""
+    who = message.caller_name or "a caller"
+    subject = f"{'URGENT: ' if message.urgent else ''}Message from {who}"
+    rows = [
+        ("From", who),
+        ("Callback number", _callback(message)),
+        ("Received", call_time(message, timezone)),
+        ("Urgent", "yes" if message.urgent else "no"),
+    ]
+    if message.recording_url:
+        rows.append(("Recording", message.recording_url))
+    text = "\n".join(f"{k}: {v}" for k, v in rows)
+    text += f"\n\n{message.text}\n\n-- {company} receptionist (message {message.id})\n"
+    e = html.escape
+    cells = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows)
+    body = e(message.text).replace("\n", "<br>")
+    page = (
+        f"<html><body><h2>{e(subject)}</h2><table>{cells}</table><p>{body}</p>"
+        f"<p><small>{e(company)} receptionist (message {e(message.id)})</small></p></body></html>"
+    )
+    return EmailContent(subject=subject, text=text, html=page)
+
+
+def log_safe_summary(message: Message) -> str:
+    """A one-line description for logs: no caller text, the number masked."""
+    return f"message {message.id} for {message.recipient_kind}:{message.recipient_id} from {mask(message.callback_number)}"

@@ -1,0 +1,73 @@
+"""The web app factory: Twilio webhooks and health, wired from settings and a WebhookService."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from switchboard.entrypoints.web.rate_limit import DEFAULT_REJECT_RATE, RejectLimiter
+from switchboard.entrypoints.web.security import MAX_BODY_BYTES, WebhookSecurity
+from switchboard.entrypoints.web.twilio_routes import twilio_router
+from switchboard.services.messaging.webhooks import WebhookService
+from switchboard.settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+
+
+def webhook_security(
+    settings: Settings, *, max_body_bytes: int = MAX_BODY_BYTES
+) -> WebhookSecurity:
+    """Signature settings, refusing configurations that would accept forged webhooks."""
+    if not settings.twilio_validate_signatures:
+        if settings.is_production:
+            raise SettingsError("TWILIO_VALIDATE_SIGNATURES: cannot be off in production")
+        log.warning("Twilio signature validation is OFF (development only)")
+        token = None
+    elif settings.twilio_auth_token is None:
+        raise SettingsError("TWILIO_AUTH_TOKEN: required to validate Twilio webhook signatures")
+    else:
+        token = settings.twilio_auth_token.get_secret_value()
+    return WebhookSecurity(
+        auth_token=token,
+        public_base_url=settings.webhook_base_url,
+        trust_forwarded_headers=settings.trust_forwarded_headers,
+        max_body_bytes=max_body_bytes,
+    )
+
+
+def create_app(
+    settings: Settings,
+    service: WebhookService,
+    *,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    reject_rate: str = DEFAULT_REJECT_RATE,
+    ready: Callable[[], Awaitable[bool]] | None = None,
+) -> FastAPI:
+    """The FastAPI app for `switchboard serve`. Raises SettingsError on unsafe configuration.
+
+    `reject_rate` limits rejected webhook requests per IP (never valid signed ones); `ready` is
+    the readiness probe behind /readyz (e.g. `Storage.is_ready`), always ready when None.
+    """
+    security = webhook_security(settings, max_body_bytes=max_body_bytes)
+    app = FastAPI(title="Switchboard", docs_url=None, redoc_url=None)
+    app.state.webhook_security = security
+    app.state.reject_limiter = RejectLimiter(reject_rate, redis_url=settings.redis_url)
+    app.include_router(twilio_router(service, settings.livekit_sip_uri))
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        """Liveness: the process answers."""
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz() -> JSONResponse:
+        """Readiness: the database answers and its migrations are current."""
+        ok = True if ready is None else await ready()
+        return JSONResponse(
+            {"status": "ready" if ok else "not ready"}, status_code=200 if ok else 503
+        )
+
+    return app

@@ -1,0 +1,139 @@
+"""The six /twilio/* webhooks. Thin: authenticate, check the parameters, call the service, answer.
+
+TwiML (`text/xml`) where Twilio expects instructions; 204 where it only wants acknowledgement.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+
+from switchboard.domain.phone import mask
+from switchboard.entrypoints.web import twiml
+from switchboard.entrypoints.web.rate_limit import RejectLimiter, client_address
+from switchboard.entrypoints.web.security import (
+    TwilioRequest,
+    WebhookSecurity,
+    verified_twilio_request,
+)
+from switchboard.services.messaging.webhooks import WebhookService
+
+log = logging.getLogger(__name__)
+IDEMPOTENCY_HEADER = "i-twilio-idempotency-token"
+
+
+def _require(params: dict[str, str], *names: str) -> None:
+    missing = [name for name in names if not params.get(name)]
+    if missing:
+        raise HTTPException(400, f"missing parameter(s): {', '.join(missing)}")
+
+
+def _key(request: Request, route: str, *parts: str) -> str:
+    """Twilio's idempotency token when sent (same on retries), else route + SID + status."""
+    token = request.headers.get(IDEMPOTENCY_HEADER)
+    return f"{route}:{token}" if token else ":".join((route, *parts))
+
+
+def _base(request: Request, tw: TwilioRequest) -> str:
+    """The public base URL (scheme, host, any prefix) of this request, for callback URLs."""
+    path_query = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return tw.public_url[: len(tw.public_url) - len(path_query)]
+
+
+async def _verified(request: Request) -> TwilioRequest:
+    # The app factory stores the security settings on app.state; see create_app.
+    security: WebhookSecurity = request.app.state.webhook_security
+    limiter: RejectLimiter | None = request.app.state.reject_limiter
+    try:
+        return await verified_twilio_request(request, security)
+    except HTTPException:
+        address = client_address(request, security.trust_forwarded_headers)
+        if limiter is not None and not await limiter.allow(address):
+            raise HTTPException(429, "too many rejected requests") from None
+        raise
+
+
+# Module level: FastAPI resolves string annotations against module globals.
+Signed = Annotated[TwilioRequest, Depends(_verified)]
+
+
+def twilio_router(service: WebhookService, livekit_sip_uri: str | None) -> APIRouter:
+    """The router for /twilio/*; every request is authenticated with app.state.webhook_security."""
+    router = APIRouter(prefix="/twilio", tags=["twilio"])
+
+    def voicemail(request: Request, tw: TwilioRequest) -> Response:
+        base = _base(request, tw)
+        done = f"{base}/twilio/voice-fallback?done=1"
+        return twiml.xml(twiml.record_voicemail(f"{base}/twilio/recording", done))
+
+    @router.post("/voice")
+    async def voice(request: Request, tw: Signed) -> Response:
+        """Dial the LiveKit SIP URI with the caller's number; voicemail when LiveKit is not set up."""
+        p = tw.first
+        _require(p, "CallSid")
+        if not livekit_sip_uri:
+            log.warning("LIVEKIT_SIP_URI not set: sending the caller to voicemail")
+            await service.voicemail_started(p)
+            return voicemail(request, tw)
+        return twiml.xml(twiml.dial_livekit(livekit_sip_uri, p.get("To", ""), p.get("From", "")))
+
+    @router.post("/voice-fallback")
+    async def voice_fallback(request: Request, tw: Signed) -> Response:
+        """Apologise and record a voicemail for the front desk (or say goodbye once recorded)."""
+        p = tw.first
+        _require(p, "CallSid")
+        if request.query_params.get("done"):
+            return twiml.xml(twiml.goodbye())
+        log.warning(
+            "voice fallback", extra={"error": p.get("ErrorCode"), "from": mask(p.get("From"))}
+        )
+        await service.voicemail_started(p)
+        return voicemail(request, tw)
+
+    @router.post("/status", status_code=204)
+    async def status(request: Request, tw: Signed) -> Response:
+        """Message and call status callbacks: move notifications and call records forward."""
+        p = tw.first
+        if p.get("MessageSid"):
+            _require(p, "MessageStatus")
+            key = _key(request, "status", p["MessageSid"], p["MessageStatus"])
+        else:
+            _require(p, "CallSid", "CallStatus")
+            key = _key(request, "status", p["CallSid"], p["CallStatus"])
+        await service.status_callback(p, key)
+        return Response(status_code=204)
+
+    @router.post("/sms")
+    async def sms(request: Request, tw: Signed) -> Response:
+        """Inbound SMS: employees' AWAY/BACK/DND, anything else from others becomes a message."""
+        p = tw.first
+        _require(p, "MessageSid", "From")
+        reply = await service.inbound_sms(p, _key(request, "sms", p["MessageSid"]))
+        return twiml.xml(twiml.sms_reply(reply))
+
+    @router.post("/sms-fallback")
+    async def sms_fallback(request: Request, tw: Signed) -> Response:
+        """The SMS webhook failed: alert in the log and answer safely (no reply text)."""
+        p = tw.first
+        log.error(
+            "sms webhook failed; Twilio used the fallback",
+            extra={
+                "sid": p.get("MessageSid"),
+                "error": p.get("ErrorCode"),
+                "from": mask(p.get("From")),
+            },
+        )
+        return twiml.xml(twiml.sms_reply(None))
+
+    @router.post("/recording", status_code=204)
+    async def recording(request: Request, tw: Signed) -> Response:
+        """A voicemail recording is ready: it becomes a message for the front desk."""
+        p = tw.first
+        _require(p, "CallSid", "RecordingSid")
+        key = _key(request, "recording", p["RecordingSid"], p.get("RecordingStatus", ""))
+        await service.recording(p, key)
+        return Response(status_code=204)
+
+    return router

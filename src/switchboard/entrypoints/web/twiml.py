@@ -1,0 +1,73 @@
+"""The TwiML documents the webhooks answer with (built with twilio's own TwiML classes)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from fastapi import Response
+from twilio.twiml.messaging_response import MessagingResponse
+from twilio.twiml.voice_response import VoiceResponse
+
+APOLOGY = (
+    "Sorry, our receptionist cannot take your call right now. "
+    "Please leave your name, number and a short message after the tone."
+)
+THANKS = "Thank you. Your message has been recorded. Goodbye."
+MAX_VOICEMAIL_SECONDS = 180
+
+
+def xml(document: VoiceResponse | MessagingResponse) -> Response:
+    """A TwiML HTTP response (Twilio wants text/xml)."""
+    return Response(content=document.to_xml(), media_type="text/xml")
+
+
+def livekit_sip_target(sip_uri: str, dialled: str, caller: str) -> str:
+    """`sip:<dialled>@<livekit host>;params` plus the caller's number as an X- header."""
+    match = re.fullmatch(r"(sips?):([^;?]+)(;[^?]*)?", sip_uri)
+    if match is None:
+        raise ValueError(f"not a SIP URI: {sip_uri!r}")
+    scheme, host, params = match.group(1), match.group(2).split("@")[-1], match.group(3) or ""
+    user = quote(dialled, safe="+") if dialled else "switchboard"
+    header = f"?X-Switchboard-Caller={quote(caller, safe='+')}" if caller else ""
+    return f"{scheme}:{user}@{host}{params}{header}"
+
+
+def dial_livekit(sip_uri: str, dialled: str, caller: str) -> VoiceResponse:
+    """Bridge the call into LiveKit SIP; the caller keeps ringing until the agent answers."""
+    response = VoiceResponse()
+    dial = response.dial(answer_on_bridge=True)
+    dial.sip(livekit_sip_target(sip_uri, dialled, caller))
+    return response
+
+
+def record_voicemail(recording_callback: str, done_url: str) -> VoiceResponse:
+    """Apologise, record a voicemail (reported to `recording_callback`), then thank and hang up."""
+    response = VoiceResponse()
+    response.say(APOLOGY)
+    response.record(
+        max_length=MAX_VOICEMAIL_SECONDS,
+        play_beep=True,
+        action=done_url,
+        recording_status_callback=recording_callback,
+        recording_status_callback_event="completed",
+    )
+    response.say(THANKS)
+    response.hangup()
+    return response
+
+
+def goodbye() -> VoiceResponse:
+    """What the caller hears after recording (the <Record> action)."""
+    response = VoiceResponse()
+    response.say(THANKS)
+    response.hangup()
+    return response
+
+
+def sms_reply(text: str | None) -> MessagingResponse:
+    """A reply SMS, or an empty response (no reply) when `text` is None."""
+    response = MessagingResponse()
+    if text:
+        response.message(text)
+    return response

@@ -1,0 +1,1 @@
+"""Messaging services: webhook handling now; the outbox, worker and MessageDesk join here."""

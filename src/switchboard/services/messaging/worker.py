@@ -1,0 +1,127 @@
+"""The notification worker: claim due notifications, send them, retry or fall back.
+
+One pass (`run_once`) claims a batch, sends each on its channel, and records the outcome:
+provider accepted → its status (forward-only); temporary error → retry later with backoff + jitter
+(Retry-After honoured); permanent error or attempts exhausted → `failed` and a fallback
+notification on the next channel. `escalate` adds fallbacks for SMS not delivered in time.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from switchboard.domain.directory import Directory
+from switchboard.domain.messages import Message
+from switchboard.domain.notification_plan import address_for, notification_id, recipient_of
+from switchboard.domain.notification_retry import FallbackPolicy, RetryPolicy
+from switchboard.domain.notifications import Channel, Notification, NotificationStatus
+from switchboard.ports.clock import Clock
+from switchboard.ports.notify import Notifier, NotifyError
+from switchboard.services.messaging.outbox_ports import MessageOutbox
+
+log = logging.getLogger(__name__)
+DEFAULT_LEASE = timedelta(minutes=2)  # longer than any send's timeout, so a live send keeps it
+
+
+class NotificationWorker:
+    def __init__(
+        self,
+        outbox: MessageOutbox,
+        notifiers: Mapping[Channel, Notifier],
+        clock: Clock,
+        directory: Callable[[], Directory],
+        *,
+        retry: RetryPolicy | None = None,
+        fallback: FallbackPolicy | None = None,
+        rand: Callable[[], float] = random.random,
+        batch: int = 20,
+        lease: timedelta = DEFAULT_LEASE,
+    ) -> None:
+        self._outbox = outbox
+        self._notifiers = notifiers
+        self._clock = clock
+        self._directory = directory
+        self._retry = retry or RetryPolicy()
+        self._fallback = fallback or FallbackPolicy()
+        self._rand = rand
+        self._batch = batch
+        self._lease = lease
+
+    async def run_once(self) -> int:
+        """Claim and process one batch; returns how many notifications were handled."""
+        claimed = await self._outbox.claim_due(
+            self._clock.now(), limit=self._batch, lease=self._lease
+        )
+        for notification, message in claimed:
+            await self._deliver(notification, message)
+        return len(claimed)
+
+    async def _deliver(self, notification: Notification, message: Message) -> None:
+        notifier = self._notifiers.get(notification.channel)
+        if notifier is None:
+            await self._give_up(notification, message, "channel not configured", None)
+            return
+        try:
+            result = await notifier.send(notification, message)
+        except NotifyError as exc:
+            decision = self._retry.decide(
+                notification.attempts,
+                permanent=exc.permanent,
+                retry_after=exc.retry_after,
+                rand=self._rand,
+            )
+            if not decision.retry:
+                await self._give_up(notification, message, decision.reason, exc.code)
+                return
+            due = self._clock.now() + timedelta(seconds=decision.delay)
+            await self._outbox.save(replace(notification, next_attempt_at=due, error_code=exc.code))
+            return
+        await self._outbox.record_sent(
+            notification.id, result.provider_id, result.status, self._clock.now()
+        )
+
+    async def _give_up(
+        self, notification: Notification, message: Message, reason: str, code: str | None
+    ) -> None:
+        now = self._clock.now()
+        failed = notification.advanced(NotificationStatus.FAILED, now, error_code=code)
+        await self._outbox.save(failed)
+        log.warning("notification failed", extra={"id": notification.id, "reason": reason})
+        await self._add_fallback(failed, message, now)
+
+    async def _add_fallback(self, failed: Notification, message: Message, now: datetime) -> None:
+        siblings = await self._outbox.notifications_of(message.id)
+        if any(n.fallback_of == failed.id for n in siblings):
+            return  # already escalated (another pass or worker got here first)
+        employee = recipient_of(message, self._directory())
+        used = {n.channel for n in siblings}
+        channel = self._fallback.next_channel(failed.channel, used, employee)
+        if channel is None:
+            log.error("message could not be delivered on any channel", extra={"id": message.id})
+            return
+        fallback = Notification(
+            id=notification_id(message.id, channel, 1),
+            message_id=message.id,
+            channel=channel,
+            to=address_for(channel, employee) or "front-desk",
+            created_at=now,
+            updated_at=now,
+            next_attempt_at=now,
+            fallback_of=failed.id,
+        )
+        await self._outbox.add_notifications([fallback])
+
+    async def escalate(self) -> int:
+        """Add fallbacks for deliveries that failed or are overdue; returns how many were added."""
+        now = self._clock.now()
+        added = 0
+        for notification, message in await self._outbox.needing_fallback_check(now):
+            if self._fallback.needs_fallback(notification, now):
+                before = len(await self._outbox.notifications_of(message.id))
+                await self._add_fallback(notification, message, now)
+                added += len(await self._outbox.notifications_of(message.id)) - before
+        return added

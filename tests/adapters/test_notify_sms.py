@@ -1,0 +1,134 @@
+"""The Twilio SMS notifier against the local Twilio fake, and the local outbox."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from switchboard.adapters.notify import LocalOutboxNotifier, TwilioSmsNotifier
+from switchboard.adapters.twilio import close_async_client, make_async_twilio_client
+from switchboard.domain.message_text import sms_segments
+from switchboard.domain.messages import MAX_TEXT_LENGTH, Message, RecipientKind
+from switchboard.domain.notifications import Channel, Notification, NotificationStatus
+from switchboard.fakes.twilio import RunningTwilioFake, running_twilio_fake
+from switchboard.ports.notify import PermanentNotifyError, TemporaryNotifyError
+
+NOW = datetime(2026, 11, 23, 20, 5, tzinfo=UTC)
+FROM = "+13125550100"
+TO = "+13125550112"
+MESSAGE = Message("m1", RecipientKind.EMPLOYEE, "ann", "Bob", "+13125550199", "Call me", NOW)
+NOTE = Notification("m1.sms.0", "m1", Channel.SMS, TO, NOW, NOW)
+
+
+@pytest.fixture
+def fake() -> Iterator[RunningTwilioFake]:
+    with running_twilio_fake() as running:
+        running.state.callbacks.enabled = False  # these tests look at the API, not the callbacks
+        running.state.add_number(FROM)
+        yield running
+
+
+@pytest.fixture
+async def sms(fake: RunningTwilioFake) -> AsyncIterator[TwilioSmsNotifier]:
+    client = make_async_twilio_client(fake.settings(), request_timeout=2.0)
+    yield TwilioSmsNotifier(
+        client,
+        from_number=FROM,
+        timezone="America/Chicago",
+        webhook_base_url="https://switchboard.example.com/",
+    )
+    await close_async_client(client)
+
+
+def sent(fake: RunningTwilioFake) -> list[dict[str, Any]]:
+    with fake.state.lock:
+        return list(fake.state.messages.values())
+
+
+async def test_sends_from_the_sms_number_with_a_status_callback(
+    fake: RunningTwilioFake, sms: TwilioSmsNotifier
+) -> None:
+    result = await sms.send(NOTE, MESSAGE)
+    assert result.status is NotificationStatus.QUEUED
+    assert result.provider_id
+    assert result.provider_id.startswith("SM")
+    [created] = sent(fake)
+    assert (created["to"], created["from"]) == (TO, FROM)
+    assert created["body"].startswith("Message from Bob (+13125550199), Mon 23 Nov 14:05 CST")
+    assert fake.state.status_callback_urls[result.provider_id] == (
+        "https://switchboard.example.com/twilio/status"
+    )
+
+
+async def test_long_text_stays_within_the_segment_budget(
+    fake: RunningTwilioFake, sms: TwilioSmsNotifier
+) -> None:
+    long = Message("m2", RecipientKind.EMPLOYEE, "ann", "Bob", None, "é" * MAX_TEXT_LENGTH, NOW)
+    await sms.send(NOTE, long)
+    [created] = sent(fake)
+    assert sms_segments(created["body"]) <= 3
+
+
+@pytest.mark.parametrize("code", [21610, 21211, 21614])
+async def test_rejected_recipient_is_permanent(
+    fake: RunningTwilioFake, sms: TwilioSmsNotifier, code: int
+) -> None:
+    fake.state.reject_messages_to(TO, code)
+    with pytest.raises(PermanentNotifyError) as info:
+        await sms.send(NOTE, MESSAGE)
+    assert info.value.code == str(code)
+    assert sent(fake) == []
+
+
+async def test_rate_limit_is_temporary_with_retry_after(
+    fake: RunningTwilioFake, sms: TwilioSmsNotifier
+) -> None:
+    fake.state.rate_limit_next("Messages", retry_after=7)
+    with pytest.raises(TemporaryNotifyError) as info:
+        await sms.send(NOTE, MESSAGE)
+    assert info.value.retry_after == 7
+    assert info.value.code == "20429"
+    await sms.send(NOTE, MESSAGE)  # the next one goes through
+    assert len(sent(fake)) == 1
+
+
+async def test_server_error_is_temporary(fake: RunningTwilioFake, sms: TwilioSmsNotifier) -> None:
+    fake.state.fail_next("Messages", status=503)
+    with pytest.raises(TemporaryNotifyError):
+        await sms.send(NOTE, MESSAGE)
+
+
+async def test_timeout_is_temporary(fake: RunningTwilioFake, sms: TwilioSmsNotifier) -> None:
+    fake.state.delay_next("Messages", 3.0)
+    with pytest.raises(TemporaryNotifyError):
+        await sms.send(NOTE, MESSAGE)
+
+
+async def test_local_outbox_is_marked_not_delivered(tmp_path: Path) -> None:
+    console = io.StringIO()
+    outbox = LocalOutboxNotifier(tmp_path / "data" / "outbox.jsonl", console=console)
+    note = Notification("m1.local.0", "m1", Channel.LOCAL, "ann", NOW, NOW)
+    result = await outbox.send(note, MESSAGE)
+    await outbox.send(note, MESSAGE)
+    assert result.delivered is False
+    assert result.status is NotificationStatus.SENT
+    lines = (tmp_path / "data" / "outbox.jsonl").read_text().splitlines()
+    assert len(lines) == 2
+    record = json.loads(lines[0])
+    assert record["delivered"] is False
+    assert record["text"] == "Call me"
+    assert "NOT DELIVERED" in record["note"]
+    assert console.getvalue().startswith("NOT DELIVERED")
+
+
+async def test_unwritable_outbox_is_a_temporary_error(tmp_path: Path) -> None:
+    (tmp_path / "blocker").write_text("a file where a directory should be")
+    outbox = LocalOutboxNotifier(tmp_path / "blocker" / "outbox.jsonl")
+    with pytest.raises(TemporaryNotifyError):
+        await outbox.send(NOTE, MESSAGE)

@@ -1,0 +1,446 @@
+"""The six /twilio/* webhooks: valid, forged, unsigned, replayed, malformed and oversized requests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from xml.etree import ElementTree
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from twilio.request_validator import RequestValidator
+
+from switchboard.domain.directory import Employee, EmployeeStatus
+from switchboard.domain.notifications import NotificationStatus, moves_forward
+from switchboard.entrypoints.web import create_app
+from switchboard.ports.calls import MessageReceipt, MessageRequest
+from switchboard.services.messaging.webhooks import (
+    Recipient,
+    WebhookCollaborators,
+    WebhookService,
+)
+from switchboard.settings import Settings, SettingsError
+
+TOKEN = "f" * 32
+BASE = "https://sb.example.com"
+NOW = datetime(2026, 11, 23, 20, 5, tzinfo=UTC)
+ANN = Employee(id="ann", name="Ann", phone="+13125550101", sms="+13125550112")
+CALLER = "+13125550199"
+
+
+@dataclass
+class World:
+    """In-memory stand-ins for storage (tests only) recording what the service did."""
+
+    notifications: dict[str, NotificationStatus] = field(default_factory=dict)
+    errors: dict[str, str | None] = field(default_factory=dict)
+    call_statuses: list[tuple[str, str]] = field(default_factory=list)
+    statuses: dict[str, EmployeeStatus] = field(default_factory=dict)
+    inbound: list[str] = field(default_factory=list)
+    voicemails: dict[str, str | None] = field(default_factory=dict)
+    seen: set[str] = field(default_factory=set)
+    taken: list[MessageRequest] = field(default_factory=list)
+
+    def now(self) -> datetime:
+        return NOW
+
+    async def sleep(self, seconds: float) -> None:
+        return None
+
+    async def apply_provider_status(
+        self, provider_id: str, status: NotificationStatus, error_code: str | None, at: datetime
+    ) -> bool:
+        current = self.notifications.get(provider_id)
+        if current is None:
+            return False
+        if moves_forward(current, status):
+            self.notifications[provider_id] = status
+            self.errors[provider_id] = error_code
+        return True
+
+    async def record_call_status(
+        self, call_sid: str, status: str, at: datetime, *, duration: int | None
+    ) -> None:
+        self.call_statuses.append((call_sid, status))
+
+    async def employee_by_sms(self, number: str) -> Employee | None:
+        return ANN if number in (ANN.sms, ANN.phone) else None
+
+    async def set_status(self, employee_id: str, status: EmployeeStatus) -> None:
+        self.statuses[employee_id] = status
+
+    async def store_inbound(
+        self, message_sid: str, from_number: str, to_number: str, body: str, at: datetime
+    ) -> None:
+        self.inbound.append(message_sid)
+
+    async def expect_voicemail(self, call_sid: str, caller_number: str | None) -> None:
+        self.voicemails[call_sid] = caller_number
+
+    async def voicemail_caller(self, call_sid: str) -> str | None:
+        return self.voicemails.get(call_sid)
+
+    async def first_time(self, key: str) -> bool:
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+    async def take_message(self, request: MessageRequest) -> MessageReceipt:
+        self.taken.append(request)
+        return MessageReceipt(message_id=f"m{len(self.taken)}", channels=("email",))
+
+
+def build(world: World, app_options: dict[str, Any] | None = None, **settings: Any) -> FastAPI:
+    values: dict[str, Any] = {
+        "_env_file": None,
+        "twilio_auth_token": TOKEN,
+        "webhook_base_url": BASE,
+        "livekit_sip_uri": "sip:abc123.sip.livekit.cloud;transport=tcp",
+    }
+    c = WebhookCollaborators(
+        notifications=world,
+        calls=world,
+        employees=world,
+        inbound=world,
+        voicemails=world,
+        idempotency=world,
+        desk=world,
+        clock=world,
+        front_desk=Recipient("department", "front"),
+    )
+    options = {"max_body_bytes": 4096} | (app_options or {})
+    return create_app(Settings(**(values | settings)), WebhookService(c), **options)
+
+
+@pytest.fixture
+def world() -> World:
+    w = World()
+    w.notifications["SM1"] = NotificationStatus.SENT
+    return w
+
+
+@pytest.fixture
+async def client(world: World) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=build(world))
+    async with httpx.AsyncClient(transport=transport, base_url="http://10.0.0.7:8080") as c:
+        yield c
+
+
+def sign(path: str, params: dict[str, str], token: str = TOKEN) -> str:
+    return str(RequestValidator(token).compute_signature(BASE + path, params))
+
+
+async def signed_post(
+    client: httpx.AsyncClient, path: str, params: dict[str, str], **headers: str
+) -> httpx.Response:
+    return await client.post(
+        path, data=params, headers={"X-Twilio-Signature": sign(path, params), **headers}
+    )
+
+
+VALID: dict[str, dict[str, str]] = {
+    "/twilio/voice": {"CallSid": "CA1", "From": CALLER, "To": "+13125550100"},
+    "/twilio/voice-fallback": {"CallSid": "CA2", "From": CALLER, "ErrorCode": "11200"},
+    "/twilio/status": {"MessageSid": "SM1", "MessageStatus": "delivered"},
+    "/twilio/sms": {"MessageSid": "SM9", "From": CALLER, "To": "+13125550100", "Body": "Hi"},
+    "/twilio/sms-fallback": {"MessageSid": "SM8", "From": CALLER, "ErrorCode": "11200"},
+    "/twilio/recording": {
+        "CallSid": "CA2",
+        "RecordingSid": "RE1",
+        "RecordingUrl": "https://api.twilio.com/rec/RE1",
+        "RecordingStatus": "completed",
+        "RecordingDuration": "12",
+    },
+}
+XML_ROUTES = {"/twilio/voice", "/twilio/voice-fallback", "/twilio/sms", "/twilio/sms-fallback"}
+ROUTES = sorted(VALID)
+
+
+@pytest.mark.parametrize("path", ROUTES)
+async def test_valid_signed_request_is_answered(client: httpx.AsyncClient, path: str) -> None:
+    response = await signed_post(client, path, VALID[path])
+    if path in XML_ROUTES:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/xml")
+        assert ElementTree.fromstring(response.content).tag == "Response"
+    else:
+        assert response.status_code == 204
+        assert response.content == b""
+
+
+@pytest.mark.parametrize("path", ROUTES)
+async def test_unsigned_request_is_403_and_changes_nothing(
+    client: httpx.AsyncClient, world: World, path: str
+) -> None:
+    response = await client.post(path, data=VALID[path])
+    assert response.status_code == 403
+    assert world.seen == set()
+    assert world.taken == []
+
+
+@pytest.mark.parametrize("path", ROUTES)
+@pytest.mark.parametrize(
+    "forgery",
+    ["wrong-token", "tampered-param", "other-path", "garbage"],
+)
+async def test_forged_request_is_403(
+    client: httpx.AsyncClient, world: World, path: str, forgery: str
+) -> None:
+    params = dict(VALID[path])
+    signature = {
+        "wrong-token": sign(path, params, token="0" * 32),
+        "tampered-param": sign(path, {**params, "From": "+13125550000"}),
+        "other-path": sign("/twilio/other", params),
+        "garbage": "not-a-signature",
+    }[forgery]
+    response = await client.post(path, data=params, headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 403
+    assert world.notifications["SM1"] is NotificationStatus.SENT
+    assert world.inbound == []
+
+
+@pytest.mark.parametrize("path", ROUTES)
+async def test_oversized_body_is_413(client: httpx.AsyncClient, path: str) -> None:
+    params = {**VALID[path], "Body": "x" * 5000}
+    response = await signed_post(client, path, params)
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize("path", ROUTES)
+async def test_oversized_streamed_body_without_length_is_413(
+    client: httpx.AsyncClient, path: str
+) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(10):
+            yield b"A=" + b"x" * 1000 + b"&"
+
+    response = await client.post(path, content=chunks(), headers={"X-Twilio-Signature": "x"})
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize("path", ROUTES)
+async def test_undecodable_body_is_400(client: httpx.AsyncClient, path: str) -> None:
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": "x"}
+    response = await client.post(path, content=b"Body=%FF%FE&From=\xff", headers=headers)
+    assert response.status_code == 400
+
+
+REQUIRED = {
+    "/twilio/voice": "CallSid",
+    "/twilio/voice-fallback": "CallSid",
+    "/twilio/status": "MessageStatus",
+    "/twilio/sms": "From",
+    "/twilio/recording": "RecordingSid",
+}
+
+
+@pytest.mark.parametrize("path", sorted(REQUIRED))
+async def test_signed_but_incomplete_request_is_400(
+    client: httpx.AsyncClient, world: World, path: str
+) -> None:
+    params = {k: v for k, v in VALID[path].items() if k != REQUIRED[path]}
+    response = await signed_post(client, path, params)
+    assert response.status_code == 400
+    assert world.taken == []
+
+
+async def test_status_with_neither_message_nor_call_is_400(client: httpx.AsyncClient) -> None:
+    response = await signed_post(client, "/twilio/status", {"AccountSid": "AC1"})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("path", ROUTES)
+async def test_replayed_request_changes_nothing_more(
+    client: httpx.AsyncClient, world: World, path: str
+) -> None:
+    first = await signed_post(client, path, VALID[path])
+    state = (dict(world.notifications), list(world.taken), list(world.inbound), set(world.seen))
+    again = await signed_post(client, path, VALID[path])
+    assert again.status_code == first.status_code
+    assert (
+        dict(world.notifications),
+        list(world.taken),
+        list(world.inbound),
+        set(world.seen),
+    ) == state
+
+
+async def test_idempotency_token_dedupes_even_with_different_status(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    world.notifications["SM2"] = NotificationStatus.QUEUED
+    token = {"I-Twilio-Idempotency-Token": "tok-1"}
+    await signed_post(
+        client, "/twilio/status", {"MessageSid": "SM2", "MessageStatus": "sent"}, **token
+    )
+    await signed_post(
+        client, "/twilio/status", {"MessageSid": "SM2", "MessageStatus": "failed"}, **token
+    )
+    assert world.notifications["SM2"] is NotificationStatus.SENT
+
+
+async def test_out_of_order_status_callbacks_only_move_forward(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    world.notifications["SM3"] = NotificationStatus.QUEUED
+    for status in ("delivered", "sent", "sending", "queued"):
+        response = await signed_post(
+            client, "/twilio/status", {"MessageSid": "SM3", "MessageStatus": status}
+        )
+        assert response.status_code == 204
+    assert world.notifications["SM3"] is NotificationStatus.DELIVERED
+
+
+async def test_undelivered_keeps_the_error_code(client: httpx.AsyncClient, world: World) -> None:
+    params = {"MessageSid": "SM1", "MessageStatus": "undelivered", "ErrorCode": "30003"}
+    await signed_post(client, "/twilio/status", params)
+    assert world.notifications["SM1"] is NotificationStatus.UNDELIVERED
+    assert world.errors["SM1"] == "30003"
+
+
+async def test_call_status_is_recorded(client: httpx.AsyncClient, world: World) -> None:
+    params = {"CallSid": "CA7", "CallStatus": "completed", "CallDuration": "31"}
+    assert (await signed_post(client, "/twilio/status", params)).status_code == 204
+    assert world.call_statuses == [("CA7", "completed")]
+
+
+async def test_unknown_message_status_is_acknowledged(client: httpx.AsyncClient) -> None:
+    params = {"MessageSid": "SMunknown", "MessageStatus": "delivered"}
+    assert (await signed_post(client, "/twilio/status", params)).status_code == 204
+
+
+async def test_voice_dials_livekit_with_the_callers_number(client: httpx.AsyncClient) -> None:
+    response = await signed_post(client, "/twilio/voice", VALID["/twilio/voice"])
+    sip = ElementTree.fromstring(response.content).find("./Dial/Sip")
+    assert sip is not None
+    assert sip.text == (
+        "sip:+13125550100@abc123.sip.livekit.cloud;transport=tcp?X-Switchboard-Caller=+13125550199"
+    )
+
+
+async def test_voice_without_livekit_goes_to_voicemail(world: World) -> None:
+    app = build(world, livekit_sip_uri=None)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
+        response = await signed_post(c, "/twilio/voice", VALID["/twilio/voice"])
+    assert ElementTree.fromstring(response.content).find("./Record") is not None
+
+
+async def test_voice_fallback_records_and_the_recording_becomes_a_message(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    response = await signed_post(client, "/twilio/voice-fallback", VALID["/twilio/voice-fallback"])
+    record = ElementTree.fromstring(response.content).find("./Record")
+    assert record is not None
+    assert record.get("recordingStatusCallback") == f"{BASE}/twilio/recording"
+    assert record.get("action") == f"{BASE}/twilio/voice-fallback?done=1"
+    done = await signed_post(client, "/twilio/voice-fallback?done=1", {"CallSid": "CA2"})
+    assert ElementTree.fromstring(done.content).find("./Hangup") is not None
+    await signed_post(client, "/twilio/recording", VALID["/twilio/recording"])
+    [taken] = world.taken
+    assert (taken.recipient_kind, taken.recipient_id) == ("department", "front")
+    assert taken.callback_number == CALLER
+    assert "https://api.twilio.com/rec/RE1" in taken.text
+
+
+async def test_failed_recording_makes_no_message(client: httpx.AsyncClient, world: World) -> None:
+    params = {**VALID["/twilio/recording"], "RecordingStatus": "failed"}
+    assert (await signed_post(client, "/twilio/recording", params)).status_code == 204
+    assert world.taken == []
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ("AWAY", EmployeeStatus.OUT_OF_OFFICE),
+        (" back ", EmployeeStatus.AVAILABLE),
+        ("dnd.", EmployeeStatus.DND),
+    ],
+)
+async def test_employee_status_keywords(
+    client: httpx.AsyncClient, world: World, body: str, status: EmployeeStatus
+) -> None:
+    params = {"MessageSid": "SMk", "From": "+13125550112", "Body": body}
+    response = await signed_post(client, "/twilio/sms", params)
+    message = ElementTree.fromstring(response.content).find("./Message")
+    assert message is not None
+    assert world.statuses == {"ann": status}
+    assert world.taken == []
+
+
+async def test_other_text_from_an_employee_gets_help(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    params = {"MessageSid": "SMh", "From": "+13125550112", "Body": "what?"}
+    response = await signed_post(client, "/twilio/sms", params)
+    assert b"AWAY, BACK or DND" in response.content
+    assert world.statuses == {}
+
+
+async def test_sms_from_a_stranger_becomes_a_message(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    params = {"MessageSid": "SMs", "From": CALLER, "Body": "AWAY <script>"}
+    response = await signed_post(client, "/twilio/sms", params)
+    assert ElementTree.fromstring(response.content).find("./Message") is None
+    [taken] = world.taken
+    assert taken.text == "AWAY <script>"
+    assert taken.callback_number == CALLER
+    assert world.statuses == {}
+    assert world.inbound == ["SMs"]
+
+
+def test_refuses_to_start_without_a_token(world: World) -> None:
+    with pytest.raises(SettingsError, match="TWILIO_AUTH_TOKEN"):
+        build(world, twilio_auth_token=None)
+
+
+async def test_validation_off_accepts_unsigned_in_development(world: World) -> None:
+    app = build(world, twilio_validate_signatures=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
+        response = await c.post("/twilio/status", data=VALID["/twilio/status"])
+    assert response.status_code == 204
+
+
+async def test_healthz(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz")
+    assert response.json() == {"status": "ok"}
+
+
+async def test_get_on_a_webhook_is_405(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/twilio/status")).status_code == 405
+
+
+async def test_rejected_requests_are_rate_limited_but_signed_ones_never(world: World) -> None:
+    app = build(world, {"reject_rate": "3/minute"})
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
+        forged = [
+            (await c.post("/twilio/status", data=VALID["/twilio/status"])).status_code
+            for _ in range(5)
+        ]
+        assert forged == [403, 403, 403, 429, 429]
+        for _ in range(10):  # the same address, now over its limit, still gets through signed
+            response = await signed_post(c, "/twilio/voice", VALID["/twilio/voice"])
+            assert response.status_code == 200
+
+
+async def test_rate_limit_counts_per_forwarded_address_behind_a_trusted_proxy(world: World) -> None:
+    app = build(world, {"reject_rate": "1/minute"}, trust_forwarded_headers=True)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
+        for ip, expected in [("1.1.1.1", 403), ("1.1.1.1", 429), ("2.2.2.2", 403)]:
+            headers = {"X-Forwarded-For": f"9.9.9.9, {ip}"}
+            response = await c.post("/twilio/status", data={}, headers=headers)
+            assert response.status_code == expected
+
+
+@pytest.mark.parametrize(("ready", "status"), [(True, 200), (False, 503)])
+async def test_readyz_reports_the_probe(world: World, ready: bool, status: int) -> None:
+    async def probe() -> bool:
+        return ready
+
+    app = build(world, {"ready": probe})
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
+        assert (await c.get("/readyz")).status_code == status
