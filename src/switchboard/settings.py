@@ -89,6 +89,11 @@ class Settings(BaseSettings):
     livekit_api_secret: SecretStr | None = None
     livekit_sip_uri: str | None = None
     livekit_agent_name: str = "switchboard"
+    # The outbound trunk used to dial employees; `setup apply` creates one (found by its marker when unset).
+    livekit_outbound_trunk_id: str | None = None
+    # Worker tuning: stop taking calls above this CPU load (0..1), and processes kept warm.
+    agent_load_threshold: float = Field(0.75, gt=0, le=1)
+    agent_idle_processes: int = Field(1, ge=0, le=32)
 
     # --- webhooks ----------------------------------------------------------------------------------
     webhook_base_url: str | None = None
