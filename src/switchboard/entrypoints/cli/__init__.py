@@ -9,7 +9,10 @@ from switchboard.entrypoints.cli._runtime import CliState
 from switchboard.entrypoints.cli.calls import calls_app
 from switchboard.entrypoints.cli.config import config_app
 from switchboard.entrypoints.cli.db import db_app
+from switchboard.entrypoints.cli.diagnostics import register as register_calls_listing
+from switchboard.entrypoints.cli.diagnostics import sip_app, trunks_app, webhook_app
 from switchboard.entrypoints.cli.directory import directory_app
+from switchboard.entrypoints.cli.doctor import doctor_command
 from switchboard.entrypoints.cli.setup import setup_app
 
 app = typer.Typer(
@@ -22,6 +25,11 @@ app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.add_typer(directory_app, name="directory")
 app.add_typer(setup_app, name="setup")
+app.add_typer(trunks_app, name="trunks")
+app.add_typer(webhook_app, name="webhook")
+app.add_typer(sip_app, name="sip")
+app.command("doctor")(doctor_command)
+register_calls_listing(calls_app)  # plain `switchboard calls`: Twilio's log joined with local records
 
 
 def _version(value: bool) -> None:
