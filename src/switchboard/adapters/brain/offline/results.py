@@ -1,0 +1,74 @@
+"""How the offline dialogue carries on after each tool result (found, transferred, saved). Pure."""
+
+from __future__ import annotations
+
+from switchboard.adapters.brain.offline.dialogue import EMERGENCY, Dialogue
+from switchboard.adapters.brain.offline.state import Asking, Reply
+from switchboard.adapters.brain.offline.wording import target, targets, tool_json, which_one
+
+
+def after_tool(d: Dialogue, tool: str, output: str, is_error: bool) -> Reply:
+    """The reply after one of the agent's tools answered."""
+    s = d.state
+    data = tool_json(output)
+    if tool == "end_call":
+        s.finished = True
+        return Reply()
+    if is_error:
+        if tool == "take_message" and "callback" in output:
+            s.callback, s.callback_confirmed = None, False
+            return d.ask(
+                Asking.NUMBER,
+                "I'm sorry, I need a different number. What's the best number to reach you?",
+            )
+        return d.next_step()
+    if tool == "find_employee":
+        return _found(d, data)
+    if tool == "transfer_call":
+        status = data.get("status")
+        if status == "connected":
+            s.finished = True
+            return Reply()
+        if data.get("reason") == "emergency":
+            return Reply(EMERGENCY)
+        s.transfer_failed = True
+        if data.get("outcome") == "message_requested":  # the employee asked us to take one
+            s.wants_message = True
+            return d.next_step()
+        name = s.target.name if s.target else "They"
+        return d.ask(
+            Asking.OFFER_MESSAGE,
+            f"I'm sorry, {name} isn't available right now. Would you like to leave a message?",
+        )
+    if tool == "take_message":
+        who = s.target.name if s.target else "them"
+        s.finished = True
+        return Reply(f"Thank you. I'll make sure {who} gets your message. Goodbye!", "end_call")
+    return d.next_step()
+
+
+def _found(d: Dialogue, data: dict[str, object]) -> Reply:
+    s = d.state
+    status = data.get("status")
+    people = targets(data.get("candidates"))
+    if status == "department" and isinstance(data.get("front_contact"), dict):
+        s.target = target(data["front_contact"])  # type: ignore[arg-type]
+        dept = data.get("department")
+        s.target.department_id = dept.get("id") if isinstance(dept, dict) else None
+    elif status == "match" and people:
+        s.target = people[0]
+    elif status == "ambiguous" and people:
+        s.candidates = people
+        return d.ask(Asking.WHICH, which_one(d.state.candidates))
+    else:
+        query = s.last_query or ""
+        if 0 < len(query.split()) <= 3:
+            return d.ask(
+                Asking.TARGET,
+                f"I'm sorry, I couldn't find {query} in our directory. Who would you like to reach?",
+            )
+        return d.ask(
+            Asking.TARGET,
+            "I'm sorry, I didn't catch who you'd like to reach. Could you tell me their name?",
+        )
+    return d.next_step()

@@ -1,0 +1,80 @@
+"""Reading tool results and putting answers into words, for the offline dialogue. Pure."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+
+from switchboard.adapters.brain.offline.state import Target
+
+
+def which_one(candidates: list[Target]) -> str:
+    """ "Did you mean X in Sales or Y in Engineering?\""""
+    options = [f"{c.name} in {c.department}" if c.department else c.name for c in candidates]
+    if len(options) == 1:
+        return f"Did you mean {options[0]}?"
+    return "Did you mean " + ", ".join(options[:-1]) + " or " + options[-1] + "?"
+
+
+def read_back(number: str) -> str:
+    """The callback number as the agent reads it back: "612-555-0199" for North America."""
+    digits = number[2:] if number.startswith("+1") else number
+    spoken = f"{digits[:3]}-{digits[3:6]}-{digits[6:]}" if len(digits) == 10 else number
+    return f"I have {spoken}. Is that right?"
+
+
+def company_answer(text: str, company: str, info: Mapping[str, str], hours: str | None) -> str:
+    """Answer an info question from the profile's shareable facts and the opening hours."""
+    low = text.lower()
+    wanted = [k for k in info if k.replace("_", " ") in low]
+    if re.search(r"web ?site", low):
+        wanted += [k for k in info if k == "website" and k not in wanted]
+    if re.search(r"where|located|location|directions", low):
+        wanted += [k for k in info if k == "address" and k not in wanted]
+    parts = [f"Our {k.replace('_', ' ')} is {info[k]}." for k in wanted]
+    if hours and (not parts or re.search(r"hour|open|clos", low)):
+        parts.append(f"Our hours are {hours}.")
+    return " ".join(parts) or f"I'm sorry, I don't have that information about {company}."
+
+
+def tool_json(output: str) -> dict[str, object]:
+    """A tool's JSON output, or {} when it is not JSON (an error string)."""
+    try:
+        data = json.loads(output)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def targets(value: object) -> list[Target]:
+    """The employees in a `find_employee` candidates list."""
+    items = value if isinstance(value, list) else []
+    return [target(v) for v in items if isinstance(v, dict)]
+
+
+def target(c: Mapping[str, object]) -> Target:
+    dept = c.get("department")
+    return Target(
+        id=str(c.get("id")),
+        name=str(c.get("name")),
+        available=bool(c.get("available", True)),
+        note=str(c.get("availability_note") or ""),
+        department=str(dept) if dept else None,
+    )
+
+
+def pick(text: str, candidates: list[Target]) -> Target | None:
+    """The candidate the caller's answer singles out ("the one in sales", "the second"), if any."""
+    words = set(re.findall(r"\w+", text.lower()))
+    ordinal = {"first": 0, "second": 1, "third": 2, "last": len(candidates) - 1}
+    for word, index in ordinal.items():
+        if word in words and index < len(candidates):
+            return candidates[index]
+    scored = [
+        (len(words & set(re.findall(r"\w+", f"{c.name} {c.department or ''}".lower()))), c)
+        for c in candidates
+    ]
+    best = max((score for score, _ in scored), default=0)
+    winners = [c for score, c in scored if score == best]
+    return winners[0] if best and len(winners) == 1 else None

@@ -1,0 +1,136 @@
+"""`SwitchboardAgent`: the receptionist as a livekit-agents `Agent`, the same for every brain.
+
+Guardrails that must not depend on the model live here and in `tools`: emergencies and abuse are
+caught on the caller's turn before the model runs, and every reply passes the output filter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterable
+from typing import Any
+
+from livekit.agents import Agent, ModelSettings, RunContext, function_tool, llm
+from livekit.agents.voice import SpeechHandle
+
+from switchboard.domain.policy import is_emergency, redact_contact_details
+from switchboard.domain.spoken_numbers import spoken_digits
+from switchboard.services.receptionist.deps import ReceptionistDeps
+from switchboard.services.receptionist.guard import Chunk, guard_stream
+from switchboard.services.receptionist.instructions import build_instructions, greeting
+from switchboard.services.receptionist.tools import ReceptionistTools
+
+EMERGENCY_LINE = "If this is an emergency, please hang up and dial 911."
+ABUSE_LINE = "I'm going to end the call now. Thank you for calling. Goodbye."
+_INFO = re.compile(
+    r"\b(hours|open|close[sd]?|address|located|location|where are you|website|web site|fax)\b", re.I
+)
+
+
+class SwitchboardAgent(Agent):
+    """The receptionist. `deps` carries the directory, resolver, ports and this call's state."""
+
+    def __init__(self, deps: ReceptionistDeps, *, hours: str | None = None) -> None:
+        super().__init__(
+            instructions=build_instructions(
+                deps.directory, hours=hours, ai_disclosure=deps.ai_disclosure
+            )
+        )
+        self.deps = deps
+        self.impl = ReceptionistTools(deps)
+        self._screened: set[str] = set()
+
+    async def on_enter(self) -> None:
+        self.say(greeting(self.deps.directory.company, self.deps.ai_disclosure))
+
+    def say(self, text: str) -> SpeechHandle:
+        """Speak a scripted line, through the same filter as model replies."""
+        clean = redact_contact_details(text, self.deps.directory)
+        self._said(clean)
+        return self.session.say(clean)
+
+    def _said(self, text: str) -> None:
+        """Note one agent utterance (already filtered): the call record, and any number read back."""
+        self.deps.record("agent_turn", text=text)
+        self.deps.state.note_agent_said(spoken_digits(text))
+
+    def _screen_caller_turns(self, chat_ctx: llm.ChatContext) -> tuple[str, bool] | None:
+        """Check caller turns the agent has not seen yet; (line to say, end the call) when the code,
+        not the model, must answer. Runs in `llm_node` so it holds for voice and text turns alike."""
+        d, state = self.deps, self.deps.state
+        answer: tuple[str, bool] | None = None
+        for item in chat_ctx.items:
+            if item.type != "message" or item.role != "user" or item.id in self._screened:
+                continue
+            self._screened.add(item.id)
+            state.caller_turns += 1
+            text = item.text_content or ""
+            d.record("caller_turn", text=redact_contact_details(text, d.directory))
+            if _INFO.search(text):
+                state.info_requested = True
+            if is_emergency(text):
+                state.emergency = True  # tools refuse to dial for the rest of the call
+                d.record("decision", decision="emergency")
+                answer = (EMERGENCY_LINE, False)
+            elif state.monitor.observe(text):
+                d.record("decision", decision="end_abusive_or_looping")
+                answer = (ABUSE_LINE, True)
+        return answer
+
+    async def llm_node(
+        self, chat_ctx: llm.ChatContext, tools: list[llm.Tool], model_settings: ModelSettings
+    ) -> AsyncIterable[Chunk]:
+        screened = self._screen_caller_turns(chat_ctx)
+        if screened is not None:
+            line, end = screened
+            self._said(line)
+            yield line
+            if end:
+                call = llm.FunctionToolCall(name="end_call", arguments="{}", call_id="guard_end")
+                yield llm.ChatChunk(id="guard", delta=llm.ChoiceDelta(tool_calls=[call]))
+            return
+        replies = Agent.default.llm_node(self, chat_ctx, tools, model_settings)
+        async for chunk in guard_stream(replies, self.deps.directory, on_text=self._said):
+            yield chunk
+
+    @function_tool
+    async def find_employee(self, query: str) -> str:
+        """Find who or which department the caller wants. Returns names, titles, departments and
+        availability (never contact details). Status is match, ambiguous, department or none.
+
+        Args:
+            query: the person or department the caller asked for, in their words.
+        """
+        return await self.impl.find_employee(query)
+
+    @function_tool
+    async def transfer_call(self, employee_id: str, caller_name: str, reason: str) -> str:
+        """Put the caller on hold and warm-transfer them to an employee.
+
+        Args:
+            employee_id: the employee's id from find_employee (never a phone number).
+            caller_name: the caller's name, as they gave it.
+            reason: why they are calling, in a few words.
+        """
+        return await self.impl.transfer_call(employee_id, caller_name, reason)
+
+    @function_tool
+    async def take_message(
+        self, for_id: str, caller_name: str, callback_number: str, message: str, urgent: bool
+    ) -> str:
+        """Save a message for an employee or department, after reading back the callback number
+        and hearing the caller confirm it.
+
+        Args:
+            for_id: the employee or department id from find_employee.
+            caller_name: the caller's name.
+            callback_number: the number to call back, as the caller said it.
+            message: the message, in the caller's words.
+            urgent: true if the caller says it is urgent.
+        """
+        return await self.impl.take_message(for_id, caller_name, callback_number, message, urgent)
+
+    @function_tool
+    async def end_call(self, context: RunContext[Any]) -> str:
+        """Hang up, after saying goodbye."""
+        return await self.impl.end_call(context)

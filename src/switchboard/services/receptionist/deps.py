@@ -1,0 +1,100 @@
+"""What the receptionist needs from the rest of the system, and what it remembers during one call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from switchboard.domain.calls import CallContext, CallOutcome
+from switchboard.domain.directory import CompanyProfile, Directory, Employee
+from switchboard.domain.messages import MAX_TEXT_LENGTH
+from switchboard.domain.policy import AttemptLedger, CallMonitor
+from switchboard.domain.resolution.result import Resolution
+from switchboard.ports.calls import CallControl, CallRecorder, MessageDesk
+from switchboard.ports.clock import Clock
+
+
+class NameResolver(Protocol):
+    """What the agent needs of `switchboard.domain.resolution.Resolver`."""
+
+    def resolve(self, text: str) -> Resolution: ...
+
+
+class Reachability(Protocol):
+    """`switchboard.domain.availability.Reachability`, as far as the agent uses it."""
+
+    @property
+    def reachable(self) -> bool: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def caller_message(self) -> str: ...
+
+
+ReachabilityFn = Callable[[Employee, CompanyProfile, datetime], Reachability]
+
+
+@dataclass(slots=True)
+class CallState:
+    """Facts about this call that the guardrails and the call outcome depend on."""
+
+    ledger: AttemptLedger = field(default_factory=AttemptLedger)
+    monitor: CallMonitor = field(default_factory=CallMonitor)
+    emergency: bool = False
+    transferred_to: str | None = None
+    transfer_in_progress: bool = False
+    caller_left_during_transfer: bool = False
+    message_id: str | None = None
+    info_requested: bool = False
+    other_requested: bool = False
+    ended: bool = False
+    caller_turns: int = 0
+    # Numbers the agent has read back (last 7 digits) → caller turns heard by then.
+    read_back: dict[str, int] = field(default_factory=dict)
+
+    def note_agent_said(self, digits: str) -> None:
+        if len(digits) >= 7:
+            self.read_back[digits[-7:]] = self.caller_turns
+
+    def confirmed_after_read_back(self, number: str) -> bool:
+        """True once `number` was read back and the caller has spoken since (CALL_CONVENTIONS:
+        a substantive answer to a read-back counts as confirmation)."""
+        heard_at = self.read_back.get("".join(ch for ch in number if ch.isdigit())[-7:])
+        return heard_at is not None and self.caller_turns > heard_at
+
+    def outcome(self, *, caller_hung_up: bool = False) -> CallOutcome:
+        """The call outcome, the first that applies (CALL_CONVENTIONS "Outcome")."""
+        if self.transferred_to:
+            return CallOutcome.TRANSFERRED
+        if self.message_id:
+            return CallOutcome.MESSAGE_TAKEN
+        if self.caller_left_during_transfer or (caller_hung_up and self.transfer_in_progress):
+            return CallOutcome.ENDED_BY_CALLER
+        if self.info_requested and not self.other_requested and not self.emergency:
+            return CallOutcome.INFO_ONLY
+        return CallOutcome.NO_TRANSFER
+
+
+@dataclass(slots=True)
+class ReceptionistDeps:
+    """Collaborators of one call's agent. Built by the composition root (worker, `switchboard call`,
+    tests) with real or fake adapters."""
+
+    directory: Directory
+    resolver: NameResolver
+    reachability: ReachabilityFn
+    clock: Clock
+    calls: CallControl
+    messages: MessageDesk
+    recorder: CallRecorder
+    call: CallContext
+    ai_disclosure: str | None = None
+    default_region: str = "US"
+    max_message_chars: int = MAX_TEXT_LENGTH  # the messaging layer's documented limit
+    state: CallState = field(default_factory=CallState)
+
+    def record(self, kind: str, /, **data: object) -> None:
+        """Append to the call record, always tagged with the call id."""
+        self.recorder.record(kind, call_id=self.call.call_id, **data)
