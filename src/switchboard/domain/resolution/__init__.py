@@ -1,0 +1,6 @@
+"""Dial-by-name resolution: `Resolver.build(directory).resolve("could I speak to bob")`."""
+
+from switchboard.domain.resolution.resolver import THRESHOLD, Resolver
+from switchboard.domain.resolution.result import Candidate, Resolution, ResolutionStatus
+
+__all__ = ["THRESHOLD", "Candidate", "Resolution", "ResolutionStatus", "Resolver"]

@@ -1,0 +1,120 @@
+"""Dial-by-name: from what the caller said to one employee, a shortlist, a department, or nobody.
+
+Scores run 0..100: 100 exact or identical-sounding (Reid/Reed), 95 nickname (Bob → Robert),
+90/80 one/two-edit typo, 70–88 sound-skeleton/metaphone respelling. A full name scores the mean of
+its two parts, and both parts must match the same person.
+
+The threshold: `THRESHOLD` = 86. Below it nobody is offered and the answer is `none`, never a
+forced guess. 86 admits up to two edits over the whole name (100+80, 90+90 → 90), an exact part
+with a fair respelling (100 + ≥ 72), but not three edits (90+80 → 85) nor a typo plus a loose
+respelling, nor a lone part that only loosely resembles a name. Candidates tied at the top score form
+an `ambiguous` set; availability plays no part. Weak signals (typos, metaphone) are consulted only
+when exact, sound-identical and nickname lookups find nobody, so an exact spelling always wins.
+"""
+
+from __future__ import annotations
+
+from switchboard.domain.directory import Department, Directory
+from switchboard.domain.resolution.departments import DepartmentNames
+from switchboard.domain.resolution.index import NameIndex
+from switchboard.domain.resolution.nicknames import nickname_map
+from switchboard.domain.resolution.normalize import FILLER, MAX_TOKENS, core_variants, tokens
+from switchboard.domain.resolution.result import Candidate, Resolution, ResolutionStatus
+from switchboard.domain.resolution.scoring import PartCache, Scorer
+
+THRESHOLD = 86.0
+MAX_MATCH_CANDIDATES = 5
+_Scores = dict[int, float]
+
+
+class Resolver:
+    """Immutable dial-by-name resolver over one directory snapshot; build once, query many times."""
+
+    __slots__ = ("_departments", "_hints", "_index", "_keep", "_scorer")
+
+    def __init__(self, index: NameIndex, departments: tuple[Department, ...], hints: list[str]):
+        self._index = index
+        self._hints = hints
+        # Filler words that may be names here: someone is called Will, or Will is William's nickname.
+        nicks = {n for n, formal in nickname_map().items() if formal & index.vocabulary}
+        self._keep = frozenset((index.vocabulary | nicks) & FILLER)
+        self._departments = DepartmentNames(departments)
+        self._scorer = Scorer(index)
+
+    @classmethod
+    def build(cls, directory: Directory) -> Resolver:
+        """Index `directory` once; the resolver never sees later changes."""
+        hints = [e.name for e in directory.employees]
+        hints += [a for e in directory.employees for a in e.aliases]
+        hints += [n for d in directory.departments for n in (d.name, *d.aliases)]
+        return cls(NameIndex.build(directory), directory.departments, list(dict.fromkeys(hints)))
+
+    def recognition_hints(self) -> list[str]:
+        """Employee names, aliases and department names, for prompting speech-to-text."""
+        return list(self._hints)
+
+    def resolve(self, text: str) -> Resolution:
+        """Who (or which department) `text` most likely names; see the module docstring."""
+        words = tokens(text)
+        if not words or len(words) > MAX_TOKENS * 3:
+            return Resolution(text, ResolutionStatus.NONE, reason="no name in the request")
+        found = self._departments.find(words)
+        if found is not None:
+            dept, rest = found
+            # A surname can be a department word ("Ann Sales"): the whole utterance as a name first.
+            named = self._names(text, words) if rest else None
+            if named is None or named.status == ResolutionStatus.NONE:
+                named = self._names(text, rest, only=dept.id) if rest else None  # "bob in payroll"
+            if named is not None and named.status != ResolutionStatus.NONE:
+                return named
+            return _department(text, dept, 100.0, "department name or alias")
+        named = self._names(text, words)
+        if named.status == ResolutionStatus.NONE:
+            close = self._departments.closest(words)
+            if close is not None:
+                return _department(text, close[0], close[1], "close to a department name")
+        return named
+
+    def _names(self, text: str, words: list[str], only: str | None = None) -> Resolution:
+        """Resolve `words` as a person; `only` keeps just that department's people."""
+        best: tuple[bool, int, float, _Scores] = (False, 0, 0.0, {})
+        variants = core_variants(words, self._keep)
+        seen: PartCache = {}  # part lookups shared across variants
+        strong = [(core, p, self._scorer.people(core, seen, weak=False)) for core, p in variants]
+        if not any(max(scores.values(), default=0.0) >= THRESHOLD for _, _, scores in strong):
+            # Weak signals only when no strong reading is usable: an exact spelling always wins.
+            strong = [(c, p, self._scorer.people(c, seen, weak=True)) for c, p, _ in strong]
+        for _core, priority, scores in strong:
+            if only is not None:
+                people = self._index.people
+                scores = {i: sc for i, sc in scores.items() if people[i].department_id == only}
+            top = max(scores.values(), default=0.0)
+            # A usable reading beats none; then a restored name word ("will smith") beats the
+            # trimmed core; a restored syllable ("shiv on") only helps when nothing else is usable.
+            if (top >= THRESHOLD, priority, top) > best[:3]:
+                best = (top >= THRESHOLD, priority, top, scores)
+        _, _, top, scores = best
+        if top < THRESHOLD:
+            return Resolution(text, ResolutionStatus.NONE, reason=f"nobody scored {THRESHOLD:.0f}+")
+        # Ties in directory order: deterministic, and cheaper than comparing names.
+        ranked = sorted(scores.items(), key=_rank)
+        tied = [kv for kv in ranked if kv[1] >= top - 1e-9]
+        if len(tied) > 1:
+            cands = tuple(self._candidate(i, s) for i, s in tied)
+            return Resolution(text, ResolutionStatus.AMBIGUOUS, cands, f"{len(cands)} people match")
+        shortlist = [kv for kv in ranked[:MAX_MATCH_CANDIDATES] if kv[1] >= THRESHOLD]
+        cands = tuple(self._candidate(i, s) for i, s in shortlist)
+        return Resolution(text, ResolutionStatus.MATCH, cands, f"best match scored {top:.0f}")
+
+    def _candidate(self, person: int, score: float) -> Candidate:
+        p = self._index.people[person]
+        return Candidate("employee", p.id, p.name, p.department, round(score, 1))
+
+
+def _rank(item: tuple[int, float]) -> tuple[float, int]:
+    return -item[1], item[0]
+
+
+def _department(text: str, dept: Department, score: float, reason: str) -> Resolution:
+    cand = Candidate("department", dept.id, dept.name, None, round(score, 1))
+    return Resolution(text, ResolutionStatus.DEPARTMENT, (cand,), reason)

@@ -1,0 +1,90 @@
+"""Scoring people against one reading of an utterance (a tuple of folded words).
+
+A reading is tried as one name part (first name, surname or alias, possibly split by the
+recogniser: "shiv on"), as every first/surname split, and — for three or more words — as first
+and last with the middle skipped. A full name scores the mean of its parts and both parts must
+belong to the same person. Typos the deletion index cannot reach are found by vetting the
+partners of a surely matched part directly ("lavinia ahne" → Lavinia Wahner).
+"""
+
+from __future__ import annotations
+
+from switchboard.domain.resolution.index import FIRST, LAST, NameIndex
+
+_MIDDLE_SKIPPED_PENALTY = 5.0  # "john paul smith" for John Smith: plausible, but less sure
+_MAX_ANCHORED = 3000  # a name this common is not worth vetting partner by partner
+_Scores = dict[int, float]
+PartCache = dict[tuple[str, bool], dict[str, float]]  # (spoken part, weak?) → token scores
+
+
+class Scorer:
+    """Scores people for readings of an utterance using a prebuilt `NameIndex`; holds no state."""
+
+    __slots__ = ("_index",)
+
+    def __init__(self, index: NameIndex) -> None:
+        self._index = index
+
+    def people(self, core: tuple[str, ...], cache: PartCache, *, weak: bool) -> _Scores:
+        """Each plausible person's best score for `core` read as a name (see module docstring)."""
+
+        def part(spoken: str) -> dict[str, float]:
+            key = (spoken, weak)
+            if key not in cache:
+                hits = self._index.strong(spoken)
+                if weak:
+                    hits = self._index.weak(spoken) | hits  # strong scores win on overlap
+                cache[key] = hits
+            return cache[key]
+
+        out: _Scores = {}
+        n = len(core)
+        if n <= 3:  # one name part, possibly split by the recogniser ("shiv on")
+            for token, score in part("".join(core)).items():
+                for role in (FIRST, LAST):
+                    for person in self._index.holders(token, role):
+                        if score > out.get(person, 0.0):
+                            out[person] = score
+        for k in range(max(1, n - 3), min(n, 4)):
+            first, last = "".join(core[:k]), "".join(core[k:])
+            self._pair(part(first), part(last), out, 0.0)
+            if weak:  # typos the deletion index cannot reach: vet partners of a sure part
+                self._anchored(cache.get((first, False), {}), last, FIRST, out)
+                self._anchored(cache.get((last, False), {}), first, LAST, out)
+        if n >= 3:
+            self._pair(part(core[0]), part(core[-1]), out, _MIDDLE_SKIPPED_PENALTY)
+        return out
+
+    def _pair(
+        self, first: dict[str, float], last: dict[str, float], out: _Scores, penalty: float
+    ) -> None:
+        """Score people whose first name matches `first` and surname matches `last`."""
+        if not first or not last:
+            return
+        firsts = self._by_person(first, FIRST)
+        holders = self._index.holders
+        for token, s2 in last.items():
+            for person in holders(token, LAST):
+                s1 = firsts.get(person)
+                if s1 is not None:
+                    score = (s1 + s2) / 2.0 - penalty
+                    if score > out.get(person, 0.0):
+                        out[person] = score
+
+    def _anchored(self, sure: dict[str, float], other: str, role: int, out: _Scores) -> None:
+        """People surely matching one part whose other name is within typo reach of `other`."""
+        people = self._by_person(sure, role)
+        if not people or len(people) > _MAX_ANCHORED:
+            return
+        for person, s2 in self._index.partner_typos(people, other, 1 - role).items():
+            score = (people[person] + s2) / 2.0
+            if score > out.get(person, 0.0):
+                out[person] = score
+
+    def _by_person(self, hits: dict[str, float], role: int) -> _Scores:
+        scores: _Scores = {}
+        for token, score in hits.items():
+            for person in self._index.holders(token, role):
+                if score > scores.get(person, 0.0):
+                    scores[person] = score
+        return scores
