@@ -92,8 +92,18 @@ def test_add_set_remove(tmp_path: Path) -> None:
     (tmp_path / "d.yaml").write_text(YAML, encoding="utf-8")
     invoke("directory", "import", str(tmp_path / "d.yaml"))
     code, out = invoke(
-        "directory", "add", "--id", "ann-lee", "--name", "Ann Lee", "--phone", "(312) 555-0104",
-        "--department", "billing", "--aliases", "Annie;Nan",
+        "directory",
+        "add",
+        "--id",
+        "ann-lee",
+        "--name",
+        "Ann Lee",
+        "--phone",
+        "(312) 555-0104",
+        "--department",
+        "billing",
+        "--aliases",
+        "Annie;Nan",
     )
     assert code == 0, out
     shown = json.loads(invoke("directory", "show", "ann-lee", "--json")[1])
@@ -110,7 +120,10 @@ def test_add_set_remove(tmp_path: Path) -> None:
     assert invoke("directory", "set", "ann-lee", "department=nowhere")[0] == 1
     assert invoke("directory", "set", "nobody", "status=dnd")[0] == 1
     assert invoke("directory", "set", "ann-lee", "statusdnd")[0] == 2
-    assert invoke("directory", "add", "--id", "ann-lee", "--name", "X", "--phone", "+13125550109")[0] == 1
+    assert (
+        invoke("directory", "add", "--id", "ann-lee", "--name", "X", "--phone", "+13125550109")[0]
+        == 1
+    )
 
     assert invoke("directory", "remove", "ann-lee")[0] == 0
     assert invoke("directory", "remove", "ann-lee")[0] == 1
@@ -127,7 +140,9 @@ def test_resolve_json_and_file(tmp_path: Path) -> None:
     assert set(data["candidates"][0]) == {"id", "name", "department", "score"}
 
     queries = tmp_path / "q.txt"
-    queries.write_text("john\nsomeone in accounts receivable\nzebulon quartermaine\n", encoding="utf-8")
+    queries.write_text(
+        "john\nsomeone in accounts receivable\nzebulon quartermaine\n", encoding="utf-8"
+    )
     code, out = invoke("directory", "resolve", "--file", str(queries))
     assert code == 0, out
     results = [json.loads(line) for line in out.splitlines()]

@@ -37,9 +37,13 @@ def test_call_id_tags_every_line_including_child_tasks_and_stdlib(
     assert [line.get("call_id") for line in lines] == ["call-42", "call-42", "call-42", None]
 
 
-def test_phone_numbers_are_masked_in_fields_and_messages(capsys: pytest.CaptureFixture[str]) -> None:
+def test_phone_numbers_are_masked_in_fields_and_messages(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     configure_logging("INFO", "json")
-    get_logger("test").info("dialing +13125550112", to="+13125550112", nested={"n": "(312) 555-0199"})
+    get_logger("test").info(
+        "dialing +13125550112", to="+13125550112", nested={"n": "(312) 555-0199"}
+    )
     logging.getLogger("x").info("caller 312-555-0177 on hold")
     out = capsys.readouterr().err
     for digits in ("5550112", "555-0199", "555-0177"):

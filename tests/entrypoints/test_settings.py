@@ -18,7 +18,9 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import os
 
     for name in list(os.environ):
-        if name.startswith(("TWILIO_", "LIVEKIT_", "SMTP_", "SWITCHBOARD_", "WEBHOOK_")) or name in {
+        if name.startswith(
+            ("TWILIO_", "LIVEKIT_", "SMTP_", "SWITCHBOARD_", "WEBHOOK_")
+        ) or name in {
             "DATABASE_URL",
             "REDIS_URL",
         }:
@@ -26,11 +28,16 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
 
 
-def test_defaults_give_an_offline_sqlite_setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_defaults_give_an_offline_sqlite_setup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SWITCHBOARD_DATA_DIR", str(tmp_path / "data"))
     settings = load_settings()
     assert settings.env is Environment.DEVELOPMENT
-    assert settings.effective_database_url == f"sqlite+aiosqlite:///{tmp_path / 'data' / 'switchboard.db'}"
+    assert (
+        settings.effective_database_url
+        == f"sqlite+aiosqlite:///{tmp_path / 'data' / 'switchboard.db'}"
+    )
     assert settings.switchboard_llm == "offline"
     assert settings.transfer_merge_strategy is MergeStrategy.MOVE
 
@@ -54,14 +61,30 @@ def test_reads_the_seed_guide_variables_from_dotenv(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("variable", "value", "expected"),
     [
-        ("TWILIO_PHONE_NUMBER", "312-555-0100", "TWILIO_PHONE_NUMBER: '312-555-0100' is not a valid E.164"),
+        (
+            "TWILIO_PHONE_NUMBER",
+            "312-555-0100",
+            "TWILIO_PHONE_NUMBER: '312-555-0100' is not a valid E.164",
+        ),
         ("TWILIO_SMS_NUMBER", "+1555", "TWILIO_SMS_NUMBER: '+1555' is not a valid E.164"),
         ("TWILIO_ACCOUNT_SID", "AC123", "TWILIO_ACCOUNT_SID: must be 'AC' followed by 32 hex"),
         ("TWILIO_SIP_TRUNK_ID", "trunk", "TWILIO_SIP_TRUNK_ID: must be 'TK'"),
-        ("LIVEKIT_URL", "https://acme.livekit.cloud", "LIVEKIT_URL: 'https://acme.livekit.cloud' must be a ws://"),
+        (
+            "LIVEKIT_URL",
+            "https://acme.livekit.cloud",
+            "LIVEKIT_URL: 'https://acme.livekit.cloud' must be a ws://",
+        ),
         ("LIVEKIT_URL", "acme.livekit.cloud", "LIVEKIT_URL:"),
-        ("LIVEKIT_SIP_URI", "abc.sip.livekit.cloud", "LIVEKIT_SIP_URI: 'abc.sip.livekit.cloud' must look like sip:"),
-        ("DATABASE_URL", "postgresql://u@h/db", "DATABASE_URL: must start with sqlite+aiosqlite://"),
+        (
+            "LIVEKIT_SIP_URI",
+            "abc.sip.livekit.cloud",
+            "LIVEKIT_SIP_URI: 'abc.sip.livekit.cloud' must look like sip:",
+        ),
+        (
+            "DATABASE_URL",
+            "postgresql://u@h/db",
+            "DATABASE_URL: must start with sqlite+aiosqlite://",
+        ),
         ("WEBHOOK_BASE_URL", "ftp://x", "WEBHOOK_BASE_URL: 'ftp://x' must be an http(s):// URL"),
         ("TRANSFER_MERGE_STRATEGY", "teleport", "TRANSFER_MERGE_STRATEGY:"),
         ("SMTP_PORT", "70000", "SMTP_PORT:"),
@@ -79,13 +102,17 @@ def test_bad_values_fail_with_one_line_naming_the_variable(
     assert "\n" not in message
 
 
-def test_loopback_http_livekit_url_is_allowed_for_local_servers(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_loopback_http_livekit_url_is_allowed_for_local_servers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("LIVEKIT_URL", "http://127.0.0.1:7880")
     assert load_settings().livekit_url == "http://127.0.0.1:7880"
 
 
 @pytest.mark.parametrize("token", ["your_twilio_auth_token", "changeme", "<token>", ""])
-def test_production_refuses_placeholder_secrets(monkeypatch: pytest.MonkeyPatch, token: str) -> None:
+def test_production_refuses_placeholder_secrets(
+    monkeypatch: pytest.MonkeyPatch, token: str
+) -> None:
     monkeypatch.setenv("SWITCHBOARD_ENV", "production")
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", token)
     with pytest.raises(SettingsError, match="TWILIO_AUTH_TOKEN: a placeholder secret"):
