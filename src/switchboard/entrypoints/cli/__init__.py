@@ -13,7 +13,9 @@ from switchboard.entrypoints.cli.diagnostics import register as register_calls_l
 from switchboard.entrypoints.cli.diagnostics import sip_app, trunks_app, webhook_app
 from switchboard.entrypoints.cli.directory import directory_app
 from switchboard.entrypoints.cli.doctor import doctor_command
+from switchboard.entrypoints.cli.local_call import call
 from switchboard.entrypoints.cli.setup import setup_app
+from switchboard.entrypoints.cli.simulate import simulate
 
 app = typer.Typer(
     help="Switchboard: an open-source AI phone receptionist.",
@@ -25,11 +27,14 @@ app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.add_typer(directory_app, name="directory")
 app.add_typer(setup_app, name="setup")
+app.command("call")(call)
+app.command("simulate")(simulate)
 app.add_typer(trunks_app, name="trunks")
 app.add_typer(webhook_app, name="webhook")
 app.add_typer(sip_app, name="sip")
 app.command("doctor")(doctor_command)
-register_calls_listing(calls_app)  # plain `switchboard calls`: Twilio's log joined with local records
+# Plain `switchboard calls`: Twilio's call log joined with the local records.
+register_calls_listing(calls_app)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,147 @@
+"""`OfflineSTT`: a livekit `stt.STT` on faster-whisper `tiny.en` (int8), steered by directory names.
+
+Non-streaming: `AgentSession` pairs it with a VAD through livekit's `stt.StreamAdapter`, so each
+utterance is recognised once the caller stops. Decoding runs on one worker thread (ctranslate2
+releases the GIL), so the event loop never waits on it; a token budget and a per-utterance
+timeout stop the rare Whisper loop from holding up the call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Literal
+
+from livekit.agents import NOT_GIVEN, APIConnectOptions, LanguageCode, NotGivenOr, stt, utils
+
+from switchboard.adapters.voice.audio import WHISPER_SAMPLE_RATE, whisper_input
+from switchboard.adapters.voice.prompting import name_prompt
+from switchboard.adapters.voice.whisper import Transcriber, WhisperOptions, decode, load_whisper
+
+logger = logging.getLogger(__name__)
+
+
+class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
+    """Offline speech-to-text; `hints` are the directory's names (`Resolver.recognition_hints()`)."""
+
+    def __init__(
+        self,
+        *,
+        hints: Sequence[str] = (),
+        options: WhisperOptions | None = None,
+        model: Transcriber | None = None,
+    ) -> None:
+        super().__init__(
+            capabilities=stt.STTCapabilities(streaming=False, interim_results=False, keyterms=True)
+        )
+        self._opts = options or WhisperOptions()
+        self._model = model
+        self._hints = list(hints)
+        self._session_terms: list[str] = []
+        self._prompt = name_prompt(self._hints, max_chars=self._opts.max_prompt_chars)
+        # One worker: utterances queue instead of fighting over the two cores.
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="offline-stt")
+        self._loading: asyncio.Future[Transcriber] | None = None
+
+    @property
+    def model(self) -> str:
+        return "tiny.en"
+
+    @property
+    def provider(self) -> str:
+        return "faster-whisper"
+
+    @property
+    def prompt(self) -> str:
+        """The name prompt Whisper is currently steered with."""
+        return self._prompt
+
+    def update_hints(self, hints: Sequence[str]) -> None:
+        """Replace the directory names, e.g. after the directory changes."""
+        self._hints = list(hints)
+        self._rebuild_prompt()
+
+    def _update_session_keyterms(self, keyterms: list[str]) -> None:
+        self._session_terms = list(keyterms)
+        self._rebuild_prompt()
+
+    def _rebuild_prompt(self) -> None:
+        terms = [*self._hints, *self._session_terms]
+        self._prompt = name_prompt(terms, max_chars=self._opts.max_prompt_chars)
+
+    async def load(self) -> None:
+        """Load the model off the event loop; recognition calls this itself when needed."""
+        await self._ensure_model()
+
+    def prewarm(self) -> None:
+        """Start loading the model in the background when called inside an event loop."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._loading = self._loading or asyncio.ensure_future(self._load_in_worker())
+
+    async def _ensure_model(self) -> Transcriber:
+        if self._model is not None:
+            return self._model
+        self._loading = self._loading or asyncio.ensure_future(self._load_in_worker())
+        try:
+            self._model = await asyncio.shield(self._loading)
+        except Exception:
+            self._loading = None  # let the next turn try again rather than replay the failure
+            raise
+        return self._model
+
+    async def _load_in_worker(self) -> Transcriber:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, load_whisper, self._opts)
+
+    async def _recognize_impl(
+        self,
+        buffer: utils.AudioBuffer,
+        *,
+        language: NotGivenOr[str] = NOT_GIVEN,
+        conn_options: APIConnectOptions,
+    ) -> stt.SpeechEvent:
+        # tiny.en only knows English; any requested language is answered in English.
+        audio = whisper_input(buffer)
+        request_id = utils.shortuuid()
+        if audio.size < WHISPER_SAMPLE_RATE // 10:  # under 0.1 s: nothing to recognise
+            return _final(request_id, "", 0.0)
+        model = await self._ensure_model()
+        deadline = time.monotonic() + self._opts.timeout
+        work = functools.partial(
+            decode, model, audio, prompt=self._prompt, options=self._opts, deadline=deadline
+        )
+        job = asyncio.get_running_loop().run_in_executor(self._executor, work)
+        try:
+            text, confidence = await asyncio.wait_for(job, self._opts.timeout)
+        except TimeoutError:
+            # The token budget bounds the orphaned decode; the caller is asked to repeat.
+            logger.warning("offline STT timed out", extra={"timeout_s": self._opts.timeout})
+            return _final(request_id, "", 0.0)
+        except Exception as e:
+            # One undecodable turn must not end the call (an exception here closes livekit's
+            # stream): report it and let the caller repeat.
+            logger.exception("offline STT failed on one turn")
+            self._emit_error(e, recoverable=True)
+            return _final(request_id, "", 0.0)
+        return _final(request_id, text, confidence)
+
+    async def aclose(self) -> None:
+        """Release the worker thread (a decode in flight finishes on its own)."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _final(request_id: str, text: str, confidence: float) -> stt.SpeechEvent:
+    return stt.SpeechEvent(
+        type=stt.SpeechEventType.FINAL_TRANSCRIPT,
+        request_id=request_id,
+        alternatives=[
+            stt.SpeechData(language=LanguageCode("en"), text=text, confidence=confidence)
+        ],
+    )
