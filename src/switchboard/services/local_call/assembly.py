@@ -1,0 +1,144 @@
+"""One local call, assembled from real parts: the agent and its brain, the warm-transfer
+coordinator on a simulated phone network, durable messages in storage, and the call record.
+
+Shared by `switchboard call` (a person types as the caller) and `switchboard simulate` (scripted
+callers); only `read_line` and the line listener differ.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from livekit.agents import llm
+
+from switchboard.adapters.brain.offline import OfflineBrain
+from switchboard.adapters.simulator import CallerScript, SimulatedClock, scripts_by_target
+from switchboard.adapters.sqlalchemy import Storage
+from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
+from switchboard.domain.availability import describe_hours, reachability
+from switchboard.domain.calls import CallOutcome
+from switchboard.domain.directory import Directory
+from switchboard.domain.resolution import Resolver
+from switchboard.domain.transfer_events import MergeStrategy
+from switchboard.services.call_records import CallLog
+from switchboard.services.local_call.lines import CallLine, CallLines, LineSink
+from switchboard.services.local_call.observed import ObservedNetwork
+from switchboard.services.local_call.result import (
+    LocalCallResult,
+    collect_result,
+    merge_live,
+    orphans_in,
+)
+from switchboard.services.local_call.taps import CapturingDesk, NarratedRecorder
+from switchboard.services.messaging.desk import OutboxMessageDesk
+from switchboard.services.receptionist.deps import ReceptionistDeps
+from switchboard.services.receptionist.text_chat import run_text_conversation
+from switchboard.services.transfer import TransferConfig, WarmTransferCoordinator
+
+DEFAULT_CALLER = "+16125550177"  # a fictional caller ID (555-01xx is reserved for fiction)
+ReadLine = Callable[[], Awaitable[str | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class LocalCallSpec:
+    """Everything that makes one local call what it is.
+
+    `employees` maps employee id → script (`{answer: true, decision: accept}`); an employee not
+    listed lets the phone ring out. `hangup` is the caller's `{during: hold|ringing|consultation}`.
+    """
+
+    directory: Directory
+    start: datetime
+    employees: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    caller_number: str | None = DEFAULT_CALLER
+    hangup: Mapping[str, Any] | None = None
+    merge: MergeStrategy = MergeStrategy.MOVE
+    company_number: str | None = None
+    ai_disclosure: str | None = None
+    default_region: str = "US"
+
+
+async def run_local_call(
+    spec: LocalCallSpec,
+    storage: Storage,
+    read_line: ReadLine,
+    *,
+    listener: LineSink | None = None,
+    brain: llm.LLM[Any] | None = None,
+) -> LocalCallResult:
+    """Hold one call. `read_line` gives the caller's next line (None: they hang up); `listener`
+    sees every line as it happens; `brain` defaults to the offline brain. The call record and any
+    message are saved in `storage`; nothing is left live on the simulated network afterwards."""
+    directory, lines = spec.directory, CallLines(listener)
+    clock = SimulatedClock(spec.start)
+    network = ObservedNetwork(
+        clock,
+        scripts_by_target(directory.employees, spec.employees),
+        names={e.phone: e.name for e in directory.employees},
+        lines=lines,
+    )
+    placed = network.place_call(
+        spec.caller_number, CallerScript.from_spec(spec.hangup), company_number=spec.company_number
+    )
+    # The network numbers calls from 1 in every run; records in a shared store need unique ids.
+    call = replace(placed, call_id=f"local-{uuid.uuid4().hex[:12]}")
+    recorder = NarratedRecorder(CallLog(call, clock), lines)
+    outbox = SqlAlchemyMessageOutbox(storage.engine)
+
+    async def current_directory() -> Directory:
+        return directory
+
+    desk = CapturingDesk(OutboxMessageDesk(outbox, current_directory, clock))
+    # The agent's brain says the words after a failed attempt; the coordinator must not repeat them.
+    config = TransferConfig(merge_strategy=spec.merge, announce_outcome=False)
+    coordinator = WarmTransferCoordinator(network, clock, config)
+    deps = ReceptionistDeps(
+        directory=directory, resolver=Resolver.build(directory), reachability=reachability,
+        clock=clock, calls=coordinator, messages=desk, recorder=recorder, call=call,
+        ai_disclosure=spec.ai_disclosure, default_region=spec.default_region,
+    )  # fmt: skip
+    hours = describe_hours(directory.company)
+    chosen = brain or OfflineBrain(
+        directory.company, hours=hours, caller_number=call.caller_number,
+        default_region=spec.default_region,
+    )  # fmt: skip
+
+    async def caller_line() -> str | None:
+        if call.caller_identity not in network.rooms.get(call.room_name, {}):
+            return None  # the caller already hung up (on hold, while it rang, ...)
+        line = await read_line()
+        if line is None:
+            lines.add(CallLine("event", "The caller hung up", kind="hung_up"))
+        elif line.strip():
+            lines.add(CallLine("caller", line))
+        return line
+
+    outcome = await run_text_conversation(deps, caller_line, _discard, brain=chosen, hours=hours)
+    end_reason = _end_reason(outcome, deps.state.ended)
+    # Looked at before the final hang-up, which would sweep away an orphan hold in the call's room.
+    orphans = orphans_in(await network.live_resources(), call.room_name)
+    await coordinator.hang_up(call)  # a simulated call ends for everyone once the agent is done
+    recorder.log.finish(
+        outcome, end_reason=end_reason, transferred_to=deps.state.transferred_to,
+        message_id=deps.state.message_id,
+    )  # fmt: skip
+    await recorder.log.save(storage.unit_of_work)
+    return await collect_result(
+        call.call_id, outcome, deps.state.transferred_to, recorder.attempts, network.dialed,
+        desk.taken, outbox, lines, merge_live(orphans, await network.live_resources()),
+    )  # fmt: skip
+
+
+def _end_reason(outcome: CallOutcome, agent_ended: bool) -> str:
+    if outcome is CallOutcome.TRANSFERRED:
+        return "transferred"
+    return "agent_hung_up" if agent_ended else "caller_hung_up"
+
+
+def _discard(_line: str) -> None:
+    # Agent lines reach the screen through the call record (in order with the phone network).
+    return None

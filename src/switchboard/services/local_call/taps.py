@@ -1,0 +1,44 @@
+"""Taps on the agent's ports for a local call: the call record also narrates agent lines, and the
+message desk keeps what was asked of it, so the result can say exactly what happened."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from switchboard.ports.calls import MessageDesk, MessageReceipt, MessageRequest
+from switchboard.services.call_records import CallLog
+from switchboard.services.local_call.lines import CallLine, CallLines
+
+
+class NarratedRecorder:
+    """A `CallRecorder` writing to `log` that also shows every agent line as it is said."""
+
+    def __init__(self, log: CallLog, lines: CallLines) -> None:
+        self.log = log
+        self._lines = lines
+        self.attempts: list[dict[str, str]] = []
+
+    def record(self, kind: str, /, **data: Any) -> None:
+        """Append to the call record; agent lines and attempt results are also kept here."""
+        self.log.record(kind, **data)
+        if kind == "agent_turn" and data.get("text"):
+            self._lines.add(CallLine("agent", str(data["text"])))
+        elif kind == "attempt_result":
+            attempt = {"employee": str(data.get("employee_id")), "result": str(data.get("outcome"))}
+            self.attempts.append(attempt)
+            # `calls local` reads attempts from "transfer_attempt" events (CallRecord).
+            self.log.record("transfer_attempt", **attempt)
+
+
+class CapturingDesk:
+    """A `MessageDesk` that passes every message on to `inner` and keeps the stored ones."""
+
+    def __init__(self, inner: MessageDesk) -> None:
+        self._inner = inner
+        self.taken: list[tuple[MessageRequest, MessageReceipt]] = []
+
+    async def take_message(self, request: MessageRequest) -> MessageReceipt:
+        """Store through `inner`; only a message that was stored is kept."""
+        receipt = await self._inner.take_message(request)
+        self.taken.append((request, receipt))
+        return receipt

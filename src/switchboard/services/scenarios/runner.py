@@ -1,0 +1,136 @@
+"""Running scenarios: each one isolated (its own SQLite store in a temp dir, seeded from its
+directory, and its own simulated clock), many at once, through the same code as `switchboard call`."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from livekit.agents import llm
+
+from switchboard.adapters.sqlalchemy import open_storage
+from switchboard.domain.directory import Directory
+from switchboard.services.directory import load_directory
+from switchboard.services.local_call import (
+    LocalCallResult,
+    LocalCallSpec,
+    ReadLine,
+    run_local_call,
+)
+from switchboard.services.scenarios.directories import DEFAULT_KEY, directories_for
+from switchboard.services.scenarios.expect import check
+from switchboard.services.scenarios.model import Scenario
+
+DEFAULT_CONCURRENCY = 8
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioReport:
+    """One scenario's run: the call's result (None if it crashed) and the verdict."""
+
+    scenario: Scenario
+    result: LocalCallResult | None
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    def as_json(self) -> dict[str, Any]:
+        """Exactly the keys of the scenario contract, in order."""
+        call: dict[str, Any] = (
+            self.result.as_json()
+            if self.result
+            else {"outcome": None, "transferred_to": None, "attempts": [], "dialed": [],
+                  "message": None, "notifications": [], "transcript": []}
+        )  # fmt: skip
+        return {
+            "name": self.scenario.name,
+            **call,
+            "passed": self.passed,
+            "failures": self.failures,
+        }
+
+
+async def run_scenario(
+    scenario: Scenario,
+    directory: Directory,
+    *,
+    brain: llm.LLM[Any] | None = None,
+    template: Path | None = None,
+) -> ScenarioReport:
+    """Run one scenario in a fresh store and check its expectations; never raises for a failure
+    of the call itself (that is reported as a failure). `template` is an empty, migrated SQLite
+    file to copy (see `migrated_template`); without it the store is migrated here."""
+    with tempfile.TemporaryDirectory(prefix="switchboard-scenario-") as tmp:
+        db = Path(tmp) / "scenario.db"
+        if template is not None:
+            await asyncio.to_thread(shutil.copyfile, template, db)
+        storage = await open_storage(f"sqlite+aiosqlite:///{db}", migrate=template is None)
+        try:
+            async with storage.unit_of_work() as uow:
+                await uow.directory.replace(directory)
+                await uow.commit()
+            stored = await load_directory(storage.unit_of_work)  # what the agent really sees
+            spec = LocalCallSpec(
+                directory=stored, start=scenario.now, employees=scenario.employees,
+                caller_number=scenario.caller_number, hangup=scenario.hangup,
+            )  # fmt: skip
+            result = await run_local_call(spec, storage, _scripted(scenario), brain=brain)
+        except Exception as exc:  # a crash fails this scenario, not the whole run
+            return ScenarioReport(scenario, None, [f"crashed: {type(exc).__name__}: {exc}"])
+        finally:
+            await storage.dispose()
+    return ScenarioReport(
+        scenario, result, check(scenario.expect, result, stored, scenario.caller_number)
+    )
+
+
+async def migrated_template(folder: Path) -> Path:
+    """An empty SQLite store at the latest schema, made once per run: Alembic's context is
+    process-global, so migrations must not run concurrently, and copying a file is faster."""
+    path = folder / "template.db"
+    storage = await open_storage(f"sqlite+aiosqlite:///{path}", migrate=True)
+    await storage.dispose()  # the last connection closing folds the WAL into the file
+    return path
+
+
+async def run_scenarios(
+    scenarios: Sequence[Scenario],
+    *,
+    default_directory: Directory | None = None,
+    brain: llm.LLM[Any] | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+) -> list[ScenarioReport]:
+    """Run scenarios concurrently (at most `concurrency` at once); reports in the given order."""
+    directories = directories_for(scenarios, default_directory)
+    gate = asyncio.Semaphore(max(1, concurrency))
+    with tempfile.TemporaryDirectory(prefix="switchboard-scenarios-") as tmp:
+        template = await migrated_template(Path(tmp))
+
+        async def one(scenario: Scenario) -> ScenarioReport:
+            async with gate:
+                key = scenario.directory or DEFAULT_KEY
+                return await run_scenario(
+                    scenario, directories[key], brain=brain, template=template
+                )
+
+        return list(await asyncio.gather(*(one(s) for s in scenarios)))
+
+
+def _scripted(scenario: Scenario) -> ReadLine:
+    """The caller: one turn per wait; hangs up once the turns (or `after_turn`) run out."""
+    turns = list(scenario.turns)
+    if scenario.after_turn is not None:
+        turns = turns[: scenario.after_turn]
+    pending = iter(turns)
+
+    async def read() -> str | None:
+        return next(pending, None)
+
+    return read
