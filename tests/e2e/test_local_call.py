@@ -72,7 +72,7 @@ async def test_a_newcomer_is_put_through_and_sees_every_step(application: Applic
     order = [
         "Receptionist: Thank you for calling Lakeshore Supply.",
         "You: Could I speak to Priya Raman?",
-        "Please hold while I see if Priya Raman is available.",
+        "I'll see if Priya is available. Please hold.",
         "… Caller on hold",
         "employee's side — the caller can't hear this",
         "│ … Ringing Priya Raman…",

@@ -230,7 +230,7 @@ async def test_every_record_event_carries_the_call_id() -> None:
     async with receptionist() as call:
         await call.session.run(user_input="Bob Smith please, this is Ann, about the demo")
         kinds = call.recorder.kinds()
-        for kind in ("agent_turn", "caller_turn", "tool_call", "attempt", "attempt_result"):
+        for kind in ("agent_turn", "caller_turn", "tool_call", "attempt", "transfer_attempt"):
             assert kind in kinds
         assert all(data["call_id"] == "call-1" for _, data in call.recorder.events)
 

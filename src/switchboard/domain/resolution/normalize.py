@@ -32,6 +32,19 @@ _FILLER_WORDS = """
 """
 FILLER: frozenset[str] = frozenset(_FILLER_WORDS.split())
 
+# Everyday words of whole spoken sentences ("is Reed in today?", "trying to reach …"): next to a
+# lone name part they do not suggest a second, unknown name part the way "Peter" in "Peter Patel"
+# does. Words that are also common names (Read, Hope) are left out; one that is a name in the
+# directory at hand is never treated as everyday (spans.py).
+_SENTENCE_WORDS = """
+    today todays tonight tomorrow yesterday now right still back again soon later yet
+    but and or not no if whether sorry excuse ring rang reach tell told message leave left
+    about regarding quick quickly urgent urgently put got let lets say said see meet
+    wondering wonder hoping other over out up mine our its all any some also very really
+    free busy home work working office hold hang went gone
+"""
+SENTENCE_WORDS: frozenset[str] = frozenset(_SENTENCE_WORDS.split()) - FILLER
+
 
 def fold(text: str) -> str:
     """Lower-case ASCII form of `text`: accents stripped, apostrophes dropped, other marks → space."""

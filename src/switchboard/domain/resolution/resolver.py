@@ -10,6 +10,8 @@ with a fair respelling (100 + ≥ 72), but not three edits (90+80 → 85) nor a 
 respelling, nor a lone part that only loosely resembles a name. Candidates tied at the top score form
 an `ambiguous` set; availability plays no part. Weak signals (typos, metaphone) are consulted only
 when exact, sound-identical and nickname lookups find nobody, so an exact spelling always wins.
+When the trimmed utterance as a whole finds nobody, the name-like spans of the sentence are
+searched (`spans`), ending with a unique surname whose first name was misheard (`misheard`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from switchboard.domain.resolution.nicknames import nickname_map
 from switchboard.domain.resolution.normalize import FILLER, MAX_TOKENS, core_variants, tokens
 from switchboard.domain.resolution.result import Candidate, Resolution, ResolutionStatus
 from switchboard.domain.resolution.scoring import PartCache, Scorer
+from switchboard.domain.resolution.spans import SpanSearch
 
 THRESHOLD = 86.0
 MAX_MATCH_CANDIDATES = 5
@@ -30,7 +33,7 @@ _Scores = dict[int, float]
 class Resolver:
     """Immutable dial-by-name resolver over one directory snapshot; build once, query many times."""
 
-    __slots__ = ("_departments", "_hints", "_index", "_keep", "_scorer")
+    __slots__ = ("_departments", "_hints", "_index", "_keep", "_scorer", "_spans")
 
     def __init__(self, index: NameIndex, departments: tuple[Department, ...], hints: list[str]):
         self._index = index
@@ -40,6 +43,7 @@ class Resolver:
         self._keep = frozenset((index.vocabulary | nicks) & FILLER)
         self._departments = DepartmentNames(departments)
         self._scorer = Scorer(index)
+        self._spans = SpanSearch(index, self._scorer, self._keep, THRESHOLD)
 
     @classmethod
     def build(cls, directory: Directory) -> Resolver:
@@ -62,7 +66,7 @@ class Resolver:
         if found is not None:
             dept, rest = found
             # A surname can be a department word ("Ann Sales"): the whole utterance as a name first.
-            named = self._names(text, words) if rest else None
+            named = self._names(text, words, spans=False) if rest else None
             if named is None or named.status == ResolutionStatus.NONE:
                 named = self._names(text, rest, only=dept.id) if rest else None  # "bob in payroll"
             if named is not None and named.status != ResolutionStatus.NONE:
@@ -75,25 +79,26 @@ class Resolver:
                 return _department(text, close[0], close[1], "close to a department name")
         return named
 
-    def _names(self, text: str, words: list[str], only: str | None = None) -> Resolution:
-        """Resolve `words` as a person; `only` keeps just that department's people."""
-        best: tuple[bool, int, float, _Scores] = (False, 0, 0.0, {})
+    def _names(
+        self, text: str, words: list[str], only: str | None = None, *, spans: bool = True
+    ) -> Resolution:
+        """Resolve `words` as a person; `only` keeps just that department's people.
+
+        `spans=False` reads only the utterance as a whole, never a name inside it.
+        """
         variants = core_variants(words, self._keep)
-        seen: PartCache = {}  # part lookups shared across variants
-        strong = [(core, p, self._scorer.people(core, seen, weak=False)) for core, p in variants]
-        if not any(max(scores.values(), default=0.0) >= THRESHOLD for _, _, scores in strong):
-            # Weak signals only when no strong reading is usable: an exact spelling always wins.
-            strong = [(c, p, self._scorer.people(c, seen, weak=True)) for c, p, _ in strong]
-        for _core, priority, scores in strong:
-            if only is not None:
-                people = self._index.people
-                scores = {i: sc for i, sc in scores.items() if people[i].department_id == only}
-            top = max(scores.values(), default=0.0)
-            # A usable reading beats none; then a restored name word ("will smith") beats the
-            # trimmed core; a restored syllable ("shiv on") only helps when nothing else is usable.
-            if (top >= THRESHOLD, priority, top) > best[:3]:
-                best = (top >= THRESHOLD, priority, top, scores)
-        _, _, top, scores = best
+        seen: PartCache = {}  # part lookups shared across variants and spans
+        sentence = spans and len(words) > 1
+        readings = [(p, self._scorer.people(core, seen, weak=False)) for core, p in variants]
+        top, scores = self._best(readings, only)
+        if top < THRESHOLD and sentence:
+            # An exact name inside the sentence beats a typo reading of the whole of it.
+            top, scores = self._best([(0, self._spans.exact(words, seen))], only)
+        if top < THRESHOLD:
+            readings = [(p, self._scorer.people(c, seen, weak=True)) for c, p in variants]
+            top, scores = self._best(readings, only)
+        if top < THRESHOLD and sentence:
+            top, scores = self._best([(0, self._spans.loose(words, seen))], only)
         if top < THRESHOLD:
             return Resolution(text, ResolutionStatus.NONE, reason=f"nobody scored {THRESHOLD:.0f}+")
         # Ties in directory order: deterministic, and cheaper than comparing names.
@@ -105,6 +110,24 @@ class Resolver:
         shortlist = [kv for kv in ranked[:MAX_MATCH_CANDIDATES] if kv[1] >= THRESHOLD]
         cands = tuple(self._candidate(i, s) for i, s in shortlist)
         return Resolution(text, ResolutionStatus.MATCH, cands, f"best match scored {top:.0f}")
+
+    def _best(self, readings: list[tuple[int, _Scores]], only: str | None) -> tuple[float, _Scores]:
+        """The top score and scores of the best reading (`priority` as in `core_variants`)."""
+        best: tuple[bool, int, float, _Scores] = (False, 0, 0.0, {})
+        for priority, scores in readings:
+            scores = self._only(scores, only)
+            top = max(scores.values(), default=0.0)
+            # A usable reading beats none; then a restored name word ("will smith") beats the
+            # trimmed core; a restored syllable ("shiv on") only helps when nothing else is usable.
+            if (top >= THRESHOLD, priority, top) > best[:3]:
+                best = (top >= THRESHOLD, priority, top, scores)
+        return best[2], best[3]
+
+    def _only(self, scores: _Scores, department: str | None) -> _Scores:
+        if department is None:
+            return scores
+        people = self._index.people
+        return {i: sc for i, sc in scores.items() if people[i].department_id == department}
 
     def _candidate(self, person: int, score: float) -> Candidate:
         p = self._index.people[person]

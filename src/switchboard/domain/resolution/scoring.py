@@ -25,8 +25,13 @@ class Scorer:
     def __init__(self, index: NameIndex) -> None:
         self._index = index
 
-    def people(self, core: tuple[str, ...], cache: PartCache, *, weak: bool) -> _Scores:
-        """Each plausible person's best score for `core` read as a name (see module docstring)."""
+    def people(
+        self, core: tuple[str, ...], cache: PartCache, *, weak: bool, lone: bool = True
+    ) -> _Scores:
+        """Each plausible person's best score for `core` read as a name (see module docstring).
+
+        `lone=False` skips reading `core` as one name part: only first + last readings count.
+        """
 
         def part(spoken: str) -> dict[str, float]:
             key = (spoken, weak)
@@ -39,7 +44,7 @@ class Scorer:
 
         out: _Scores = {}
         n = len(core)
-        if n <= 3:  # one name part, possibly split by the recogniser ("shiv on")
+        if n <= 3 and lone:  # one name part, possibly split by the recogniser ("shiv on")
             for token, score in part("".join(core)).items():
                 for role in (FIRST, LAST):
                     for person in self._index.holders(token, role):

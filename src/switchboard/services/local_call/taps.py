@@ -23,11 +23,8 @@ class NarratedRecorder:
         self.log.record(kind, **data)
         if kind == "agent_turn" and data.get("text"):
             self._lines.add(CallLine("agent", str(data["text"])))
-        elif kind == "attempt_result":
-            attempt = {"employee": str(data.get("employee_id")), "result": str(data.get("outcome"))}
-            self.attempts.append(attempt)
-            # `calls local` reads attempts from "transfer_attempt" events (CallRecord).
-            self.log.record("transfer_attempt", **attempt)
+        elif kind == "transfer_attempt":
+            self.attempts.append({"employee": str(data["employee"]), "result": str(data["result"])})
 
 
 class CapturingDesk:

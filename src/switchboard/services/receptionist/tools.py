@@ -94,7 +94,13 @@ class ReceptionistTools:
         d.record("attempt", employee_id=employee.id, attempt=attempt)
         result = await d.calls.warm_transfer(d.call, employee, caller_name=name, reason=why)
         state.transfer_in_progress = False
-        d.record("attempt_result", employee_id=employee.id, outcome=result.outcome.value)
+        d.record(
+            "transfer_attempt",
+            employee=employee.id,
+            result=result.outcome.value,
+            sip_status=result.sip_status,
+            detail=result.detail,
+        )
         if result.outcome is TransferOutcome.CALLER_HUNG_UP:
             state.caller_left_during_transfer = True
         if result.outcome is TransferOutcome.CONNECTED:

@@ -134,7 +134,8 @@ class Dialogue:
         s.asking = Asking.NOTHING
         args = {"employee_id": s.target.id, "caller_name": s.caller_name, "reason": s.reason}
         return Reply(
-            f"Thank you, {s.caller_name}. Please hold while I see if {s.target.name} is available.",
+            # The transfer itself announces the hold; saying it here too would repeat it.
+            f"Thank you, {s.caller_name}.",
             "transfer_call",
             args,
         )
