@@ -6,6 +6,8 @@ queue (a PostgreSQL advisory lock; SQLite's write lock) instead of racing.
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from pathlib import Path
 
 from alembic import command
@@ -53,8 +55,30 @@ async def is_up_to_date(engine: AsyncEngine) -> bool:
     return await current_revision(engine) == head_revision()
 
 
+# Alembic keeps its migration context in a module global, so two upgrades interleaving on one event
+# loop (e.g. several simulated calls opening their own stores) would corrupt each other's context.
+_LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _loop_lock() -> asyncio.Lock:
+    loop = asyncio.get_running_loop()
+    lock = _LOCKS.get(loop)
+    if lock is None:
+        lock = _LOCKS[loop] = asyncio.Lock()
+    return lock
+
+
 async def upgrade_database(url_or_engine: str | AsyncEngine) -> None:
-    """Apply every pending migration in one transaction (a no-op when already at head)."""
+    """Apply every pending migration in one transaction (a no-op when already at head).
+
+    Upgrades in one process run one at a time (Alembic's context is global)."""
+    async with _loop_lock():
+        await _upgrade_database(url_or_engine)
+
+
+async def _upgrade_database(url_or_engine: str | AsyncEngine) -> None:
     if isinstance(url_or_engine, str):
         engine = create_engine(url_or_engine)
         try:
