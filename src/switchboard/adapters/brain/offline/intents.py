@@ -141,7 +141,12 @@ def caller_name(text: str, *, asked: bool = False) -> str | None:
     bare = strip_filler(text)
     if asked and len(bare.split()) <= 4 and not _NOT_A_NAME.match(bare) and not reason(text):
         name = _clause(bare, 4)
-        return name if name and re.fullmatch(r"[^\W\d_][\w' .-]*", name) else None
+        if name and re.fullmatch(r"[^\W\d_][\w' .-]*", name):
+            return name
+        # An unusual answer to "May I have your name?" is still the caller's name: keep it as
+        # data, verbatim (never interpreted), rather than asking again and again.
+        odd = bare.strip().strip(".!?").strip()
+        return odd[:80] if any(ch.isalpha() for ch in odd) else None
     return None
 
 
