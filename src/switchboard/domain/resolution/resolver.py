@@ -98,7 +98,9 @@ class Resolver:
             readings = [(p, self._scorer.people(c, seen, weak=True)) for c, p in variants]
             top, scores = self._best(readings, only)
         if top < THRESHOLD and sentence:
-            top, scores = self._best([(0, self._spans.loose(words, seen))], only)
+            top, scores = self._best(
+                [(0, self._spans.loose(words, seen, frozenset(c for c, _ in variants)))], only
+            )
         if top < THRESHOLD:
             return Resolution(text, ResolutionStatus.NONE, reason=f"nobody scored {THRESHOLD:.0f}+")
         # Ties in directory order: deterministic, and cheaper than comparing names.
