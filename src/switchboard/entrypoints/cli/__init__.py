@@ -14,6 +14,7 @@ from switchboard.entrypoints.cli.diagnostics import sip_app, trunks_app, webhook
 from switchboard.entrypoints.cli.directory import directory_app
 from switchboard.entrypoints.cli.doctor import doctor_command
 from switchboard.entrypoints.cli.local_call import call
+from switchboard.entrypoints.cli.messages import messages_app
 from switchboard.entrypoints.cli.setup import setup_app
 from switchboard.entrypoints.cli.simulate import simulate
 
@@ -26,6 +27,7 @@ app.add_typer(calls_app, name="calls")
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.add_typer(directory_app, name="directory")
+app.add_typer(messages_app, name="messages")
 app.add_typer(setup_app, name="setup")
 app.command("call")(call)
 app.command("simulate")(simulate)
