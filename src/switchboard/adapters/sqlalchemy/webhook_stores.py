@@ -1,0 +1,129 @@
+"""The webhook service's storage Protocols (services/messaging/webhook_ports.py) on SQLAlchemy.
+
+Each method is one short transaction. Writes are idempotent on their natural keys (MessageSid,
+CallSid, CallSid + status), so a retried or replayed webhook leaves the same rows behind even if
+the idempotency receipt was lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from switchboard.adapters.sqlalchemy.engine import create_session_factory, is_sqlite
+from switchboard.adapters.sqlalchemy.message_rows import utc
+from switchboard.adapters.sqlalchemy.tables import employees
+from switchboard.adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
+from switchboard.adapters.sqlalchemy.webhook_tables import (
+    inbound_sms,
+    twilio_call_statuses,
+    voicemails,
+)
+from switchboard.domain.directory import Employee, EmployeeStatus
+from switchboard.ports.clock import Clock
+
+
+class SqlAlchemyWebhookStores:
+    """CallStatusStore, EmployeeStatusStore, InboundSmsLog and VoicemailStore in one object."""
+
+    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
+        self._clock = clock
+        self._sessions = create_session_factory(engine)
+        self._insert = sqlite_insert if is_sqlite(engine) else pg_insert
+
+    # --- CallStatusStore ---------------------------------------------------------------------------
+    async def record_call_status(
+        self, call_sid: str, status: str, at: datetime, *, duration: int | None
+    ) -> None:
+        row = {"call_sid": call_sid, "status": status, "duration_seconds": duration}
+        statement = (
+            self._insert(twilio_call_statuses)
+            .values(**row, received_at=utc(at))
+            .on_conflict_do_nothing(index_elements=["call_sid", "status"])
+        )
+        async with self._sessions.begin() as s:
+            await s.execute(statement)
+
+    async def call_statuses(self, call_sid: str) -> list[tuple[str, int | None, datetime]]:
+        """(status, duration, received at) for one Twilio call, in arrival order."""
+        query = (
+            select(twilio_call_statuses)
+            .where(twilio_call_statuses.c.call_sid == call_sid)
+            .order_by(twilio_call_statuses.c.received_at)
+        )
+        async with self._sessions() as s:
+            rows = (await s.execute(query)).all()
+        return [(r.status, r.duration_seconds, utc(r.received_at)) for r in rows]  # type: ignore[misc]
+
+    # --- EmployeeStatusStore -----------------------------------------------------------------------
+    async def employee_by_sms(self, number: str) -> Employee | None:
+        """The employee texting from `number`: their `sms` number first, else their `phone`."""
+        query = (
+            select(employees.c.id, employees.c.sms)
+            .where(or_(employees.c.sms == number, employees.c.phone == number))
+            .order_by(employees.c.position)
+        )
+        async with self._sessions() as s:
+            rows = (await s.execute(query)).all()
+        if not rows:
+            return None
+        chosen = next((r for r in rows if r.sms == number), rows[0])
+        async with SqlAlchemyUnitOfWork(self._sessions) as uow:
+            return await uow.directory.get_employee(chosen.id)
+
+    async def set_status(self, employee_id: str, status: EmployeeStatus) -> None:
+        async with SqlAlchemyUnitOfWork(self._sessions) as uow:
+            employee = await uow.directory.get_employee(employee_id)
+            if employee is None:
+                raise LookupError(f"no employee {employee_id!r}")
+            if employee.status is not status:
+                await uow.directory.save_employee(replace(employee, status=status))
+                await uow.commit()
+
+    # --- InboundSmsLog -----------------------------------------------------------------------------
+    async def store_inbound(
+        self, message_sid: str, from_number: str, to_number: str, body: str, at: datetime
+    ) -> None:
+        statement = (
+            self._insert(inbound_sms)
+            .values(
+                message_sid=message_sid,
+                from_number=from_number,
+                to_number=to_number,
+                body=body,
+                received_at=utc(at),
+            )
+            .on_conflict_do_nothing(index_elements=["message_sid"])
+        )
+        async with self._sessions.begin() as s:
+            await s.execute(statement)
+
+    async def inbound(self, *, limit: int = 50) -> list[tuple[str, str, str, str, datetime]]:
+        """(sid, from, to, body, received at), newest first."""
+        query = select(inbound_sms).order_by(inbound_sms.c.received_at.desc()).limit(limit)
+        async with self._sessions() as s:
+            rows = (await s.execute(query)).all()
+        return [
+            (r.message_sid, r.from_number, r.to_number, r.body, utc(r.received_at))  # type: ignore[misc]
+            for r in rows
+        ]
+
+    # --- VoicemailStore ----------------------------------------------------------------------------
+    async def expect_voicemail(self, call_sid: str, caller_number: str | None) -> None:
+        statement = self._insert(voicemails).values(
+            call_sid=call_sid, caller_number=caller_number, started_at=utc(self._clock.now())
+        )
+        statement = statement.on_conflict_do_nothing(index_elements=["call_sid"])
+        async with self._sessions.begin() as s:
+            await s.execute(statement)
+
+    async def voicemail_caller(self, call_sid: str) -> str | None:
+        query = select(voicemails.c.caller_number).where(voicemails.c.call_sid == call_sid)
+        async with self._sessions() as s:
+            value = await s.scalar(query)
+        return str(value) if value else None

@@ -1,0 +1,114 @@
+"""The webhook service's stores on SQLite and PostgreSQL: idempotent writes, employee status by SMS."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from switchboard.adapters.sqlalchemy import Storage, open_storage
+from switchboard.adapters.sqlalchemy.webhook_stores import SqlAlchemyWebhookStores
+from switchboard.domain.directory import (
+    CompanyProfile,
+    Department,
+    Directory,
+    Employee,
+    EmployeeStatus,
+)
+from switchboard.ports.clock import Clock
+
+T0 = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+DIRECTORY = Directory(
+    company=CompanyProfile(name="Acme"),
+    departments=(Department("sales", "Sales"),),
+    employees=(
+        Employee("ann", "Ann", "+13125550101", sms="+13125550112", department="sales"),
+        # Bob's desk phone is Ann's SMS number: the SMS number must win for Ann.
+        Employee("bob", "Bob", "+13125550112", department="sales"),
+        Employee("cat", "Cat", "+13125550103", department="sales"),
+    ),
+)
+
+
+class FixedClock(Clock):
+    def now(self) -> datetime:
+        return T0
+
+    async def sleep(self, seconds: float) -> None:
+        return None
+
+
+@pytest.fixture
+async def storage(database_url: str) -> AsyncIterator[Storage]:
+    storage = await open_storage(database_url)
+    async with storage.unit_of_work() as uow:
+        await uow.directory.replace(DIRECTORY)
+        await uow.commit()
+    yield storage
+    await storage.dispose()
+
+
+@pytest.fixture
+def stores(storage: Storage) -> SqlAlchemyWebhookStores:
+    return SqlAlchemyWebhookStores(storage.engine, FixedClock())
+
+
+async def test_employee_found_by_sms_number_first_then_phone(
+    stores: SqlAlchemyWebhookStores,
+) -> None:
+    ann = await stores.employee_by_sms("+13125550112")
+    assert ann is not None
+    assert ann.id == "ann"
+    cat = await stores.employee_by_sms("+13125550103")  # no sms number: the phone counts
+    assert cat is not None
+    assert cat.id == "cat"
+    assert await stores.employee_by_sms("+19995550100") is None
+    assert await stores.employee_by_sms("' OR 1=1 --") is None
+
+
+async def test_status_change_is_stored_in_the_directory(
+    stores: SqlAlchemyWebhookStores, storage: Storage
+) -> None:
+    await stores.set_status("ann", EmployeeStatus.OUT_OF_OFFICE)
+    await stores.set_status("ann", EmployeeStatus.OUT_OF_OFFICE)  # twice: no change, no error
+    async with storage.unit_of_work() as uow:
+        ann = await uow.directory.get_employee("ann")
+        bob = await uow.directory.get_employee("bob")
+    assert ann is not None
+    assert ann.status is EmployeeStatus.OUT_OF_OFFICE
+    assert bob is not None
+    assert bob.status is EmployeeStatus.AVAILABLE
+    with pytest.raises(LookupError, match="no employee 'zed'"):
+        await stores.set_status("zed", EmployeeStatus.DND)
+
+
+async def test_inbound_sms_kept_once_per_sid(stores: SqlAlchemyWebhookStores) -> None:
+    await stores.store_inbound("SM1", "+16125550177", "+13125550100", "Call me ✓", T0)
+    await stores.store_inbound("SM1", "+16125550177", "+13125550100", "Call me ✓", T0)
+    later = T0 + timedelta(minutes=1)
+    await stores.store_inbound("SM2", "", "+13125550100", "", later)  # withheld sender, empty body
+    assert await stores.inbound() == [
+        ("SM2", "", "+13125550100", "", later),
+        ("SM1", "+16125550177", "+13125550100", "Call me ✓", T0),
+    ]
+
+
+async def test_voicemail_caller_remembered_and_first_one_wins(
+    stores: SqlAlchemyWebhookStores,
+) -> None:
+    await stores.expect_voicemail("CA1", "+16125550177")
+    await stores.expect_voicemail("CA1", None)  # a retried fallback request changes nothing
+    await stores.expect_voicemail("CA2", None)
+    assert await stores.voicemail_caller("CA1") == "+16125550177"
+    assert await stores.voicemail_caller("CA2") is None
+    assert await stores.voicemail_caller("CA-unknown") is None
+
+
+async def test_call_status_history_without_duplicates(stores: SqlAlchemyWebhookStores) -> None:
+    await stores.record_call_status("CA1", "ringing", T0, duration=None)
+    await stores.record_call_status("CA1", "ringing", T0, duration=None)
+    done = T0 + timedelta(seconds=42)
+    await stores.record_call_status("CA1", "completed", done, duration=40)
+    assert await stores.call_statuses("CA1") == [("ringing", None, T0), ("completed", 40, done)]
+    assert await stores.call_statuses("CA2") == []
