@@ -99,6 +99,11 @@ class Settings(BaseSettings):
     webhook_base_url: str | None = None
     twilio_validate_signatures: bool = True
     trust_forwarded_headers: bool = False
+    # Who gets inbound SMS from strangers and voicemails: a department id or an employee id
+    # (default: a front-desk/reception department, else the first department).
+    front_desk: str | None = None
+    # How often the notification worker looks for due notifications when idle (seconds).
+    notification_poll_seconds: float = Field(2.0, gt=0, le=300)
 
     # --- email (SMTP) ------------------------------------------------------------------------------
     smtp_host: str | None = None

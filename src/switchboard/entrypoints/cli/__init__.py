@@ -15,6 +15,7 @@ from switchboard.entrypoints.cli.directory import directory_app
 from switchboard.entrypoints.cli.doctor import doctor_command
 from switchboard.entrypoints.cli.local_call import call
 from switchboard.entrypoints.cli.messages import messages_app
+from switchboard.entrypoints.cli.serve import serve, worker
 from switchboard.entrypoints.cli.setup import setup_app
 from switchboard.entrypoints.cli.simulate import simulate
 
@@ -35,6 +36,8 @@ app.add_typer(trunks_app, name="trunks")
 app.add_typer(webhook_app, name="webhook")
 app.add_typer(sip_app, name="sip")
 app.command("doctor")(doctor_command)
+app.command("serve")(serve)
+app.command("worker")(worker)
 # Plain `switchboard calls`: Twilio's call log joined with the local records.
 register_calls_listing(calls_app)
 

@@ -1,0 +1,91 @@
+"""`switchboard serve` (webhooks + health + the notification worker) and `switchboard worker`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+
+import typer
+import uvicorn
+
+from switchboard.bootstrap import Application
+from switchboard.entrypoints.cli._runtime import EXIT_USAGE, console, fail, run_with_app
+from switchboard.entrypoints.web import create_app
+from switchboard.services.messaging.assembly import Messaging, open_messaging
+from switchboard.services.messaging.runner import LoopStats, NotificationLoop
+from switchboard.settings import SettingsError
+
+
+def notification_loop(app: Application, messaging: Messaging) -> NotificationLoop:
+    return NotificationLoop(
+        messaging.worker,
+        app.clock,
+        receipts=messaging.receipts,
+        before_pass=messaging.directory.refresh,
+        poll_seconds=app.settings.notification_poll_seconds,
+    )
+
+
+async def serve_app(app: Application, *, host: str, port: int, worker: bool) -> None:
+    """Serve until uvicorn is told to stop (SIGINT/SIGTERM); the notification loop stops with it."""
+    async with open_messaging(app) as messaging:
+        web = create_app(app.settings, messaging.webhooks, ready=app.storage.is_ready)
+        config = uvicorn.Config(
+            web, host=host, port=port, log_config=None, access_log=False, lifespan="off"
+        )
+        server = uvicorn.Server(config)
+        stop = asyncio.Event()
+        channels = ", ".join(c.value for c in messaging.channels)
+        console.print(
+            f"Switchboard webhooks on http://{host}:{port}/twilio/* "
+            f"(health /healthz, /readyz); notifications: {channels if worker else 'off (--no-worker)'}",
+            highlight=False,
+        )
+        async with asyncio.TaskGroup() as tasks:
+            if worker:
+                tasks.create_task(notification_loop(app, messaging).run(stop))
+            try:
+                await server.serve()
+            finally:
+                stop.set()
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: all)."),
+    port: int = typer.Option(8080, "--port", min=1, max=65535),
+    no_worker: bool = typer.Option(
+        False, "--no-worker", help="Do not send notifications here (run `switchboard worker`)."
+    ),
+) -> None:
+    """Serve the Twilio webhooks, /healthz and /readyz, and send notifications from the outbox."""
+
+    async def work(app: Application) -> None:
+        try:
+            await serve_app(app, host=host, port=port, worker=not no_worker)
+        except SettingsError as exc:
+            fail(str(exc), EXIT_USAGE)
+
+    run_with_app(work)
+
+
+async def run_worker(app: Application, stop: asyncio.Event) -> LoopStats:
+    async with open_messaging(app) as messaging:
+        channels = ", ".join(c.value for c in messaging.channels)
+        console.print(f"Notification worker running; channels: {channels}. Ctrl-C stops it.")
+        return await notification_loop(app, messaging).run(stop)
+
+
+def worker() -> None:
+    """Send notifications from the outbox until SIGINT/SIGTERM (when not inside `serve`)."""
+
+    async def work(app: Application) -> LoopStats:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):  # e.g. Windows
+                loop.add_signal_handler(sig, stop.set)
+        return await run_worker(app, stop)
+
+    stats = run_with_app(work)
+    console.print(f"stopped: {stats.handled} notifications handled, {stats.escalated} escalated")

@@ -1,0 +1,154 @@
+"""Messaging wired from settings: the notifiers, the notification worker and the webhook service.
+
+Used by `switchboard serve` and `switchboard worker`. Channels are chosen by what is configured:
+email when SMTP_HOST and SMTP_FROM are set, SMS when Twilio credentials and TWILIO_SMS_NUMBER are
+set, and always the local outbox (the file `<data dir>/outbox.jsonl`, marked as not delivered).
+A notification on a channel that is not configured fails at once and falls back to the next one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from switchboard.adapters.notify import LocalOutboxNotifier, SmtpConfig, SmtpEmailNotifier
+from switchboard.adapters.notify.sms import TwilioSmsNotifier
+from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
+from switchboard.adapters.sqlalchemy.webhook_receipts import SqlAlchemyWebhookReceipts
+from switchboard.adapters.sqlalchemy.webhook_stores import SqlAlchemyWebhookStores
+from switchboard.adapters.twilio import close_async_client, make_async_twilio_client
+from switchboard.bootstrap import Application
+from switchboard.domain.directory import CompanyProfile, Directory
+from switchboard.domain.notifications import Channel
+from switchboard.ports.notify import Notifier
+from switchboard.services.directory import load_directory
+from switchboard.services.messaging.desk import OutboxMessageDesk
+from switchboard.services.messaging.webhooks import (
+    Recipient,
+    WebhookCollaborators,
+    WebhookService,
+)
+from switchboard.services.messaging.worker import NotificationWorker
+from switchboard.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Department ids taken as the front desk, in order, when FRONT_DESK is not set.
+FRONT_DESK_DEPARTMENTS = ("front-desk", "reception", "frontdesk", "operator", "office")
+
+
+def front_desk(directory: Directory, configured: str | None = None) -> Recipient:
+    """Who gets messages that name nobody (inbound SMS from strangers, voicemails).
+
+    `configured` is FRONT_DESK: a department id or an employee id. Otherwise the first department
+    whose id looks like a front desk, else the first department, else the first employee; an empty
+    directory sends them to the local outbox's front desk.
+    """
+    if configured:
+        if directory.department(configured) is not None:
+            return Recipient("department", configured)
+        if directory.employee(configured) is not None:
+            return Recipient("employee", configured)
+        log.warning("FRONT_DESK names no department or employee", extra={"front_desk": configured})
+    ids = [d.id for d in directory.departments]
+    for wanted in FRONT_DESK_DEPARTMENTS:
+        if wanted in ids:
+            return Recipient("department", wanted)
+    if ids:
+        return Recipient("department", ids[0])
+    if directory.employees:
+        return Recipient("employee", directory.employees[0].id)
+    return Recipient("department", "front-desk")
+
+
+@dataclass
+class DirectoryCache:
+    """The directory as last loaded; the worker needs it synchronously, so it is refreshed by the
+    notification loop before each pass and by the desk on each message."""
+
+    app: Application
+    current: Directory = field(
+        default_factory=lambda: Directory(company=CompanyProfile(name="Switchboard"))
+    )
+
+    async def refresh(self) -> Directory:
+        self.current = await load_directory(self.app.unit_of_work)
+        return self.current
+
+    def get(self) -> Directory:
+        return self.current
+
+
+@dataclass
+class Messaging:
+    """Everything messaging needs at run time; close it with `aclose()` (via `open_messaging`)."""
+
+    worker: NotificationWorker
+    webhooks: WebhookService
+    directory: DirectoryCache
+    receipts: SqlAlchemyWebhookReceipts
+    channels: tuple[Channel, ...]
+    _twilio: Any = None
+
+    async def aclose(self) -> None:
+        if self._twilio is not None:
+            await close_async_client(self._twilio)
+
+
+def _company(directory: Directory) -> tuple[str, str]:
+    return directory.company.name, directory.company.timezone
+
+
+@asynccontextmanager
+async def open_messaging(app: Application) -> AsyncIterator[Messaging]:
+    """Build messaging for `app`; the Twilio HTTP session is closed on exit."""
+    settings: Settings = app.settings
+    cache = DirectoryCache(app)
+    directory = await cache.refresh()
+    company, timezone = _company(directory)
+    notifiers: dict[Channel, Notifier] = {
+        Channel.LOCAL: LocalOutboxNotifier.in_data_dir(settings.data_dir)
+    }
+    smtp = SmtpConfig.from_settings(settings)
+    if smtp is not None:
+        notifiers[Channel.EMAIL] = SmtpEmailNotifier(smtp, company=company, timezone=timezone)
+    twilio = None
+    if settings.twilio_sms_number and settings.twilio_account_sid and settings.twilio_auth_token:
+        twilio = make_async_twilio_client(settings)
+        notifiers[Channel.SMS] = TwilioSmsNotifier(
+            twilio,
+            from_number=settings.twilio_sms_number,
+            timezone=timezone,
+            webhook_base_url=settings.webhook_base_url,
+        )
+    outbox = SqlAlchemyMessageOutbox(app.storage.engine)
+    stores = SqlAlchemyWebhookStores(app.storage.engine, app.clock)
+    receipts = SqlAlchemyWebhookReceipts(app.storage.engine, app.clock)
+    desk = OutboxMessageDesk(outbox, cache.refresh, app.clock)
+    collaborators = WebhookCollaborators(
+        notifications=outbox,
+        calls=stores,
+        employees=stores,
+        inbound=stores,
+        voicemails=stores,
+        idempotency=receipts,
+        desk=desk,
+        clock=app.clock,
+        front_desk=front_desk(directory, settings.front_desk),
+    )
+    messaging = Messaging(
+        worker=NotificationWorker(outbox, notifiers, app.clock, cache.get),
+        webhooks=WebhookService(collaborators),
+        directory=cache,
+        receipts=receipts,
+        channels=tuple(notifiers),
+        _twilio=twilio,
+    )
+    log.info("messaging ready", extra={"channels": [c.value for c in notifiers]})
+    try:
+        yield messaging
+    finally:
+        await messaging.aclose()
