@@ -94,6 +94,8 @@ class Settings(BaseSettings):
     # Worker tuning: stop taking calls above this CPU load (0..1), and processes kept warm.
     agent_load_threshold: float = Field(0.75, gt=0, le=1)
     agent_idle_processes: int = Field(1, ge=0, le=32)
+    # The worker's own HTTP health endpoint (GET / answers 200 while it is connected); 0: any port.
+    agent_http_port: int = Field(8081, ge=0, le=65535)
 
     # --- webhooks ----------------------------------------------------------------------------------
     webhook_base_url: str | None = None

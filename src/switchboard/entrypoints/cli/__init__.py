@@ -6,6 +6,7 @@ import typer
 
 from switchboard import __version__
 from switchboard.entrypoints.cli._runtime import CliState
+from switchboard.entrypoints.cli.agent import agent_app
 from switchboard.entrypoints.cli.calls import calls_app
 from switchboard.entrypoints.cli.config import config_app
 from switchboard.entrypoints.cli.db import db_app
@@ -24,6 +25,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals may hold secrets
 )
+app.add_typer(agent_app, name="agent")
 app.add_typer(calls_app, name="calls")
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")

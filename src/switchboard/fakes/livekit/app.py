@@ -18,8 +18,10 @@ from google.protobuf.message import DecodeError, Message
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
 
+from switchboard.fakes.livekit.agent_ws import agent_endpoint
 from switchboard.fakes.livekit.auth import authenticate
 from switchboard.fakes.livekit.errors import TwirpError
 from switchboard.fakes.livekit.records import RecordedRequest
@@ -93,8 +95,12 @@ def create_app(state: FakeState, api_key: str, api_secret: str) -> Starlette:
     async def health(_: Request) -> Response:
         return PlainTextResponse("OK")
 
+    async def agent_ws(websocket: WebSocket) -> None:
+        await agent_endpoint(websocket, state, api_key, api_secret)
+
     routes = [
         Route("/", health, methods=["GET"]),
+        WebSocketRoute("/agent", agent_ws),
         Route(
             "/twirp/{service}/{method}", twirp, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]
         ),

@@ -11,7 +11,7 @@ import string
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from livekit.protocol.agent_dispatch import AgentDispatch
 from livekit.protocol.models import ParticipantInfo, Room
@@ -47,6 +47,8 @@ class FakeState:
     requests: list[RecordedRequest] = field(default_factory=list)
     calls: list[CallRecord] = field(default_factory=list)
     injected: dict[str, list[TwirpError]] = field(default_factory=dict)
+    # Agent workers that registered on /agent (`agent_ws.RegisteredWorker`), oldest first.
+    agent_workers: list[Any] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def reset(self) -> None:

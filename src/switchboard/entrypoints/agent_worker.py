@@ -1,0 +1,298 @@
+"""The LiveKit Agents worker (`switchboard agent start|dev`): answers every call LiveKit SIP puts
+in a room and dispatches to the agent named `LIVEKIT_AGENT_NAME` (explicit dispatch only).
+
+Per process (`prewarm`, run once in each idle job process before a call arrives): settings, the
+database migration check, the silero VAD, the directory's resolver, then `gc.freeze()` so what was
+loaded is shared copy-on-write instead of being touched by every collection. Per call
+(`entrypoint`): the caller's SIP attributes become the `CallContext`, and the same
+`SwitchboardAgent` as in `switchboard call` runs with LiveKit telephony and media instead of the
+simulator. The room is never deleted when the agent leaves (`delete_room_on_close=False`): after a
+merge the caller and the employee go on talking without us.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import logging
+import signal
+from dataclasses import replace
+from typing import Any
+
+from livekit import api, rtc
+from livekit.agents import AgentServer, AgentSession, JobContext, JobProcess, WorkerOptions
+from livekit.agents.voice import room_io
+
+from switchboard.adapters.brain.providers import build_llm, build_stt, build_tts, is_offline
+from switchboard.adapters.livekit import LiveKitTelephony
+from switchboard.adapters.livekit.room_media import LiveKitMedia
+from switchboard.adapters.livekit.sip_attributes import call_from_sip
+from switchboard.adapters.livekit.trunks import managed_outbound_trunk
+from switchboard.adapters.sqlalchemy import is_up_to_date, open_storage
+from switchboard.domain.calls import CallContext
+from switchboard.logs import bind_call, configure_logging
+from switchboard.ports.clock import SystemClock
+from switchboard.services.call_records import CallLog
+from switchboard.services.live_call import CallKit, ResolverCache, finish_call
+from switchboard.services.receptionist.agent import SwitchboardAgent
+from switchboard.services.transfer import TransferConfig, WarmTransferCoordinator
+from switchboard.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger(__name__)
+
+_SETTINGS, _VAD, _RESOLVERS, _TRUNK = "settings", "vad", "resolvers", "outbound_trunk"
+_WATCH_SECONDS = 0.5  # how often the call's end conditions are looked at besides events
+
+
+# --- what the worker needs, checked before it starts --------------------------------------------------
+def livekit_credentials(settings: Settings) -> tuple[str, str, str]:
+    """(url, key, secret), or SettingsError naming every missing variable."""
+    url, key = settings.livekit_url, settings.livekit_api_key
+    secret = settings.livekit_api_secret.get_secret_value() if settings.livekit_api_secret else ""
+    if not (url and key and secret):
+        names = ("LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET")
+        missing = [n for n, v in zip(names, (url, key, secret), strict=True) if not v]
+        raise SettingsError(f"{', '.join(missing)}: required to run the agent worker")
+    return url, key, secret
+
+
+def uses_offline_voice(settings: Settings) -> bool:
+    return is_offline(settings.switchboard_stt) or is_offline(settings.switchboard_tts)
+
+
+def worker_warnings(settings: Settings) -> list[str]:
+    """Things that work but not as well as they could; `agent check` prints them."""
+    warnings = []
+    if not settings.livekit_outbound_trunk_id:
+        warnings.append(
+            "LIVEKIT_OUTBOUND_TRUNK_ID is not set: each call uses the outbound trunk that "
+            "`switchboard setup apply` created; without one, transfers cannot dial out and "
+            "callers are offered a message instead"
+        )
+    return warnings
+
+
+def check_worker(settings: Settings) -> None:
+    """Raise SettingsError (one line naming the variable) when the worker cannot start."""
+    livekit_credentials(settings)
+    from switchboard.adapters.brain.providers import ProviderError
+
+    try:
+        build_llm(settings)
+        build_stt(settings)
+        build_tts(settings)
+    except ProviderError as exc:
+        raise SettingsError(str(exc)) from None
+    if uses_offline_voice(settings):
+        from switchboard.adapters.voice.availability import VoiceUnavailableError, require_voice
+
+        try:
+            require_voice()
+        except VoiceUnavailableError as exc:
+            raise SettingsError(
+                f"SWITCHBOARD_STT/SWITCHBOARD_TTS=offline: {exc} (or choose hosted providers)"
+            ) from None
+
+
+async def database_ready(settings: Settings) -> bool:
+    storage = await open_storage(settings.effective_database_url, migrate=False)
+    try:
+        return await is_up_to_date(storage.engine)
+    finally:
+        await storage.dispose()
+
+
+def worker_options(settings: Settings, *, max_retry: int = 16) -> WorkerOptions:
+    url, key, secret = livekit_credentials(settings)
+    return WorkerOptions(
+        max_retry=max_retry,
+        entrypoint_fnc=entrypoint,
+        prewarm_fnc=prewarm,
+        agent_name=settings.livekit_agent_name,
+        load_threshold=settings.agent_load_threshold,
+        num_idle_processes=settings.agent_idle_processes,
+        port=settings.agent_http_port,
+        ws_url=url,
+        api_key=key,
+        api_secret=secret,
+    )
+
+
+# --- once per job process ------------------------------------------------------------------------------
+def prewarm(proc: JobProcess) -> None:
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    proc.userdata[_SETTINGS] = settings
+
+    async def warm() -> ResolverCache:
+        storage = await open_storage(settings.effective_database_url, migrate=True)
+        try:
+            kit = CallKit(settings, storage, SystemClock())
+            kit.resolvers.for_directory(await kit.directory())
+            return kit.resolvers
+        finally:
+            await storage.dispose()
+
+    proc.userdata[_RESOLVERS] = asyncio.run(warm())
+    if uses_offline_voice(settings):
+        from switchboard.adapters.voice.vad import load_vad
+
+        proc.userdata[_VAD] = load_vad()
+    gc.freeze()  # long-lived objects stay out of every later collection (and copy-on-write pages)
+
+
+# --- once per call --------------------------------------------------------------------------------------
+def _speech(settings: Settings, vad: Any, hints: list[str]) -> dict[str, Any]:
+    stt, tts = build_stt(settings), build_tts(settings)
+    if stt is None:
+        from switchboard.adapters.voice.stt import OfflineSTT
+
+        stt = OfflineSTT(hints=hints)
+    if tts is None:
+        from switchboard.adapters.voice.tts import OfflineTTS
+
+        tts = OfflineTTS()
+    if vad is None:
+        from switchboard.adapters.voice.vad import load_vad
+
+        vad = load_vad()
+    return {"stt": stt, "tts": tts, "vad": vad}
+
+
+async def entrypoint(ctx: JobContext) -> None:
+    settings: Settings = ctx.proc.userdata.get(_SETTINGS) or load_settings()
+    url, key, secret = livekit_credentials(settings)
+    await ctx.connect()
+    participant = await ctx.wait_for_participant(kind=rtc.ParticipantKind.PARTICIPANT_KIND_SIP)
+    call = call_from_sip(
+        ctx.room.name,
+        participant.identity,
+        dict(participant.attributes),
+        fallback_id=ctx.job.id,
+        region=settings.default_region,
+    )
+    storage = await open_storage(settings.effective_database_url, migrate=False)
+    lk = api.LiveKitAPI(url, key, secret)
+    kit = CallKit(
+        settings,
+        storage,
+        SystemClock(),
+        hosted_llm=build_llm(settings),
+        resolvers=ctx.proc.userdata.get(_RESOLVERS) or ResolverCache(),
+    )
+    try:
+        with bind_call(call.call_id):
+            trunk = settings.livekit_outbound_trunk_id or ctx.proc.userdata.get(_TRUNK)
+            if not trunk:
+                trunk = ctx.proc.userdata[_TRUNK] = await managed_outbound_trunk(lk) or ""
+                if not trunk:
+                    log.warning("no outbound trunk: transfers will fail and offer a message")
+            await answer(ctx, call, kit, lk, (url, key, secret), trunk)
+    finally:
+        await lk.aclose()
+        await storage.dispose()
+        ctx.shutdown("call handled")
+
+
+async def answer(
+    ctx: JobContext,
+    call: CallContext,
+    kit: CallKit,
+    lk: api.LiveKitAPI,
+    credentials: tuple[str, str, str],
+    outbound_trunk_id: str,
+) -> None:
+    """Hold the call until it is transferred, ended by the agent, or the caller hangs up; the
+    call record is saved at the start and, whatever happens, at the end."""
+    recorder = CallLog(call, kit.clock)
+    await recorder.save(kit.storage.unit_of_work)
+    directory = await kit.directory()
+    resolver = kit.resolvers.for_directory(directory)
+    speech = _speech(kit.settings, ctx.proc.userdata.get(_VAD), resolver.recognition_hints())
+    session: AgentSession[Any] = AgentSession(llm=kit.brain(directory, call), **speech)
+    url, key, secret = credentials
+    media = LiveKitMedia(
+        url=url,
+        api_key=key,
+        api_secret=secret,
+        caller_room=ctx.room,
+        caller_session=session,
+        consult_session=lambda: AgentSession(**speech),
+    )
+    telephony = LiveKitTelephony(lk, outbound_trunk_id=outbound_trunk_id, media=media)
+    # The agent's brain says what happens after a failed attempt; the coordinator must not repeat it.
+    config = replace(TransferConfig.from_settings(kit.settings), announce_outcome=False)
+    deps = await kit.deps(
+        call, WarmTransferCoordinator(telephony, kit.clock, config), recorder, directory
+    )
+    caller_left, closed = asyncio.Event(), asyncio.Event()
+
+    def on_left(p: rtc.RemoteParticipant) -> None:
+        if p.identity == call.caller_identity:
+            caller_left.set()
+
+    ctx.room.on("participant_disconnected", on_left)
+    session.on("close", lambda _event: closed.set())
+    options = room_io.RoomOptions(
+        participant_identity=call.caller_identity, delete_room_on_close=False
+    )
+    try:
+        await session.start(SwitchboardAgent(deps), room=ctx.room, room_options=options)
+        state = deps.state
+        while not (caller_left.is_set() or closed.is_set() or state.ended or state.transferred_to):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(closed.wait(), timeout=_WATCH_SECONDS)
+    finally:
+        hung_up = caller_left.is_set() and not deps.state.ended
+        outcome = await finish_call(recorder, deps.state, kit.storage, caller_hung_up=hung_up)
+        log.info("call.finished", extra={"outcome": outcome.value})
+        with contextlib.suppress(Exception):
+            await session.aclose()
+
+
+# --- the worker process ----------------------------------------------------------------------------------
+async def run_worker(
+    settings: Settings,
+    *,
+    devmode: bool,
+    stop: asyncio.Event | None = None,
+    max_retry: int = 16,
+) -> None:
+    """Run until `stop` is set (by default: until SIGINT/SIGTERM); in production mode, active
+    calls are drained first. Raises when LiveKit stays unreachable after `max_retry` attempts."""
+    server = AgentServer.from_server_options(worker_options(settings, max_retry=max_retry))
+    signals = (signal.SIGINT, signal.SIGTERM) if stop is None else ()
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in signals:
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    running = asyncio.create_task(server.run(devmode=devmode))
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        done, _ = await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if running in done:
+            running.result()  # the worker gave up (e.g. LiveKit unreachable): raise why
+            return
+        if not devmode:
+            with contextlib.suppress(TimeoutError):
+                await server.drain()
+        await server.aclose()
+        await running
+    finally:
+        stopping.cancel()
+        for sig in signals:
+            with contextlib.suppress(NotImplementedError):
+                loop.remove_signal_handler(sig)
+
+
+__all__ = [
+    "check_worker",
+    "database_ready",
+    "entrypoint",
+    "prewarm",
+    "run_worker",
+    "worker_options",
+    "worker_warnings",
+]
