@@ -47,8 +47,8 @@ def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
+        mask_personal_data,  # before the timestamp, which is not personal data
         structlog.processors.TimeStamper(fmt="iso", utc=True),
-        mask_personal_data,
     ]
     renderer: Any = (
         structlog.processors.JSONRenderer()
@@ -62,7 +62,9 @@ def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
         cache_logger_on_first_use=True,
     )
     formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=shared,
+        # Standard-library records (`log.info(..., extra={...})`, livekit, uvicorn) keep their
+        # extra fields, masked like everything else.
+        foreign_pre_chain=[structlog.stdlib.ExtraAdder(), *shared],
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
     )
     handler = logging.StreamHandler(sys.stderr)

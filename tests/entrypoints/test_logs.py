@@ -72,3 +72,26 @@ def test_mask(number: str, masked: str) -> None:
 
 def test_mask_numbers_in_leaves_ordinary_text_alone() -> None:
     assert mask_numbers_in("room 12, 3 people, at 10:15") == "room 12, 3 people, at 10:15"
+
+
+def test_stdlib_extra_fields_are_kept_and_masked(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("INFO", "json")
+    logging.getLogger("switchboard.test").info(
+        "inbound sms", extra={"from": "+16125550177", "count": 3}
+    )
+    (line,) = _lines(capsys.readouterr().err)
+    assert line["from"] == "+1******0177"
+    assert line["count"] == 3
+
+
+def test_timestamps_and_iso_times_are_not_mistaken_for_numbers(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging("INFO", "json")
+    get_logger("test").info("called at 2026-11-24T10:15:00-06:00", at="2026-11-24 10:15:07.5Z")
+    (line,) = _lines(capsys.readouterr().err)
+    assert "*" not in str(line["timestamp"])
+    assert str(line["timestamp"]).startswith("20")
+    assert line["event"] == "called at 2026-11-24T10:15:00-06:00"
+    assert line["at"] == "2026-11-24 10:15:07.5Z"
+    assert mask_numbers_in("call 2026-11-24 from 312-555-0100") == "call 2026-11-24 from ******0100"

@@ -8,6 +8,9 @@ import phonenumbers
 
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 _NUMBERISH = re.compile(r"\+?\d[\d\-\s().]{5,}\d")
+# ISO-8601 dates and times look like digit runs too; they are kept as they are.
+_ISO_TIME = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+_NUMBER_OR_TIME = re.compile(f"(?P<time>{_ISO_TIME})|{_NUMBERISH.pattern}")
 
 
 class InvalidPhoneNumber(ValueError):
@@ -52,4 +55,4 @@ def mask(number: str | None) -> str:
 
 def mask_numbers_in(text: str) -> str:
     """Mask every phone-number-looking run inside free text (for log lines)."""
-    return _NUMBERISH.sub(lambda m: mask(m.group(0)), text)
+    return _NUMBER_OR_TIME.sub(lambda m: m.group(0) if m.group("time") else mask(m.group(0)), text)
