@@ -106,6 +106,8 @@ class Settings(BaseSettings):
     front_desk: str | None = None
     # How often the notification worker looks for due notifications when idle (seconds).
     notification_poll_seconds: float = Field(2.0, gt=0, le=300)
+    # When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`.
+    metrics_token: SecretStr | None = None
 
     # --- email (SMTP) ------------------------------------------------------------------------------
     smtp_host: str | None = None

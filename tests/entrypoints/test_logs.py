@@ -95,3 +95,8 @@ def test_timestamps_and_iso_times_are_not_mistaken_for_numbers(
     assert line["event"] == "called at 2026-11-24T10:15:00-06:00"
     assert line["at"] == "2026-11-24 10:15:07.5Z"
     assert mask_numbers_in("call 2026-11-24 from 312-555-0100") == "call 2026-11-24 from ******0100"
+
+
+def test_ip_addresses_are_not_masked_but_dotted_phone_numbers_are() -> None:
+    assert mask_numbers_in("from 203.0.113.9 at 10.0.0.7") == "from 203.0.113.9 at 10.0.0.7"
+    assert mask_numbers_in("call 312.555.0100") == "call ******0100"

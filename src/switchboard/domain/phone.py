@@ -8,9 +8,10 @@ import phonenumbers
 
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 _NUMBERISH = re.compile(r"\+?\d[\d\-\s().]{5,}\d")
-# ISO-8601 dates and times look like digit runs too; they are kept as they are.
+# ISO-8601 dates and times, and IPv4 addresses, look like digit runs too; they are kept as they are.
 _ISO_TIME = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
-_NUMBER_OR_TIME = re.compile(f"(?P<time>{_ISO_TIME})|{_NUMBERISH.pattern}")
+_IPV4 = r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])"
+_NUMBER_OR_TIME = re.compile(f"(?P<time>{_ISO_TIME}|{_IPV4})|{_NUMBERISH.pattern}")
 
 
 class InvalidPhoneNumber(ValueError):

@@ -9,6 +9,7 @@ import signal
 import typer
 import uvicorn
 
+from switchboard.adapters.sqlalchemy.message_stats import SqlAlchemyMessageStats
 from switchboard.bootstrap import Application
 from switchboard.entrypoints.cli._runtime import EXIT_USAGE, console, fail, run_with_app
 from switchboard.entrypoints.web import create_app
@@ -30,7 +31,12 @@ def notification_loop(app: Application, messaging: Messaging) -> NotificationLoo
 async def serve_app(app: Application, *, host: str, port: int, worker: bool) -> None:
     """Serve until uvicorn is told to stop (SIGINT/SIGTERM); the notification loop stops with it."""
     async with open_messaging(app) as messaging:
-        web = create_app(app.settings, messaging.webhooks, ready=app.storage.is_ready)
+        web = create_app(
+            app.settings,
+            messaging.webhooks,
+            ready=app.storage.is_ready,
+            stats=SqlAlchemyMessageStats(app.storage.engine).outbox_stats,
+        )
         config = uvicorn.Config(
             web, host=host, port=port, log_config=None, access_log=False, lifespan="off"
         )

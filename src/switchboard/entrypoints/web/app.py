@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST
 
+from switchboard.entrypoints.web.observability import ObservedApp, StatsFn, WebMetrics
 from switchboard.entrypoints.web.rate_limit import DEFAULT_REJECT_RATE, RejectLimiter
 from switchboard.entrypoints.web.security import MAX_BODY_BYTES, WebhookSecurity
 from switchboard.entrypoints.web.twilio_routes import twilio_router
@@ -45,11 +48,14 @@ def create_app(
     max_body_bytes: int = MAX_BODY_BYTES,
     reject_rate: str = DEFAULT_REJECT_RATE,
     ready: Callable[[], Awaitable[bool]] | None = None,
+    stats: StatsFn | None = None,
 ) -> FastAPI:
     """The FastAPI app for `switchboard serve`. Raises SettingsError on unsafe configuration.
 
     `reject_rate` limits rejected webhook requests per IP (never valid signed ones); `ready` is
-    the readiness probe behind /readyz (e.g. `Storage.is_ready`), always ready when None.
+    the readiness probe behind /readyz (e.g. `Storage.is_ready`), always ready when None; `stats`
+    gives /metrics the outbox counts (e.g. `SqlAlchemyMessageStats.outbox_stats`).
+    Every request is timed into /metrics and written to the `switchboard.access` log.
     """
     security = webhook_security(settings, max_body_bytes=max_body_bytes)
     app = FastAPI(title="Switchboard", docs_url=None, redoc_url=None)
@@ -70,4 +76,20 @@ def create_app(
             {"status": "ready" if ok else "not ready"}, status_code=200 if ok else 503
         )
 
+    metrics = WebMetrics(stats)
+    app.state.metrics = metrics
+    token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+
+    @app.get("/metrics")
+    async def prometheus(request: Request) -> Response:
+        """Prometheus metrics: request latency by route/status, notifications, outbox depth."""
+        if token is not None:
+            given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+            if not hmac.compare_digest(given.encode(), token.encode()):
+                return Response("metrics need the bearer token", status_code=401)
+        return Response(await metrics.render(), media_type=CONTENT_TYPE_LATEST)
+
+    app.add_middleware(
+        ObservedApp, metrics=metrics, trust_forwarded=settings.trust_forwarded_headers
+    )
     return app
