@@ -19,6 +19,8 @@ from switchboard.adapters.sqlalchemy.message_queries import SqlAlchemyMessageQue
 from switchboard.bootstrap import Application, bootstrap
 from switchboard.domain.directory import EmployeeStatus
 from switchboard.domain.message_delivery import StoredMessage
+from switchboard.domain.messages import Message, RecipientKind
+from switchboard.domain.notifications import Channel, Notification, NotificationStatus
 from switchboard.entrypoints.cli.serve import run_worker, serve_app
 from switchboard.ports.calls import MessageRequest
 from switchboard.services.directory import load_directory, seed_demo_if_empty
@@ -188,3 +190,23 @@ async def test_worker_alone_delivers_and_stops(tmp_path: Path) -> None:
         n.channel.value == "local" and n.status.value == "sent" for n in stored.notifications
     )
     await app.close()
+
+
+async def test_status_callbacks_move_the_notification_forward_once(
+    served: tuple[Application, httpx.AsyncClient],
+) -> None:
+    app, client = served
+    outbox = SqlAlchemyMessageOutbox(app.storage.engine)
+    now = app.clock.now()
+    message = Message("msg_status1", RecipientKind.EMPLOYEE, "priya-raman", "Lee", None, "hi", now)
+    # Already handed to Twilio (not due for the worker): only callbacks move it now.
+    sent = Notification(
+        "msg_status1.sms.0", message.id, Channel.SMS, PRIYA_SMS, now, now,
+        status=NotificationStatus.SENT, provider_id="SM777",
+    )  # fmt: skip
+    await outbox.add(message, [sent])
+    for status in ("delivered", "sent", "delivered"):  # out of order, and a retry
+        params = {"MessageSid": "SM777", "MessageStatus": status, "AccountSid": "AC" + "0" * 32}
+        assert (await post(client, "/twilio/status", params)).status_code == 204
+    (after,) = await outbox.notifications_of(message.id)
+    assert after.status is NotificationStatus.DELIVERED

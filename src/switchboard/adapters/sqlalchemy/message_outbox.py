@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy import Update, delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from switchboard.adapters.sqlalchemy.engine import create_session_factory
 from switchboard.adapters.sqlalchemy.message_rows import (
@@ -139,34 +139,7 @@ class SqlAlchemyMessageOutbox:
     ) -> bool:
         """Forward-only update by provider id; unknown ids are kept for `record_sent`."""
         async with self._sessions.begin() as s:
-            # One conditional UPDATE in the common case: only rows still behind `status` move.
-            behind = [st.value for st in S if moves_forward(st, status)]
-            values: dict[str, object] = {"status": status.value, "updated_at": utc(at)}
-            if error_code is not None:
-                values["error_code"] = error_code
-            if status.is_final:
-                values["next_attempt_at"] = None
-            moved = await s.execute(
-                update(notifications)
-                .where(notifications.c.provider_id == provider_id)
-                .where(notifications.c.status.in_(behind))
-                .values(values)
-            )
-            if moved.rowcount:  # type: ignore[attr-defined]
-                return True
-            known = select(notifications.c.id).where(notifications.c.provider_id == provider_id)
-            if (await s.scalar(known)) is not None:
-                return True  # a duplicate or stale callback: nothing to change
-            table = early_provider_statuses
-            old = (
-                await s.execute(select(table).where(table.c.provider_id == provider_id))
-            ).one_or_none()
-            if old is None or moves_forward(S(old.status), status):
-                await s.execute(delete(table).where(table.c.provider_id == provider_id))
-                early: dict[str, object] = {"provider_id": provider_id, "status": status.value}
-                early |= {"error_code": error_code, "received_at": utc(at)}
-                await s.execute(insert(table).values(early))
-            return False
+            return await apply_provider_status_in(s, provider_id, status, error_code, at)
 
     async def notifications_of(self, message_id: str) -> list[Notification]:
         async with self._sessions() as s:
@@ -185,3 +158,52 @@ class SqlAlchemyMessageOutbox:
             return [
                 (notification_from_row(r), await self._load_message(s, r.message_id)) for r in rows
             ]
+
+
+def rank(status: NotificationStatus) -> int:
+    """How far along `status` is (statuses of equal rank never replace each other)."""
+    return sum(1 for st in S if moves_forward(st, status))
+
+
+def forward_update(
+    provider_ids: Sequence[str], status: NotificationStatus, error_code: str | None, at: datetime
+) -> Update:
+    """UPDATE the notifications sent as `provider_ids` to `status`, only those still behind it."""
+    behind = [st.value for st in S if moves_forward(st, status)]
+    values: dict[str, object] = {"status": status.value, "updated_at": utc(at)}
+    if error_code is not None:
+        values["error_code"] = error_code
+    if status.is_final:
+        values["next_attempt_at"] = None
+    return (
+        update(notifications)
+        .where(notifications.c.provider_id.in_(provider_ids))
+        .where(notifications.c.status.in_(behind))
+        .values(values)
+    )
+
+
+async def apply_provider_status_in(
+    s: AsyncSession | AsyncConnection,
+    provider_id: str,
+    status: NotificationStatus,
+    error_code: str | None,
+    at: datetime,
+) -> bool:
+    """`apply_provider_status` inside a transaction the caller owns (the webhook's group commit).
+    True when a notification has `provider_id` (moved forward, or already further along)."""
+    # One conditional UPDATE in the common case: only rows still behind `status` move.
+    moved = await s.execute(forward_update([provider_id], status, error_code, at))
+    if moved.rowcount:  # type: ignore[attr-defined]
+        return True
+    known = select(notifications.c.id).where(notifications.c.provider_id == provider_id)
+    if (await s.scalar(known)) is not None:
+        return True  # a duplicate or stale callback: nothing to change
+    table = early_provider_statuses
+    old = (await s.execute(select(table).where(table.c.provider_id == provider_id))).one_or_none()
+    if old is None or moves_forward(S(old.status), status):
+        await s.execute(delete(table).where(table.c.provider_id == provider_id))
+        early: dict[str, object] = {"provider_id": provider_id, "status": status.value}
+        early |= {"error_code": error_code, "received_at": utc(at)}
+        await s.execute(insert(table).values(early))
+    return False

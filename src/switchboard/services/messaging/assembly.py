@@ -17,6 +17,7 @@ from typing import Any
 from switchboard.adapters.notify import LocalOutboxNotifier, SmtpConfig, SmtpEmailNotifier
 from switchboard.adapters.notify.sms import TwilioSmsNotifier
 from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
+from switchboard.adapters.sqlalchemy.status_callbacks import GroupCommitStatusWriter
 from switchboard.adapters.sqlalchemy.webhook_receipts import SqlAlchemyWebhookReceipts
 from switchboard.adapters.sqlalchemy.webhook_stores import SqlAlchemyWebhookStores
 from switchboard.adapters.twilio import close_async_client, make_async_twilio_client
@@ -138,6 +139,7 @@ async def open_messaging(app: Application) -> AsyncIterator[Messaging]:
         desk=desk,
         clock=app.clock,
         front_desk=front_desk(directory, settings.front_desk),
+        status_writer=GroupCommitStatusWriter(app.storage.engine),
     )
     messaging = Messaging(
         worker=NotificationWorker(outbox, notifiers, app.clock, cache.get),

@@ -59,3 +59,18 @@ class IdempotencyStore(Protocol):
     async def first_time(self, key: str) -> bool:
         """True the first time `key` is seen (and remember it); False for every repeat."""
         ...
+
+
+class StatusCallbackWriter(Protocol):
+    async def apply_once(
+        self,
+        key: str,
+        provider_id: str,
+        status: NotificationStatus,
+        error_code: str | None,
+        at: datetime,
+    ) -> bool | None:
+        """Record receipt `key` and move the notification sent as `provider_id` forward, in one
+        transaction. None when `key` was seen before (nothing done); else whether a notification
+        has that provider id."""
+        ...

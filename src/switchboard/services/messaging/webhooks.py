@@ -24,6 +24,7 @@ from switchboard.services.messaging.webhook_ports import (
     IdempotencyStore,
     InboundSmsLog,
     NotificationStatusStore,
+    StatusCallbackWriter,
     VoicemailStore,
 )
 
@@ -61,6 +62,8 @@ class WebhookCollaborators:
     desk: MessageDesk
     clock: Clock
     front_desk: Recipient
+    # Optional: message status callbacks as one transaction (receipt + update), group-committed.
+    status_writer: StatusCallbackWriter | None = None
 
 
 def _int(value: str | None) -> int | None:
@@ -73,19 +76,26 @@ class WebhookService:
 
     async def status_callback(self, params: Mapping[str, str], key: str) -> None:
         """A message or call status callback: move the notification / call record forward."""
-        if not await self._c.idempotency.first_time(key):
-            return
         now = self._c.clock.now()
         if "MessageSid" in params:
             status = status_from_twilio(params.get("MessageStatus", ""))
             if status is None:
                 return  # e.g. "receiving": nothing to record about a delivery
             code = params.get("ErrorCode") or None
-            found = await self._c.notifications.apply_provider_status(
-                params["MessageSid"], status, code, now
-            )
+            sid = params["MessageSid"]
+            found: bool | None
+            if self._c.status_writer is not None:
+                found = await self._c.status_writer.apply_once(key, sid, status, code, now)
+                if found is None:
+                    return  # a retry or replay: already handled
+            elif not await self._c.idempotency.first_time(key):
+                return
+            else:
+                found = await self._c.notifications.apply_provider_status(sid, status, code, now)
             if not found:
                 log.info("status for unknown message", extra={"sid": params["MessageSid"]})
+            return
+        if not await self._c.idempotency.first_time(key):
             return
         duration = _int(params.get("CallDuration"))
         await self._c.calls.record_call_status(

@@ -1,0 +1,110 @@
+"""Group-committed status callbacks: exactly-once receipts, forward-only statuses and a batch that
+fails retried one by one — under concurrency, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+
+from switchboard.adapters.sqlalchemy import Storage, open_storage
+from switchboard.adapters.sqlalchemy import status_callbacks as module
+from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
+from switchboard.adapters.sqlalchemy.status_callbacks import GroupCommitStatusWriter
+from switchboard.domain.messages import Message, RecipientKind
+from switchboard.domain.notifications import Channel, Notification, NotificationStatus
+
+S = NotificationStatus
+T0 = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+N = 60
+
+
+@pytest.fixture
+async def storage(database_url: str) -> AsyncIterator[Storage]:
+    storage = await open_storage(database_url)
+    outbox = SqlAlchemyMessageOutbox(storage.engine)
+    for i in range(N):
+        m = Message(f"m{i}", RecipientKind.EMPLOYEE, "ann", "Bob", None, "hi", T0)
+        note = Notification(
+            f"m{i}.sms.0", f"m{i}", Channel.SMS, "+13125550112", T0, T0, provider_id=f"SM{i}"
+        )
+        await outbox.add(m, [note])
+    yield storage
+    await storage.dispose()
+
+
+async def statuses(storage: Storage) -> dict[str, S]:
+    outbox = SqlAlchemyMessageOutbox(storage.engine)
+    found = {}
+    for i in range(N):
+        (note,) = await outbox.notifications_of(f"m{i}")
+        found[f"SM{i}"] = note.status
+    return found
+
+
+async def test_concurrent_callbacks_with_retries_and_disorder(storage: Storage) -> None:
+    writer = GroupCommitStatusWriter(storage.engine)
+    # Every message gets sent + delivered (or undelivered for odd ones), each sent twice (Twilio
+    # retries), all shuffled: statuses arrive out of order too.
+    calls = []
+    for i in range(N):
+        final = "delivered" if i % 2 == 0 else "undelivered"
+        for status in ("sent", final):
+            calls += [(f"status:SM{i}:{status}", f"SM{i}", S(status))] * 2
+    random.Random(7).shuffle(calls)
+    results = await asyncio.gather(
+        *(writer.apply_once(key, sid, status, None, T0) for key, sid, status in calls)
+    )
+    handled = [r for r in results if r is not None]
+    assert len(handled) == 2 * N  # each distinct key exactly once
+    assert all(handled)  # every provider id is known
+    assert writer.commits < len(calls) / 4  # they really shared transactions
+    final = await statuses(storage)
+    assert all(final[f"SM{i}"] is (S.DELIVERED if i % 2 == 0 else S.UNDELIVERED) for i in range(N))
+    # A replay later changes nothing.
+    assert await writer.apply_once("status:SM0:sent", "SM0", S.SENT, None, T0) is None
+    assert (await statuses(storage))["SM0"] is S.DELIVERED
+
+
+async def test_unknown_provider_id_is_kept_for_later(storage: Storage) -> None:
+    writer = GroupCommitStatusWriter(storage.engine)
+    assert await writer.apply_once("k-early", "SM-not-yet", S.DELIVERED, "0", T0) is False
+    assert await writer.apply_once("k-early", "SM-not-yet", S.DELIVERED, "0", T0) is None
+
+
+async def test_a_poisoned_callback_fails_alone(
+    storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = module.GroupCommitStatusWriter._move_forward
+
+    async def poisoned(self: GroupCommitStatusWriter, conn: object, fresh: list) -> set[str]:  # type: ignore[type-arg]
+        if any(cb.provider_id == "SM3" for cb in fresh):
+            raise RuntimeError("poison")
+        return await real(self, conn, fresh)  # type: ignore[arg-type]
+
+    real_one = module.apply_provider_status_in
+
+    async def poisoned_one(conn: object, provider_id: str, *args: object) -> bool:
+        if provider_id == "SM3":
+            raise RuntimeError("poison")
+        return await real_one(conn, provider_id, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module.GroupCommitStatusWriter, "_move_forward", poisoned)
+    monkeypatch.setattr(module, "apply_provider_status_in", poisoned_one)
+    writer = GroupCommitStatusWriter(storage.engine)
+    tasks = [
+        asyncio.create_task(writer.apply_once(f"k{i}", f"SM{i}", S.SENT, None, T0))
+        for i in range(6)
+    ]
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    assert isinstance(results[3], RuntimeError)
+    assert [r for i, r in enumerate(results) if i != 3] == [True] * 5
+    final = await statuses(storage)
+    assert [final[f"SM{i}"] for i in range(6)] == [S.SENT] * 3 + [S.QUEUED] + [S.SENT] * 2
+    # The poisoned one left no receipt behind, so Twilio's retry will be handled.
+    monkeypatch.setattr(module.GroupCommitStatusWriter, "_move_forward", real)
+    monkeypatch.setattr(module, "apply_provider_status_in", real_one)
+    assert await writer.apply_once("k3", "SM3", S.SENT, None, T0) is True
