@@ -137,6 +137,7 @@ async def test_voicemail_becomes_a_front_desk_message_and_is_delivered_locally(
     stored = await eventually_stored(app, "RE900")
     assert stored.message.recipient_id == "front-desk"
     assert stored.message.callback_number == CALLER
+    assert stored.message.recording_url == "https://api.twilio.com/rec/RE900"
     # No SMTP or Twilio SMS configured: the real channels fail at once and the local outbox gets it.
     outbox = tmp_path / "data" / "outbox.jsonl"
     for _ in range(200):

@@ -39,6 +39,7 @@ class MessageRequest:
     text: str
     urgent: bool = False
     caller_number: str | None = None  # caller ID, when known
+    recording_url: str | None = None  # a voicemail's recording, when the message is one
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,7 @@ class OutboxMessageDesk:
             created_at=now,
             urgent=request.urgent,
             call_id=request.call_id or None,
+            recording_url=request.recording_url or None,
         )
         notifications = plan_notifications(message, None, await self._directory(), now)
         await self._outbox.add(message, notifications)

@@ -159,5 +159,6 @@ class WebhookService:
                 callback_number=caller or "",
                 text=f"Voicemail ({seconds} s): {params.get('RecordingUrl', '')}",
                 caller_number=caller,
+                recording_url=params.get("RecordingUrl") or None,
             )
         )
