@@ -33,12 +33,20 @@ def status_callback_url(webhook_base_url: str | None) -> str | None:
     return webhook_base_url.rstrip("/") + STATUS_PATH if webhook_base_url else None
 
 
-def _error(exc: Exception) -> NotifyError:
+# A create that timed out or lost its connection may still have been accepted by Twilio; its
+# retry waits this long for that attempt to show up in Twilio's message list (see `send`).
+DEFAULT_SETTLE_SECONDS = 30.0
+
+
+def _error(exc: Exception, settle_seconds: float = 0.0) -> NotifyError:
     info = classify_twilio_error(exc)
     code = str(info.code) if info.code is not None else None
     detail = f"Twilio {info.status or ''} {code or ''}: {info.message}".strip()
     if info.retryable:
-        return TemporaryNotifyError(detail, code=code, retry_after=info.retry_after)
+        retry_after = info.retry_after
+        if info.status is None:  # no answer at all: the outcome is unknown
+            retry_after = max(retry_after or 0.0, settle_seconds)
+        return TemporaryNotifyError(detail, code=code, retry_after=retry_after)
     # Unknown exception types are bugs, not Twilio's answer: treat as permanent so one bad
     # notification cannot loop forever; the error text makes the bug visible.
     return PermanentNotifyError(detail, code=code)
@@ -57,22 +65,49 @@ class TwilioSmsNotifier:
         timezone: str,
         webhook_base_url: str | None,
         max_segments: int = DEFAULT_SMS_SEGMENTS,
+        settle_seconds: float = DEFAULT_SETTLE_SECONDS,
     ) -> None:
         self._client = client
+        self._settle = settle_seconds
         self._from = from_number
         self._timezone = timezone
         self._callback = status_callback_url(webhook_base_url)
         self._max_segments = max_segments
 
     async def send(self, notification: Notification, message: Message) -> SendResult:
-        """Create the Twilio message; raises Permanent/TemporaryNotifyError on failure."""
+        """Create the Twilio message; raises Permanent/TemporaryNotifyError on failure.
+
+        Twilio has no idempotency key for creating messages, and a create that timed out (or
+        whose connection dropped) may still have been accepted. So a retry first looks for the
+        same body already sent to the same number since the notification was created, and adopts
+        that message instead of texting the employee twice.
+        """
         body = render_sms(message, self._timezone, max_segments=self._max_segments)
+        if notification.attempts > 1:
+            earlier = await self._already_sent(notification, body)
+            if earlier is not None:
+                return earlier
         options: dict[str, Any] = {"to": notification.to, "from_": self._from, "body": body}
         if self._callback:
             options["status_callback"] = self._callback
         try:
             created = await self._client.messages.create_async(**options)
         except Exception as exc:  # the client raises REST, aiohttp and timeout errors alike
-            raise _error(exc) from exc
+            raise _error(exc, self._settle) from exc
         status = status_from_twilio(str(created.status or "")) or NotificationStatus.QUEUED
         return SendResult(status=status, provider_id=str(created.sid))
+
+    async def _already_sent(self, notification: Notification, body: str) -> SendResult | None:
+        try:
+            sent = await self._client.messages.list_async(
+                to=notification.to, from_=self._from, limit=50
+            )
+        except Exception as exc:  # cannot tell: better to retry later than to text twice
+            raise TemporaryNotifyError(f"could not check for an earlier send: {exc}") from exc
+        since = notification.created_at.timestamp() - 60
+        for m in sent:
+            created = m.date_created.timestamp() if m.date_created is not None else since
+            if m.body == body and created >= since:
+                status = status_from_twilio(str(m.status or "")) or NotificationStatus.QUEUED
+                return SendResult(status=status, provider_id=str(m.sid))
+        return None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 # Messages for the codes tests inject most; anything else gets a generic text.
 _MESSAGES = {
@@ -70,7 +72,21 @@ class FaultBook:
 
     faults: list[Fault] = field(default_factory=list)
     recipients: dict[str, RecipientRule] = field(default_factory=dict)
+    # Random faults: each matching request fails with probability `random_rate`, picking one of
+    # `random_faults` (their `times` is ignored). Scripted faults are served first.
+    random_rate: float = 0.0
+    random_faults: tuple[Fault, ...] = ()
+    random_fired: int = 0
+    _rng: random.Random = field(default_factory=random.Random)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def set_random(self, rate: float, faults: Sequence[Fault], *, seed: int | None = None) -> None:
+        """Fail a `rate` share of matching requests with one of `faults`, chosen at random."""
+        if not 0 <= rate <= 1:
+            raise ValueError("rate must be between 0 and 1")
+        with self._lock:
+            self.random_rate, self.random_faults = rate, tuple(faults)
+            self._rng = random.Random(seed)
 
     def arm(self, fault: Fault) -> Fault:
         """Add a fault; it fires for the next `fault.times` matching requests."""
@@ -89,6 +105,11 @@ class FaultBook:
                     if fault.times == 0:
                         self.faults.remove(fault)
                     return fault
+            if self.random_faults and self._rng.random() < self.random_rate:
+                chosen = self._rng.choice(self.random_faults)
+                if chosen.matches(method, path):
+                    self.random_fired += 1
+                    return replace(chosen)
         return None
 
     def set_recipient(self, number: str, rule: RecipientRule) -> None:
@@ -108,5 +129,6 @@ class FaultBook:
     def clear(self) -> None:
         """Disarm everything."""
         with self._lock:
+            self.random_rate, self.random_faults = 0.0, ()
             self.faults.clear()
             self.recipients.clear()

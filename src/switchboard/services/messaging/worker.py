@@ -24,6 +24,7 @@ from switchboard.ports.notify import Notifier, NotifyError
 from switchboard.services.messaging.outbox_ports import MessageOutbox
 
 log = logging.getLogger(__name__)
+S = NotificationStatus
 DEFAULT_LEASE = timedelta(minutes=2)  # longer than any send's timeout, so a live send keeps it
 
 
@@ -101,7 +102,11 @@ class NotificationWorker:
         used = {n.channel for n in siblings}
         channel = self._fallback.next_channel(failed.channel, used, employee)
         if channel is None:
-            log.error("message could not be delivered on any channel", extra={"id": message.id})
+            others = [n for n in siblings if n.id != failed.id and n.status is not S.FAILED]
+            if others:  # another channel is still delivering (or delivered): nothing to add
+                log.info("no channel left to fall back to", extra={"id": message.id})
+            else:
+                log.error("message could not be delivered on any channel", extra={"id": message.id})
             return
         fallback = Notification(
             id=notification_id(message.id, channel, 1),
