@@ -1,6 +1,6 @@
 """The simulated phone network: virtual time, scripted callers and employees, a Telephony adapter."""
 
-from switchboard.adapters.simulator.clock import SimulatedClock
+from switchboard.adapters.simulator.clock import PacedClock, SimulatedClock
 from switchboard.adapters.simulator.network import SimulatedNetwork
 from switchboard.adapters.simulator.people import Connection, NetworkEvent, TranscriptLine
 from switchboard.adapters.simulator.scripts import (
@@ -20,6 +20,7 @@ __all__ = [
     "EmployeeScript",
     "HangupPoint",
     "NetworkEvent",
+    "PacedClock",
     "SimulatedClock",
     "SimulatedNetwork",
     "TranscriptLine",

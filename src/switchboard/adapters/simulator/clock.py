@@ -11,6 +11,7 @@ time back: keep it out of timed sections.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import itertools
 import weakref
@@ -130,3 +131,44 @@ class SimulatedClock:
 def _wake(future: asyncio.Future[None]) -> None:
     if not future.done():
         future.set_result(None)
+
+
+class PacedClock(SimulatedClock):
+    """Simulated time that passes in real time, `scale` real seconds per simulated second.
+
+    For a person on a local call: the phone really rings for a while, hold lasts long enough to
+    hang up during it, and nothing else in the loop (reading the keyboard) jumps time ahead. With
+    `scale=0.25`, a 25 s ring takes about 6 s.
+    """
+
+    def __init__(self, start: datetime = DEFAULT_START, *, scale: float = 0.25) -> None:
+        super().__init__(start)
+        if scale <= 0:
+            raise ValueError("scale must be positive")
+        self._scale = scale
+        self._t0: float | None = None
+        self._last = 0.0
+
+    def _loop_time(self) -> float:
+        loop = asyncio.get_running_loop()
+        if self._t0 is None:
+            self._t0 = loop.time()
+        return loop.time()
+
+    def elapsed(self) -> float:
+        if self._t0 is None:
+            return 0.0
+        # Asked outside the loop (after the call), time stopped where it was.
+        with contextlib.suppress(RuntimeError):
+            self._last = (self._loop_time() - self._t0) / self._scale
+        return self._last
+
+    async def sleep(self, seconds: float) -> None:
+        self._loop_time()
+        await asyncio.sleep(max(seconds, 0.0) * self._scale)
+
+    def call_later(self, seconds: float, callback: Callable[[], object]) -> TimerHandle:
+        self._loop_time()
+        handle = TimerHandle(callback)
+        asyncio.get_running_loop().call_later(max(seconds, 0.0) * self._scale, handle._fire)
+        return handle

@@ -4,8 +4,12 @@ network plays the employees, SQLite keeps the call record and messages."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
+import sys
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -37,6 +41,9 @@ from switchboard.services.local_call.behaviour import (
 )
 
 HANG_UP_WORDS = {"bye", "goodbye", "/quit", "/hangup"}
+# A live call's simulated phone network runs at this many real seconds per simulated second (times
+# --pace): a 25 s ring takes about 6 s, long enough to hang up during it, short enough to wait for.
+REAL_SECONDS_PER_SIMULATED = 0.25
 # Real seconds to pause after a line of each kind, so a transfer unfolds at a readable pace.
 _PAUSE = {"ringing": 1.2, "answered": 0.6, "hold": 0.6, "speech": 0.5, "connected": 0.5}
 
@@ -49,11 +56,15 @@ class CallScreen:
     out: Console
     pace: float = 1.0
     echo_caller: bool = False  # typed lines are already on screen; scripted ones are not
+    live: bool = False  # print each line as it happens (a paced call) instead of at the next turn
     pending: list[CallLine] = field(default_factory=list)
     _in_consultation: bool = False
 
     def add(self, line: CallLine) -> None:
-        self.pending.append(line)
+        if self.live:
+            self._print(line)
+        else:
+            self.pending.append(line)
 
     async def show(self) -> None:
         """Print every pending line, pausing between the steps of a transfer."""
@@ -90,7 +101,7 @@ class CallScreen:
 
 
 def typed_line(screen: CallScreen, ask: Callable[[], str]) -> ReadLine:
-    """The caller's lines from `ask` (input()); Ctrl-D or "bye" hangs up after that line."""
+    """Scripted caller lines from `ask`, one per turn; an EOF or "bye" hangs up after that line."""
     done = False
 
     async def read() -> str | None:
@@ -102,10 +113,64 @@ def typed_line(screen: CallScreen, ask: Callable[[], str]) -> ReadLine:
             line = await asyncio.to_thread(ask)
         except EOFError:
             return None
-        done = line.strip().lower().rstrip(".!") in HANG_UP_WORDS
+        done = is_hang_up(line)
         return line
 
     return read
+
+
+def is_hang_up(line: str) -> bool:
+    return line.strip().lower().rstrip(".!") in HANG_UP_WORDS
+
+
+class Keyboard:
+    """A person at the keyboard: lines are read all the time (a daemon thread, so an unanswered
+    prompt never holds up the end of the call), not only when the receptionist waits for them.
+    "bye", /hangup, Ctrl-D or Ctrl-C at any moment — on hold, while it rings — hangs up at once;
+    other lines typed while the receptionist is busy are kept for the next turn.
+
+    With `immediate=False` (input piped from a file) a hang-up takes its turn after the lines
+    before it, as a script would expect."""
+
+    def __init__(
+        self, screen: CallScreen, ask: Callable[[], str], *, immediate: bool = True
+    ) -> None:
+        self.screen, self._ask, self._immediate = screen, ask, immediate
+        self.hang_up = asyncio.Event()
+        self._lines: asyncio.Queue[str | None] = asyncio.Queue()
+        self._loop = asyncio.get_running_loop()
+        threading.Thread(target=self._read_keys, name="keyboard", daemon=True).start()
+
+    def _read_keys(self) -> None:
+        while True:
+            try:
+                line: str | None = self._ask()
+            except (EOFError, KeyboardInterrupt, OSError):
+                line = None
+            if line is None or is_hang_up(line):
+                if self._immediate:
+                    self._loop.call_soon_threadsafe(self.hang_up.set)
+                else:
+                    self._loop.call_soon_threadsafe(self._lines.put_nowait, None)
+                return
+            self._loop.call_soon_threadsafe(self._lines.put_nowait, line)
+
+    async def read(self) -> str | None:
+        """The caller's next line, or None once they hang up."""
+        await self.screen.show()
+        if self.hang_up.is_set():
+            return None
+        line = asyncio.ensure_future(self._lines.get())
+        gone = asyncio.ensure_future(self.hang_up.wait())
+        try:
+            await asyncio.wait({line, gone}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in (line, gone):
+                waiter.cancel()
+        if line.done() and not line.cancelled() and (text := line.result()) is not None:
+            return text
+        self.hang_up.set()
+        return None
 
 
 def show_outcome(out: Console, result: LocalCallResult) -> None:
@@ -194,11 +259,28 @@ async def place_call(
     )  # fmt: skip
     screen = CallScreen(out, pace=pace, echo_caller=ask is not None)
     out.print(f"[dim]Calling {escape(company.name)} from {caller_number}. "
-              "Type as the caller; Ctrl-D or \"bye\" hangs up.[/]")  # fmt: skip
-    prompt = ask or (lambda: input("You: "))
-    result = await run_local_call(
-        spec, app.storage, typed_line(screen, prompt), listener=screen.add, brain=brain
-    )
+              "Type as the caller; \"bye\", Ctrl-D or Ctrl-C hangs up at any moment.[/]")  # fmt: skip
+    if ask is not None:  # a script: one line per turn, in order
+        result = await run_local_call(
+            spec, app.storage, typed_line(screen, ask), listener=screen.add, brain=brain
+        )
+    else:
+        screen.live = pace > 0
+        typing = sys.stdin.isatty()
+        screen.echo_caller = not typing  # piped lines are not on the screen yet
+        keyboard = Keyboard(screen, input, immediate=typing)
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signal.SIGINT, keyboard.hang_up.set)
+        try:
+            result = await run_local_call(
+                replace(spec, clock_scale=REAL_SECONDS_PER_SIMULATED * pace if pace else 0.0),
+                app.storage, keyboard.read, listener=screen.add, brain=brain,
+                hang_up=keyboard.hang_up,
+            )  # fmt: skip
+        finally:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(signal.SIGINT)
     await screen.show()
     show_outcome(out, result)
     return result

@@ -7,6 +7,8 @@ callers); only `read_line` and the line listener differ.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -16,7 +18,12 @@ from typing import Any
 from livekit.agents import llm
 
 from switchboard.adapters.brain.offline import OfflineBrain
-from switchboard.adapters.simulator import CallerScript, SimulatedClock, scripts_by_target
+from switchboard.adapters.simulator import (
+    CallerScript,
+    PacedClock,
+    SimulatedClock,
+    scripts_by_target,
+)
 from switchboard.adapters.sqlalchemy import Storage
 from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
 from switchboard.domain.availability import describe_hours, reachability
@@ -60,6 +67,9 @@ class LocalCallSpec:
     company_number: str | None = None
     ai_disclosure: str | None = None
     default_region: str = "US"
+    # 0: virtual time (a transfer takes no real time: scenarios, tests). Else real seconds per
+    # simulated second, so a person on the line lives through the ringing and the hold.
+    clock_scale: float = 0.0
 
 
 async def run_local_call(
@@ -69,12 +79,19 @@ async def run_local_call(
     *,
     listener: LineSink | None = None,
     brain: llm.LLM[Any] | None = None,
+    hang_up: asyncio.Event | None = None,
 ) -> LocalCallResult:
     """Hold one call. `read_line` gives the caller's next line (None: they hang up); `listener`
-    sees every line as it happens; `brain` defaults to the offline brain. The call record and any
-    message are saved in `storage`; nothing is left live on the simulated network afterwards."""
+    sees every line as it happens; `brain` defaults to the offline brain; setting `hang_up` hangs
+    the caller up at once, whatever is happening (on hold, while it rings, mid-sentence). The call
+    record and any message are saved in `storage`; nothing is left live on the simulated network
+    afterwards."""
     directory, lines = spec.directory, CallLines(listener)
-    clock = SimulatedClock(spec.start)
+    clock = (
+        PacedClock(spec.start, scale=spec.clock_scale)
+        if spec.clock_scale > 0
+        else SimulatedClock(spec.start)
+    )
     network = ObservedNetwork(
         clock,
         scripts_by_target(directory.employees, spec.employees),
@@ -117,7 +134,21 @@ async def run_local_call(
             lines.add(CallLine("caller", line))
         return line
 
-    outcome = await run_text_conversation(deps, caller_line, _discard, brain=chosen, hours=hours)
+    async def hang_up_when_asked(event: asyncio.Event) -> None:
+        await event.wait()
+        if call.caller_identity in network.rooms.get(call.room_name, {}):
+            network.leave(call.room_name, call.caller_identity)  # the network says so on screen
+
+    watcher = asyncio.create_task(hang_up_when_asked(hang_up)) if hang_up is not None else None
+    try:
+        outcome = await run_text_conversation(
+            deps, caller_line, _discard, brain=chosen, hours=hours
+        )
+    finally:
+        if watcher is not None:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
     end_reason = _end_reason(outcome, deps.state.ended)
     # Looked at before the final hang-up, which would sweep away an orphan hold in the call's room.
     orphans = orphans_in(await network.live_resources(), call.room_name)

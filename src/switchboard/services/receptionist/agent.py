@@ -80,6 +80,8 @@ class SwitchboardAgent(Agent):
     async def llm_node(
         self, chat_ctx: llm.ChatContext, tools: list[llm.Tool], model_settings: ModelSettings
     ) -> AsyncIterable[Chunk]:
+        if self.deps.state.caller_left_during_transfer:
+            return  # the caller hung up while on hold: there is nobody left to talk to
         screened = self._screen_caller_turns(chat_ctx)
         if screened is not None:
             line, end = screened
