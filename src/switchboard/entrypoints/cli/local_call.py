@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import typer
@@ -173,6 +174,44 @@ class Keyboard:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class VoiceOptions:
+    audio_in: Path | None = None  # None: the microphone
+    audio_out: Path | None = None  # None: the speakers
+
+
+async def _spoken(
+    app: Application, spec: LocalCallSpec, screen: CallScreen, out: Console,
+    voice: VoiceOptions, brain: Any,
+) -> LocalCallResult:  # fmt: skip
+    from switchboard.adapters.voice import VoiceUnavailableError
+    from switchboard.entrypoints.cli.local_voice import spoken_call
+
+    def heard(text: str) -> None:
+        out.print(f"[bold green]You (heard):[/] {escape(text)}")
+
+    out.print("[dim]Loading the offline voice (Whisper, piper, silero)…[/]")
+    try:
+        async with spoken_call(
+            spec.directory, heard, audio_in=voice.audio_in, audio_out=voice.audio_out
+        ) as call:
+            if voice.audio_in is None:
+                out.print("[bold]Speak now.[/] [dim]Ctrl-C hangs up.[/]")
+
+            def on_line(line: CallLine) -> None:
+                screen.add(line)
+                call.on_line(line)
+
+            screen.live = True
+            return await run_local_call(
+                spec, app.storage, call.read_line, listener=on_line, brain=brain
+            )
+    except VoiceUnavailableError as exc:
+        fail(str(exc), 2)
+    except ValueError as exc:  # e.g. --audio-in with no WAV files
+        fail(str(exc), 2)
+
+
 def show_outcome(out: Console, result: LocalCallResult) -> None:
     """The end of the call: outcome, attempts, the message and where it went."""
     out.rule("[bold]call ended[/]")
@@ -206,6 +245,20 @@ def call(
     pace: float = typer.Option(
         1.0, "--pace", min=0, help="Pause scale for the transfer (0: none)."
     ),
+    voice: bool = typer.Option(
+        False, "--voice", help="Speak instead of typing (offline voice: the [voice] extra)."
+    ),
+    audio_in: Path | None = typer.Option(
+        None,
+        "--audio-in",
+        help="With --voice: a WAV file or a folder of them instead of the microphone.",
+    ),
+    audio_out: Path | None = typer.Option(
+        None,
+        "--audio-out",
+        help="With --voice: write the receptionist's speech to WAV files here.",
+        file_okay=False,
+    ),
 ) -> None:
     """Call the receptionist yourself: type as the caller (Ctrl-D or "bye" hangs up)."""
     try:
@@ -217,8 +270,15 @@ def call(
     except BehaviourError as exc:
         fail(str(exc), 2)
 
+    spoken = voice or audio_in is not None or audio_out is not None
+    if audio_in is not None and not audio_in.exists():
+        fail(f"--audio-in {audio_in}: no such file or folder", 2)
+
     async def work(app: Application) -> LocalCallResult:
-        return await place_call(app, options, from_file, caller_number, at, console, pace=pace)
+        return await place_call(
+            app, options, from_file, caller_number, at, console, pace=pace,
+            voice=VoiceOptions(audio_in, audio_out) if spoken else None,
+        )  # fmt: skip
 
     run_with_app(work)
 
@@ -226,7 +286,7 @@ def call(
 async def place_call(
     app: Application, options: dict[str, dict[str, str]], from_file: dict[str, dict[str, object]] | None,
     caller_number: str, at: str | None, out: Console, *, ask: Callable[[], str] | None = None,
-    pace: float = 1.0,
+    pace: float = 1.0, voice: VoiceOptions | None = None,
 ) -> LocalCallResult:  # fmt: skip
     """Run `switchboard call` on `app`: `ask` replaces input() and `pace` scales the pauses
     (tests pass a script and 0)."""
@@ -258,9 +318,11 @@ async def place_call(
         ai_disclosure=settings.ai_disclosure, default_region=settings.default_region,
     )  # fmt: skip
     screen = CallScreen(out, pace=pace, echo_caller=ask is not None)
-    out.print(f"[dim]Calling {escape(company.name)} from {caller_number}. "
-              "Type as the caller; \"bye\", Ctrl-D or Ctrl-C hangs up at any moment.[/]")  # fmt: skip
-    if ask is not None:  # a script: one line per turn, in order
+    how = "" if voice else ' Type as the caller; "bye", Ctrl-D or Ctrl-C hangs up at any moment.'
+    out.print(f"[dim]Calling {escape(company.name)} from {caller_number}.{how}[/]")
+    if voice is not None:
+        result = await _spoken(app, spec, screen, out, voice, brain)
+    elif ask is not None:  # a script: one line per turn, in order
         result = await run_local_call(
             spec, app.storage, typed_line(screen, ask), listener=screen.add, brain=brain
         )

@@ -1,0 +1,96 @@
+"""`switchboard call --voice`: the same local call, spoken. Offline engines only ([voice] extra)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from switchboard.domain.directory import Directory
+from switchboard.domain.resolution import Resolver
+from switchboard.services.local_call import CallLine
+
+if TYPE_CHECKING:
+    from switchboard.adapters.voice.local_audio import Listener, Speaker
+
+
+@dataclass
+class SpokenCall:
+    """Caller lines from speech, agent lines to speech (in order, one at a time)."""
+
+    listener: Listener
+    speaker: Speaker
+    heard: Callable[[str], None]
+    _queue: asyncio.Queue[str] = field(default_factory=asyncio.Queue)
+    _task: asyncio.Task[None] | None = None
+
+    def on_line(self, line: CallLine) -> None:
+        """Whatever the agent says to the caller is spoken."""
+        if line.role == "agent" and line.leg == "caller":
+            self._queue.put_nowait(line.text)
+
+    async def _speak(self) -> None:
+        while True:
+            text = await self._queue.get()
+            try:
+                await self.speaker.say(text)
+            finally:
+                self._queue.task_done()
+
+    async def read_line(self) -> str | None:
+        """The caller's next utterance, once the agent has finished speaking (no barge-in)."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._speak())
+        await self._queue.join()
+        line: str | None = await self.listener.next_line()
+        if line is not None:
+            self.heard(line)
+        return line
+
+    async def aclose(self) -> None:
+        if self._task is not None:
+            await self._queue.join()  # the goodbye is still said
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.listener.aclose()
+        await self.speaker.aclose()
+
+
+@contextlib.asynccontextmanager
+async def spoken_call(
+    directory: Directory,
+    heard: Callable[[str], None],
+    *,
+    audio_in: Path | None = None,
+    audio_out: Path | None = None,
+) -> AsyncIterator[SpokenCall]:
+    """Load the offline engines (raises VoiceUnavailableError naming what is missing)."""
+    from switchboard.adapters.voice import OfflineSTT, OfflineTTS, load_vad, require_voice
+    from switchboard.adapters.voice.local_audio import (
+        FileListener,
+        FileSpeaker,
+        MicrophoneListener,
+        SoundSpeaker,
+    )
+
+    require_voice()
+    hints = Resolver.build(directory).recognition_hints()
+    stt, tts = OfflineSTT(hints=hints), OfflineTTS()
+    vad = (
+        load_vad()
+    )  # livekit plugins register on the main thread; well under a second, before the call
+    listener = (
+        FileListener.from_path(stt, vad, audio_in)
+        if audio_in is not None
+        else MicrophoneListener(stt, vad)
+    )
+    speaker = FileSpeaker(tts, audio_out) if audio_out is not None else SoundSpeaker(tts)
+    call = SpokenCall(listener, speaker, heard)
+    try:
+        yield call
+    finally:
+        await call.aclose()
