@@ -13,7 +13,8 @@ from typing import Any
 from livekit.agents import Agent, ModelSettings, RunContext, function_tool, llm
 from livekit.agents.voice import SpeechHandle
 
-from switchboard.domain.policy import is_emergency, redact_contact_details
+from switchboard.domain.emergency import is_emergency
+from switchboard.domain.redaction import redact_contact_details
 from switchboard.domain.spoken_numbers import spoken_digits
 from switchboard.services.receptionist.deps import ReceptionistDeps
 from switchboard.services.receptionist.guard import Chunk, guard_stream

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from switchboard.domain.call_limits import AttemptLedger, CallMonitor
 from switchboard.domain.calls import CallContext, CallOutcome
 from switchboard.domain.directory import CompanyProfile, Directory, Employee
 from switchboard.domain.messages import MAX_TEXT_LENGTH
-from switchboard.domain.policy import AttemptLedger, CallMonitor
 from switchboard.domain.resolution.result import Resolution
 from switchboard.ports.calls import CallControl, CallRecorder, MessageDesk
 from switchboard.ports.clock import Clock

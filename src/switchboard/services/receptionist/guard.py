@@ -15,7 +15,7 @@ from livekit.agents import llm
 from livekit.agents.types import FlushSentinel
 
 from switchboard.domain.directory import Directory
-from switchboard.domain.policy import redact_contact_details
+from switchboard.domain.redaction import redact_contact_details
 
 # A sentence ends at . ! ? or a newline followed by whitespace; "312.555.0101" has no whitespace
 # after its dots, so a dotted number is never cut in two.

@@ -7,7 +7,7 @@ learns about people only through `find_employee`, whose output is filtered too.
 from __future__ import annotations
 
 from switchboard.domain.directory import CompanyProfile, Directory
-from switchboard.domain.policy import redact_contact_details
+from switchboard.domain.redaction import redact_contact_details
 
 _RULES = """\
 You are the receptionist answering the phone for {company}. Speak briefly and warmly; this is a

@@ -11,10 +11,11 @@ from typing import Any
 
 from livekit.agents import RunContext, ToolError
 
+from switchboard.domain.call_limits import dial_target
 from switchboard.domain.calls import TransferOutcome
 from switchboard.domain.directory import Employee
 from switchboard.domain.messages import MAX_NAME_LENGTH
-from switchboard.domain.policy import dial_target, redact_contact_details, repeats_private_number
+from switchboard.domain.redaction import redact_contact_details, repeats_private_number
 from switchboard.domain.resolution.result import ResolutionStatus
 from switchboard.domain.spoken_numbers import parse_callback_number
 from switchboard.ports.calls import MessageRequest

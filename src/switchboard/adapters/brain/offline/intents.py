@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from switchboard.domain.policy import is_emergency
+from switchboard.domain.emergency import is_emergency
 
 
 class Intent(StrEnum):
