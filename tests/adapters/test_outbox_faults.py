@@ -24,7 +24,7 @@ def load() -> ModuleType:
 async def test_no_message_lost_or_duplicated_under_faults(database_url: str) -> None:
     args = argparse.Namespace(
         messages=150, workers=3, employees=12, rejected=2, fault_rate=0.15, kill_after=0.5,
-        timeout=120, lease=3.0, database_url=database_url,
+        timeout=120, lease=10.0, database_url=database_url,
     )  # fmt: skip
     stats = await load().run(args)
     assert stats["messages"] == 150
