@@ -30,6 +30,7 @@ from switchboard.adapters.livekit.room_media import LiveKitMedia
 from switchboard.adapters.livekit.sip_attributes import call_from_sip
 from switchboard.adapters.livekit.trunks import managed_outbound_trunk
 from switchboard.adapters.sqlalchemy import is_up_to_date, open_storage
+from switchboard.domain.availability import describe_hours
 from switchboard.domain.calls import CallContext
 from switchboard.logs import bind_call, configure_logging
 from switchboard.ports.clock import SystemClock
@@ -238,7 +239,8 @@ async def answer(
         participant_identity=call.caller_identity, delete_room_on_close=False
     )
     try:
-        await session.start(SwitchboardAgent(deps), room=ctx.room, room_options=options)
+        agent = SwitchboardAgent(deps, hours=describe_hours(directory.company))
+        await session.start(agent, room=ctx.room, room_options=options)
         state = deps.state
         while not (caller_left.is_set() or closed.is_set() or state.ended or state.transferred_to):
             with contextlib.suppress(TimeoutError):
