@@ -161,3 +161,29 @@ async def test_webhook_receipts_let_each_key_through_once(storage: Storage) -> N
     clock.t += timedelta(days=2)
     assert await receipts.forget_before(clock.t - timedelta(days=1)) == 2
     assert await receipts.first_time("status:SM1:sent")
+
+
+async def test_fallback_candidates_are_only_what_still_needs_a_decision(
+    outbox: SqlAlchemyMessageOutbox,
+) -> None:
+    # m1: email sent (done) and SMS sent (waiting for a report) → only the SMS.
+    email1, sms1 = await store(outbox, 1)
+    await outbox.save(email1.advanced(S.SENT, T0))
+    await outbox.save(sms1.advanced(S.SENT, T0))
+    # m2: SMS failed and not escalated yet → a candidate; m3: failed but already escalated → not.
+    _, sms2 = await store(outbox, 2)
+    await outbox.save(sms2.advanced(S.FAILED, T0))
+    _, sms3 = await store(outbox, 3)
+    await outbox.save(sms3.advanced(S.FAILED, T0))
+    fallback = Notification(
+        "m3.local.1", "m3", Channel.LOCAL, "ann", T0, T0, next_attempt_at=T0, fallback_of=sms3.id
+    )
+    await outbox.add_notifications([fallback])
+    # m4: everything delivered → nothing.
+    email4, sms4 = await store(outbox, 4)
+    await outbox.save(email4.advanced(S.SENT, T0))
+    await outbox.save(sms4.advanced(S.DELIVERED, T0))
+    found = await outbox.needing_fallback_check(T0)
+    assert sorted(n.id for n, _ in found) == sorted([sms1.id, sms2.id])
+    assert {m.id for _, m in found} == {"m1", "m2"}
+    assert all(m == message(int(m.id[1:])) for _, m in found)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import Update, delete, insert, select, update
+from sqlalchemy import Update, and_, delete, exists, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from switchboard.adapters.sqlalchemy.engine import create_session_factory
@@ -150,14 +150,29 @@ class SqlAlchemyMessageOutbox:
             ]
 
     async def needing_fallback_check(self, now: datetime) -> list[tuple[Notification, Message]]:
-        """Notifications failed, undelivered or still `sent` (candidates for a fallback)."""
-        states = (S.FAILED.value, S.UNDELIVERED.value, S.SENT.value, S.SENDING.value)
+        """Candidates for a fallback: failed or undelivered deliveries, and SMS still waiting for a
+        delivery report — only those not escalated yet (no notification is their fallback). Emails
+        in `sent` are done and never looked at again, so a pass stays small as the outbox grows."""
+        n, child = notifications, notifications.alias("fallback")
+        escalated = exists().where(child.c.fallback_of == n.c.id)
+        query = (
+            select(n)
+            .where(
+                or_(
+                    n.c.status.in_((S.FAILED.value, S.UNDELIVERED.value)),
+                    and_(n.c.channel == "sms", n.c.status.in_((S.SENT.value, S.SENDING.value))),
+                )
+            )
+            .where(~escalated)
+        )
         async with self._sessions() as s:
-            query = select(notifications).where(notifications.c.status.in_(states))
             rows = (await s.execute(query)).all()
-            return [
-                (notification_from_row(r), await self._load_message(s, r.message_id)) for r in rows
-            ]
+            ids = list({r.message_id for r in rows})
+            found: dict[str, Message] = {}
+            for start in range(0, len(ids), 500):
+                chunk = select(messages).where(messages.c.id.in_(ids[start : start + 500]))
+                found |= {r.id: message_from_row(r) for r in (await s.execute(chunk)).all()}
+        return [(notification_from_row(r), found[r.message_id]) for r in rows]
 
 
 def rank(status: NotificationStatus) -> int:
