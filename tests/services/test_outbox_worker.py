@@ -299,3 +299,35 @@ async def test_unconfigured_channel_fails_over() -> None:
     assert outbox.notes["m0.sms.0"].status is S.FAILED
     await worker.run_once()
     assert notifiers[Channel.LOCAL].sent == ["m0.local.1"]
+
+
+class SlowChannel(Channel_):
+    """Each send takes `seconds` of the worker's clock (a provider that is slow to answer)."""
+
+    def __init__(self, channel: Channel, clock: Clock, seconds: float) -> None:
+        super().__init__(channel)
+        self.clock, self.seconds = clock, seconds
+
+    async def send(self, notification: Notification, message: Message) -> SendResult:
+        self.clock.t += timedelta(seconds=self.seconds)
+        return await super().send(notification, message)
+
+
+async def test_a_batch_stops_before_its_lease_could_run_out_mid_send() -> None:
+    outbox, clock, desk, worker, notifiers = setup()
+    slow = SlowChannel(Channel.EMAIL, clock, seconds=70)  # the default lease is 120 s
+    notifiers[Channel.EMAIL] = slow
+    worker._notifiers = notifiers  # type: ignore[attr-defined]
+    for _ in range(3):
+        await desk.take_message(request())
+    await worker.run_once()  # claims all six; after one 70 s email, half the lease is gone
+    assert len(slow.sent) == 1
+    left = [
+        n for n in outbox.notes.values() if n.status is S.SENDING and n.channel is Channel.EMAIL
+    ]
+    assert len(left) == 2  # still leased to this worker: nobody else may send them yet
+    for _ in range(3):  # each lease runs out: they are claimed again, one slow send per batch
+        clock.t += timedelta(minutes=3)
+        while await worker.run_once():
+            pass
+    assert sorted(slow.sent) == ["m0.email.0", "m1.email.0", "m2.email.0"]

@@ -54,10 +54,13 @@ class NotificationWorker:
 
     async def run_once(self) -> int:
         """Claim and process one batch; returns how many notifications were handled."""
-        claimed = await self._outbox.claim_due(
-            self._clock.now(), limit=self._batch, lease=self._lease
-        )
+        claimed_at = self._clock.now()
+        claimed = await self._outbox.claim_due(claimed_at, limit=self._batch, lease=self._lease)
         for notification, message in claimed:
+            if self._clock.now() - claimed_at > self._lease / 2:
+                # Slow sends ate into the lease: the rest of the batch is left to run out its lease
+                # and be claimed again, rather than risk another worker sending it at the same time.
+                break
             await self._deliver(notification, message)
         return len(claimed)
 
