@@ -22,7 +22,6 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from switchboard.services.local_call import LocalCallSpec, run_local_call
 from switchboard.services.scenarios.directories import DEFAULT_KEY, directories_for
 from switchboard.services.scenarios.expect import check
 from switchboard.services.scenarios.model import is_scenario_file, load_scenario
+from switchboard.services.scenarios.runner import scripted_caller
 
 SCENARIOS = Path(__file__).parents[1] / "tests" / "scenarios"
 
@@ -64,20 +64,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             directory=directory, start=scenario.now, employees=scenario.employees,
             caller_number=scenario.caller_number, hangup=scenario.hangup,
         )  # fmt: skip
-        turns = list(scenario.turns)
-        if scenario.after_turn is not None:
-            turns = turns[: scenario.after_turn]
-        pending = iter(turns)
-
-        async def read() -> str | None:
-            return next(pending, None)
-
+        read = scripted_caller(scenario)
         await start_gate.wait()
         in_flight += 1
         peak = max(peak, in_flight)
         began = time.perf_counter()
         try:
-            result = await run_local_call(replace(spec), storage, read)
+            result = await run_local_call(spec, storage, read)
             wrong = check(scenario.expect, result, directory, scenario.caller_number)
             failures.extend(f"call {i} ({scenario.name}): {w}" for w in wrong)
         except Exception as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 
 from switchboard.adapters.simulator.clock import SimulatedClock
@@ -15,8 +16,9 @@ _FAST_FAILURE = 0.5  # seconds before a failing trunk answers with its SIP error
 _SIP = {DialStatus.BUSY: 486, DialStatus.NO_ANSWER: 480, DialStatus.VOICEMAIL: None}
 
 
-class RingingMixin:
-    """Needs the SimulatedNetwork's state; kept apart so each file stays about one thing."""
+class RingingMixin(ABC):
+    """Needs the SimulatedNetwork's state; kept apart so each file stays about one thing. The
+    abstract methods below are what it uses of the network, which implements them."""
 
     clock: SimulatedClock
     employees: dict[str, EmployeeScript]
@@ -26,14 +28,14 @@ class RingingMixin:
     dialed: list[str]
     merge_seconds: float
 
-    def leave(self, room: str, identity: str, why: str = "hung_up") -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def leave(self, room: str, identity: str, why: str = "hung_up") -> None: ...
 
-    def note(self, room: str, kind: str, identity: str = "", detail: str = "") -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def note(self, room: str, kind: str, identity: str = "", detail: str = "") -> None: ...
 
-    def phase(self, room: str, point: HangupPoint) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def phase(self, room: str, point: HangupPoint) -> None: ...
 
     async def dial(
         self,

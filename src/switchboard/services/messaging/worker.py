@@ -97,10 +97,11 @@ class NotificationWorker:
         log.warning("notification failed", extra={"id": notification.id, "reason": reason})
         await self._add_fallback(failed, message, now)
 
-    async def _add_fallback(self, failed: Notification, message: Message, now: datetime) -> None:
+    async def _add_fallback(self, failed: Notification, message: Message, now: datetime) -> bool:
+        """Queue the next channel for `failed`; True when a fallback was added."""
         siblings = await self._outbox.notifications_of(message.id)
         if any(n.fallback_of == failed.id for n in siblings):
-            return  # already escalated (another pass or worker got here first)
+            return False  # already escalated (another pass or worker got here first)
         employee = recipient_of(message, self._directory())
         used = {n.channel for n in siblings}
         channel = self._fallback.next_channel(failed.channel, used, employee)
@@ -110,7 +111,7 @@ class NotificationWorker:
                 log.info("no channel left to fall back to", extra={"id": message.id})
             else:
                 log.error("message could not be delivered on any channel", extra={"id": message.id})
-            return
+            return False
         fallback = Notification(
             id=notification_id(message.id, channel, 1),
             message_id=message.id,
@@ -122,6 +123,7 @@ class NotificationWorker:
             fallback_of=failed.id,
         )
         await self._outbox.add_notifications([fallback])
+        return True
 
     async def escalate(self) -> int:
         """Add fallbacks for deliveries that failed or are overdue; returns how many were added."""
@@ -129,7 +131,5 @@ class NotificationWorker:
         added = 0
         for notification, message in await self._outbox.needing_fallback_check(now):
             if self._fallback.needs_fallback(notification, now):
-                before = len(await self._outbox.notifications_of(message.id))
-                await self._add_fallback(notification, message, now)
-                added += len(await self._outbox.notifications_of(message.id)) - before
+                added += await self._add_fallback(notification, message, now)
         return added

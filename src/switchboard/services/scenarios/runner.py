@@ -81,7 +81,7 @@ async def run_scenario(
                 directory=stored, start=scenario.now, employees=scenario.employees,
                 caller_number=scenario.caller_number, hangup=scenario.hangup,
             )  # fmt: skip
-            result = await run_local_call(spec, storage, _scripted(scenario), brain=brain)
+            result = await run_local_call(spec, storage, scripted_caller(scenario), brain=brain)
         except Exception as exc:  # a crash fails this scenario, not the whole run
             return ScenarioReport(scenario, None, [f"crashed: {type(exc).__name__}: {exc}"])
         finally:
@@ -123,7 +123,7 @@ async def run_scenarios(
         return list(await asyncio.gather(*(one(s) for s in scenarios)))
 
 
-def _scripted(scenario: Scenario) -> ReadLine:
+def scripted_caller(scenario: Scenario) -> ReadLine:
     """The caller: one turn per wait; hangs up once the turns (or `after_turn`) run out."""
     turns = list(scenario.turns)
     if scenario.after_turn is not None:
