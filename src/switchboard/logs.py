@@ -67,11 +67,31 @@ def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
         foreign_pre_chain=[structlog.stdlib.ExtraAdder(), *shared],
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _CurrentStderrHandler()
     handler.setFormatter(formatter)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+
+
+class _CurrentStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is when a line is logged, not when logging was configured.
+
+    A handler bound to the stream of the moment outlives it when that stream is replaced and closed
+    (a CLI test runner, a daemon redirecting its output), and every later line fails with
+    "I/O operation on closed file".
+    """
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:

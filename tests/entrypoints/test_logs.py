@@ -100,3 +100,26 @@ def test_timestamps_and_iso_times_are_not_mistaken_for_numbers(
 def test_ip_addresses_are_not_masked_but_dotted_phone_numbers_are() -> None:
     assert mask_numbers_in("from 203.0.113.9 at 10.0.0.7") == "from 203.0.113.9 at 10.0.0.7"
     assert mask_numbers_in("call 312.555.0100") == "call ******0100"
+
+
+def test_lines_follow_stderr_after_it_is_replaced_and_closed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A CLI runner (or a daemon) swaps stderr and closes the old one; logging must not break."""
+    import io
+    import sys
+
+    first, second = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stderr", first)
+    configure_logging("INFO", "json")
+    logging.getLogger("x").info("one")
+    first.close()
+    monkeypatch.setattr(sys, "stderr", second)
+    raised: list[BaseException] = []
+    monkeypatch.setattr(logging, "raiseExceptions", True)
+    monkeypatch.setattr(
+        logging.Handler, "handleError", lambda self, record: raised.append(sys.exc_info()[1])
+    )
+    logging.getLogger("x").info("two")
+    assert raised == []
+    assert [line["event"] for line in _lines(second.getvalue())] == ["two"]

@@ -5,6 +5,7 @@ extra (CI installs it)."""
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 import wave
 from pathlib import Path
@@ -57,10 +58,17 @@ def test_a_spoken_call_leaves_a_message(tmp_path: Path, monkeypatch: pytest.Monk
         ["call", "--voice", "--audio-in", str(tmp_path / "caller"),
          "--audio-out", str(tmp_path / "agent"), "--at", OPEN],
     )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    assert "You (heard): I'd like to leave a message for Priya Raman." in result.output
-    assert "Outcome: message_taken" in result.output
-    assert "Message for priya-raman" in result.output
+    output = result.output
+    assert result.exit_code == 0, output
+    # Whisper's exact wording varies with the CPU's kernels (one CI machine heard this line
+    # differently); what must hold is that speech reached the agent and the call did its job.
+    heard = re.findall(r"^You \(heard\): (.+)$", output, flags=re.MULTILINE)
+    assert len(heard) == len(CALLER), output
+    assert "message" in heard[0].lower(), output
+    assert "Outcome: message_taken" in output, output
+    assert "Message for priya-raman" in output, output
+    assert "from Dana" in output, output
+    assert "+16125550177" in output, output
     spoken = sorted((tmp_path / "agent").glob("agent-*.wav"))
     assert len(spoken) >= 5  # greeting, four questions/read-backs, goodbye
     with wave.open(str(spoken[0]), "rb") as w:
