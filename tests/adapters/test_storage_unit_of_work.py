@@ -173,3 +173,14 @@ async def test_load_never_mixes_two_directories(storage: Storage) -> None:
 
     _, *views = await asyncio.gather(flip(), look(), look())
     assert all(view in (first, second) for seen in views for view in seen)
+
+
+async def test_a_forgotten_transaction_cannot_hold_locks_for_ever(storage: Storage) -> None:
+    """PostgreSQL ends a transaction left idle (a task that died mid-way); SQLite has no server."""
+    if storage.engine.dialect.name != "postgresql":
+        pytest.skip("a server setting of PostgreSQL")
+    from sqlalchemy import text
+
+    async with storage.engine.connect() as conn:
+        setting = (await conn.execute(text("SHOW idle_in_transaction_session_timeout"))).scalar()
+    assert setting == "1min"

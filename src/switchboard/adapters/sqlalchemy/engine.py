@@ -18,6 +18,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+IDLE_TX_MS = "60000"
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -41,8 +42,15 @@ def create_engine(url: str) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
         return engine
-    # Servers restart and proxies drop idle connections; check before handing one out.
-    return create_async_engine(parsed, pool_pre_ping=True, **options)
+    # Servers restart and proxies drop idle connections: check before handing one out. A
+    # transaction left open by a task that died mid-way must not hold its row locks for ever:
+    # the server ends it after a minute (no unit of work here sits idle inside a transaction).
+    return create_async_engine(
+        parsed,
+        pool_pre_ping=True,
+        connect_args={"server_settings": {"idle_in_transaction_session_timeout": IDLE_TX_MS}},
+        **options,
+    )
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
