@@ -89,3 +89,41 @@ async def test_uncommitted_record_is_not_kept(storage: Storage) -> None:
         await uow.calls.save(_record("call-x", 0, None))
     async with storage.unit_of_work() as uow:
         assert await uow.calls.get("call-x") is None
+
+
+async def test_twilio_call_statuses_join_the_record_by_its_sid(storage: Storage) -> None:
+    """The carrier's view of a call, from /twilio/status callbacks stored before, during or after
+    the record — in any order, once each — read back with the record."""
+    from dataclasses import replace
+
+    from switchboard.adapters.sqlalchemy.webhook_stores import SqlAlchemyWebhookStores
+    from switchboard.ports.clock import SystemClock
+
+    sid = "CA" + "7" * 32
+    stores = SqlAlchemyWebhookStores(storage.engine, SystemClock())
+    await stores.record_call_status(sid, "ringing", T0 + timedelta(seconds=1), duration=None)
+    record = replace(_record("call-sid", 0, CallOutcome.MESSAGE_TAKEN), twilio_call_sid=sid)
+    async with storage.unit_of_work() as uow:
+        await uow.calls.save(record)
+        await uow.calls.save(_record("call-other", 5, CallOutcome.TRANSFERRED))
+        await uow.commit()
+    # "completed" overtakes a late "in-progress"; a retried callback adds nothing.
+    await stores.record_call_status(sid, "completed", T0 + timedelta(seconds=97), duration=96)
+    await stores.record_call_status(sid, "in-progress", T0 + timedelta(seconds=98), duration=None)
+    await stores.record_call_status(sid, "completed", T0 + timedelta(seconds=99), duration=96)
+    await stores.record_call_status("CA" + "8" * 32, "busy", T0, duration=0)  # another call
+    async with storage.unit_of_work() as uow:
+        loaded = await uow.calls.get("call-sid")
+        listed = {r.call_id: r for r in await uow.calls.list_recent()}
+    assert loaded is not None
+    assert loaded.twilio_call_sid == sid
+    assert [c.status for c in loaded.carrier] == ["ringing", "completed", "in-progress"]
+    assert loaded.carrier_status is not None
+    assert (loaded.carrier_status.status, loaded.carrier_status.duration_seconds) == (
+        "completed",
+        96,
+    )
+    assert listed["call-sid"].carrier == loaded.carrier
+    assert listed["call-other"].twilio_call_sid is None
+    assert listed["call-other"].carrier == ()
+    assert listed["call-other"].carrier_status is None

@@ -179,17 +179,22 @@ async def test_worker_alone_delivers_and_stops(tmp_path: Path) -> None:
     stop = asyncio.Event()
     task = asyncio.create_task(run_worker(app, stop))
     stored = await eventually_stored(app, "PO 5521")
+
+    def delivered_locally(notes: Any) -> bool:
+        # SMS and email are not configured, so they fail and the message falls back to the
+        # local outbox; done once that fallback has been written (not merely queued).
+        return any(n.channel.value == "local" and n.status.value == "sent" for n in notes)
+
     for _ in range(200):
         stored = await eventually_stored(app, "PO 5521")
-        if all(n.status.is_final or n.channel.value == "local" for n in stored.notifications):
+        if delivered_locally(stored.notifications):
             break
         await asyncio.sleep(0.05)
     stop.set()
     stats = await asyncio.wait_for(task, timeout=5)
     assert stats.handled >= 2
-    assert any(
-        n.channel.value == "local" and n.status.value == "sent" for n in stored.notifications
-    )
+    assert delivered_locally(stored.notifications), stored.notifications
+    assert all(n.status.is_final or n.channel.value == "local" for n in stored.notifications)
     await app.close()
 
 
@@ -211,3 +216,40 @@ async def test_status_callbacks_move_the_notification_forward_once(
         assert (await post(client, "/twilio/status", params)).status_code == 204
     (after,) = await outbox.notifications_of(message.id)
     assert after.status is NotificationStatus.DELIVERED
+
+
+async def test_call_status_callbacks_reach_the_call_record(
+    served: tuple[Application, httpx.AsyncClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A call the agent recorded (with the SIP participant's Twilio call SID) and Twilio's call
+    status callbacks for it, out of order: `switchboard calls local` shows where Twilio says the
+    call ended, and its JSON the whole carrier history."""
+    from typer.testing import CliRunner
+
+    from switchboard.domain.calls import CallContext, CallOutcome
+    from switchboard.entrypoints.cli import app as cli
+    from switchboard.services.call_records import CallLog
+
+    app, client = served
+    sid = "CA" + "5" * 32
+    context = CallContext("room-1", "room-1", "sip_caller", CALLER, "+13125550100", sid)
+    log = CallLog(context, app.clock)
+    log.finish(CallOutcome.MESSAGE_TAKEN, end_reason="caller said goodbye")
+    await log.save(app.unit_of_work)
+    for status, duration in (("completed", "42"), ("ringing", None), ("in-progress", None)):
+        params = {"CallSid": sid, "CallStatus": status, "AccountSid": "AC" + "0" * 32}
+        if duration:
+            params["CallDuration"] = duration
+        assert (await post(client, "/twilio/status", params)).status_code == 204
+
+    monkeypatch.setenv("DATABASE_URL", app.settings.database_url)
+    monkeypatch.setenv("SWITCHBOARD_DATA_DIR", str(app.settings.data_dir))
+    monkeypatch.setenv("COLUMNS", "200")
+    runner = CliRunner()
+    table = await asyncio.to_thread(runner.invoke, cli, ["calls", "local"])
+    assert table.exit_code == 0, table.output
+    assert "completed 42s" in table.output
+    listed = await asyncio.to_thread(runner.invoke, cli, ["calls", "local", "--json"])
+    (record,) = json.loads(listed.output)
+    assert record["twilio_call_sid"] == sid
+    assert [c["status"] for c in record["carrier"]] == ["completed", "ringing", "in-progress"]

@@ -19,6 +19,24 @@ class CallEvent:
     data: Mapping[str, Any] = field(default_factory=dict)
 
 
+# Twilio's call statuses in the order a call moves through them; the last group is terminal.
+_CARRIER_ORDER = {"queued": 0, "initiated": 1, "ringing": 2, "in-progress": 3}
+CARRIER_FINAL = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
+
+
+@dataclass(frozen=True, slots=True)
+class CarrierStatus:
+    """One Twilio call status callback for the call (`/twilio/status` with a CallStatus)."""
+
+    status: str
+    at: datetime
+    duration_seconds: int | None = None
+
+    @property
+    def rank(self) -> int:
+        return 9 if self.status in CARRIER_FINAL else _CARRIER_ORDER.get(self.status, -1)
+
+
 @dataclass(frozen=True, slots=True)
 class CallRecord:
     call_id: str
@@ -31,6 +49,13 @@ class CallRecord:
     transferred_to: str | None = None  # employee id
     message_id: str | None = None
     events: tuple[CallEvent, ...] = ()
+    twilio_call_sid: str | None = None  # Twilio's CA… id, when the call came through Twilio
+    carrier: tuple[CarrierStatus, ...] = ()  # Twilio's status callbacks, joined on the SID
+
+    @property
+    def carrier_status(self) -> CarrierStatus | None:
+        """Where Twilio says the call got to: its furthest status (callbacks arrive in any order)."""
+        return max(self.carrier, key=lambda c: (c.rank, c.at), default=None)
 
     @property
     def duration_seconds(self) -> float | None:

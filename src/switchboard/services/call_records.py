@@ -41,6 +41,7 @@ class CallLog:
             started_at=clock.now(),
             caller_number=call.caller_number,
             dialed_number=call.dialed_number,
+            twilio_call_sid=call.twilio_call_sid,
         )
         self._events: list[CallEvent] = []
 

@@ -54,7 +54,10 @@ class JoinedCall:
 
 
 def record_call_sid(record: CallRecord) -> str | None:
-    """The Twilio call SID a record's events carry (directly or in SIP attributes), if any."""
+    """The record's Twilio call SID: its own column, else what its events carry (records made
+    before the column existed, directly or in SIP attributes)."""
+    if record.twilio_call_sid:
+        return record.twilio_call_sid
     for event in record.events:
         for data in (event.data, event.data.get("attributes")):
             if isinstance(data, Mapping):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from switchboard.adapters.sqlalchemy.tables import calls
-from switchboard.domain.call_record import CallEvent, CallRecord
+from switchboard.adapters.sqlalchemy.webhook_tables import twilio_call_statuses
+from switchboard.domain.call_record import CallEvent, CallRecord, CarrierStatus
 from switchboard.domain.calls import CallOutcome
 
 
@@ -32,6 +34,7 @@ def _row(record: CallRecord) -> dict[str, Any]:
         "end_reason": record.end_reason,
         "transferred_to": record.transferred_to,
         "message_id": record.message_id,
+        "twilio_call_sid": record.twilio_call_sid,
         "events": [
             {"at": _utc(e.at).isoformat(), "kind": e.kind, "data": dict(e.data)}  # type: ignore[union-attr]
             for e in record.events
@@ -52,6 +55,7 @@ def _record(row: Mapping[Any, Any]) -> CallRecord:
         end_reason=row["end_reason"],
         transferred_to=row["transferred_to"],
         message_id=row["message_id"],
+        twilio_call_sid=row["twilio_call_sid"],
         events=tuple(
             CallEvent(at=datetime.fromisoformat(e["at"]), kind=e["kind"], data=e["data"])
             for e in row["events"]
@@ -79,7 +83,10 @@ class SqlAlchemyCallRecordRepository:
     async def get(self, call_id: str) -> CallRecord | None:
         result = await self._session.execute(select(calls).where(calls.c.call_id == call_id))
         row = result.mappings().first()
-        return _record(row) if row is not None else None
+        if row is None:
+            return None
+        (record,) = await self._with_carrier([_record(row)])
+        return record
 
     async def list_recent(
         self,
@@ -95,4 +102,23 @@ class SqlAlchemyCallRecordRepository:
         if outcome is not None:
             query = query.where(calls.c.outcome == outcome.value)
         result = await self._session.execute(query)
-        return [_record(row) for row in result.mappings()]
+        return await self._with_carrier([_record(row) for row in result.mappings()])
+
+    async def _with_carrier(self, records: Iterable[CallRecord]) -> list[CallRecord]:
+        """Each record with the Twilio call status callbacks received for its SID (one query)."""
+        records = list(records)
+        sids = {r.twilio_call_sid for r in records if r.twilio_call_sid}
+        if not sids:
+            return records
+        query = (
+            select(twilio_call_statuses)
+            .where(twilio_call_statuses.c.call_sid.in_(sids))
+            .order_by(twilio_call_statuses.c.received_at)
+        )
+        by_sid: dict[str, list[CarrierStatus]] = {}
+        for row in (await self._session.execute(query)).mappings():
+            at = _utc(row["received_at"])
+            assert at is not None  # NOT NULL column
+            status = CarrierStatus(row["status"], at, row["duration_seconds"])
+            by_sid.setdefault(row["call_sid"], []).append(status)
+        return [replace(r, carrier=tuple(by_sid.get(r.twilio_call_sid or "", ()))) for r in records]

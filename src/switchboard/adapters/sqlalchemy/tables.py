@@ -91,5 +91,7 @@ calls = Table(
     Column("transferred_to", Text, nullable=True),
     Column("message_id", Text, nullable=True),
     Column("events", JSON, nullable=False),
+    Column("twilio_call_sid", Text, nullable=True),  # joins Twilio's call status callbacks
     Index(None, "started_at"),
+    Index(None, "twilio_call_sid"),
 )

@@ -45,11 +45,24 @@ def record_json(record: CallRecord) -> dict[str, Any]:
         "end_reason": record.end_reason,
         "transferred_to": record.transferred_to,
         "message_id": record.message_id,
+        "twilio_call_sid": record.twilio_call_sid,
+        "carrier": [
+            {"status": c.status, "at": c.at.isoformat(), "duration_seconds": c.duration_seconds}
+            for c in record.carrier
+        ],
         "attempts": [dict(a) for a in record.transfer_attempts()],
         "timeline": [
             {"at": e.at.isoformat(), "kind": e.kind, **dict(e.data)} for e in record.events
         ],
     }
+
+
+def carrier_text(record: CallRecord) -> str:
+    """Where Twilio says the call got to, e.g. "completed 42s"; empty when Twilio told us nothing."""
+    last = record.carrier_status
+    if last is None:
+        return ""
+    return last.status + (f" {last.duration_seconds}s" if last.duration_seconds is not None else "")
 
 
 @calls_app.command("local")
@@ -76,7 +89,9 @@ def local(
     if as_json:
         typer.echo(json.dumps([record_json(r) for r in records], ensure_ascii=False, indent=2))
         return
-    table = Table("started (UTC)", "duration", "caller", "outcome", "to", "attempts", "call id")
+    table = Table(
+        "started (UTC)", "duration", "caller", "outcome", "to", "attempts", "twilio", "call id"
+    )
     for r in records:
         duration = f"{r.duration_seconds:.0f}s" if r.duration_seconds is not None else "live"
         attempts = ", ".join(
@@ -89,6 +104,7 @@ def local(
             r.outcome.value if r.outcome else "-",
             r.transferred_to or "",
             attempts,
+            carrier_text(r),
             r.call_id,
         )
     console.print(table if records else "no calls recorded yet")
