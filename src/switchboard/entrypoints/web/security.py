@@ -46,6 +46,21 @@ class TwilioRequest:
         return {key: self.params[key] for key in self.params}
 
 
+class _SignedParams(dict[str, list[str]]):
+    """The parameters as `RequestValidator` reads them, every value of a key in one lookup
+    (it asks `getall` first; Starlette's `getlist` scans every pair for every key)."""
+
+    @classmethod
+    def of(cls, params: ImmutableMultiDict[str, str]) -> _SignedParams:
+        values = cls()
+        for key, value in params.multi_items():
+            values.setdefault(key, []).append(value)
+        return values
+
+    def getall(self, key: str) -> list[str]:
+        return self[key]
+
+
 def _first(header: str | None) -> str | None:
     # Proxies append: "https, http" — the left-most value is the one the client used.
     return header.split(",")[0].strip() if header else None
@@ -106,7 +121,7 @@ async def verified_twilio_request(request: Request, security: WebhookSecurity) -
         algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
         validator = RequestValidator(security.auth_token)
         # JSON bodies are signed through the bodySHA256 query parameter, not as parameters.
-        signed: object = raw_json if raw_json is not None else params
+        signed: object = raw_json if raw_json is not None else _SignedParams.of(params)
         if raw_json is not None and "bodySHA256" not in request.query_params:
             raise HTTPException(403, "JSON webhook without bodySHA256")
         if not validator.validate(url, signed, signature, algorithm):
