@@ -27,7 +27,6 @@ import email
 import json
 import os
 import random
-import socket
 import statistics
 import sys
 import tempfile
@@ -57,6 +56,7 @@ from switchboard.domain.message_delivery import DeliveryState, delivery_state
 from switchboard.domain.notification_retry import RetryPolicy
 from switchboard.domain.notifications import Channel
 from switchboard.entrypoints.web import create_app
+from switchboard.fakes.serving import free_port
 from switchboard.fakes.twilio import running_twilio_fake
 from switchboard.fakes.twilio.faults import Fault, RecipientRule
 from switchboard.ports.calls import MessageRequest
@@ -71,12 +71,6 @@ from switchboard.services.messaging.worker import NotificationWorker
 
 FROM = "+13125550100"
 CLIENT_TIMEOUT = 2.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def directory(employees: int, rejected: int) -> Directory:

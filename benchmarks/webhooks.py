@@ -39,12 +39,6 @@ TOKEN = "b" * 32
 STATUSES = ("sent", "delivered")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 # --- servers (run in child processes) -------------------------------------------------------------------
 async def seed(url: str, count: int) -> None:
     """`count` SMS notifications in state `queued` with provider ids SM0…, ready for callbacks."""
@@ -282,6 +276,8 @@ def open_loop_requests(args: argparse.Namespace) -> int:
 
 def measure(kind: str, url: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
     """Latency at the fixed rate first (a fresh server), then the throughput run."""
+    from switchboard.fakes.serving import free_port
+
     port = free_port()
     proc = start_server(kind, url, port)
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import email
-import socket
 import ssl
 from collections.abc import Iterator
 from email.message import Message as MimeMessage
@@ -22,6 +21,7 @@ from cryptography.x509.oid import NameOID
 from switchboard.adapters.notify import SmtpConfig, SmtpEmailNotifier
 from switchboard.domain.messages import Message, RecipientKind
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
+from switchboard.fakes.serving import free_port
 from switchboard.ports.notify import PermanentNotifyError, TemporaryNotifyError
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
@@ -61,12 +61,6 @@ class Handler:
             return self.data_reply
         self.received.append(email.message_from_bytes(envelope.content))
         return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _authenticator(

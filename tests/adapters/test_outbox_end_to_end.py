@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -18,6 +17,7 @@ from switchboard.adapters.twilio import close_async_client, make_async_twilio_cl
 from switchboard.domain.directory import CompanyProfile, Directory, Employee
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
 from switchboard.entrypoints.web import create_app
+from switchboard.fakes.serving import free_port
 from switchboard.fakes.twilio import RunningTwilioFake, running_twilio_fake
 from switchboard.ports.calls import MessageRequest
 from switchboard.ports.clock import SystemClock
@@ -42,12 +42,6 @@ class Unused:
 
     def __getattr__(self, name: str) -> Any:
         raise AssertionError(f"unexpected call: {name}")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture

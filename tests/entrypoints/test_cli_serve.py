@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from switchboard.domain.message_delivery import StoredMessage
 from switchboard.domain.messages import Message, RecipientKind
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
 from switchboard.entrypoints.cli.serve import run_worker, serve_app
+from switchboard.fakes.serving import free_port
 from switchboard.ports.calls import MessageRequest
 from switchboard.services.directory import load_directory, seed_demo_if_empty
 from switchboard.services.messaging.desk import OutboxMessageDesk
@@ -30,12 +30,6 @@ from switchboard.settings import Settings, SettingsError
 TOKEN = "a" * 32
 CALLER = "+16125550177"
 PRIYA_SMS = "+13125550104"  # Priya Raman's SMS number in the demo directory
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def settings_for(tmp_path: Path, port: int, **extra: Any) -> Settings:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from tests.entrypoints.test_webhooks import CALLER, World, build, signed_post
+from tests.support.webhook_world import CALLER, World, build, signed_post
 
 from switchboard.adapters.sqlalchemy import Storage, open_storage
 from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox

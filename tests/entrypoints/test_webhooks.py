@@ -3,117 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
 from xml.etree import ElementTree
 
 import httpx
 import pytest
-from fastapi import FastAPI
-from twilio.request_validator import RequestValidator
-
-from switchboard.domain.directory import Employee, EmployeeStatus
-from switchboard.domain.notifications import NotificationStatus, moves_forward
-from switchboard.entrypoints.web import create_app
-from switchboard.ports.calls import MessageReceipt, MessageRequest
-from switchboard.services.messaging.webhooks import (
-    Recipient,
-    WebhookCollaborators,
-    WebhookService,
+from tests.support.webhook_world import (
+    BASE,
+    CALLER,
+    World,
+    build,
+    sign,
+    signed_post,
 )
-from switchboard.settings import Settings, SettingsError
 
-TOKEN = "f" * 32
-BASE = "https://sb.example.com"
-NOW = datetime(2026, 11, 23, 20, 5, tzinfo=UTC)
-ANN = Employee(id="ann", name="Ann", phone="+13125550101", sms="+13125550112")
-CALLER = "+13125550199"
-
-
-@dataclass
-class World:
-    """In-memory stand-ins for storage (tests only) recording what the service did."""
-
-    notifications: dict[str, NotificationStatus] = field(default_factory=dict)
-    errors: dict[str, str | None] = field(default_factory=dict)
-    call_statuses: list[tuple[str, str]] = field(default_factory=list)
-    statuses: dict[str, EmployeeStatus] = field(default_factory=dict)
-    inbound: list[str] = field(default_factory=list)
-    voicemails: dict[str, str | None] = field(default_factory=dict)
-    seen: set[str] = field(default_factory=set)
-    taken: list[MessageRequest] = field(default_factory=list)
-
-    def now(self) -> datetime:
-        return NOW
-
-    async def sleep(self, seconds: float) -> None:
-        return None
-
-    async def apply_provider_status(
-        self, provider_id: str, status: NotificationStatus, error_code: str | None, at: datetime
-    ) -> bool:
-        current = self.notifications.get(provider_id)
-        if current is None:
-            return False
-        if moves_forward(current, status):
-            self.notifications[provider_id] = status
-            self.errors[provider_id] = error_code
-        return True
-
-    async def record_call_status(
-        self, call_sid: str, status: str, at: datetime, *, duration: int | None
-    ) -> None:
-        self.call_statuses.append((call_sid, status))
-
-    async def employee_by_sms(self, number: str) -> Employee | None:
-        return ANN if number in (ANN.sms, ANN.phone) else None
-
-    async def set_status(self, employee_id: str, status: EmployeeStatus) -> None:
-        self.statuses[employee_id] = status
-
-    async def store_inbound(
-        self, message_sid: str, from_number: str, to_number: str, body: str, at: datetime
-    ) -> None:
-        self.inbound.append(message_sid)
-
-    async def expect_voicemail(self, call_sid: str, caller_number: str | None) -> None:
-        self.voicemails[call_sid] = caller_number
-
-    async def voicemail_caller(self, call_sid: str) -> str | None:
-        return self.voicemails.get(call_sid)
-
-    async def first_time(self, key: str) -> bool:
-        if key in self.seen:
-            return False
-        self.seen.add(key)
-        return True
-
-    async def take_message(self, request: MessageRequest) -> MessageReceipt:
-        self.taken.append(request)
-        return MessageReceipt(message_id=f"m{len(self.taken)}", channels=("email",))
-
-
-def build(world: World, app_options: dict[str, Any] | None = None, **settings: Any) -> FastAPI:
-    values: dict[str, Any] = {
-        "_env_file": None,
-        "twilio_auth_token": TOKEN,
-        "webhook_base_url": BASE,
-        "livekit_sip_uri": "sip:abc123.sip.livekit.cloud;transport=tcp",
-    }
-    c = WebhookCollaborators(
-        notifications=world,
-        calls=world,
-        employees=world,
-        inbound=world,
-        voicemails=world,
-        idempotency=world,
-        desk=world,
-        clock=world,
-        front_desk=Recipient("department", "front"),
-    )
-    options = {"max_body_bytes": 4096} | (app_options or {})
-    return create_app(Settings(**(values | settings)), WebhookService(c), **options)
+from switchboard.domain.directory import EmployeeStatus
+from switchboard.domain.notifications import NotificationStatus
+from switchboard.settings import SettingsError
 
 
 @pytest.fixture
@@ -128,18 +33,6 @@ async def client(world: World) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=build(world))
     async with httpx.AsyncClient(transport=transport, base_url="http://10.0.0.7:8080") as c:
         yield c
-
-
-def sign(path: str, params: dict[str, str], token: str = TOKEN) -> str:
-    return str(RequestValidator(token).compute_signature(BASE + path, params))
-
-
-async def signed_post(
-    client: httpx.AsyncClient, path: str, params: dict[str, str], **headers: str
-) -> httpx.Response:
-    return await client.post(
-        path, data=params, headers={"X-Twilio-Signature": sign(path, params), **headers}
-    )
 
 
 VALID: dict[str, dict[str, str]] = {

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import copy
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +20,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 from tests.services.provisioning_world import World
 from twilio.request_validator import RequestValidator
+
+from switchboard.fakes.serving import serve_in_thread
 
 SMTP_USER, SMTP_PASSWORD = "desk", "S3cret!pw"
 
@@ -53,23 +53,9 @@ def running_webhook_server(token: str) -> Iterator[WebhookServer]:
     """Serve a WebhookServer on a free loopback port for the `with` block."""
     hook = WebhookServer(token)
     config = uvicorn.Config(hook.app(), log_level="warning", access_log=False, lifespan="off")
-    server = uvicorn.Server(config)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    hook.base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 10
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the webhook server did not start")
-            time.sleep(0.005)
+    with serve_in_thread(uvicorn.Server(config), "webhook server") as url:
+        hook.base_url = url
         yield hook
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 class _Accept:

@@ -13,10 +13,6 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.entrypoints.test_webhooks import BASE as WEB_BASE
-from tests.entrypoints.test_webhooks import TOKEN as WEB_TOKEN
-from tests.entrypoints.test_webhooks import World as WebWorld
-from tests.entrypoints.test_webhooks import build as build_web_app
 from tests.services.doctor_support import (
     SMTP_PASSWORD,
     SMTP_USER,
@@ -26,6 +22,10 @@ from tests.services.doctor_support import (
     running_webhook_server,
 )
 from tests.services.provisioning_world import NUMBER, World, apply_for, running_world
+from tests.support.webhook_world import BASE as WEB_BASE
+from tests.support.webhook_world import TOKEN as WEB_TOKEN
+from tests.support.webhook_world import World as WebWorld
+from tests.support.webhook_world import build as build_web_app
 
 from switchboard.adapters.sqlalchemy import upgrade_database
 from switchboard.domain.diagnosis import Check, Status, exit_code

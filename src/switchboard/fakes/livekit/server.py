@@ -8,9 +8,6 @@ with running_livekit_fake("devkey", "a-secret-of-at-least-32-bytes-long") as fak
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,8 +16,7 @@ import uvicorn
 
 from switchboard.fakes.livekit.app import create_app
 from switchboard.fakes.livekit.state import FakeState, Mode
-
-_STARTUP_TIMEOUT = 10.0
+from switchboard.fakes.serving import serve_in_thread
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,24 +54,5 @@ def running_livekit_fake(
     """
     state = state or FakeState(mode=mode)
     server = build_server(state, api_key, api_secret)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    # Without it, Nagle + delayed ACK add ~40 ms to every request on a kept-alive connection.
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name=f"livekit-fake:{port}", daemon=True
-    )
-    thread.start()
-    try:
-        deadline = time.monotonic() + _STARTUP_TIMEOUT
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the LiveKit fake did not start")
-            time.sleep(0.005)
-        yield RunningFake(f"http://127.0.0.1:{port}", state, api_key, api_secret)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=_STARTUP_TIMEOUT)
-        sock.close()
+    with serve_in_thread(server, "LiveKit fake") as url:
+        yield RunningFake(url, state, api_key, api_secret)

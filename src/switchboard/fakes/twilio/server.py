@@ -8,9 +8,6 @@ with running_twilio_fake() as fake:
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,11 +15,10 @@ from typing import Any
 
 import uvicorn
 
+from switchboard.fakes.serving import serve_in_thread
 from switchboard.fakes.twilio.app import create_app
 from switchboard.fakes.twilio.state import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, FakeTwilioState
 from switchboard.settings import Settings
-
-_STARTUP_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,24 +74,5 @@ def running_twilio_fake(
     """
     state = state or FakeTwilioState(account_sid=account_sid, auth_token=auth_token)
     server = build_server(state)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    # Without it, Nagle + delayed ACK add ~40 ms to every request on a kept-alive connection.
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name=f"twilio-fake:{port}", daemon=True
-    )
-    thread.start()
-    try:
-        deadline = time.monotonic() + _STARTUP_TIMEOUT
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the Twilio fake did not start")
-            time.sleep(0.005)
-        yield RunningTwilioFake(f"http://127.0.0.1:{port}", state)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=_STARTUP_TIMEOUT)
-        sock.close()
+    with serve_in_thread(server, "Twilio fake") as url:
+        yield RunningTwilioFake(url, state)
