@@ -92,6 +92,25 @@ def test_delay_beyond_client_timeout_is_a_retryable_timeout(fake: RunningTwilioF
     assert (info.retryable, info.permanent, info.status) == (True, False, None)
 
 
+def test_a_create_that_timed_out_on_the_client_still_happened(fake: RunningTwilioFake) -> None:
+    """The ambiguous case exactly-once sending must survive: Twilio took the request, the client
+    stopped waiting. The fake acts on it once the stall is over, as Twilio would."""
+    import time
+
+    fake.state.delay_next("/Messages.json", 0.6)
+    client = make_twilio_client(fake.settings(), request_timeout=0.2)
+    with pytest.raises(requests.Timeout):
+        client.messages.create(to=CALLER, from_=OURS, body="stalled but sent")
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        with fake.state.lock:
+            bodies = [m["body"] for m in fake.state.messages.values()]
+        if "stalled but sent" in bodies:
+            break
+        time.sleep(0.05)
+    assert bodies.count("stalled but sent") == 1
+
+
 def test_delay_within_timeout_serves_normally(client: Client, fake: RunningTwilioFake) -> None:
     fake.state.delay_next("/Accounts/", 0.05)
     assert client.api.v2010.accounts(fake.account_sid).fetch().status == "active"

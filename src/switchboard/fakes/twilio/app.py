@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import contextlib
 import hmac
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from switchboard.fakes.twilio import (
@@ -53,6 +54,10 @@ async def _guard(request: Request, call_next: RequestResponseEndpoint) -> Respon
     fault = state.faults.take(request.method, request.url.path)
     if fault is not None:
         if fault.delay:
+            # Take the body in first: a stalled Twilio has still received the request, and acts
+            # on it after the client gave up waiting (the ambiguous timeout clients must handle).
+            with contextlib.suppress(ClientDisconnect):
+                await request.body()
             await asyncio.sleep(fault.delay)
         if fault.status is not None:
             retry = (
