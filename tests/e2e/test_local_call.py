@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import structlog.testing
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -108,6 +109,16 @@ async def test_a_busy_employee_leads_to_a_stored_message(application: Applicatio
     assert "call back on +16125550199" in seen
     assert "sms → +1******0104: queued" in seen
     assert "+13125550104" not in seen  # an employee's number never reaches the screen
+    assert result.leftovers.rooms == ()
+
+
+async def test_the_call_is_hung_up_once(application: Application) -> None:
+    """The agent ends the call after the message; the simulator's final sweep finds nothing left."""
+    turns = [*ASK_PRIYA, "yes", "this number", "yes", "Call me about invoice 42"]
+    with structlog.testing.capture_logs() as logs:
+        _, result = await _call(application, turns, options={"priya-raman": {"answer": "busy"}})
+    assert result.outcome.value == "message_taken"
+    assert [e["event"] for e in logs].count("call.hung_up") == 1, logs
     assert result.leftovers.rooms == ()
 
 

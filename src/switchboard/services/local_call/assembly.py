@@ -152,7 +152,8 @@ async def run_local_call(
     end_reason = _end_reason(outcome, deps.state.ended)
     # Looked at before the final hang-up, which would sweep away an orphan hold in the call's room.
     orphans = orphans_in(await network.live_resources(), call.room_name)
-    await coordinator.hang_up(call)  # a simulated call ends for everyone once the agent is done
+    if call.room_name in network.rooms or any(h[0] == call.room_name for h in network.holds):
+        await coordinator.hang_up(call)  # the call ends for everyone once the agent is done
     recorder.log.finish(
         outcome, end_reason=end_reason, transferred_to=deps.state.transferred_to,
         message_id=deps.state.message_id,
