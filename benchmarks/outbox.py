@@ -230,6 +230,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await serving
         with fake.state.lock:
             created = [(m["to"], m["body"], m["sid"]) for m in fake.state.messages.values()]
+            created_at = {m["sid"]: m["date_created"] for m in fake.state.messages.values()}
         stats["twilio_random_faults"] = fake.state.faults.random_fired
     controller.stop()
 
@@ -284,6 +285,21 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "database": url.split(":", 1)[0],
         "load_average": os.getloadavg(),
     }
+    # What a duplicate looked like: Twilio's creation times and what our notification recorded.
+    by_provider = {n.provider_id: n for n in sms_notes if n.provider_id}
+    stats["duplicate_sms_examples"] = [
+        {
+            "to": to[:5] + "…",
+            "twilio": [(sid, created_at[sid]) for t, b, sid in created if (t, b) == (to, body)],
+            "ours": [
+                (n.id, n.attempts, n.provider_id, n.status.value, n.created_at.isoformat())
+                for t, b, sid in created
+                if (t, b) == (to, body) and (n := by_provider.get(sid)) is not None
+            ],
+        }
+        for (to, body), count in sms_bodies.items()
+        if count > 1
+    ][:5]
     stats["ok"] = (
         duplicate_sms == 0 and duplicate_email == 0 and not lost and not unmatched and not email_missing
         and len(stored) == args.messages

@@ -132,3 +132,64 @@ async def test_unwritable_outbox_is_a_temporary_error(tmp_path: Path) -> None:
     outbox = LocalOutboxNotifier(tmp_path / "blocker" / "outbox.jsonl")
     with pytest.raises(TemporaryNotifyError):
         await outbox.send(NOTE, MESSAGE)
+
+
+async def _created(fake: RunningTwilioFake, count: int) -> list[dict[str, Any]]:
+    """The fake's messages once there are `count` (a stalled create lands after the timeout)."""
+    import asyncio
+
+    for _ in range(200):
+        if len(messages := sent(fake)) >= count:
+            return messages
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"expected {count} messages, have {len(sent(fake))}")
+
+
+async def test_a_retry_adopts_the_create_that_timed_out_even_many_texts_later(
+    fake: RunningTwilioFake, sms: TwilioSmsNotifier
+) -> None:
+    """Twilio took the first create but the client gave up; 120 other texts reach the same
+    number before the retry (more than a page of Twilio's list). The retry finds the first one
+    and adopts it: the employee gets the message once."""
+    from dataclasses import replace
+
+    fake.state.delay_next("Messages", 2.5)  # the client's timeout is 2 s
+    with pytest.raises(TemporaryNotifyError):
+        await sms.send(NOTE, MESSAGE)
+    [first] = await _created(fake, 1)
+    for i in range(120):
+        other = replace(MESSAGE, id=f"o{i}", text=f"Another message {i}")
+        await sms.send(replace(NOTE, id=f"o{i}.sms.0", message_id=other.id), other)
+    retry = replace(NOTE, attempts=2)
+    result = await sms.send(retry, MESSAGE)
+    assert result.provider_id == first["sid"]
+    assert [m["body"] for m in sent(fake)].count(first["body"]) == 1
+    assert len(sent(fake)) == 121
+
+
+async def test_a_first_attempt_never_looks_and_an_older_text_is_not_adopted(
+    fake: RunningTwilioFake, sms: TwilioSmsNotifier
+) -> None:
+    """The same words sent before this notification existed are another message, not ours."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    earlier = await sms.send(NOTE, MESSAGE)
+    later = datetime.now(UTC) + timedelta(minutes=30)  # created after that text was sent
+    again = await sms.send(replace(NOTE, created_at=later, attempts=2), MESSAGE)
+    assert again.provider_id != earlier.provider_id
+    much_later = datetime.now(UTC) + timedelta(hours=3)  # past the look-back horizon
+    third = await sms.send(replace(NOTE, created_at=much_later, attempts=2), MESSAGE)
+    assert third.provider_id not in (earlier.provider_id, again.provider_id)
+    assert len(sent(fake)) == 3
+
+
+async def test_a_retry_that_cannot_check_twilio_waits_rather_than_texting_twice(
+    fake: RunningTwilioFake, sms: TwilioSmsNotifier
+) -> None:
+    from dataclasses import replace
+
+    fake.state.fail_next("Messages", status=500, method="GET")
+    with pytest.raises(TemporaryNotifyError, match="could not check for an earlier send"):
+        await sms.send(replace(NOTE, attempts=2), MESSAGE)
+    assert sent(fake) == []

@@ -7,6 +7,7 @@ the create response is returned as the SendResult status.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from switchboard.adapters.twilio import classify_twilio_error
@@ -33,9 +34,14 @@ def status_callback_url(webhook_base_url: str | None) -> str | None:
     return webhook_base_url.rstrip("/") + STATUS_PATH if webhook_base_url else None
 
 
+log = logging.getLogger(__name__)
+
 # A create that timed out or lost its connection may still have been accepted by Twilio; its
 # retry waits this long for that attempt to show up in Twilio's message list (see `send`).
 DEFAULT_SETTLE_SECONDS = 30.0
+RECONCILE_PAGE = 100  # messages per page when looking for an earlier attempt
+RECONCILE_MAX = 5000  # more texts than this to one number since the message: stop looking
+RECONCILE_SLACK_SECONDS = 3600.0  # how far past the notification's creation to keep reading
 
 
 def _error(exc: Exception, settle_seconds: float = 0.0) -> NotifyError:
@@ -98,16 +104,30 @@ class TwilioSmsNotifier:
         return SendResult(status=status, provider_id=str(created.sid))
 
     async def _already_sent(self, notification: Notification, body: str) -> SendResult | None:
+        """The message an earlier attempt created, if Twilio has it. Twilio lists newest first
+        (by the time sent), so read back page by page until well before the notification existed:
+        a busy number may have received many texts since (a fixed window of 50 once missed the
+        earlier attempt), and a message Twilio held in its queue is listed by when it left."""
+        since = notification.created_at.timestamp() - 60
+        horizon = since - RECONCILE_SLACK_SECONDS
+        seen = 0
         try:
-            sent = await self._client.messages.list_async(
-                to=notification.to, from_=self._from, limit=50
-            )
+            async for m in await self._client.messages.stream_async(
+                to=notification.to, from_=self._from, page_size=RECONCILE_PAGE
+            ):
+                created = m.date_created.timestamp() if m.date_created is not None else since
+                if created < horizon:
+                    return None
+                if created >= since and m.body == body:
+                    status = status_from_twilio(str(m.status or "")) or NotificationStatus.QUEUED
+                    return SendResult(status=status, provider_id=str(m.sid))
+                seen += 1
+                if seen >= RECONCILE_MAX:
+                    log.warning(
+                        "sms.reconcile_gave_up",
+                        extra={"id": notification.id, "scanned": seen},
+                    )
+                    return None
         except Exception as exc:  # cannot tell: better to retry later than to text twice
             raise TemporaryNotifyError(f"could not check for an earlier send: {exc}") from exc
-        since = notification.created_at.timestamp() - 60
-        for m in sent:
-            created = m.date_created.timestamp() if m.date_created is not None else since
-            if m.body == body and created >= since:
-                status = status_from_twilio(str(m.status or "")) or NotificationStatus.QUEUED
-                return SendResult(status=status, provider_id=str(m.sid))
         return None
