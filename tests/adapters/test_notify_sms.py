@@ -193,3 +193,18 @@ async def test_a_retry_that_cannot_check_twilio_waits_rather_than_texting_twice(
     with pytest.raises(TemporaryNotifyError, match="could not check for an earlier send"):
         await sms.send(replace(NOTE, attempts=2), MESSAGE)
     assert sent(fake) == []
+
+
+async def test_the_look_back_has_a_time_budget(
+    fake: RunningTwilioFake, sms: TwilioSmsNotifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow list must not hold the notification past its lease: out of time is 'try later'."""
+    from dataclasses import replace
+
+    from switchboard.adapters.notify import sms as module
+
+    monkeypatch.setattr(module, "RECONCILE_BUDGET_SECONDS", 0.3)
+    fake.state.delay_next("Messages", 1.0)  # under the client's timeout, over the budget
+    with pytest.raises(TemporaryNotifyError, match="could not check"):
+        await sms.send(replace(NOTE, attempts=2), MESSAGE)
+    assert sent(fake) == []

@@ -7,6 +7,7 @@ the create response is returned as the SendResult status.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 DEFAULT_SETTLE_SECONDS = 30.0
 RECONCILE_PAGE = 100  # messages per page when looking for an earlier attempt
 RECONCILE_MAX = 5000  # more texts than this to one number since the message: stop looking
+RECONCILE_BUDGET_SECONDS = 30.0  # the whole look-back, all pages
 RECONCILE_SLACK_SECONDS = 3600.0  # how far past the notification's creation to keep reading
 
 
@@ -108,26 +110,27 @@ class TwilioSmsNotifier:
         (by the time sent), so read back page by page until well before the notification existed:
         a busy number may have received many texts since (a fixed window of 50 once missed the
         earlier attempt), and a message Twilio held in its queue is listed by when it left."""
+        try:
+            async with asyncio.timeout(RECONCILE_BUDGET_SECONDS):  # well inside a worker's lease
+                return await self._look_back(notification, body)
+        except Exception as exc:  # cannot tell: better to retry later than to text twice
+            raise TemporaryNotifyError(f"could not check for an earlier send: {exc!r}") from exc
+
+    async def _look_back(self, notification: Notification, body: str) -> SendResult | None:
         since = notification.created_at.timestamp() - 60
         horizon = since - RECONCILE_SLACK_SECONDS
         seen = 0
-        try:
-            async for m in await self._client.messages.stream_async(
-                to=notification.to, from_=self._from, page_size=RECONCILE_PAGE
-            ):
-                created = m.date_created.timestamp() if m.date_created is not None else since
-                if created < horizon:
-                    return None
-                if created >= since and m.body == body:
-                    status = status_from_twilio(str(m.status or "")) or NotificationStatus.QUEUED
-                    return SendResult(status=status, provider_id=str(m.sid))
-                seen += 1
-                if seen >= RECONCILE_MAX:
-                    log.warning(
-                        "sms.reconcile_gave_up",
-                        extra={"id": notification.id, "scanned": seen},
-                    )
-                    return None
-        except Exception as exc:  # cannot tell: better to retry later than to text twice
-            raise TemporaryNotifyError(f"could not check for an earlier send: {exc}") from exc
+        async for m in await self._client.messages.stream_async(
+            to=notification.to, from_=self._from, page_size=RECONCILE_PAGE
+        ):
+            created = m.date_created.timestamp() if m.date_created is not None else since
+            if created < horizon:
+                return None
+            if created >= since and m.body == body:
+                status = status_from_twilio(str(m.status or "")) or NotificationStatus.QUEUED
+                return SendResult(status=status, provider_id=str(m.sid))
+            seen += 1
+            if seen >= RECONCILE_MAX:
+                log.warning("sms.reconcile_gave_up", extra={"id": notification.id, "scanned": seen})
+                return None
         return None
