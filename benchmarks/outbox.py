@@ -62,6 +62,7 @@ from switchboard.fakes.twilio.faults import Fault, RecipientRule
 from switchboard.ports.calls import MessageRequest
 from switchboard.ports.clock import SystemClock
 from switchboard.services.messaging.desk import OutboxMessageDesk
+from switchboard.services.messaging.runner import NotificationLoop
 from switchboard.services.messaging.webhooks import (
     Recipient,
     WebhookCollaborators,
@@ -103,10 +104,9 @@ class SmtpRecorder:
 
 
 async def worker_loop(worker: NotificationWorker, stop: asyncio.Event) -> None:
-    while not stop.is_set():
-        if await worker.run_once() == 0:
-            await worker.escalate()
-            await asyncio.sleep(0.05)
+    """The production loop (`switchboard worker`): a failed pass, e.g. SQLite staying locked past
+    its busy timeout under this load, is logged and retried with backoff, never fatal."""
+    await NotificationLoop(worker, SystemClock(), poll_seconds=0.05, max_backoff=1.0).run(stop)
 
 
 async def outstanding(engine: Any) -> int:
