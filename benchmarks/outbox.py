@@ -40,6 +40,7 @@ from typing import Any
 import uvicorn
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from switchboard.adapters.notify import LocalOutboxNotifier, SmtpConfig, SmtpEmailNotifier
 from switchboard.adapters.notify.sms import TwilioSmsNotifier
@@ -117,8 +118,15 @@ async def outstanding(engine: Any) -> int:
         .where(notifications.c.status.in_(("queued", "sending")))
         .where(notifications.c.next_attempt_at.is_not(None))
     )
-    async with engine.connect() as conn:
-        return int((await conn.execute(query)).scalar_one())
+    for attempt in range(10):
+        try:
+            async with engine.connect() as conn:
+                return int((await conn.execute(query)).scalar_one())
+        except OperationalError:  # SQLite still locked after its busy timeout: ask again
+            if attempt == 9:
+                raise
+            await asyncio.sleep(1.0)
+    raise AssertionError("unreachable")
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
