@@ -45,6 +45,7 @@ from sqlalchemy.exc import OperationalError
 from switchboard.adapters.notify import LocalOutboxNotifier, SmtpConfig, SmtpEmailNotifier
 from switchboard.adapters.notify.sms import TwilioSmsNotifier
 from switchboard.adapters.sqlalchemy import open_storage
+from switchboard.adapters.sqlalchemy.engine import reading
 from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
 from switchboard.adapters.sqlalchemy.message_queries import SqlAlchemyMessageQueries
 from switchboard.adapters.sqlalchemy.message_tables import notifications
@@ -120,7 +121,7 @@ async def outstanding(engine: Any) -> int:
     )
     for attempt in range(10):
         try:
-            async with engine.connect() as conn:
+            async with reading(engine).connect() as conn:
                 return int((await conn.execute(query)).scalar_one())
         except OperationalError:  # SQLite still locked after its busy timeout: ask again
             if attempt == 9:

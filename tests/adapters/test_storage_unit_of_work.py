@@ -184,3 +184,32 @@ async def test_a_forgotten_transaction_cannot_hold_locks_for_ever(storage: Stora
     async with storage.engine.connect() as conn:
         setting = (await conn.execute(text("SHOW idle_in_transaction_session_timeout"))).scalar()
     assert setting == "1min"
+
+
+async def test_readers_do_not_wait_for_a_writer(storage: Storage) -> None:
+    """While a write transaction holds SQLite's write lock, /metrics, /readyz and `messages list`
+    still answer at once (they begin deferred); on PostgreSQL readers never waited anyway."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    from switchboard.adapters.sqlalchemy.message_queries import SqlAlchemyMessageQueries
+    from switchboard.adapters.sqlalchemy.message_stats import SqlAlchemyMessageStats
+
+    async with storage.engine.begin() as writer:
+        await writer.execute(text("UPDATE company_profile SET name = name"))  # holds the lock
+        stats, ready, listed = await asyncio.wait_for(
+            asyncio.gather(
+                SqlAlchemyMessageStats(storage.engine).outbox_stats(datetime.now(UTC)),
+                storage.is_ready(),
+                _all(SqlAlchemyMessageQueries(storage.engine).newest()),
+            ),
+            timeout=3,  # a reader queued behind the writer would wait for its 10 s busy timeout
+        )
+    assert ready
+    assert listed == []
+    assert stats is not None
+
+
+async def _all(items: object) -> list[object]:
+    return [item async for item in items]  # type: ignore[attr-defined]

@@ -19,6 +19,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 IDLE_TX_MS = "60000"
+READ_ONLY = "switchboard_read_only"  # execution option set by `reading`
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -105,7 +106,16 @@ def _enable_wal(cursor: Any) -> None:
             raise
 
 
+def reading(engine: AsyncEngine) -> AsyncEngine:
+    """`engine` for work that only reads: on SQLite its transactions do not take the write lock,
+    so they never queue behind writers (WAL readers see the last commit). Same pool; on
+    PostgreSQL nothing changes. Writing through it is a bug, and SQLite may refuse it (busy)."""
+    return engine.execution_options(**{READ_ONLY: True})
+
+
 def _sqlite_on_begin(connection: Connection) -> None:
     # IMMEDIATE takes the write lock up front; a deferred transaction that reads and then writes
     # fails at once (SQLITE_BUSY) when another connection wrote in between, busy timeout or not.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Read-only work (`reading`) begins deferred and never waits for the lock.
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

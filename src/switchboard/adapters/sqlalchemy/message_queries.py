@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from switchboard.adapters.sqlalchemy.engine import create_session_factory
+from switchboard.adapters.sqlalchemy.engine import create_session_factory, reading
 from switchboard.adapters.sqlalchemy.message_rows import (
     message_from_row,
     notification_from_row,
@@ -27,7 +27,7 @@ class AmbiguousMessageId(LookupError):
 
 class SqlAlchemyMessageQueries:
     def __init__(self, engine: AsyncEngine) -> None:
-        self._sessions = create_session_factory(engine)
+        self._sessions = create_session_factory(reading(engine))  # reads only
 
     async def newest(self, *, since: datetime | None = None) -> AsyncIterator[StoredMessage]:
         """Messages newest first, each with its notifications, read a page at a time."""

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from switchboard.adapters.sqlalchemy.engine import create_session_factory
+from switchboard.adapters.sqlalchemy.engine import create_session_factory, reading
 from switchboard.adapters.sqlalchemy.message_rows import utc
 from switchboard.adapters.sqlalchemy.message_tables import notifications
 
@@ -22,7 +22,7 @@ class OutboxStats:
 
 class SqlAlchemyMessageStats:
     def __init__(self, engine: AsyncEngine) -> None:
-        self._sessions = create_session_factory(engine)
+        self._sessions = create_session_factory(reading(engine))  # reads only
 
     async def outbox_stats(self, now: datetime) -> OutboxStats:
         n = notifications.c

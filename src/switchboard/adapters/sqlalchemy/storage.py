@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from switchboard.adapters.sqlalchemy.engine import create_engine, create_session_factory
+from switchboard.adapters.sqlalchemy.engine import create_engine, create_session_factory, reading
 from switchboard.adapters.sqlalchemy.migrate import is_up_to_date, upgrade_database
 from switchboard.adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -23,7 +23,7 @@ class Storage:
     async def is_ready(self) -> bool:
         """True when the database answers and its schema is at the latest migration (/readyz)."""
         try:
-            return await is_up_to_date(self.engine)
+            return await is_up_to_date(reading(self.engine))
         except Exception:  # any failure to reach or read the database means "not ready"
             return False
 
