@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import email
 import json
 import os
@@ -109,6 +108,19 @@ async def worker_loop(worker: NotificationWorker, stop: asyncio.Event) -> None:
     """The production loop (`switchboard worker`): a failed pass, e.g. SQLite staying locked past
     its busy timeout under this load, is logged and retried with backoff, never fatal."""
     await NotificationLoop(worker, SystemClock(), poll_seconds=0.05, max_backoff=1.0).run(stop)
+
+
+async def kill(task: asyncio.Task[None]) -> bool:
+    """A worker dies mid-work (between claim and send, or mid-send): cancel it, and whether it
+    went. Cancelling a task inside an asyncpg query can leave it pending for good (asyncpg
+    issue #873; a real crash kills the process instead), so the run never waits on it for long:
+    what it had claimed stays leased, and the lease is what this run is about."""
+    for _ in range(3):
+        task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=5)
+        if done:
+            return True
+    return False
 
 
 async def outstanding(engine: Any) -> int:
@@ -214,9 +226,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         stop = asyncio.Event()
         tasks = [asyncio.create_task(worker_loop(make_worker(), stop)) for _ in range(args.workers)]
         await asyncio.sleep(args.kill_after)
-        tasks[0].cancel()  # a worker dies mid-work (between claim and send, or mid-send)
-        with contextlib.suppress(asyncio.CancelledError):
-            await tasks[0]
+        killed = tasks[0]
+        stats["killed_worker_stuck"] = not await kill(killed)
         tasks[0] = asyncio.create_task(worker_loop(make_worker(), stop))
         quiet_since = None
         while True:
@@ -233,6 +244,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         finished = time.perf_counter()
         stop.set()
         await asyncio.gather(*tasks)
+        if not killed.done():
+            await kill(killed)
         await asyncio.sleep(1.5)  # the last status callbacks
         await close_async_client(client)
         server.should_exit = True

@@ -8,6 +8,7 @@ import argparse
 import asyncio
 import importlib.util
 import io
+import os
 import sys
 import traceback
 from collections.abc import Coroutine
@@ -29,11 +30,22 @@ async def _within(work: Coroutine[Any, Any, dict[str, Any]], seconds: float) -> 
     stuck = io.StringIO()
     for other in asyncio.all_tasks():
         if other is not asyncio.current_task():
-            other.print_stack(limit=12, file=stuck)
+            stuck.write(f"{other!r}\n{_awaiting(other.get_coro())}")
     for ident, frame in sys._current_frames().items():
         stuck.write(f"thread {ident}:\n{''.join(traceback.format_stack(frame, limit=12))}")
     task.cancel()
     pytest.fail(f"the outbox run did not finish in {seconds:.0f} s; tasks:\n{stuck.getvalue()}")
+
+
+def _awaiting(coro: Any) -> str:
+    """Where a coroutine is suspended, all the way down (Task.print_stack shows only the top)."""
+    lines = []
+    while coro is not None:
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "ag_frame", None)
+        if frame is not None:
+            lines.append(f"  {frame.f_code.co_filename}:{frame.f_lineno} {frame.f_code.co_name}")
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "ag_await", None)
+    return "\n".join(lines) + "\n"
 
 
 def load() -> ModuleType:
@@ -50,7 +62,9 @@ async def test_no_message_lost_or_duplicated_under_faults(database_url: str) -> 
         messages=150, workers=3, employees=12, rejected=2, fault_rate=0.15, kill_after=0.5,
         timeout=120, lease=10.0, database_url=database_url,
     )  # fmt: skip
-    stats = await _within(load().run(args), seconds=300)
+    stats = await _within(
+        load().run(args), seconds=float(os.environ.get("OUTBOX_TEST_SECONDS", "300"))
+    )
     assert stats["messages"] == 150
     assert stats["lost_messages"] == 0
     assert stats["duplicate_sms"] == 0
