@@ -93,3 +93,27 @@ async def test_stop_ends_an_idle_loop_promptly() -> None:
     stop.set()
     stats = await asyncio.wait_for(task, timeout=2)  # does not wait out the hour
     assert stats.passes == 1
+
+
+async def test_stop_ends_a_pass_between_batches_however_long_the_backlog() -> None:
+    """SIGTERM with thousands due: the loop stops after the batch in hand, not after all of them
+    (the rest stays in the outbox for the next worker)."""
+    stop = asyncio.Event()
+
+    class Backlog:
+        calls = 0
+
+        async def run_once(self) -> int:
+            await asyncio.sleep(0)  # a send yields to the loop (and lets the timeout below fire)
+            self.calls += 1
+            if self.calls == 3:
+                stop.set()  # the signal arrives while the third batch is being sent
+            return 20
+
+        async def escalate(self) -> int:
+            return 0
+
+    backlog = Backlog()
+    stats = await asyncio.wait_for(NotificationLoop(backlog, Clock()).run(stop), timeout=5)
+    assert backlog.calls == 3
+    assert stats.handled == 60

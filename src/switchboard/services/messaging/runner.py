@@ -58,12 +58,13 @@ class NotificationLoop:
         self._last_sweep: datetime | None = None
         self.stats = LoopStats()
 
-    async def run_pass(self) -> int:
-        """One pass: refresh, send due work until none is left, escalate, maybe sweep receipts."""
+    async def run_pass(self, stop: asyncio.Event | None = None) -> int:
+        """One pass: refresh, send due work until none is left (or `stop` is set: a backlog never
+        holds up a shutdown, what is left stays in the outbox), escalate, maybe sweep receipts."""
         if self._before_pass is not None:
             await self._before_pass()
         handled = 0
-        while (n := await self._worker.run_once()) > 0:
+        while not (stop is not None and stop.is_set()) and (n := await self._worker.run_once()) > 0:
             handled += n
         self.stats.escalated += await self._worker.escalate()
         now = self._clock.now()
@@ -84,7 +85,7 @@ class NotificationLoop:
         while not stop.is_set():
             self.stats.passes += 1
             try:
-                await self.run_pass()
+                await self.run_pass(stop)
                 failures = 0
                 delay = self._poll
             except asyncio.CancelledError:
