@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import email
 import json
 import os
@@ -110,11 +111,34 @@ async def worker_loop(worker: NotificationWorker, stop: asyncio.Event) -> None:
     await NotificationLoop(worker, SystemClock(), poll_seconds=0.05, max_backoff=1.0).run(stop)
 
 
+class Doomed:
+    """Notifiers for the worker that will be killed: once `dying` is set, its next send parks for
+    good (setting `parked`), so it is killed between claim and send, inside our own wait and not
+    inside a database call."""
+
+    def __init__(self) -> None:
+        self.dying, self.parked = asyncio.Event(), asyncio.Event()
+
+    def wrap(self, notifiers: dict[Any, Any]) -> dict[Any, Any]:
+        return {channel: _Parking(self, inner) for channel, inner in notifiers.items()}
+
+
+class _Parking:
+    def __init__(self, doomed: Doomed, inner: Any) -> None:
+        self._doomed, self._inner = doomed, inner
+        self.channel = inner.channel
+
+    async def send(self, notification: Any, message: Any) -> Any:
+        if self._doomed.dying.is_set():
+            self._doomed.parked.set()
+            await asyncio.Event().wait()  # never: the worker dies here
+        return await self._inner.send(notification, message)
+
+
 async def kill(task: asyncio.Task[None]) -> bool:
-    """A worker dies mid-work (between claim and send, or mid-send): cancel it, and whether it
-    went. Cancelling a task inside an asyncpg query can leave it pending for good (asyncpg
-    issue #873; a real crash kills the process instead), so the run never waits on it for long:
-    what it had claimed stays leased, and the lease is what this run is about."""
+    """Cancel a worker, and whether it went. Cancelling a task inside an asyncpg query can leave
+    it pending for good (asyncpg issue #873; a real crash kills the process instead): that is
+    why the worker is parked first (`Doomed`), and why this never waits on it for long."""
     for _ in range(3):
         task.cancel()
         done, _ = await asyncio.wait({task}, timeout=5)
@@ -200,9 +224,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         }  # fmt: skip
         retry = RetryPolicy(base_delay=0.05, max_delay=2.0, max_attempts=12)
 
-        def make_worker() -> NotificationWorker:
+        def make_worker(doomed: Doomed | None = None) -> NotificationWorker:
+            channels = notifiers if doomed is None else doomed.wrap(notifiers)
             return NotificationWorker(
-                outbox, notifiers, SystemClock(), lambda: people, retry=retry,
+                outbox, channels, SystemClock(), lambda: people, retry=retry,
                 lease=timedelta(seconds=args.lease),
             )  # fmt: skip
 
@@ -224,10 +249,20 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             )  # fmt: skip
         enqueued = time.perf_counter()
         stop = asyncio.Event()
-        tasks = [asyncio.create_task(worker_loop(make_worker(), stop)) for _ in range(args.workers)]
+        doomed = Doomed()
+        tasks = [asyncio.create_task(worker_loop(make_worker(doomed), stop))]
+        tasks += [
+            asyncio.create_task(worker_loop(make_worker(), stop)) for _ in range(1, args.workers)
+        ]
         await asyncio.sleep(args.kill_after)
+        # The first worker dies between claim and send: its next send never starts, and it is
+        # killed while holding a claimed batch (what it claimed must be reclaimed after the lease).
+        doomed.dying.set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(doomed.parked.wait(), timeout=10)
         killed = tasks[0]
         stats["killed_worker_stuck"] = not await kill(killed)
+        stats["killed_between_claim_and_send"] = doomed.parked.is_set()
         tasks[0] = asyncio.create_task(worker_loop(make_worker(), stop))
         quiet_since = None
         while True:

@@ -76,3 +76,6 @@ async def test_no_message_lost_or_duplicated_under_faults(database_url: str) -> 
     assert stats["twilio_random_faults"] > 0
     assert stats["smtp_refusals"] > 0
     assert stats["fallbacks"] > 0
+    # The killed worker died holding claimed work, and went when told.
+    assert stats["killed_between_claim_and_send"]
+    assert not stats["killed_worker_stuck"]
