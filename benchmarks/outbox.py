@@ -10,7 +10,8 @@ against an aiosmtpd server on loopback, and the webhook app receiving the fake's
 callbacks. Faults: a `--fault-rate` share of Twilio creates answer 429 (Retry-After 1), 500 or 503,
 or stall past the client's timeout (the message is still created: the ambiguous case); the same
 share of SMTP deliveries are refused with 451; some employees' SMS numbers are rejected for good
-(21211), so their messages fall back to another channel; one worker is killed mid-run and replaced.
+(21211), so their messages fall back to another channel; one worker is killed between claim
+and send (holding a claimed batch) and replaced.
 
 At the end the fake's and the SMTP server's OWN records are compared with the database: every
 message reached someone, no SMS body was created twice for the same number, no email Message-ID
