@@ -167,7 +167,7 @@ async def test_a_retry_adopts_the_create_that_timed_out_even_many_texts_later(
     assert len(sent(fake)) == 121
 
 
-async def test_a_first_attempt_never_looks_and_an_older_text_is_not_adopted(
+async def test_the_same_words_sent_before_the_notification_are_not_adopted(
     fake: RunningTwilioFake, sms: TwilioSmsNotifier
 ) -> None:
     """The same words sent before this notification existed are another message, not ours."""

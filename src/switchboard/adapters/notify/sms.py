@@ -43,7 +43,7 @@ DEFAULT_SETTLE_SECONDS = 30.0
 RECONCILE_PAGE = 100  # messages per page when looking for an earlier attempt
 RECONCILE_MAX = 5000  # more texts than this to one number since the message: stop looking
 RECONCILE_BUDGET_SECONDS = 30.0  # the whole look-back, all pages
-RECONCILE_SLACK_SECONDS = 3600.0  # how far past the notification's creation to keep reading
+RECONCILE_SLACK_SECONDS = 3600.0  # how far before the notification's creation to keep reading
 
 
 def _error(exc: Exception, settle_seconds: float = 0.0) -> NotifyError:

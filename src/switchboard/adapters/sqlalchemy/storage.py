@@ -14,6 +14,7 @@ class Storage:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self.read_engine = reading(engine)  # the same pool, for work that only reads
         self.session_factory = create_session_factory(engine)
 
     def unit_of_work(self) -> SqlAlchemyUnitOfWork:
@@ -23,7 +24,7 @@ class Storage:
     async def is_ready(self) -> bool:
         """True when the database answers and its schema is at the latest migration (/readyz)."""
         try:
-            return await is_up_to_date(reading(self.engine))
+            return await is_up_to_date(self.read_engine)
         except Exception:  # any failure to reach or read the database means "not ready"
             return False
 
