@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     twilio_phone_number: str | None = None
     twilio_sms_number: str | None = None
     twilio_sip_trunk_id: str | None = None
+    # Optional: send SMS through this Messaging Service (MG + 32 hex), e.g. the one registered
+    # for US A2P 10DLC; TWILIO_SMS_NUMBER must then belong to its sender pool.
+    twilio_messaging_service_sid: str | None = None
     # Test hook: https://<sub>.twilio.com/<path> is sent to <base>/<sub>/<path> (a local fake).
     twilio_api_base_url: str | None = None
 
@@ -100,6 +103,9 @@ class Settings(BaseSettings):
     # --- webhooks ----------------------------------------------------------------------------------
     webhook_base_url: str | None = None
     twilio_validate_signatures: bool = True
+    # The SharedKey secret for webhooks Twilio signs with a SharedKey (those carrying
+    # X-Twilio-Webhooks-Signature-Settings); the others are checked with TWILIO_AUTH_TOKEN.
+    twilio_webhook_shared_key: SecretStr | None = None
     trust_forwarded_headers: bool = False
     # Who gets inbound SMS from strangers and voicemails: a department id or an employee id
     # (default: a front-desk/reception department, else the first department).
@@ -142,6 +148,13 @@ class Settings(BaseSettings):
     def _account_sid(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"AC[0-9a-fA-F]{32}", value):
             raise ValueError("must be 'AC' followed by 32 hex digits (see the Twilio console)")
+        return value
+
+    @field_validator("twilio_messaging_service_sid")
+    @classmethod
+    def _messaging_service_sid(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"MG[0-9a-fA-F]{32}", value):
+            raise ValueError("must be 'MG' followed by 32 hex digits (a Messaging Service SID)")
         return value
 
     @field_validator("twilio_sip_trunk_id")
@@ -198,7 +211,8 @@ class Settings(BaseSettings):
         if self.env is not Environment.PRODUCTION:
             return self
         problems = []
-        for name in ("twilio_auth_token", "livekit_api_secret", "smtp_password"):
+        secrets = ("twilio_auth_token", "twilio_webhook_shared_key", "livekit_api_secret")
+        for name in (*secrets, "smtp_password"):
             secret: SecretStr | None = getattr(self, name)
             if secret is not None and _PLACEHOLDER.match(secret.get_secret_value().strip()):
                 problems.append(

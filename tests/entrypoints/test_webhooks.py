@@ -210,9 +210,52 @@ async def test_voice_dials_livekit_with_the_callers_number(client: httpx.AsyncCl
     response = await signed_post(client, "/twilio/voice", VALID["/twilio/voice"])
     sip = ElementTree.fromstring(response.content).find("./Dial/Sip")
     assert sip is not None
+    # The header value is escaped in the URI (Twilio error 32110's guidance): + is %2B.
     assert sip.text == (
-        "sip:+13125550100@abc123.sip.livekit.cloud;transport=tcp?X-Switchboard-Caller=+13125550199"
+        "sip:+13125550100@abc123.sip.livekit.cloud;transport=tcp"
+        "?X-Switchboard-Caller=%2B13125550199"
     )
+
+
+async def test_voice_dial_reports_its_outcome_to_the_fallback(client: httpx.AsyncClient) -> None:
+    response = await signed_post(client, "/twilio/voice", VALID["/twilio/voice"])
+    dial = ElementTree.fromstring(response.content).find("./Dial")
+    assert dial is not None
+    assert dial.get("action") == f"{BASE}/twilio/voice-fallback"
+    assert dial.get("method") == "POST"
+    assert dial.get("answerOnBridge") == "true"
+
+
+@pytest.mark.parametrize("dial_status", ["failed", "busy", "no-answer"])
+async def test_a_dial_that_did_not_connect_records_a_voicemail(
+    client: httpx.AsyncClient, world: World, dial_status: str
+) -> None:
+    params = {"CallSid": "CA5", "From": CALLER, "DialCallStatus": dial_status}
+    response = await signed_post(client, "/twilio/voice-fallback", params)
+    assert ElementTree.fromstring(response.content).find("./Record") is not None
+    assert world.voicemails == {"CA5": CALLER}
+
+
+@pytest.mark.parametrize("dial_status", ["completed", "answered", "canceled"])
+async def test_after_a_connected_dial_the_caller_is_hung_up_on_not_recorded(
+    client: httpx.AsyncClient, world: World, dial_status: str
+) -> None:
+    params = {"CallSid": "CA6", "From": CALLER, "DialCallStatus": dial_status}
+    response = await signed_post(client, "/twilio/voice-fallback", params)
+    root = ElementTree.fromstring(response.content)
+    assert root.find("./Record") is None
+    assert root.find("./Hangup") is not None
+    assert world.voicemails == {}
+
+
+async def test_words_after_record_are_for_an_empty_recording(client: httpx.AsyncClient) -> None:
+    """Twilio reaches the verbs after <Record> only when nothing was recorded."""
+    response = await signed_post(client, "/twilio/voice-fallback", VALID["/twilio/voice-fallback"])
+    verbs = [child.tag for child in ElementTree.fromstring(response.content)]
+    assert verbs == ["Say", "Record", "Say", "Hangup"]
+    after = ElementTree.fromstring(response.content)[2].text or ""
+    assert "recorded" not in after
+    assert "did not hear a message" in after
 
 
 async def test_voice_without_livekit_goes_to_voicemail(world: World) -> None:
@@ -337,3 +380,33 @@ async def test_readyz_reports_the_probe(world: World, ready: bool, status: int) 
     app = build(world, {"ready": probe})
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
         assert (await c.get("/readyz")).status_code == status
+
+
+def test_warns_at_start_when_the_public_url_cannot_be_known(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("WARNING", logger="switchboard.entrypoints.web.app"):
+        build(world, webhook_base_url=None)
+    assert "public URL Twilio calls cannot be known" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="switchboard.entrypoints.web.app"):
+        build(world)  # WEBHOOK_BASE_URL set
+        build(world, webhook_base_url=None, trust_forwarded_headers=True)
+    assert "cannot be known" not in caplog.text
+
+
+async def test_shared_key_setting_validates_shared_key_signed_webhooks(world: World) -> None:
+    from twilio.request_validator import RequestValidator
+
+    app = build(world, twilio_webhook_shared_key="sk-secret")
+    params = VALID["/twilio/status"]
+    signature = RequestValidator("sk-secret").compute_signature(
+        f"{BASE}/twilio/status", params, "HMAC_SHA256"
+    )
+    headers = {
+        "X-Twilio-Signature": signature,
+        "X-Twilio-Webhooks-Signature-Settings": "key=webhooks_sharedkey_1,algorithm=HMAC_SHA256",
+    }
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
+        assert (await c.post("/twilio/status", data=params, headers=headers)).status_code == 204
+    assert world.notifications["SM1"] is NotificationStatus.DELIVERED

@@ -147,3 +147,158 @@ def test_public_url_prefers_the_configured_base_and_keeps_the_query() -> None:
     assert (
         public_url(request, WebhookSecurity("t", None)) == "http://internal:8000/twilio/status?a=1"
     )
+
+
+# --- SharedKey signing (https://www.twilio.com/docs/usage/webhooks/webhook-shared-keys) ---------
+
+SHARED = "shared-key-secret"
+SETTINGS = "key=webhooks_sharedkey_01abc,algorithm=HMAC_SHA256"
+
+
+def _shared_signature(url: str, params: dict[str, str], secret: str = SHARED) -> str:
+    return str(RequestValidator(secret).compute_signature(url, params, "HMAC_SHA256"))
+
+
+async def test_shared_key_signed_request_is_checked_with_the_shared_key() -> None:
+    security = WebhookSecurity("12345", "https://mycompany.com", shared_key=SHARED)
+    headers = {
+        "X-Twilio-Signature": _shared_signature(VECTOR_URL, VECTOR_PARAMS),
+        "X-Twilio-Webhooks-Signature-Settings": SETTINGS,
+    }
+    response = await post(
+        probe_app(security), "/myapp.php?foo=1&bar=2", data=VECTOR_PARAMS, headers=headers
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("secret", ["12345", "another-key"])
+async def test_shared_key_header_with_another_secrets_signature_is_403(secret: str) -> None:
+    security = WebhookSecurity("12345", "https://mycompany.com", shared_key=SHARED)
+    headers = {
+        "X-Twilio-Signature": _shared_signature(VECTOR_URL, VECTOR_PARAMS, secret),
+        "X-Twilio-Webhooks-Signature-Settings": SETTINGS,
+    }
+    response = await post(
+        probe_app(security), "/myapp.php?foo=1&bar=2", data=VECTOR_PARAMS, headers=headers
+    )
+    assert response.status_code == 403
+
+
+async def test_auth_token_signatures_still_pass_when_a_shared_key_is_set() -> None:
+    security = WebhookSecurity("12345", "https://mycompany.com", shared_key=SHARED)
+    response = await post(
+        probe_app(security),
+        "/myapp.php?foo=1&bar=2",
+        data=VECTOR_PARAMS,
+        headers={"X-Twilio-Signature": VECTOR_SIGNATURE},
+    )
+    assert response.status_code == 200
+
+
+async def test_shared_key_signed_request_without_a_configured_key_is_refused_and_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    security = WebhookSecurity("12345", "https://mycompany.com")
+    headers = {
+        "X-Twilio-Signature": _shared_signature(VECTOR_URL, VECTOR_PARAMS),
+        "X-Twilio-Webhooks-Signature-Settings": SETTINGS,
+    }
+    with caplog.at_level("ERROR", logger="switchboard.entrypoints.web.security"):
+        response = await post(
+            probe_app(security), "/myapp.php?foo=1&bar=2", data=VECTOR_PARAMS, headers=headers
+        )
+    assert response.status_code == 403
+    assert "TWILIO_WEBHOOK_SHARED_KEY is not set" in caplog.text
+
+
+# --- the public URL behind a proxy ---------------------------------------------------------------
+
+
+def _request(path: str, headers: dict[str, str], query: bytes = b"") -> Request:
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": path,
+        "query_string": query,
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "scheme": "http",
+        "server": ("internal", 8000),
+    }
+    return Request(scope)
+
+
+TRUSTED = WebhookSecurity("t", None, trust_forwarded_headers=True)
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        # Only X-Forwarded-Proto: the platform kept the public Host.
+        ({"Host": "sb.example.com", "X-Forwarded-Proto": "https"}, "https://sb.example.com"),
+        # A non-default public port is part of the signed URL.
+        (
+            {
+                "Host": "i:8000",
+                "X-Forwarded-Proto": "https",
+                "X-Forwarded-Host": "sb.example.com",
+                "X-Forwarded-Port": "8443",
+            },
+            "https://sb.example.com:8443",
+        ),
+        # The default port adds nothing; a host that names its port keeps it.
+        (
+            {
+                "X-Forwarded-Proto": "https",
+                "X-Forwarded-Host": "sb.example.com",
+                "X-Forwarded-Port": "443",
+            },
+            "https://sb.example.com",
+        ),
+        (
+            {
+                "X-Forwarded-Proto": "https",
+                "X-Forwarded-Host": "sb.example.com:9443",
+                "X-Forwarded-Port": "443",
+            },
+            "https://sb.example.com:9443",
+        ),
+        (
+            {
+                "X-Forwarded-Proto": "HTTPS, http",
+                "X-Forwarded-Host": "sb.example.com, lb",
+                "X-Forwarded-Port": "8443, 80",
+            },
+            "https://sb.example.com:8443",
+        ),
+    ],
+)
+def test_public_url_from_forwarded_headers(headers: dict[str, str], expected: str) -> None:
+    assert public_url(_request("/twilio/sms", headers), TRUSTED) == expected + "/twilio/sms"
+
+
+def test_forwarded_url_keeps_the_base_urls_path_prefix() -> None:
+    security = WebhookSecurity(
+        "t", "https://sb.example.com/switchboard", trust_forwarded_headers=True
+    )
+    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "public.example.com"}
+    request = _request("/twilio/status", headers, b"a=1")
+    assert (
+        public_url(request, security) == "https://public.example.com/switchboard/twilio/status?a=1"
+    )
+    # Without forwarded headers the configured base, prefix included, is used.
+    assert public_url(_request("/twilio/status", {}), security) == (
+        "https://sb.example.com/switchboard/twilio/status"
+    )
+
+
+async def test_proto_only_behind_a_trusted_proxy_validates() -> None:
+    """Many platforms send X-Forwarded-Proto and keep Host: that must not be a 403."""
+    security = WebhookSecurity("12345", None, trust_forwarded_headers=True)
+    transport = httpx.ASGITransport(app=probe_app(security))
+    async with httpx.AsyncClient(transport=transport, base_url="http://mycompany.com") as client:
+        response = await client.post(
+            "/myapp.php?foo=1&bar=2",
+            data=VECTOR_PARAMS,
+            headers={"X-Twilio-Signature": VECTOR_SIGNATURE, "X-Forwarded-Proto": "https"},
+        )
+    assert response.status_code == 200

@@ -33,12 +33,21 @@ def webhook_security(
         raise SettingsError("TWILIO_AUTH_TOKEN: required to validate Twilio webhook signatures")
     else:
         token = settings.twilio_auth_token.get_secret_value()
-    return WebhookSecurity(
+    shared = settings.twilio_webhook_shared_key
+    security = WebhookSecurity(
         auth_token=token,
         public_base_url=settings.webhook_base_url,
         trust_forwarded_headers=settings.trust_forwarded_headers,
         max_body_bytes=max_body_bytes,
+        shared_key=shared.get_secret_value() if shared is not None else None,
     )
+    if token is not None and not security.knows_public_url:
+        log.warning(
+            "the public URL Twilio calls cannot be known: signatures are checked against the URL "
+            "as this server sees it, which fails behind a proxy or tunnel; set WEBHOOK_BASE_URL "
+            "(or TRUST_FORWARDED_HEADERS=true behind a proxy that sends X-Forwarded-Proto/-Host)"
+        )
+    return security
 
 
 def create_app(

@@ -77,17 +77,34 @@ def twilio_router(service: WebhookService, livekit_sip_uri: str | None) -> APIRo
             log.warning("LIVEKIT_SIP_URI not set: sending the caller to voicemail")
             await service.voicemail_started(p)
             return voicemail(request, tw)
-        return twiml.xml(twiml.dial_livekit(livekit_sip_uri, p.get("To", ""), p.get("From", "")))
+        action = f"{_base(request, tw)}/twilio/voice-fallback"
+        dial = twiml.dial_livekit(livekit_sip_uri, p.get("To", ""), p.get("From", ""), action)
+        return twiml.xml(dial)
 
     @router.post("/voice-fallback")
     async def voice_fallback(request: Request, tw: Signed) -> Response:
-        """Apologise and record a voicemail for the front desk (or say goodbye once recorded)."""
+        """Voicemail for the front desk when the call could not reach the receptionist.
+
+        Three callers: the number's voice fallback URL and the trunk's disaster-recovery URL
+        (the webhook or the trunk failed), and the <Dial action> of /twilio/voice, which carries
+        DialCallStatus: only busy / no-answer / failed mean LiveKit did not take the call; after
+        a call that connected (completed) the caller is simply hung up on.
+        """
         p = tw.first
         _require(p, "CallSid")
         if request.query_params.get("done"):
             return twiml.xml(twiml.goodbye())
+        dial_status = p.get("DialCallStatus")
+        if dial_status is not None and dial_status not in twiml.DIAL_NOT_CONNECTED:
+            return twiml.xml(twiml.hang_up())
         log.warning(
-            "voice fallback", extra={"error": p.get("ErrorCode"), "from": mask(p.get("From"))}
+            "voice fallback",
+            extra={
+                "error": p.get("ErrorCode"),
+                "dial_status": dial_status,
+                "sip_code": p.get("DialSipResponseCode"),
+                "from": mask(p.get("From")),
+            },
         )
         await service.voicemail_started(p)
         return voicemail(request, tw)
