@@ -208,3 +208,113 @@ async def test_the_look_back_has_a_time_budget(
     with pytest.raises(TemporaryNotifyError, match="could not check"):
         await sms.send(replace(NOTE, attempts=2), MESSAGE)
     assert sent(fake) == []
+
+
+async def _first_attempt_times_out(
+    fake: RunningTwilioFake, sms: TwilioSmsNotifier, note: Notification
+) -> dict[str, Any]:
+    """The first create reaches Twilio but the client gives up: the message exists, unknown to us."""
+    fake.state.delay_next("Messages", 2.5)  # the client's timeout is 2 s
+    with pytest.raises(TemporaryNotifyError):
+        await sms.send(note, MESSAGE)
+    [first] = await _created(fake, 1)
+    return first
+
+
+async def test_a_retry_adopts_the_earlier_send_on_a_trial_account(
+    fake: RunningTwilioFake, sms: TwilioSmsNotifier
+) -> None:
+    """Trial accounts prefix every body: the listed text is not ours verbatim."""
+    from dataclasses import replace
+
+    fake.state.trial_account = True
+    first = await _first_attempt_times_out(fake, sms, NOTE)
+    assert first["body"].startswith("Sent from your Twilio trial account - ")
+    result = await sms.send(replace(NOTE, attempts=2), MESSAGE)
+    assert result.provider_id == first["sid"]
+    assert len(sent(fake)) == 1
+
+
+async def test_a_retry_adopts_the_earlier_send_when_our_clock_is_ahead_of_twilios(
+    fake: RunningTwilioFake, sms: TwilioSmsNotifier
+) -> None:
+    """Our clock is 5 minutes ahead of Twilio's: the earlier send is dated 'before' the
+    notification by our clock; the window follows Twilio's clock (its Date header)."""
+    from dataclasses import replace
+
+    fake.state.clock_skew = -300.0
+    note = replace(NOTE, created_at=datetime.now(UTC))
+    first = await _first_attempt_times_out(fake, sms, note)
+    result = await sms.send(replace(note, attempts=2), MESSAGE)
+    assert result.provider_id == first["sid"]
+    assert len(sent(fake)) == 1
+
+
+async def _left_the_queue(fake: RunningTwilioFake, sid: str) -> None:
+    import asyncio
+
+    for _ in range(200):
+        with fake.state.lock:
+            if fake.state.messages[sid]["status"] != "queued":
+                return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the message never left the queue")
+
+
+async def test_redacted_bodies_mean_no_second_text_but_a_permanent_error(
+    fake: RunningTwilioFake, sms: TwilioSmsNotifier
+) -> None:
+    """Body redaction: an earlier send cannot be recognised. Rather than text twice, the SMS
+    gives up (permanent, code "redacted") so the outbox falls back to email."""
+    from dataclasses import replace
+
+    fake.state.redact_bodies = True
+    first = await _first_attempt_times_out(fake, sms, NOTE)
+    await _left_the_queue(fake, first["sid"])
+    with pytest.raises(PermanentNotifyError) as info:
+        await sms.send(replace(NOTE, attempts=2), MESSAGE)
+    assert info.value.code == "redacted"
+    assert len(sent(fake)) == 1
+
+
+async def test_with_redaction_a_retry_with_nothing_earlier_sends(
+    fake: RunningTwilioFake, sms: TwilioSmsNotifier
+) -> None:
+    from dataclasses import replace
+
+    fake.state.redact_bodies = True
+    fake.state.fail_next("Messages", status=503, method="POST")
+    with pytest.raises(TemporaryNotifyError):
+        await sms.send(NOTE, MESSAGE)
+    result = await sms.send(replace(NOTE, attempts=2), MESSAGE)
+    assert [m["sid"] for m in sent(fake)] == [result.provider_id]
+
+
+async def test_queue_full_21611_is_retried_later(
+    fake: RunningTwilioFake, sms: TwilioSmsNotifier
+) -> None:
+    fake.state.queue_full_next()
+    with pytest.raises(TemporaryNotifyError) as info:
+        await sms.send(NOTE, MESSAGE)
+    assert info.value.code == "21611"
+    assert info.value.retry_after == 60.0
+    assert sent(fake) == []
+
+
+async def test_messaging_service_sid_is_sent_when_configured(fake: RunningTwilioFake) -> None:
+    service = "MG" + "a" * 32
+    client = make_async_twilio_client(fake.settings(), request_timeout=2.0)
+    try:
+        notifier = TwilioSmsNotifier(
+            client,
+            from_number=FROM,
+            timezone="America/Chicago",
+            webhook_base_url=None,
+            messaging_service_sid=service,
+        )
+        await notifier.send(NOTE, MESSAGE)
+    finally:
+        await close_async_client(client)
+    [created] = sent(fake)
+    assert created["messaging_service_sid"] == service
+    assert created["from"] == FROM

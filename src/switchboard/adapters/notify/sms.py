@@ -1,8 +1,10 @@
 """SMS notifications through Twilio's Messages API (the async client from the twilio adapter).
 
-Sent from TWILIO_SMS_NUMBER with a status callback to <WEBHOOK_BASE_URL>/twilio/status, so delivery
-reports move the notification forward. Twilio never calls back for the initial status, so the one in
-the create response is returned as the SendResult status.
+Sent from TWILIO_SMS_NUMBER (through TWILIO_MESSAGING_SERVICE_SID when set) with a status callback
+to <WEBHOOK_BASE_URL>/twilio/status, so delivery reports move the notification forward. Twilio
+never calls back for the initial status, so the one in the create response is returned as the
+SendResult status. A US number not registered for A2P 10DLC is accepted here and fails later with
+`undelivered` / 30034 in a status callback: the outbox then falls back to the next channel.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import logging
 from typing import Any
 
 from switchboard.adapters.twilio import classify_twilio_error
-from switchboard.domain.message_text import DEFAULT_SMS_SEGMENTS, render_sms
+from switchboard.domain.message_text import DEFAULT_SMS_SEGMENTS, render_sms, sms_segments
 from switchboard.domain.messages import Message
 from switchboard.domain.notifications import (
     Channel,
@@ -44,6 +46,26 @@ RECONCILE_PAGE = 100  # messages per page when looking for an earlier attempt
 RECONCILE_MAX = 5000  # more texts than this to one number since the message: stop looking
 RECONCILE_BUDGET_SECONDS = 30.0  # the whole look-back, all pages
 RECONCILE_SLACK_SECONDS = 3600.0  # how far before the notification's creation to keep reading
+RECONCILE_SKEW_SECONDS = 60.0  # allowance on top of the measured clock offset (Date: whole seconds)
+# Twilio prepends this to every message a trial account sends, so the listed body is not ours
+# verbatim (https://help.twilio.com/articles/360036052753, "Twilio Free Trial Limitations";
+# https://www.twilio.com/docs/usage/trials/try-out-sms).
+TRIAL_PREFIX = "Sent from your Twilio trial account - "
+REDACTED_CODE = "redacted"
+
+
+class _CannotTell:
+    """The look-back found messages whose bodies Twilio redacted: one may be ours, or not."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+
+
+def _same_text(listed: str | None, body: str) -> bool | None:
+    """Whether a listed body is `body` as we sent it; None when Twilio redacted it (empty)."""
+    if not listed:
+        return None
+    return listed in (body, TRIAL_PREFIX + body)
 
 
 def _error(exc: Exception, settle_seconds: float = 0.0) -> NotifyError:
@@ -74,8 +96,10 @@ class TwilioSmsNotifier:
         webhook_base_url: str | None,
         max_segments: int = DEFAULT_SMS_SEGMENTS,
         settle_seconds: float = DEFAULT_SETTLE_SECONDS,
+        messaging_service_sid: str | None = None,
     ) -> None:
         self._client = client
+        self._service = messaging_service_sid
         self._settle = settle_seconds
         self._from = from_number
         self._timezone = timezone
@@ -87,15 +111,28 @@ class TwilioSmsNotifier:
 
         Twilio has no idempotency key for creating messages, and a create that timed out (or
         whose connection dropped) may still have been accepted. So a retry first looks for the
-        same body already sent to the same number since the notification was created, and adopts
-        that message instead of texting the employee twice.
+        same body already sent to the same number since the notification was created (by
+        Twilio's clock, with or without the trial-account prefix), and adopts that message
+        instead of texting the employee twice. When Twilio redacts message bodies an earlier
+        attempt cannot be recognised: if one may exist, the SMS is given up (permanent error,
+        code "redacted") so the outbox falls back to email rather than texting twice.
         """
         body = render_sms(message, self._timezone, max_segments=self._max_segments)
         if notification.attempts > 1:
             earlier = await self._already_sent(notification, body)
+            if isinstance(earlier, _CannotTell):
+                raise PermanentNotifyError(
+                    f"{earlier.count} message(s) to this number since the first attempt have "
+                    "redacted bodies: cannot tell whether it was sent; not texting again",
+                    code=REDACTED_CODE,
+                )
             if earlier is not None:
                 return earlier
         options: dict[str, Any] = {"to": notification.to, "from_": self._from, "body": body}
+        if self._service:
+            # With From as well, Twilio sends from that number under the service (its A2P
+            # campaign); the number must be in the service's sender pool.
+            options["messaging_service_sid"] = self._service
         if self._callback:
             options["status_callback"] = self._callback
         try:
@@ -105,7 +142,9 @@ class TwilioSmsNotifier:
         status = status_from_twilio(str(created.status or "")) or NotificationStatus.QUEUED
         return SendResult(status=status, provider_id=str(created.sid))
 
-    async def _already_sent(self, notification: Notification, body: str) -> SendResult | None:
+    async def _already_sent(
+        self, notification: Notification, body: str
+    ) -> SendResult | _CannotTell | None:
         """The message an earlier attempt created, if Twilio has it. Twilio lists newest first
         (by the time sent), so read back page by page until well before the notification existed:
         a busy number may have received many texts since (a fixed window of 50 once missed the
@@ -116,21 +155,33 @@ class TwilioSmsNotifier:
         except Exception as exc:  # cannot tell: better to retry later than to text twice
             raise TemporaryNotifyError(f"could not check for an earlier send: {exc!r}") from exc
 
-    async def _look_back(self, notification: Notification, body: str) -> SendResult | None:
-        since = notification.created_at.timestamp() - 60
-        horizon = since - RECONCILE_SLACK_SECONDS
+    def _since(self, notification: Notification) -> float:
+        """When the notification was created, on Twilio's clock (the offset the client measured
+        from Twilio's Date headers, read after the first page arrived), less an allowance."""
+        offset = getattr(self._client.http_client, "server_clock_offset", None) or 0.0
+        return notification.created_at.timestamp() + offset - RECONCILE_SKEW_SECONDS
+
+    async def _look_back(
+        self, notification: Notification, body: str
+    ) -> SendResult | _CannotTell | None:
+        segments = {str(sms_segments(body)), str(sms_segments(TRIAL_PREFIX + body))}
+        redacted = 0
         seen = 0
         async for m in await self._client.messages.stream_async(
             to=notification.to, from_=self._from, page_size=RECONCILE_PAGE
         ):
+            since = self._since(notification)
             created = m.date_created.timestamp() if m.date_created is not None else since
-            if created < horizon:
-                return None
-            if created >= since and m.body == body:
+            if created < since - RECONCILE_SLACK_SECONDS:
+                break
+            same = _same_text(m.body, body) if created >= since else False
+            if same:
                 status = status_from_twilio(str(m.status or "")) or NotificationStatus.QUEUED
                 return SendResult(status=status, provider_id=str(m.sid))
+            if same is None and str(m.num_segments) in segments:
+                redacted += 1
             seen += 1
             if seen >= RECONCILE_MAX:
                 log.warning("sms.reconcile_gave_up", extra={"id": notification.id, "scanned": seen})
-                return None
-        return None
+                break
+        return _CannotTell(redacted) if redacted else None

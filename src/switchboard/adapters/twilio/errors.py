@@ -4,7 +4,14 @@ Rules (FIELD_NOTES, "Twilio"):
 - HTTP 429 or Twilio error 20429: retryable, honouring Retry-After when the API sent one.
 - HTTP 5xx, 408 and transport timeouts / connection errors: retryable.
 - 21610 (recipient unsubscribed), 21211 and 21614 (invalid / not a mobile number): permanent.
+- 21611 (the From number holds more than 10 hours of queued messages; a 400): retryable after
+  a minute, because the queue drains (https://www.twilio.com/docs/api/errors/21611). With a
+  Messaging Service the same overload fails after creation instead (30001, a status callback).
 - Any other 4xx: permanent.
+
+Delivery failures such as 30034 (US A2P 10DLC: message from an unregistered number) are not API
+errors: the create succeeds and the status callback later says `undelivered` with ErrorCode 30034,
+which the outbox turns into a fallback on the next channel (https://www.twilio.com/docs/api/errors/30034).
 
 List calls (`.list()`, `.page()`) fail differently in twilio 9: a plain `TwilioException("Unable
 to fetch page", response)`; its response's JSON body is read here so both kinds classify alike.
@@ -25,6 +32,8 @@ UNSUBSCRIBED = 21610
 INVALID_TO_NUMBER = 21211
 NOT_MOBILE_NUMBER = 21614
 TOO_MANY_REQUESTS = 20429
+QUEUE_FULL = 21611
+QUEUE_FULL_RETRY_SECONDS = 60.0
 PERMANENT_CODES = frozenset({UNSUBSCRIBED, INVALID_TO_NUMBER, NOT_MOBILE_NUMBER})
 
 
@@ -56,6 +65,10 @@ def _classify_rest(exc: TwilioRestException) -> TwilioErrorInfo:
     message = str(exc.msg)
     if code in PERMANENT_CODES:
         return TwilioErrorInfo(False, None, True, code, status, message)
+    if code == QUEUE_FULL:
+        retry_after = _retry_after(exc)
+        retry_after = QUEUE_FULL_RETRY_SECONDS if retry_after is None else retry_after
+        return TwilioErrorInfo(True, retry_after, False, code, status, message)
     if status == 429 or code == TOO_MANY_REQUESTS:
         return TwilioErrorInfo(True, _retry_after(exc), False, code, status, message)
     if status is not None and (status >= 500 or status == 408):

@@ -6,6 +6,9 @@ therefore the narrowest hook: these subclasses rewrite that URL to `<base>/<sub>
 base URL is configured, and otherwise behave exactly like the library's own clients (edge and
 region included).
 
+Both also note Twilio's clock from each response's `Date` header (`server_clock_offset`: Twilio's
+time minus ours, in seconds), so code comparing our timestamps with Twilio's can allow for skew.
+
 Both also copy a `Retry-After` header of an error response into the error body's `details`
 (as `{"retry_after": "<value>"}`), because `TwilioRestException` keeps the body but not the
 headers; `classify_twilio_error` reads it back.
@@ -14,6 +17,9 @@ headers; `classify_twilio_error` reads it back.
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -54,8 +60,31 @@ def _with_retry_after(response: Response) -> Response:
     return response
 
 
+def _clock_offset(response: Response, local_now: float) -> float | None:
+    """Twilio's time (the Date header, whole seconds) minus `local_now`; None without one."""
+    raw = (response.headers or {}).get("Date")
+    if not raw:
+        return None
+    try:
+        return parsedate_to_datetime(raw).timestamp() - local_now
+    except (TypeError, ValueError):
+        return None
+
+
+class _ClockWatch:
+    """The last offset seen between Twilio's clock and ours (see the module docstring)."""
+
+    server_clock_offset: float | None = None
+    local_clock: Callable[[], float] = staticmethod(time.time)
+
+    def _watch(self, response: Response) -> None:
+        offset = _clock_offset(response, self.local_clock())
+        if offset is not None:
+            self.server_clock_offset = offset
+
+
 # twilio ships no type information, so its classes are `Any` to mypy.
-class BaseUrlHttpClient(TwilioHttpClient):  # type: ignore[misc]
+class BaseUrlHttpClient(_ClockWatch, TwilioHttpClient):  # type: ignore[misc]
     """The library's blocking HTTP client, with the base-URL rewrite and Retry-After capture."""
 
     def __init__(self, base_url: str | None = None, **kwargs: Any) -> None:
@@ -65,10 +94,11 @@ class BaseUrlHttpClient(TwilioHttpClient):  # type: ignore[misc]
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
         """Send the request to the rewritten URL; see the module docstring."""
         response = super().request(method, rewrite_twilio_url(url, self.base_url), *args, **kwargs)
+        self._watch(response)
         return _with_retry_after(response)
 
 
-class AsyncBaseUrlHttpClient(AsyncTwilioHttpClient):  # type: ignore[misc]
+class AsyncBaseUrlHttpClient(_ClockWatch, AsyncTwilioHttpClient):  # type: ignore[misc]
     """The library's aiohttp client, with the base-URL rewrite and Retry-After capture.
 
     Create it inside a running event loop (aiohttp binds its session to the loop).
@@ -105,4 +135,5 @@ class AsyncBaseUrlHttpClient(AsyncTwilioHttpClient):  # type: ignore[misc]
             timeout=timeout if timeout is not None else self.timeout,
             allow_redirects=allow_redirects,
         )
+        self._watch(response)
         return _with_retry_after(response)

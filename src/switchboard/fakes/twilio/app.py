@@ -7,6 +7,8 @@ import base64
 import binascii
 import contextlib
 import hmac
+import time
+from email.utils import formatdate
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -44,6 +46,14 @@ def _authenticated(request: Request, state: FakeTwilioState) -> bool:
 
 
 async def _guard(request: Request, call_next: RequestResponseEndpoint) -> Response:
+    """Twilio's clock in the Date header of every answer (the server adds none of its own)."""
+    response = await _guarded(request, call_next)
+    state: FakeTwilioState = request.app.state.fake
+    response.headers["Date"] = formatdate(time.time() + state.clock_skew, usegmt=True)
+    return response
+
+
+async def _guarded(request: Request, call_next: RequestResponseEndpoint) -> Response:
     """Authenticate, then apply any armed fault, before the route sees the request."""
     if request.url.path.startswith(control.PREFIX):
         return await call_next(request)

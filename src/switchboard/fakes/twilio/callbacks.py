@@ -4,18 +4,24 @@ signed status callbacks, as Twilio does, optionally duplicated and out of order.
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import httpx
-from twilio.request_validator import RequestValidator
+from twilio.request_validator import SIGNATURE_SETTINGS_HEADER, RequestValidator
 
 from switchboard.fakes.twilio.faults import RecipientRule
 from switchboard.fakes.twilio.records import SentCallback
 from switchboard.fakes.twilio.resources import API_VERSION
 from switchboard.fakes.twilio.state import FakeTwilioState
-from switchboard.fakes.twilio.wire import Resource, now, rfc2822
+from switchboard.fakes.twilio.wire import Resource, rfc2822, skewed_now
 
 _CALLBACK_TIMEOUT = 15.0  # Twilio gives webhooks 15 s
-_ERROR_MESSAGES = {30003: "Unreachable destination handset", 30005: "Unknown destination handset"}
+_ERROR_MESSAGES = {
+    30003: "Unreachable destination handset",
+    30005: "Unknown destination handset",
+    # upstream: https://www.twilio.com/docs/api/errors/30034 (US A2P 10DLC, unregistered number)
+    30034: "Message from an Unregistered Number",
+}
 
 Step = tuple[str, int | None]
 
@@ -34,7 +40,7 @@ def _apply(state: FakeTwilioState, sid: str, step: Step) -> Resource:
     with state.lock:
         message = state.messages[sid]
         message["status"] = status
-        message["date_updated"] = rfc2822(now())
+        message["date_updated"] = rfc2822(skewed_now(state.clock_skew))
         if status == "sent":
             message["date_sent"] = message["date_updated"]
         if error_code is not None:
@@ -61,12 +67,36 @@ def callback_params(message: Resource, step: Step) -> dict[str, str]:
     return params
 
 
+def signed_headers(state: FakeTwilioState, url: str, params: dict[str, str]) -> dict[str, str]:
+    """X-Twilio-Signature by the auth token (HMAC-SHA1), or by the SharedKey when one is set.
+
+    upstream: https://www.twilio.com/docs/usage/webhooks/webhook-shared-keys ("Only the hash
+    changes. The signed string is still the full URL followed by the sorted POST parameters";
+    the header is `key=<sharedKeyId>,algorithm=<algorithm>`), twilio 9.13 request_validator.py.
+    """
+    options = state.callbacks
+    if options.shared_key is None:
+        return {
+            "X-Twilio-Signature": RequestValidator(state.auth_token).compute_signature(url, params)
+        }
+    algorithm = options.signature_algorithm
+    signature = RequestValidator(options.shared_key).compute_signature(url, params, algorithm)
+    settings = f"key={options.shared_key_id},algorithm={algorithm}"
+    return {"X-Twilio-Signature": signature, SIGNATURE_SETTINGS_HEADER: settings}
+
+
 async def _post(
-    state: FakeTwilioState, client: httpx.AsyncClient, url: str, params: dict[str, str]
+    state: FakeTwilioState,
+    client: httpx.AsyncClient,
+    url: str,
+    params: dict[str, str],
+    token: str | None,
 ) -> None:
-    signature = RequestValidator(state.auth_token).compute_signature(url, params)
+    headers = signed_headers(state, url, params)
+    if token is not None:
+        headers["I-Twilio-Idempotency-Token"] = token
     try:
-        response = await client.post(url, data=params, headers={"X-Twilio-Signature": signature})
+        response = await client.post(url, data=params, headers=headers)
         answered: int | None = response.status_code
     except httpx.HTTPError:
         answered = None  # Twilio gives up silently too; the record shows no answer
@@ -74,7 +104,10 @@ async def _post(
         # A reset during the POST forgot this message; its callback must not leak into the
         # next test's record.
         if params["MessageSid"] in state.messages:
-            state.sent_callbacks.append(SentCallback(url, params, signature, answered))
+            sent = SentCallback(
+                url, params, headers["X-Twilio-Signature"], answered, tuple(headers.items())
+            )
+            state.sent_callbacks.append(sent)
 
 
 async def run_lifecycle(state: FakeTwilioState, sid: str) -> None:
@@ -112,7 +145,9 @@ async def _drive(state: FakeTwilioState, sid: str) -> None:
 async def _deliver(
     state: FakeTwilioState, client: httpx.AsyncClient, url: str, message: Resource, step: Step
 ) -> None:
+    # One token per delivery; a duplicate is a retry of it and carries the same one.
+    token = uuid.uuid4().hex if state.callbacks.idempotency_tokens else None
     for _ in range(2 if state.callbacks.duplicate else 1):
         if state.callbacks.step_delay:
             await asyncio.sleep(state.callbacks.step_delay)
-        await _post(state, client, url, callback_params(message, step))
+        await _post(state, client, url, callback_params(message, step), token)

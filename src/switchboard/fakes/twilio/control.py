@@ -74,6 +74,27 @@ async def callbacks(request: Request) -> JSONResponse:
     return JSONResponse(asdict(state.callbacks))
 
 
+async def account_modes(request: Request) -> JSONResponse:
+    """{"trial_account"?, "redact_bodies"?, "clock_skew"?} → the account's modes (GET: read)."""
+    state = fake_state(request)
+    if request.method == "POST":
+        try:
+            body = await _body(request)
+            with state.lock:
+                state.trial_account = bool(body.get("trial_account", state.trial_account))
+                state.redact_bodies = bool(body.get("redact_bodies", state.redact_bodies))
+                state.clock_skew = float(body.get("clock_skew", state.clock_skew))
+        except (TypeError, ValueError) as exc:
+            return _bad(exc)
+    with state.lock:
+        modes = {
+            "trial_account": state.trial_account,
+            "redact_bodies": state.redact_bodies,
+            "clock_skew": state.clock_skew,
+        }
+    return JSONResponse(modes)
+
+
 async def seed_number(request: Request) -> JSONResponse:
     """{"phone_number", …snake_case overrides} → the IncomingPhoneNumber."""
     try:
@@ -120,6 +141,7 @@ def routes() -> list[Route]:
         Route(f"{PREFIX}/faults", add_fault, methods=["POST"]),
         Route(f"{PREFIX}/recipients", set_recipient, methods=["POST"]),
         Route(f"{PREFIX}/callbacks", callbacks, methods=["GET", "POST"]),
+        Route(f"{PREFIX}/account", account_modes, methods=["GET", "POST"]),
         Route(f"{PREFIX}/numbers", seed_number, methods=["POST"]),
         Route(f"{PREFIX}/calls", seed_call, methods=["POST"]),
         Route(f"{PREFIX}/reset", reset, methods=["POST"]),

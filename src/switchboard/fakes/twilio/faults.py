@@ -15,6 +15,8 @@ _MESSAGES = {
     21211: "The 'To' number is not a valid phone number.",
     21610: "Attempt to send to unsubscribed recipient",
     21614: "'To' number is not a valid mobile number",
+    # upstream: https://www.twilio.com/docs/api/errors/21611 (a 400 on create)
+    21611: "This 'From' number has exceeded the maximum number of queued messages",
 }
 _DEFAULT_CODE = {429: 20429, 500: 20500, 503: 20503}
 RECIPIENT_REJECT_CODES = frozenset({21211, 21610, 21614})

@@ -57,6 +57,7 @@ def build_server(state: FakeTwilioState, host: str = "127.0.0.1", port: int = 0)
         log_level="warning",
         access_log=False,
         lifespan="off",
+        date_header=False,  # the app writes Date from the fake's own (possibly skewed) clock
     )
     return uvicorn.Server(config)
 

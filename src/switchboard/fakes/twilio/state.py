@@ -43,6 +43,11 @@ class FakeTwilioState:
     ip_access_control_lists: dict[str, dict[str, Resource]] = field(default_factory=dict)
     status_callback_urls: dict[str, str] = field(default_factory=dict)
     sent_callbacks: list[SentCallback] = field(default_factory=list)
+    # Account modes (see docs/twilio-fake.md): a trial account prefixes every outbound body;
+    # body redaction blanks bodies once sent; the clock may run ahead of (or behind) ours.
+    trial_account: bool = False
+    redact_bodies: bool = False
+    clock_skew: float = 0.0  # seconds Twilio's clock is ahead of the real one
 
     # --- seeding ----------------------------------------------------------------------------
     def add_number(self, phone_number: str, **fields: object) -> Resource:
@@ -100,6 +105,16 @@ class FakeTwilioState:
         """Stall the next `times` matching requests (then serve them normally)."""
         return self.faults.arm(Fault(path, times, delay=seconds))
 
+    def queue_full_next(self, *, times: int = 1) -> Fault:
+        """Refuse the next `times` message creates with 400 / 21611 (the From number's queue is
+        full; https://www.twilio.com/docs/api/errors/21611)."""
+        return self.fail_next("/Messages.json", times=times, status=400, code=21611, method="POST")
+
+    def unregistered_a2p_to(self, number: str) -> None:
+        """Accept messages to `number`, then end them `undelivered` / 30034: the sender is not
+        registered for US A2P 10DLC (https://www.twilio.com/docs/api/errors/30034)."""
+        self.undeliver_messages_to(number, error_code=30034)
+
     def reject_messages_to(self, number: str, code: int = 21610) -> None:
         """Fail message creation to `number` with 21610 (unsubscribed), 21211 or 21614."""
         self.faults.set_recipient(number, RecipientRule(reject_code=code))
@@ -125,6 +140,8 @@ class FakeTwilioState:
             self.sent_callbacks.clear()
             self.status_callback_urls.clear()
             self.callbacks = CallbackOptions()
+            self.trial_account = self.redact_bodies = False
+            self.clock_skew = 0.0
         self.faults.clear()
 
     def wait_for_callbacks(self, count: int, timeout: float = 5.0) -> list[SentCallback]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 from urllib.parse import parse_qsl
@@ -62,6 +62,11 @@ def new_sid(prefix: str) -> str:
 def now() -> datetime:
     """The fake's clock (UTC, whole seconds as Twilio reports them)."""
     return datetime.now(UTC).replace(microsecond=0)
+
+
+def skewed_now(skew_seconds: float) -> datetime:
+    """The fake Twilio's clock when it runs `skew_seconds` ahead of ours (negative: behind)."""
+    return (datetime.now(UTC) + timedelta(seconds=skew_seconds)).replace(microsecond=0)
 
 
 def rfc2822(moment: datetime | None) -> str | None:
