@@ -176,10 +176,11 @@ async def test_the_same_words_sent_before_the_notification_are_not_adopted(
 
     earlier = await sms.send(NOTE, MESSAGE)
     later = datetime.now(UTC) + timedelta(minutes=30)  # created after that text was sent
-    again = await sms.send(replace(NOTE, created_at=later, attempts=2), MESSAGE)
+    second = replace(NOTE, id="m1.sms.1", created_at=later, attempts=2)
+    again = await sms.send(second, MESSAGE)
     assert again.provider_id != earlier.provider_id
     much_later = datetime.now(UTC) + timedelta(hours=3)  # past the look-back horizon
-    third = await sms.send(replace(NOTE, created_at=much_later, attempts=2), MESSAGE)
+    third = await sms.send(replace(NOTE, id="m1.sms.2", created_at=much_later, attempts=2), MESSAGE)
     assert third.provider_id not in (earlier.provider_id, again.provider_id)
     assert len(sent(fake)) == 3
 
@@ -318,3 +319,34 @@ async def test_messaging_service_sid_is_sent_when_configured(fake: RunningTwilio
     [created] = sent(fake)
     assert created["messaging_service_sid"] == service
     assert created["from"] == FROM
+
+
+async def test_with_redaction_other_notifications_texts_from_this_process_are_passed_over(
+    fake: RunningTwilioFake, sms: TwilioSmsNotifier
+) -> None:
+    """Redacted, but sent by this notifier for another notification: known by SID, not ours."""
+    from dataclasses import replace
+
+    fake.state.redact_bodies = True
+    other = await sms.send(replace(NOTE, id="m0.sms.0", message_id="m0"), MESSAGE)
+    await _left_the_queue(fake, str(other.provider_id))
+    fake.state.fail_next("Messages", status=503, method="POST")
+    with pytest.raises(TemporaryNotifyError):
+        await sms.send(NOTE, MESSAGE)
+    result = await sms.send(replace(NOTE, attempts=2), MESSAGE)
+    assert result.provider_id != other.provider_id
+    assert len(sent(fake)) == 2
+
+
+async def test_with_redaction_a_retry_adopts_its_own_known_send(
+    fake: RunningTwilioFake, sms: TwilioSmsNotifier
+) -> None:
+    """The create answered but the outbox could not record it: the retry adopts it by SID."""
+    from dataclasses import replace
+
+    fake.state.redact_bodies = True
+    first = await sms.send(NOTE, MESSAGE)
+    await _left_the_queue(fake, str(first.provider_id))
+    again = await sms.send(replace(NOTE, attempts=2), MESSAGE)
+    assert again.provider_id == first.provider_id
+    assert len(sent(fake)) == 1

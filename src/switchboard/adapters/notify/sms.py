@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from typing import Any
 
 from switchboard.adapters.twilio import classify_twilio_error
@@ -52,6 +53,7 @@ RECONCILE_SKEW_SECONDS = 60.0  # allowance on top of the measured clock offset (
 # https://www.twilio.com/docs/usage/trials/try-out-sms).
 TRIAL_PREFIX = "Sent from your Twilio trial account - "
 REDACTED_CODE = "redacted"
+REMEMBERED_SENDS = 10_000  # message SIDs this process created, for telling redacted texts apart
 
 
 class _CannotTell:
@@ -100,6 +102,8 @@ class TwilioSmsNotifier:
     ) -> None:
         self._client = client
         self._service = messaging_service_sid
+        # SID → notification id of the messages this notifier created (newest last, bounded).
+        self._sent: OrderedDict[str, str] = OrderedDict()
         self._settle = settle_seconds
         self._from = from_number
         self._timezone = timezone
@@ -113,9 +117,11 @@ class TwilioSmsNotifier:
         whose connection dropped) may still have been accepted. So a retry first looks for the
         same body already sent to the same number since the notification was created (by
         Twilio's clock, with or without the trial-account prefix), and adopts that message
-        instead of texting the employee twice. When Twilio redacts message bodies an earlier
-        attempt cannot be recognised: if one may exist, the SMS is given up (permanent error,
-        code "redacted") so the outbox falls back to email rather than texting twice.
+        instead of texting the employee twice. Messages this process created are known by SID
+        (ours is adopted, other notifications' are passed over) even when their bodies are
+        redacted. Any other redacted message in the window may be the lost attempt: then the
+        SMS is given up (permanent error, code "redacted") and the outbox falls back to email
+        rather than texting twice.
         """
         body = render_sms(message, self._timezone, max_segments=self._max_segments)
         if notification.attempts > 1:
@@ -140,7 +146,13 @@ class TwilioSmsNotifier:
         except Exception as exc:  # the client raises REST, aiohttp and timeout errors alike
             raise _error(exc, self._settle) from exc
         status = status_from_twilio(str(created.status or "")) or NotificationStatus.QUEUED
+        self._remember(str(created.sid), notification.id)
         return SendResult(status=status, provider_id=str(created.sid))
+
+    def _remember(self, sid: str, notification_id: str) -> None:
+        self._sent[sid] = notification_id
+        while len(self._sent) > REMEMBERED_SENDS:
+            self._sent.popitem(last=False)
 
     async def _already_sent(
         self, notification: Notification, body: str
@@ -175,6 +187,9 @@ class TwilioSmsNotifier:
             if created < since - RECONCILE_SLACK_SECONDS:
                 break
             same = _same_text(m.body, body) if created >= since else False
+            owner = self._sent.get(str(m.sid))
+            if owner is not None:  # this process sent it: known, redacted or not
+                same = owner == notification.id
             if same:
                 status = status_from_twilio(str(m.status or "")) or NotificationStatus.QUEUED
                 return SendResult(status=status, provider_id=str(m.sid))
