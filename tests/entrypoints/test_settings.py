@@ -145,3 +145,15 @@ def test_redacted_hides_every_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "very-secret" not in shown
     assert "TWILIO_AUTH_TOKEN" in shown
     assert "postgresql+asyncpg://app:********@db:5432/sb" in shown
+
+
+def test_messaging_service_sid_and_webhook_shared_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    service = "MG" + "0123456789abcdef" * 2
+    monkeypatch.setenv("TWILIO_MESSAGING_SERVICE_SID", service)
+    monkeypatch.setenv("TWILIO_WEBHOOK_SHARED_KEY", "shared-secret")
+    settings = load_settings()
+    assert settings.twilio_messaging_service_sid == service
+    assert settings.redacted()["TWILIO_WEBHOOK_SHARED_KEY"] == "********"
+    monkeypatch.setenv("TWILIO_MESSAGING_SERVICE_SID", "PN" + "0" * 32)
+    with pytest.raises(SettingsError, match="TWILIO_MESSAGING_SERVICE_SID"):
+        load_settings()
