@@ -152,3 +152,30 @@ async def test_removing_the_webhook_clears_the_fallback_url(world: World, tmp_pa
     (trunk,) = world.twilio.state.trunks.values()
     assert not trunk["disaster_recovery_url"]
     assert (await plan_for(settings)).in_sync
+
+
+async def test_the_number_is_matched_exactly_not_by_twilios_partial_filter(
+    world: World, tmp_path: Path
+) -> None:
+    # Twilio's PhoneNumber filter also returns numbers that merely contain ours; list one first.
+    tw = world.twilio.state
+    tw.numbers.clear()
+    decoy = tw.add_number(NUMBER + "9")
+    ours = tw.add_number(NUMBER)
+    report = await apply_for(world.settings(tmp_path))
+    assert report.ok, report.error
+    (trunk,) = tw.trunks.values()
+    assert (ours["trunk_sid"], decoy["trunk_sid"]) == (trunk["sid"], None)
+
+
+async def test_only_a_partial_match_means_the_number_is_not_on_the_account(
+    world: World, tmp_path: Path
+) -> None:
+    tw = world.twilio.state
+    tw.numbers.clear()
+    decoy = tw.add_number(NUMBER + "9")
+    plan = await plan_for(world.settings(tmp_path))
+    (step,) = [s for s in plan.steps if s.desired.kind is Kind.PHONE_NUMBER]
+    assert step.action is Action.BLOCKED
+    assert f"{NUMBER} is not a phone number on this Twilio account" in step.reason
+    assert decoy["trunk_sid"] is None

@@ -25,6 +25,7 @@ from twilio.rest import Client
 
 from switchboard.domain.provisioning import ALL, MANAGED_BY, Desired, Kind, Live, Value
 from switchboard.domain.provisioning_plan import find_match
+from switchboard.services.provisioning.numbers import find_number
 from switchboard.services.provisioning.secrets import SecretStore
 
 NOT_ON_ACCOUNT = "{number} is not a phone number on this Twilio account (buy or port it first)"
@@ -91,10 +92,9 @@ def _trunk(t: Any) -> Live:
 
 
 def _number(client: Client, number: str, trunk: Live | None) -> list[Live]:
-    found = client.incoming_phone_numbers.list(phone_number=number, limit=1)
-    if not found:
+    pn = find_number(client, number)
+    if pn is None:
         return [Live(Kind.PHONE_NUMBER, "", number, blocked=NOT_ON_ACCOUNT.format(number=number))]
-    pn = found[0]
     if not pn.trunk_sid:
         return []  # free: associating it is a "create"
     ours = trunk is not None and pn.trunk_sid == trunk.id

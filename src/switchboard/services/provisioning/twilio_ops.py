@@ -9,6 +9,7 @@ from twilio.rest import Client
 
 from switchboard.domain.provisioning import Action, Kind, Step, ref, resolve
 from switchboard.domain.provisioning_plan import RESTORED_PASSWORD
+from switchboard.services.provisioning.numbers import find_number
 from switchboard.services.provisioning.secrets import SecretStore, generate_password
 
 
@@ -113,9 +114,9 @@ def _number(client: Client, trunk: Any, step: Step) -> str:
         client.trunking.v1.trunks(old).phone_numbers(live.id).delete()
         pn_sid = live.id
     else:
-        found = client.incoming_phone_numbers.list(phone_number=number, limit=1)
-        if not found:
+        found = find_number(client, number)
+        if found is None:
             raise ProvisioningError(f"{number} is not a phone number on this Twilio account")
-        pn_sid = found[0].sid
+        pn_sid = found.sid
     trunk.phone_numbers.create(phone_number_sid=pn_sid)
     return str(pn_sid)
