@@ -208,7 +208,8 @@ def test_live_setup_keeps_drifted_values_and_skips_what_is_not_ours() -> None:
     desired = desired_state(INPUTS, SetupOptions())
     live = everything_live(desired)
     live[0] = replace(live[0], fields={**live[0].fields, "secure": True})
-    live[-1] = replace(live[-1], managed=False)
+    rule = next(i for i, x in enumerate(live) if x.kind is Kind.DISPATCH_RULE)
+    live[rule] = replace(live[rule], managed=False)
     setup = live_setup(plan(desired, live))
     assert setup[0].fields["secure"] is True
     assert Kind.DISPATCH_RULE not in {d.kind for d in setup}
@@ -219,6 +220,25 @@ def test_a_foreign_rule_for_our_inbound_trunk_is_the_same_thing() -> None:
     live = [x for x in everything_live(desired) if x.kind is not Kind.DISPATCH_RULE]
     inbound_id = "id-livekit.inbound_trunk"
     theirs = Live(Kind.DISPATCH_RULE, "SDR_theirs", "by hand", {"trunk_ids": (inbound_id,)}, False)
-    step = plan(desired, [*live, theirs]).steps[-1]
+    steps = plan(desired, [*live, theirs]).steps
+    (step,) = [s for s in steps if s.desired.kind is Kind.DISPATCH_RULE]
     assert step.action is Action.BLOCKED
     assert step.live == theirs
+
+
+def test_the_number_is_attached_last_after_the_livekit_side() -> None:
+    desired = desired_state(INPUTS, SetupOptions(fallback_uris=("abc123.eu.sip.livekit.cloud",)))
+    kinds = [d.kind for d in desired]
+    assert kinds[-1] is Kind.PHONE_NUMBER
+    assert kinds.index(Kind.DISPATCH_RULE) < kinds.index(Kind.PHONE_NUMBER)
+    assert kinds.index(Kind.LIVEKIT_INBOUND_TRUNK) < kinds.index(Kind.PHONE_NUMBER)
+
+
+def test_a_plan_puts_steps_in_apply_order_whatever_order_it_is_given() -> None:
+    # e.g. a backup written when the number came before the LiveKit side
+    desired = desired_state(INPUTS, SetupOptions())
+    number = by_kind(desired, Kind.PHONE_NUMBER)
+    old_order = (*desired[:5], number, *(d for d in desired[5:] if d is not number))
+    steps = plan(old_order, []).steps
+    assert [s.desired for s in steps] == list(desired)
+    assert steps[-1].desired.kind is Kind.PHONE_NUMBER

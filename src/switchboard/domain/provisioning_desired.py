@@ -115,7 +115,6 @@ def desired_state(inputs: SetupInputs, options: SetupOptions) -> tuple[Desired, 
         }
         out.append(Desired(Kind.ORIGINATION_URL, name, {**url, "enabled": True}))
     out += [
-        Desired(Kind.PHONE_NUMBER, inputs.phone_number, {"trunk_sid": ref(Kind.TWILIO_TRUNK)}),
         Desired(
             Kind.LIVEKIT_INBOUND_TRUNK,
             n[Kind.LIVEKIT_INBOUND_TRUNK],
@@ -143,5 +142,7 @@ def desired_state(inputs: SetupInputs, options: SetupOptions) -> tuple[Desired, 
                 "trunk_ids": (ref(Kind.LIVEKIT_INBOUND_TRUNK),),
             },
         ),
+        # Last: from here on live calls reach LiveKit (see Kind).
+        Desired(Kind.PHONE_NUMBER, inputs.phone_number, {"trunk_sid": ref(Kind.TWILIO_TRUNK)}),
     ]
     return tuple(out)

@@ -14,6 +14,7 @@ from switchboard.domain.provisioning import (
     Plan,
     Step,
     Value,
+    in_apply_order,
     overlaps,
     ref,
     resolve,
@@ -96,6 +97,7 @@ def plan(
     `reset_passwords` names SIP usernames whose Twilio password must be set again from the secret
     store (a restored backup); the LiveKit outbound trunk then follows.
     """
+    desired = in_apply_order(desired)
     live = list(live)
     ids: dict[str, str] = {}
     matches = []
