@@ -27,9 +27,9 @@ Value = str | int | bool | tuple[str, ...] | None
 class Kind(StrEnum):
     """Resource kinds, in the order they must be applied (each depends only on earlier ones).
 
-    The number comes last: once it is on the trunk, live calls reach LiveKit, so the inbound trunk
-    and the dispatch rule must exist first. Apply stops at the first error, so a failed step
-    before it leaves the number's routing as it was.
+    The number's routing comes last: once it is on the trunk, live calls reach LiveKit, so the
+    inbound trunk and the dispatch rule must exist first. Apply stops at the first error, so a
+    failed step before them leaves the number's calls and texts going where they went.
     """
 
     TWILIO_TRUNK = "twilio.trunk"
@@ -40,6 +40,7 @@ class Kind(StrEnum):
     LIVEKIT_INBOUND_TRUNK = "livekit.inbound_trunk"
     LIVEKIT_OUTBOUND_TRUNK = "livekit.outbound_trunk"
     DISPATCH_RULE = "livekit.dispatch_rule"
+    SMS_WEBHOOK = "twilio.sms_webhook"  # a number's SMS URLs (only with WEBHOOK_BASE_URL)
     PHONE_NUMBER = "twilio.phone_number"
 
 
@@ -120,6 +121,7 @@ class Step:
     live: Live | None = None
     differences: tuple[Difference, ...] = ()
     reason: str = ""
+    notes: tuple[str, ...] = ()  # what else apply replaces or leaves in the way (plan shows it)
 
     @property
     def pending(self) -> bool:

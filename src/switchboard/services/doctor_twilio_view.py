@@ -29,6 +29,7 @@ class TwilioView:
     trunk: Live | None
     origination: tuple[Live, ...]
     attached_usernames: frozenset[str]
+    sms_webhooks: tuple[Live, ...] = ()  # per SMS number, when WEBHOOK_BASE_URL is set
 
 
 def client_for(ctx: DoctorContext) -> Client:
@@ -63,6 +64,7 @@ def read_twilio(
         trunk=trunk,
         origination=tuple(x for x in live if x.kind is Kind.ORIGINATION_URL),
         attached_usernames=frozenset(usernames),
+        sms_webhooks=tuple(x for x in live if x.kind is Kind.SMS_WEBHOOK),
     )
 
 
