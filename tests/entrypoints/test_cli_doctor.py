@@ -302,3 +302,13 @@ def test_doctor_skips_the_sms_webhook_without_a_base_url(
     code, document = doctor_json("--check", "twilio.sms_webhook")
     assert code == 0
     assert "skipped" in document["checks"][0]["summary"]
+
+
+def test_doctor_says_when_only_the_sms_method_is_wrong(world: World) -> None:
+    number = world.twilio.state.number_by_phone(NUMBER)
+    assert number is not None
+    number["sms_method"] = "GET"
+    _, document = doctor_json("--check", "twilio.sms_webhook")
+    (check,) = document["checks"]
+    assert check["status"] == "fail"
+    assert "with HTTP GET, not POST" in check["summary"]

@@ -166,9 +166,15 @@ def _sms_problem(want: Desired, found: Live | None) -> Check | None:
     wrong = [d for d in differences(want, found, {}) if d.field != "sms_fallback_url"]
     if wrong:
         now = found.fields.get("sms_url") or "nowhere (no SMS URL)"
+        method = found.fields.get("sms_method")
+        summary = (
+            f"texts to {number} go to {now}, not to {url}"
+            if now != url
+            else f"texts to {number} reach {url} with HTTP {method}, not POST"
+        )
         return fail(
             name,
-            f"texts to {number} go to {now}, not to {url}",
+            summary,
             f"run `switchboard setup apply` (it sets the SMS webhooks), or set 'A message comes "
             f"in' to {url} (HTTP POST) in {_SMS_CONSOLE.format(number=number)}",
         )
