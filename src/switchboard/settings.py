@@ -115,6 +115,18 @@ class Settings(BaseSettings):
     # When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`.
     metrics_token: SecretStr | None = None
 
+    # --- data retention (days; 0 keeps for ever): `switchboard purge`, run daily by `serve` -----------
+    # Call records (with their transcripts, numbers and Twilio call statuses) older than this go.
+    retention_calls_days: int = Field(365, ge=0, le=36500)
+    # The words said on a call (the call record's timeline) are emptied sooner; the outcome stays.
+    retention_transcripts_days: int = Field(90, ge=0, le=36500)
+    # Caller numbers are removed from call records, delivered messages and voicemail logs.
+    retention_caller_numbers_days: int = Field(180, ge=0, le=36500)
+    # Links to voicemail recordings are removed from messages.
+    retention_recordings_days: int = Field(90, ge=0, le=36500)
+    # Messages whose every notification is final, and the inbound SMS log, older than this go.
+    retention_messages_days: int = Field(365, ge=0, le=36500)
+
     # --- email (SMTP) ------------------------------------------------------------------------------
     smtp_host: str | None = None
     smtp_port: int = Field(587, ge=1, le=65535)

@@ -12,6 +12,7 @@ from twilio.rest import Client
 
 from switchboard.adapters.twilio import make_twilio_client
 from switchboard.fakes.twilio import RunningTwilioFake, running_twilio_fake
+from switchboard.fakes.twilio.resources import sms_target, voice_target
 
 DOMAIN = "switchboard-test.pstn.twilio.com"
 LIVEKIT = "sip:abc.sip.livekit.cloud;transport=tcp"
@@ -216,3 +217,73 @@ def test_incoming_numbers_update_and_validation(client: Client) -> None:
         client.incoming_phone_numbers.create(phone_number="555-0100")
     client.incoming_phone_numbers(number.sid).delete()
     assert client.incoming_phone_numbers.list() == []
+
+
+def test_the_phone_number_filter_is_partial_with_wildcards(
+    client: Client, fake: RunningTwilioFake
+) -> None:
+    # Real Twilio: "You can specify partial numbers and use '*' as a wildcard for any digit."
+    for phone in ("+14155550100", "+14155550101", "+13125550100"):
+        fake.state.add_number(phone)
+
+    def listed(pattern: str) -> set[str]:
+        return {n.phone_number for n in client.incoming_phone_numbers.list(phone_number=pattern)}
+
+    assert listed("+14155550100") == {"+14155550100"}
+    assert listed("+1415555010") == {"+14155550100", "+14155550101"}
+    assert listed("5550100") == {"+14155550100", "+13125550100"}
+    assert listed("+1***5550100") == {"+14155550100", "+13125550100"}
+    assert listed("+19995550100") == set()
+
+
+def test_joining_a_trunk_deletes_the_voice_application_and_ignores_the_voice_url(
+    client: Client, fake: RunningTwilioFake
+) -> None:
+    app = "AP" + "1" * 32
+    number = fake.state.add_number(
+        "+14155550100", voice_url="https://example.com/voice", voice_application_sid=app
+    )
+    assert voice_target(number) == ("application", app)
+    trunk = client.trunking.v1.trunks.create(friendly_name="t")
+    client.trunking.v1.trunks(trunk.sid).phone_numbers.create(phone_number_sid=number["sid"])
+    fetched = client.incoming_phone_numbers(number["sid"]).fetch()
+    assert fetched.voice_application_sid is None
+    assert fetched.voice_url == "https://example.com/voice"  # kept, but not used
+    assert voice_target(number) == ("trunk", trunk.sid)
+    # "and vice versa": a voice application takes the number off the trunk.
+    updated = client.incoming_phone_numbers(number["sid"]).update(voice_application_sid=app)
+    assert (updated.trunk_sid, updated.voice_application_sid) == (None, app)
+    assert client.trunking.v1.trunks(trunk.sid).phone_numbers.list() == []
+
+
+def test_texts_go_to_the_sms_application_else_the_sms_url(
+    client: Client, fake: RunningTwilioFake
+) -> None:
+    number = fake.state.add_number("+14155550100")
+    assert sms_target(number) is None
+    client.incoming_phone_numbers(number["sid"]).update(sms_url="https://rx.example/twilio/sms")
+    assert sms_target(number) == ("url", "https://rx.example/twilio/sms")
+    trunk = client.trunking.v1.trunks.create(friendly_name="t")
+    client.trunking.v1.trunks(trunk.sid).phone_numbers.create(phone_number_sid=number["sid"])
+    assert sms_target(number) == ("url", "https://rx.example/twilio/sms")  # a trunk is voice only
+    app = "AP" + "2" * 32
+    client.incoming_phone_numbers(number["sid"]).update(sms_application_sid=app)
+    assert sms_target(number) == ("application", app)
+    client.incoming_phone_numbers(number["sid"]).update(sms_application_sid="")
+    assert sms_target(number) == ("url", "https://rx.example/twilio/sms")
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{"weight": 0}, {"weight": 65536}, {"priority": -1}, {"sip_url": "sips:abc.example.com"}],
+)
+def test_origination_url_values_twilio_refuses(client: Client, overrides: dict[str, Any]) -> None:
+    trunk = client.trunking.v1.trunks.create(friendly_name="t")
+    with pytest.raises(TwilioRestException) as caught:
+        _origination(client, trunk.sid, **overrides)
+    assert caught.value.status == 400
+
+
+def test_origination_priority_zero_is_allowed(client: Client) -> None:
+    trunk = client.trunking.v1.trunks.create(friendly_name="t")
+    assert _origination(client, trunk.sid, priority=0, weight=65535).priority == 0

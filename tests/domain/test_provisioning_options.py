@@ -42,6 +42,8 @@ def test_every_option_is_read() -> None:
         ({"prefx": "acme"}, "prefx: unknown key"),
         ({"prefix": "has space"}, "prefix:"),
         ({"prefix": 7}, "prefix:"),
+        ({"sip_username": "a" * 33}, "sip_username: use 1-32 "),
+        ({"sip_username": "has space"}, "sip_username:"),
         ({"domain_name": "acme.sip.twilio.com"}, "domain_name:"),
         ({"tls": "yes"}, "tls:"),
         ({"transfer_mode": "sometimes"}, "transfer_mode:"),
@@ -63,3 +65,9 @@ def test_all_problems_are_listed_at_once() -> None:
     assert "tls:" in message
     assert "transfer_mode:" in message
     assert "extra: unknown key" in message
+
+
+def test_a_sip_username_may_have_32_characters() -> None:
+    # Twilio: a SIP credential username "can be up to 32 characters long" (twilio-python 9.13.0).
+    assert parse_setup_options({"sip_username": "a" * 32}).sip_username == "a" * 32
+    assert parse_setup_options({"prefix": "p" * 40}).prefix == "p" * 40

@@ -208,7 +208,8 @@ def test_live_setup_keeps_drifted_values_and_skips_what_is_not_ours() -> None:
     desired = desired_state(INPUTS, SetupOptions())
     live = everything_live(desired)
     live[0] = replace(live[0], fields={**live[0].fields, "secure": True})
-    live[-1] = replace(live[-1], managed=False)
+    rule = next(i for i, x in enumerate(live) if x.kind is Kind.DISPATCH_RULE)
+    live[rule] = replace(live[rule], managed=False)
     setup = live_setup(plan(desired, live))
     assert setup[0].fields["secure"] is True
     assert Kind.DISPATCH_RULE not in {d.kind for d in setup}
@@ -219,6 +220,107 @@ def test_a_foreign_rule_for_our_inbound_trunk_is_the_same_thing() -> None:
     live = [x for x in everything_live(desired) if x.kind is not Kind.DISPATCH_RULE]
     inbound_id = "id-livekit.inbound_trunk"
     theirs = Live(Kind.DISPATCH_RULE, "SDR_theirs", "by hand", {"trunk_ids": (inbound_id,)}, False)
-    step = plan(desired, [*live, theirs]).steps[-1]
+    steps = plan(desired, [*live, theirs]).steps
+    (step,) = [s for s in steps if s.desired.kind is Kind.DISPATCH_RULE]
     assert step.action is Action.BLOCKED
     assert step.live == theirs
+
+
+def test_the_number_is_attached_last_after_the_livekit_side() -> None:
+    desired = desired_state(INPUTS, SetupOptions(fallback_uris=("abc123.eu.sip.livekit.cloud",)))
+    kinds = [d.kind for d in desired]
+    assert kinds[-1] is Kind.PHONE_NUMBER
+    assert kinds.index(Kind.DISPATCH_RULE) < kinds.index(Kind.PHONE_NUMBER)
+    assert kinds.index(Kind.LIVEKIT_INBOUND_TRUNK) < kinds.index(Kind.PHONE_NUMBER)
+
+
+def test_a_plan_puts_steps_in_apply_order_whatever_order_it_is_given() -> None:
+    # e.g. a backup written when the number came before the LiveKit side
+    desired = desired_state(INPUTS, SetupOptions())
+    number = by_kind(desired, Kind.PHONE_NUMBER)
+    old_order = (*desired[:5], number, *(d for d in desired[5:] if d is not number))
+    steps = plan(old_order, []).steps
+    assert [s.desired for s in steps] == list(desired)
+    assert steps[-1].desired.kind is Kind.PHONE_NUMBER
+
+
+SMS_NUMBER = "+15125550199"
+
+
+def test_with_a_webhook_base_url_both_numbers_get_switchboards_sms_webhooks() -> None:
+    inputs = replace(INPUTS, webhook_base_url="https://rx.example", sms_number=SMS_NUMBER)
+    desired = desired_state(inputs, SetupOptions())
+    sms = [d for d in desired if d.kind is Kind.SMS_WEBHOOK]
+    assert [d.name for d in sms] == [NUMBER, SMS_NUMBER]
+    assert dict(sms[0].fields) == {
+        "sms_url": "https://rx.example/twilio/sms",
+        "sms_method": "POST",
+        "sms_fallback_url": "https://rx.example/twilio/sms-fallback",
+        "sms_fallback_method": "POST",
+    }
+    kinds = [d.kind for d in desired]
+    assert kinds.index(Kind.DISPATCH_RULE) < kinds.index(Kind.SMS_WEBHOOK)
+    assert kinds[-1] is Kind.PHONE_NUMBER
+    # the same number twice is one webhook; no base URL, no SMS settings at all
+    same = replace(INPUTS, webhook_base_url="https://rx.example", sms_number=NUMBER)
+    assert [d.name for d in desired_state(same, SetupOptions()) if d.kind is Kind.SMS_WEBHOOK] == [
+        NUMBER
+    ]
+    assert Kind.SMS_WEBHOOK not in {d.kind for d in desired_state(INPUTS, SetupOptions())}
+
+
+def _sms_live(sms_url: str | None, **fields: Value) -> Live:
+    values: dict[str, Value] = {
+        "sms_url": sms_url,
+        "sms_method": "POST",
+        "sms_fallback_url": None,
+        "sms_fallback_method": "POST",
+        "sms_application_sid": None,
+        **fields,
+    }
+    ours = bool(sms_url) and str(sms_url).endswith("/twilio/sms")
+    return Live(Kind.SMS_WEBHOOK, "PN1", NUMBER, values, managed=ours)
+
+
+def test_the_sms_webhook_replaces_someone_elses_url_without_adopt_and_shows_it() -> None:
+    inputs = replace(INPUTS, webhook_base_url="https://rx.example")
+    desired = [d for d in desired_state(inputs, SetupOptions()) if d.kind is Kind.SMS_WEBHOOK]
+    demo = "https://demo.twilio.com/welcome/sms/reply"
+    (step,) = plan(desired, [_sms_live(demo)]).steps
+    assert step.action is Action.UPDATE
+    assert ("sms_url", demo, "https://rx.example/twilio/sms") in {
+        (d.field, d.live, d.desired) for d in step.differences
+    }
+    (ours,) = plan(desired, [_sms_live("https://old.example/twilio/sms")]).steps
+    assert ours.action is Action.DRIFTED  # ours, another base URL: put back
+    fixed = _sms_live(
+        "https://rx.example/twilio/sms", sms_fallback_url="https://rx.example/twilio/sms-fallback"
+    )
+    assert plan(desired, [fixed]).in_sync
+
+
+def test_the_plan_notes_what_attaching_the_number_and_an_sms_application_override() -> None:
+    inputs = replace(INPUTS, webhook_base_url="https://rx.example")
+    desired = desired_state(inputs, SetupOptions())
+    number = Live(
+        Kind.PHONE_NUMBER,
+        "PN1",
+        NUMBER,
+        {
+            "trunk_sid": None,
+            "voice_url": "https://old.example/voice",
+            "voice_application_sid": "AP" + "1" * 32,
+        },
+    )
+    sms = _sms_live("https://old.example/sms", sms_application_sid="AP" + "2" * 32)
+    steps = {s.desired.kind: s for s in plan(desired, [number, sms]).steps}
+    attach = steps[Kind.PHONE_NUMBER]
+    assert attach.action is Action.CREATE  # a free number
+    assert any("AP" + "1" * 32 in n and "deletes" in n for n in attach.notes)
+    assert any("https://old.example/voice" in n for n in attach.notes)
+    assert any("AP" + "2" * 32 in n and "overrides" in n for n in steps[Kind.SMS_WEBHOOK].notes)
+    # Already on our trunk: nothing changes, nothing to say (its old voice URL was ignored before).
+    live = [x for x in everything_live(desired) if x.kind is not Kind.PHONE_NUMBER]
+    on_trunk = replace(number, fields={**number.fields, "trunk_sid": "id-twilio.trunk"})
+    quiet = {s.desired.kind: s for s in plan(desired, [*live, on_trunk]).steps}[Kind.PHONE_NUMBER]
+    assert (quiet.action, quiet.notes) == (Action.UNCHANGED, ())

@@ -52,7 +52,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     asyncio.run(upgrade_database(url))
     with running_world() as world, running_webhook_server(world.twilio.auth_token) as hook:
         world.reset()
-        report = asyncio.run(apply_for(world.settings(root)))
+        report = asyncio.run(apply_for(world.settings(root, webhook_base_url=hook.base_url)))
         assert report.ok, report.error
         yield {
             "world": world,
@@ -97,7 +97,7 @@ def test_doctor_on_a_correct_setup_exits_0(world: World) -> None:
     result = runner.invoke(APP, ["doctor"])
     assert result.exit_code == 0, result.output
     assert "switchboard doctor" in result.output
-    assert "12 ok, 0 warn, 0 fail" in result.output
+    assert "13 ok, 0 warn, 0 fail" in result.output
 
 
 def test_doctor_json_names_the_failure_and_its_fix_and_exits_1(world: World) -> None:
@@ -134,7 +134,7 @@ def test_a_bad_setup_file_fails_and_the_rest_still_runs(world: World, tmp_path: 
     assert code == 1
     names = [c["name"] for c in document["checks"] if c["status"] == "fail"]
     assert names == ["switchboard.yaml"]
-    assert len(document["checks"]) == 13
+    assert len(document["checks"]) == 14
 
 
 def test_trunks_status_side_by_side(world: World) -> None:
@@ -266,3 +266,49 @@ def test_webhook_check_without_a_token_says_so(
     assert code == 1
     (check,) = document["checks"]
     assert "TWILIO_AUTH_TOKEN is not set" in check["summary"]
+
+
+def test_doctor_names_the_fix_when_texts_do_not_reach_switchboard(world: World) -> None:
+    number = world.twilio.state.number_by_phone(NUMBER)
+    assert number is not None
+    number["sms_url"] = "https://demo.twilio.com/welcome/sms/reply"
+    code, document = doctor_json("--check", "twilio.sms_webhook")
+    assert code == 1
+    (check,) = document["checks"]
+    assert check["status"] == "fail"
+    assert "https://demo.twilio.com/welcome/sms/reply" in check["summary"]
+    assert "switchboard setup apply" in check["fix"]
+    assert "/twilio/sms" in check["fix"]
+
+
+@pytest.mark.parametrize(("app", "status"), [("AP" + "1" * 32, "fail"), ("MG" + "1" * 32, "warn")])
+def test_doctor_on_an_sms_application_that_overrides_the_webhook(
+    world: World, app: str, status: str
+) -> None:
+    number = world.twilio.state.number_by_phone(NUMBER)
+    assert number is not None
+    number["sms_application_sid"] = app
+    _, document = doctor_json("--check", "twilio.sms_webhook")
+    (check,) = document["checks"]
+    assert check["status"] == status
+    assert app in check["summary"]
+    assert check["fix"]
+
+
+def test_doctor_skips_the_sms_webhook_without_a_base_url(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WEBHOOK_BASE_URL")
+    code, document = doctor_json("--check", "twilio.sms_webhook")
+    assert code == 0
+    assert "skipped" in document["checks"][0]["summary"]
+
+
+def test_doctor_says_when_only_the_sms_method_is_wrong(world: World) -> None:
+    number = world.twilio.state.number_by_phone(NUMBER)
+    assert number is not None
+    number["sms_method"] = "GET"
+    _, document = doctor_json("--check", "twilio.sms_webhook")
+    (check,) = document["checks"]
+    assert check["status"] == "fail"
+    assert "with HTTP GET, not POST" in check["summary"]

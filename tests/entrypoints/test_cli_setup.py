@@ -238,3 +238,27 @@ def test_an_unreachable_provider_is_explained(
     assert code == 1
     assert "could not read the live set-up" in out
     assert "could not be reached" in out
+
+
+def test_plan_shows_the_sms_webhooks_and_what_attaching_the_number_replaces(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WEBHOOK_BASE_URL", "https://rx.example")
+    number = world.twilio.state.number_by_phone(NUMBER)
+    assert number is not None
+    number.update(voice_url="https://old.example/voice", sms_url="https://old.example/sms")
+    code, out = run("setup", "plan", "--json")
+    assert code == 2
+    steps = {s["kind"]: s for s in json.loads(out)["steps"]}
+    sms = steps["twilio.sms_webhook"]
+    assert sms["action"] == "update"
+    assert {"field": "sms_url", "live": "https://old.example/sms"} in [
+        {"field": d["field"], "live": d["live"]} for d in sms["differences"]
+    ]
+    assert any("https://old.example/voice" in n for n in steps["twilio.phone_number"]["notes"])
+    table = runner.invoke(APP, ["setup", "plan"], env={"COLUMNS": "250"}).output
+    assert "twilio.sms_webhook" in table
+    assert "sms_url: https://old.example/sms → https://rx.example/twilio/sms" in table
+    assert "note: the number's voice URL https://old.example/voice stops being used" in table
+    assert run("setup", "apply", "--yes")[0] == 0
+    assert number["sms_url"] == "https://rx.example/twilio/sms"

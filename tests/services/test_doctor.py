@@ -92,7 +92,7 @@ def failed(checks: list[Check]) -> dict[str, Check]:
 async def test_a_correct_setup_is_all_ok(world: World, env: dict[str, Any]) -> None:
     checks = await run_doctor(settings_for(env))
     assert {c.name: c.status for c in checks if c.status is not Status.OK} == {}
-    assert len(checks) == 12
+    assert len(checks) == 13
     assert exit_code(checks) == 0
     assert env["hook"].hits >= 2  # signed and unsigned self-test requests really went out
 

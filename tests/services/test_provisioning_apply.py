@@ -21,6 +21,7 @@ from tests.services.provisioning_world import (
 
 from switchboard.domain.provisioning import Action, Kind
 from switchboard.domain.provisioning_desired import SetupOptions
+from switchboard.fakes.twilio.resources import sms_target, voice_target
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +153,120 @@ async def test_removing_the_webhook_clears_the_fallback_url(world: World, tmp_pa
     (trunk,) = world.twilio.state.trunks.values()
     assert not trunk["disaster_recovery_url"]
     assert (await plan_for(settings)).in_sync
+
+
+async def test_the_number_is_matched_exactly_not_by_twilios_partial_filter(
+    world: World, tmp_path: Path
+) -> None:
+    # Twilio's PhoneNumber filter also returns numbers that merely contain ours; list one first.
+    tw = world.twilio.state
+    tw.numbers.clear()
+    decoy = tw.add_number(NUMBER + "9")
+    ours = tw.add_number(NUMBER)
+    report = await apply_for(world.settings(tmp_path))
+    assert report.ok, report.error
+    (trunk,) = tw.trunks.values()
+    assert (ours["trunk_sid"], decoy["trunk_sid"]) == (trunk["sid"], None)
+
+
+async def test_only_a_partial_match_means_the_number_is_not_on_the_account(
+    world: World, tmp_path: Path
+) -> None:
+    tw = world.twilio.state
+    tw.numbers.clear()
+    decoy = tw.add_number(NUMBER + "9")
+    plan = await plan_for(world.settings(tmp_path))
+    (step,) = [s for s in plan.steps if s.desired.kind is Kind.PHONE_NUMBER]
+    assert step.action is Action.BLOCKED
+    assert f"{NUMBER} is not a phone number on this Twilio account" in step.reason
+    assert decoy["trunk_sid"] is None
+
+
+SMS_NUMBER = "+15125550199"
+DEMO_SMS = "https://demo.twilio.com/welcome/sms/reply"
+
+
+async def test_apply_points_both_numbers_texts_at_switchboard(world: World, tmp_path: Path) -> None:
+    tw = world.twilio.state
+    phone = tw.number_by_phone(NUMBER)
+    assert phone is not None
+    phone["sms_url"] = DEMO_SMS
+    sms_only = tw.add_number(SMS_NUMBER)
+    settings = world.settings(
+        tmp_path, webhook_base_url="https://rx.example", twilio_sms_number=SMS_NUMBER
+    )
+    plan = await plan_for(settings)
+    sms_steps = [s for s in plan.steps if s.desired.kind is Kind.SMS_WEBHOOK]
+    assert [(s.desired.name, s.action) for s in sms_steps] == [
+        (NUMBER, Action.UPDATE),
+        (SMS_NUMBER, Action.UPDATE),
+    ]
+    assert ("sms_url", DEMO_SMS) in {(d.field, d.live) for d in sms_steps[0].differences}
+
+    report = await apply_for(settings)
+    assert report.ok, report.error
+    for number in (phone, sms_only):
+        assert sms_target(number) == ("url", "https://rx.example/twilio/sms")
+        assert number["sms_fallback_url"] == "https://rx.example/twilio/sms-fallback"
+        assert (number["sms_method"], number["sms_fallback_method"]) == ("POST", "POST")
+    assert sms_only["trunk_sid"] is None  # only the phone number joins the trunk
+    assert (await plan_for(settings)).in_sync
+
+    # A new public URL: the webhooks are ours, so they are drifted and put right.
+    moved = world.settings(
+        tmp_path, webhook_base_url="https://rx2.example", twilio_sms_number=SMS_NUMBER
+    )
+    assert {a for (k, _), a in actions(await plan_for(moved)).items() if k is Kind.SMS_WEBHOOK} == {
+        Action.DRIFTED
+    }
+    assert (await apply_for(moved)).ok
+    assert sms_target(sms_only) == ("url", "https://rx2.example/twilio/sms")
+
+
+async def test_without_a_webhook_base_url_texts_are_left_alone(
+    world: World, tmp_path: Path
+) -> None:
+    phone = world.twilio.state.number_by_phone(NUMBER)
+    assert phone is not None
+    phone["sms_url"] = DEMO_SMS
+    report = await apply_for(world.settings(tmp_path))
+    assert report.ok, report.error
+    assert Kind.SMS_WEBHOOK not in {s.desired.kind for s in report.applied}
+    assert sms_target(phone) == ("url", DEMO_SMS)
+
+
+async def test_an_sms_number_not_on_the_account_blocks_the_plan(
+    world: World, tmp_path: Path
+) -> None:
+    settings = world.settings(
+        tmp_path, webhook_base_url="https://rx.example", twilio_sms_number=SMS_NUMBER
+    )
+    plan = await plan_for(settings)
+    (step,) = [s for s in plan.steps if s.desired.name == SMS_NUMBER]
+    assert step.action is Action.BLOCKED
+    assert "not a phone number on this Twilio account" in step.reason
+
+
+async def test_the_plan_shows_the_voice_routing_and_sms_application_it_overrides(
+    world: World, tmp_path: Path
+) -> None:
+    voice_app, sms_app = "AP" + "1" * 32, "AP" + "2" * 32
+    phone = world.twilio.state.number_by_phone(NUMBER)
+    assert phone is not None
+    phone.update(
+        voice_url="https://old.example/voice",
+        voice_application_sid=voice_app,
+        sms_application_sid=sms_app,
+    )
+    settings = world.settings(tmp_path, webhook_base_url="https://rx.example")
+    steps = {s.desired.kind: s for s in (await plan_for(settings)).steps}
+    notes = " ".join(steps[Kind.PHONE_NUMBER].notes)
+    assert voice_app in notes
+    assert "https://old.example/voice" in notes
+    assert sms_app in " ".join(steps[Kind.SMS_WEBHOOK].notes)
+
+    assert (await apply_for(settings)).ok
+    (trunk,) = world.twilio.state.trunks.values()
+    assert voice_target(phone) == ("trunk", trunk["sid"])  # Twilio deleted the voice app
+    # setup does not remove an SMS application (it may be the A2P Messaging Service)
+    assert sms_target(phone) == ("application", sms_app)

@@ -49,7 +49,7 @@ async def export(settings: Settings, passphrase: str | None = None) -> str:
 
 
 async def test_export_is_versioned_complete_and_redacted(world: World, tmp_path: Path) -> None:
-    settings = world.settings(tmp_path)
+    settings = world.settings(tmp_path, webhook_base_url="https://rx.example")  # every kind
     password = (await apply_for(settings)).new_secrets["switchboard-livekit"]
     text = await export(settings)
     doc = yaml.safe_load(text)

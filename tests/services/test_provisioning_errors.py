@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.services.provisioning_world import World, apply_for, plan_for, running_world
+from tests.services.provisioning_world import NUMBER, World, apply_for, plan_for, running_world
 from twilio.base.exceptions import TwilioException
 
 from switchboard.domain.provisioning import Kind
 from switchboard.fakes.livekit.errors import TwirpError
+from switchboard.fakes.twilio.resources import sms_target, voice_target
 from switchboard.services.provisioning import explain_provider_error
 
 
@@ -74,8 +75,28 @@ async def test_a_livekit_error_is_explained(world: World, tmp_path: Path) -> Non
         "LiveKit answered unavailable (HTTP 503): sip service is restarting. "
         "LiveKit is unavailable right now: try again shortly."
     )
-    assert len(report.applied) == len((await plan_for(settings)).steps) - 1
+    # The number is attached after the dispatch rule, so it was not attached either.
+    assert [s.desired.kind for s in report.not_applied] == [Kind.DISPATCH_RULE, Kind.PHONE_NUMBER]
+    assert len(report.applied) == len((await plan_for(settings)).steps) - 2
     assert (await apply_for(settings)).ok
+
+
+@pytest.mark.parametrize("rpc", ["CreateSIPInboundTrunk", "CreateSIPDispatchRule"])
+async def test_a_failed_livekit_step_leaves_the_numbers_routing_untouched(
+    world: World, tmp_path: Path, rpc: str
+) -> None:
+    number = world.twilio.state.number_by_phone(NUMBER)
+    assert number is not None
+    number.update(voice_url="https://old.example/voice", sms_url="https://old.example/sms")
+    before = dict(number)
+    world.livekit.state.fail_next(rpc, "invalid_argument", "conflicting inbound trunk numbers")
+    report = await apply_for(world.settings(tmp_path, webhook_base_url="https://rx.example"))
+    assert report.failed is not None
+    assert "invalid_argument" in (report.error or "")
+    assert Kind.PHONE_NUMBER in {s.desired.kind for s in report.not_applied}
+    assert number == before  # not on the trunk, voice and SMS URLs as they were
+    assert voice_target(number) == ("url", "https://old.example/voice")
+    assert sms_target(number) == ("url", "https://old.example/sms")
 
 
 async def test_bad_twilio_credentials_are_named(world: World, tmp_path: Path) -> None:

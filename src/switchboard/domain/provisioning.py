@@ -14,7 +14,7 @@ time from what is live and at apply time from what was created.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -25,20 +25,35 @@ Value = str | int | bool | tuple[str, ...] | None
 
 
 class Kind(StrEnum):
-    """Resource kinds, in the order they must be applied (each depends only on earlier ones)."""
+    """Resource kinds, in the order they must be applied (each depends only on earlier ones).
+
+    The number's routing comes last: once it is on the trunk, live calls reach LiveKit, so the
+    inbound trunk and the dispatch rule must exist first. Apply stops at the first error, so a
+    failed step before them leaves the number's calls and texts going where they went.
+    """
 
     TWILIO_TRUNK = "twilio.trunk"
     CREDENTIAL_LIST = "twilio.credential_list"
     CREDENTIAL = "twilio.credential"
     TRUNK_CREDENTIAL_LIST = "twilio.trunk_credential_list"
     ORIGINATION_URL = "twilio.origination_url"
-    PHONE_NUMBER = "twilio.phone_number"
     LIVEKIT_INBOUND_TRUNK = "livekit.inbound_trunk"
     LIVEKIT_OUTBOUND_TRUNK = "livekit.outbound_trunk"
     DISPATCH_RULE = "livekit.dispatch_rule"
+    SMS_WEBHOOK = "twilio.sms_webhook"  # a number's SMS URLs (only with WEBHOOK_BASE_URL)
+    PHONE_NUMBER = "twilio.phone_number"
 
 
 APPLY_ORDER: tuple[Kind, ...] = tuple(Kind)
+
+
+def in_apply_order(desired: Iterable[Desired]) -> list[Desired]:
+    """`desired` sorted by kind in apply order, keeping the given order within a kind.
+
+    A backup written by an older release may list kinds in its own order; this one decides.
+    """
+    return sorted(desired, key=lambda d: APPLY_ORDER.index(d.kind))
+
 
 # Fields whose value identifies "the same thing" even under another name or owner.
 CLAIMS: Mapping[Kind, tuple[str, ...]] = {
@@ -106,6 +121,7 @@ class Step:
     live: Live | None = None
     differences: tuple[Difference, ...] = ()
     reason: str = ""
+    notes: tuple[str, ...] = ()  # what else apply replaces or leaves in the way (plan shows it)
 
     @property
     def pending(self) -> bool:

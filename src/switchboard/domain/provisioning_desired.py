@@ -15,6 +15,8 @@ from switchboard.domain.provisioning import Desired, Kind, Value, ref
 
 TRANSFER_MODES = frozenset({"enable-all", "sip-only", "disable-all"})  # Twilio TransferSetting
 FALLBACK_PATH = "/twilio/voice-fallback"
+SMS_PATH = "/twilio/sms"
+SMS_FALLBACK_PATH = "/twilio/sms-fallback"
 _SIP_HOST = re.compile(r"^(?:sips?:)?([A-Za-z0-9.\-]+)(?::\d+)?(?:;.*)?$")
 
 
@@ -46,6 +48,28 @@ class SetupInputs:
     merge_strategy: str  # "move" | "refer"
     webhook_base_url: str | None = None
     trunk_sid: str | None = None
+    sms_number: str | None = None  # TWILIO_SMS_NUMBER, when texts use another number
+
+
+def sms_numbers(inputs: SetupInputs) -> tuple[str, ...]:
+    """The numbers whose texts must reach switchboard: the phone number and the SMS number."""
+    numbers = (inputs.phone_number, inputs.sms_number or inputs.phone_number)
+    return tuple(dict.fromkeys(numbers))
+
+
+def is_switchboard_sms_url(url: str | None) -> bool:
+    """A number's `sms_url` that already points at a switchboard (ours, perhaps another base)."""
+    return bool(url) and str(url).rstrip("/").endswith(SMS_PATH)
+
+
+def sms_webhook_fields(base_url: str) -> dict[str, Value]:
+    """A number's SMS settings that send its texts to switchboard's webhooks."""
+    return {
+        "sms_url": f"{base_url}{SMS_PATH}",
+        "sms_method": "POST",
+        "sms_fallback_url": f"{base_url}{SMS_FALLBACK_PATH}",
+        "sms_fallback_method": "POST",
+    }
 
 
 def sip_host(uri: str) -> str:
@@ -115,7 +139,6 @@ def desired_state(inputs: SetupInputs, options: SetupOptions) -> tuple[Desired, 
         }
         out.append(Desired(Kind.ORIGINATION_URL, name, {**url, "enabled": True}))
     out += [
-        Desired(Kind.PHONE_NUMBER, inputs.phone_number, {"trunk_sid": ref(Kind.TWILIO_TRUNK)}),
         Desired(
             Kind.LIVEKIT_INBOUND_TRUNK,
             n[Kind.LIVEKIT_INBOUND_TRUNK],
@@ -144,4 +167,11 @@ def desired_state(inputs: SetupInputs, options: SetupOptions) -> tuple[Desired, 
             },
         ),
     ]
+    # Last: from here on texts reach switchboard and calls reach LiveKit (see Kind).
+    if inputs.webhook_base_url:
+        sms = sms_webhook_fields(inputs.webhook_base_url)
+        out += [Desired(Kind.SMS_WEBHOOK, number, sms) for number in sms_numbers(inputs)]
+    out.append(
+        Desired(Kind.PHONE_NUMBER, inputs.phone_number, {"trunk_sid": ref(Kind.TWILIO_TRUNK)})
+    )
     return tuple(out)

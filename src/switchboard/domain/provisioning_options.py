@@ -25,6 +25,11 @@ from switchboard.domain.provisioning_desired import (
 )
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,39}$")
+# Twilio's limit for a SIP credential's username; a longer one fails at apply, after the trunk
+# exists. upstream: twilio-python 9.13.0
+# twilio/rest/api/v2010/account/sip/credential_list/credential.py:620 ("up to 32 characters long").
+MAX_SIP_USERNAME = 32
+_SIP_USERNAME = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9_\-]{{0,{MAX_SIP_USERNAME - 1}}}$")
 _DOMAIN = re.compile(r"^[A-Za-z0-9\-]+\.pstn\.twilio\.com$")
 _KEYS = frozenset(SetupOptions.__dataclass_fields__)
 
@@ -42,14 +47,21 @@ def parse_setup_options(data: object) -> SetupOptions:
         raise ProvisioningConfigError("switchboard.yaml: the document must be a mapping of keys")
     problems = [f"{key}: unknown key" for key in data if key not in _KEYS]
     values: dict[str, Any] = {k: v for k, v in data.items() if k in _KEYS}
-    for key in ("prefix", "sip_username"):
-        if key in values:
-            value = values[key]
-            _check(
-                problems,
-                isinstance(value, str) and bool(_NAME.match(value)),
-                f"{key}: use 1-40 letters, digits, '-' or '_'",
-            )
+    if "prefix" in values:
+        prefix = values["prefix"]
+        _check(
+            problems,
+            isinstance(prefix, str) and bool(_NAME.match(prefix)),
+            "prefix: use 1-40 letters, digits, '-' or '_'",
+        )
+    if "sip_username" in values:
+        username = values["sip_username"]
+        _check(
+            problems,
+            isinstance(username, str) and bool(_SIP_USERNAME.match(username)),
+            f"sip_username: use 1-{MAX_SIP_USERNAME} letters, digits, '-' or '_' "
+            "(Twilio's limit for a SIP credential username)",
+        )
     if values.get("domain_name") is not None:
         domain = values["domain_name"]
         _check(

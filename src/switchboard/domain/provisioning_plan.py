@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from switchboard.domain.provisioning import (
     CLAIMS,
@@ -14,10 +15,12 @@ from switchboard.domain.provisioning import (
     Plan,
     Step,
     Value,
+    in_apply_order,
     overlaps,
     ref,
     resolve,
 )
+from switchboard.domain.provisioning_notes import step_notes
 
 RESTORED_PASSWORD = "password"
 LOCAL_FIELDS = frozenset({"password_stored", "password_matches"})
@@ -66,12 +69,18 @@ def _decide(desired: Desired, match: Live | None, ids: Mapping[str, str], adopt:
         return Step(desired, Action.CREATE)
     if match.blocked:
         return Step(desired, Action.BLOCKED, match, reason=match.blocked)
+    if match.kind is Kind.PHONE_NUMBER and not match.fields.get("trunk_sid"):
+        return Step(desired, Action.CREATE, match)  # a free number: associating it is a create
     diffs = differences(desired, match, ids)
     ours = match.managed and match.name == desired.name
     if ours:
         return Step(desired, Action.DRIFTED if diffs else Action.UNCHANGED, match, diffs)
     if adopt:
         return Step(desired, Action.UPDATE, match, diffs, reason="taken over (--adopt)")
+    if desired.kind is Kind.SMS_WEBHOOK:
+        # The number's SMS settings are not a resource someone owns: with WEBHOOK_BASE_URL set,
+        # setup points them at switchboard, and the plan shows what they were.
+        return Step(desired, Action.UPDATE, match, diffs, reason="texts will go to switchboard")
     return Step(
         desired,
         Action.BLOCKED,
@@ -96,6 +105,7 @@ def plan(
     `reset_passwords` names SIP usernames whose Twilio password must be set again from the secret
     store (a restored backup); the LiveKit outbound trunk then follows.
     """
+    desired = in_apply_order(desired)
     live = list(live)
     ids: dict[str, str] = {}
     matches = []
@@ -106,7 +116,8 @@ def plan(
             ids.setdefault(ref(d.kind), match.id)
     steps = [_decide(d, m, ids, adopt) for d, m in zip(desired, matches, strict=True)]
     steps = [_reset(s, reset_passwords) for s in steps]
-    return Plan(tuple(_cascade_password(steps)))
+    steps = [replace(s, notes=step_notes(s)) for s in _cascade_password(steps)]
+    return Plan(tuple(steps))
 
 
 def _reset(step: Step, usernames: Collection[str]) -> Step:

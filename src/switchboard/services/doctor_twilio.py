@@ -1,4 +1,4 @@
-"""Doctor checks on the Twilio side: credentials, the number, origination, transfer mode."""
+"""Doctor checks on the Twilio side: credentials, the number, origination, transfer mode, SMS."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import asyncio
 
 from twilio.base.exceptions import TwilioRestException
 
-from switchboard.domain.diagnosis import TWILIO_ERRORS, Check, fail, ok
-from switchboard.domain.provisioning import Kind, Live
+from switchboard.domain.diagnosis import TWILIO_ERRORS, Check, fail, ok, warn
+from switchboard.domain.provisioning import Desired, Kind, Live
 from switchboard.domain.provisioning_desired import sip_host
+from switchboard.domain.provisioning_plan import differences
 from switchboard.services.doctor_context import DoctorContext, NotChecked
 from switchboard.services.doctor_twilio_view import client_for, twilio_view
 
@@ -112,9 +113,84 @@ async def check_transfer_mode(ctx: DoctorContext) -> Check:
     return ok(name, f"transfer_mode {mode} suits the {strategy} merge strategy")
 
 
+async def check_sms_webhook(ctx: DoctorContext) -> Check:
+    """With WEBHOOK_BASE_URL: texts to the phone and SMS numbers reach /twilio/sms."""
+    name = "twilio.sms_webhook"
+    if not ctx.settings.webhook_base_url:
+        return ok(name, "WEBHOOK_BASE_URL not set (skipped)")
+    view = await twilio_view(ctx)
+    wanted = [d for d in ctx.desired or () if d.kind is Kind.SMS_WEBHOOK]
+    live = {x.name: x for x in view.sms_webhooks}
+    services = []
+    for want in wanted:
+        found = live.get(want.name)
+        problem = _sms_problem(want, found)
+        if problem is not None:
+            return problem
+        service = found.fields.get("sms_application_sid") if found else None
+        if service:  # a Messaging Service (MG…): _sms_problem failed any other application
+            services.append(f"{want.name} is in Messaging Service {service}")
+    url = wanted[0].fields["sms_url"] if wanted else None
+    if services:
+        summary = f"{'; '.join(services)}: texts reach {url} only if the service sends them there"
+        return warn(name, summary, _SMS_SERVICE_FIX)
+    return ok(name, f"texts to {', '.join(d.name for d in wanted)} go to {url}")
+
+
+_SMS_CONSOLE = "Twilio Console › Phone Numbers › Active numbers › {number} › Messaging"
+# twilio-python 9.13.0 twilio/rest/messaging/v1/service/__init__.py:67: with
+# `use_inbound_webhook_on_number` the number's webhook overrides the service's inbound_request_url.
+_SMS_SERVICE_FIX = (
+    "in the Messaging Service's Integration settings, send incoming messages to the number's "
+    "webhook (use_inbound_webhook_on_number) or to the URL above"
+)
+
+
+def _sms_problem(want: Desired, found: Live | None) -> Check | None:
+    name, number = "twilio.sms_webhook", want.name
+    if found is None or found.blocked:
+        return fail(
+            name,
+            f"{number} is not a phone number on this Twilio account",
+            "buy or port the number, or fix TWILIO_PHONE_NUMBER / TWILIO_SMS_NUMBER",
+        )
+    app = found.fields.get("sms_application_sid")
+    url = want.fields["sms_url"]
+    if app and not str(app).startswith("MG"):
+        return fail(
+            name,
+            f"texts to {number} go to application {app}, which overrides the number's SMS URL",
+            f"remove the application from the number ({_SMS_CONSOLE.format(number=number)}) "
+            f"and run `switchboard setup apply`",
+        )
+    wrong = [d for d in differences(want, found, {}) if d.field != "sms_fallback_url"]
+    if wrong:
+        now = found.fields.get("sms_url") or "nowhere (no SMS URL)"
+        method = found.fields.get("sms_method")
+        summary = (
+            f"texts to {number} go to {now}, not to {url}"
+            if now != url
+            else f"texts to {number} reach {url} with HTTP {method}, not POST"
+        )
+        return fail(
+            name,
+            summary,
+            f"run `switchboard setup apply` (it sets the SMS webhooks), or set 'A message comes "
+            f"in' to {url} (HTTP POST) in {_SMS_CONSOLE.format(number=number)}",
+        )
+    if found.fields.get("sms_fallback_url") != want.fields["sms_fallback_url"]:
+        return warn(
+            name,
+            f"{number}'s SMS fallback URL is not {want.fields['sms_fallback_url']}",
+            "run `switchboard setup apply`",
+        )
+    return None
+
+
 CHECKS = {
     "twilio.credentials": check_credentials,
     "twilio.number": check_number,
     "twilio.origination": check_origination,
     "twilio.transfer_mode": check_transfer_mode,
+    "twilio.sms_webhook": check_sms_webhook,
 }

@@ -17,6 +17,7 @@ from switchboard.domain.provisioning import Desired, Kind, Live
 from switchboard.domain.provisioning_plan import find_match
 from switchboard.services.doctor_context import DoctorContext, NotChecked
 from switchboard.services.provisioning import SecretStore, observe_twilio
+from switchboard.services.provisioning.numbers import find_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,7 @@ class TwilioView:
     trunk: Live | None
     origination: tuple[Live, ...]
     attached_usernames: frozenset[str]
+    sms_webhooks: tuple[Live, ...] = ()  # per SMS number, when WEBHOOK_BASE_URL is set
 
 
 def client_for(ctx: DoctorContext) -> Client:
@@ -43,8 +45,7 @@ def read_twilio(
     store: SecretStore,
 ) -> TwilioView:
     """Blocking: the number, then the trunk it is on (or the configured / set-up one)."""
-    found = client.incoming_phone_numbers.list(phone_number=number, limit=1)
-    pn: Any = found[0] if found else None
+    pn: Any = find_number(client, number)
     known = trunk_sid or (pn.trunk_sid if pn is not None else None)
     # A hand-made trunk (seed guide) is found through the number, not by our friendly name.
     wanted = [
@@ -63,6 +64,7 @@ def read_twilio(
         trunk=trunk,
         origination=tuple(x for x in live if x.kind is Kind.ORIGINATION_URL),
         attached_usernames=frozenset(usernames),
+        sms_webhooks=tuple(x for x in live if x.kind is Kind.SMS_WEBHOOK),
     )
 
 

@@ -9,6 +9,7 @@ from switchboard.entrypoints.cli._runtime import CliState
 from switchboard.entrypoints.cli.agent import agent_app
 from switchboard.entrypoints.cli.calls import calls_app
 from switchboard.entrypoints.cli.config import config_app
+from switchboard.entrypoints.cli.data import backup_app, purge
 from switchboard.entrypoints.cli.db import db_app
 from switchboard.entrypoints.cli.diagnostics import register as register_calls_listing
 from switchboard.entrypoints.cli.diagnostics import sip_app, trunks_app, webhook_app
@@ -28,6 +29,7 @@ app = typer.Typer(
 app.add_typer(agent_app, name="agent")
 app.add_typer(calls_app, name="calls")
 app.add_typer(config_app, name="config")
+app.add_typer(backup_app, name="backup")
 app.add_typer(db_app, name="db")
 app.add_typer(directory_app, name="directory")
 app.add_typer(messages_app, name="messages")
@@ -40,6 +42,7 @@ app.add_typer(sip_app, name="sip")
 app.command("doctor")(doctor_command)
 app.command("serve")(serve)
 app.command("worker")(worker)
+app.command("purge")(purge)
 # Plain `switchboard calls`: Twilio's call log joined with the local records.
 register_calls_listing(calls_app)
 

@@ -44,6 +44,7 @@ def render_plan(plan: Plan, title: str = "Set-up plan") -> Table:
         ]
         if step.reason:
             details.append(step.reason)
+        details += [f"[yellow]note:[/] {note}" for note in step.notes]
         style = _STYLE[step.action]
         table.add_row(
             step.desired.kind.value,
@@ -64,6 +65,7 @@ def _step_json(step: Step) -> dict[str, Any]:
             {"field": d.field, "live": d.live, "desired": d.desired} for d in step.differences
         ],
         "reason": step.reason or None,
+        "notes": list(step.notes),
     }
 
 

@@ -10,11 +10,13 @@ import typer
 import uvicorn
 
 from switchboard.adapters.sqlalchemy.message_stats import SqlAlchemyMessageStats
+from switchboard.adapters.sqlalchemy.purge import SqlAlchemyPersonalData
 from switchboard.bootstrap import Application
 from switchboard.entrypoints.cli._runtime import EXIT_USAGE, console, fail, run_with_app
 from switchboard.entrypoints.web import create_app
 from switchboard.services.messaging.assembly import Messaging, open_messaging
 from switchboard.services.messaging.runner import LoopStats, NotificationLoop
+from switchboard.services.retention import policy_from_settings, purge_daily
 from switchboard.settings import SettingsError
 
 
@@ -29,7 +31,8 @@ def notification_loop(app: Application, messaging: Messaging) -> NotificationLoo
 
 
 async def serve_app(app: Application, *, host: str, port: int, worker: bool) -> None:
-    """Serve until uvicorn is told to stop (SIGINT/SIGTERM); the notification loop stops with it."""
+    """Serve until uvicorn is told to stop (SIGINT/SIGTERM); the notification loop and the daily
+    retention purge stop with it."""
     async with open_messaging(app) as messaging:
         web = create_app(
             app.settings,
@@ -51,6 +54,10 @@ async def serve_app(app: Application, *, host: str, port: int, worker: bool) -> 
         async with asyncio.TaskGroup() as tasks:
             if worker:
                 tasks.create_task(notification_loop(app, messaging).run(stop))
+            # Personal data past its retention period goes once a day (RETENTION_*_DAYS).
+            personal = SqlAlchemyPersonalData(app.storage.engine)
+            policy = policy_from_settings(app.settings)
+            tasks.create_task(purge_daily(personal, policy, app.clock, stop))
             try:
                 await server.serve()
             finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 
@@ -36,8 +37,40 @@ _NUMBER_UPDATABLE = frozenset(
         "status_callback",
         "status_callback_method",
         "voice_receive_mode",
+        "sms_application_sid",
+        "voice_application_sid",
+        "trunk_sid",
     ]
 )
+
+
+def phone_filter_matches(pattern: str, phone_number: str) -> bool:
+    """The `PhoneNumber` filter of the IncomingPhoneNumbers list: partial, `*` for any digit.
+
+    upstream: twilio_api_v2010.json, ListIncomingPhoneNumber `PhoneNumber`: "You can specify
+    partial numbers and use '*' as a wildcard for any digit." Twilio does not say whether a partial
+    number must be a prefix; the fake matches it anywhere (the looser reading), so a caller that
+    needs one number must still compare the results exactly.
+    """
+    wanted = re.sub(r"[^0-9*]", "", pattern)
+    regex = "".join(r"\d" if c == "*" else c for c in wanted)
+    return re.search(regex, phone_number.lstrip("+")) is not None
+
+
+def _update_number(number: Resource, form: dict[str, str]) -> None:
+    """Apply an update, with Twilio's rule that a trunk and a voice application exclude each other.
+
+    upstream: twilio-python 9.13.0 twilio/rest/api/v2010/account/incoming_phone_number/__init__.py:77
+    ("Setting a `trunk_sid` will automatically delete your `voice_application_sid` and vice versa").
+    """
+    apply_form(number, form, _NUMBER_UPDATABLE)
+    for field in ("trunk_sid", "voice_application_sid"):
+        if number.get(field) == "":
+            number[field] = None  # an empty value clears it
+    if form.get("TrunkSid"):
+        number["voice_application_sid"] = None
+    elif form.get("VoiceApplicationSid"):
+        number["trunk_sid"] = None
 
 
 async def fetch_account(request: Request) -> JSONResponse:
@@ -61,7 +94,7 @@ async def create_number(request: Request) -> JSONResponse:
         raise ApiError(400, 21422, f"PhoneNumber {phone} is not available.")
     number = state.add_number(phone)
     with state.lock:
-        apply_form(number, form, _NUMBER_UPDATABLE)
+        _update_number(number, form)
         return JSONResponse(dict(number), status_code=201)
 
 
@@ -77,19 +110,20 @@ async def number_detail(request: Request) -> Response:
             del state.numbers[number["sid"]]
             return Response(status_code=204)
         if request.method == "POST":
-            apply_form(number, form, _NUMBER_UPDATABLE)
+            _update_number(number, form)
         return JSONResponse(dict(number))
 
 
 async def list_numbers(request: Request) -> JSONResponse:
-    """GET …/IncomingPhoneNumbers.json, filtered by PhoneNumber / FriendlyName."""
+    """GET …/IncomingPhoneNumbers.json, filtered by PhoneNumber (partial) / FriendlyName."""
     state = account_state(request)
     query = request.query_params
+    pattern = query.get("PhoneNumber")
     with state.lock:
         items = [
             dict(n)
             for n in state.numbers.values()
-            if query.get("PhoneNumber", n["phone_number"]) == n["phone_number"]
+            if (pattern is None or phone_filter_matches(pattern, n["phone_number"]))
             and query.get("FriendlyName", n["friendly_name"]) == n["friendly_name"]
         ]
     return JSONResponse(page_2010(request, items, "incoming_phone_numbers", list_path(request)))

@@ -1,4 +1,8 @@
-"""Trunking v1: a trunk's OriginationUrls (Weight, Priority, Enabled, FriendlyName, SipUrl)."""
+"""Trunking v1: a trunk's OriginationUrls (Weight, Priority, Enabled, FriendlyName, SipUrl).
+
+A bad value answers 400 with INVALID_VALUE_CODE; the status is Twilio's, the code is the fake's own
+invention (unverified: the spec names none).
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,11 @@ from switchboard.fakes.twilio.wire import (
     read_form,
 )
 
+INVALID_VALUE_CODE = 20001
+# upstream: twilio-python 9.13.0 twilio/rest/trunking/v1/trunk/origination_url.py:31 (Weight "an
+# integer from 1 to 65535") and :35 (Priority "an integer from 0 to 65535").
+_RANGES = {"Weight": (1, 65535), "Priority": (0, 65535)}
+
 
 def _origination_fields(form: dict[str, str], partial: bool) -> Resource:
     names = ("Weight", "Priority", "Enabled", "FriendlyName", "SipUrl")
@@ -28,21 +37,23 @@ def _origination_fields(form: dict[str, str], partial: bool) -> Resource:
         if not partial and name not in form:
             raise missing(name)
     fields: Resource = {}
-    for name in ("Weight", "Priority"):
+    for name, (low, high) in _RANGES.items():
         if name in form:
             try:
                 fields[name.lower()] = int(form[name])
             except ValueError as exc:
-                raise ApiError(400, 20001, f"Invalid {name}: {form[name]}") from exc
-            if not 0 <= fields[name.lower()] <= 65535:
-                raise ApiError(400, 20001, f"{name} must be between 0 and 65535")
+                raise ApiError(400, INVALID_VALUE_CODE, f"Invalid {name}: {form[name]}") from exc
+            if not low <= fields[name.lower()] <= high:
+                raise ApiError(400, INVALID_VALUE_CODE, f"{name} must be between {low} and {high}")
     if "Enabled" in form:
         fields["enabled"] = as_bool(form["Enabled"], True)
     if "FriendlyName" in form:
         fields["friendly_name"] = form["FriendlyName"]
     if "SipUrl" in form:
-        if not form["SipUrl"].startswith(("sip:", "sips:")):
-            raise ApiError(400, 20001, f"Invalid SipUrl: {form['SipUrl']}")
+        # upstream: twilio-python 9.13.0 twilio/rest/trunking/v1/trunk/origination_url.py:176
+        # "This must be a `sip:` schema. `sips` is NOT supported."
+        if not form["SipUrl"].startswith("sip:"):
+            raise ApiError(400, INVALID_VALUE_CODE, f"Invalid SipUrl: {form['SipUrl']}")
         fields["sip_url"] = form["SipUrl"]
     return fields
 

@@ -135,3 +135,32 @@ def call(account_sid: str, fields: Resource, start: datetime, end: datetime | No
     }
     resource.update(fields)
     return resource
+
+
+def voice_target(number: Resource) -> tuple[str, str] | None:
+    """Where Twilio sends a call to this number: `("trunk", TK…)`, `("application", AP…)`,
+    `("url", voice_url)`, or None when nothing is configured.
+
+    upstream: twilio-python 9.13.0 twilio/rest/api/v2010/account/incoming_phone_number/__init__.py:77
+    (a `trunk_sid` makes Twilio "ignore all of the voice urls and voice applications") and :85
+    (`voice_url` "will not be used if a `voice_application_sid` or a `trunk_sid` is set").
+    """
+    if number.get("trunk_sid"):
+        return ("trunk", number["trunk_sid"])
+    if number.get("voice_application_sid"):
+        return ("application", number["voice_application_sid"])
+    return ("url", number["voice_url"]) if number.get("voice_url") else None
+
+
+def sms_target(number: Resource) -> tuple[str, str] | None:
+    """Where Twilio sends a text to this number: `("application", AP…/MG…)`, `("url", sms_url)`,
+    or None. A trunk changes nothing here: the trunk only takes the voice URLs' place.
+
+    upstream: twilio-python 9.13.0 twilio/rest/api/v2010/account/incoming_phone_number/__init__.py:70
+    ("If an `sms_application_sid` is present, we ignore all `sms_*_url` values"); :74 (`sms_url`)
+    has no trunk exception, unlike :85 (`voice_url`). No Twilio text says outright that a trunked
+    number still uses its `sms_url`; this is the reading of those two docstrings.
+    """
+    if number.get("sms_application_sid"):
+        return ("application", number["sms_application_sid"])
+    return ("url", number["sms_url"]) if number.get("sms_url") else None

@@ -1,8 +1,9 @@
 """API 2010 SIP: CredentialLists and their Credentials.
 
 Password rule from the spec's Password description: at least 12 characters, a digit, mixed case.
-The spec names no error code for a weak password; the fake answers 400 with code 21622 (unverified
-against production, documented in docs/twilio-fake.md).
+The spec names no error code for a weak password, a long username or a duplicate one. The fake
+answers 400 / 21622 and 409 / 21451: statuses and codes are the fake's own invention, unverified
+against production (listed in docs/twilio-fake.md).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from switchboard.fakes.twilio.wire import (
 )
 
 WEAK_PASSWORD_CODE = 21622
+# upstream: twilio-python 9.13.0 twilio/rest/api/v2010/account/sip/credential_list/credential.py:620
+# Username "can be up to 32 characters long."
 MAX_USERNAME = 32
 
 

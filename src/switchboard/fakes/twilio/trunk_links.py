@@ -1,7 +1,7 @@
 """Trunking v1: what hangs off a trunk by SID — CredentialLists, PhoneNumbers, IpAccessControlLists.
 
 Attaching a phone number that already belongs to another trunk answers 400 with code
-NUMBER_ON_OTHER_TRUNK_CODE (the fake's choice; the spec names none).
+NUMBER_ON_OTHER_TRUNK_CODE (the fake's own invention, unverified: the spec names none).
 """
 
 from __future__ import annotations
@@ -50,6 +50,10 @@ def _attach(state: FakeTwilioState, kind: str, trunk_sid: str, sid: str) -> Reso
                 f"Phone number {sid} is already associated with another trunk",
             )
         number["trunk_sid"] = trunk_sid
+        # upstream: twilio-python 9.13.0 twilio/rest/api/v2010/account/incoming_phone_number/
+        # __init__.py:77: "Setting a `trunk_sid` will automatically delete your
+        # `voice_application_sid`"; the voice URLs stay but are ignored (resources.voice_target).
+        number["voice_application_sid"] = None
         return trunk_resources.trunk_phone_number(number, trunk_sid)
     if kind == "CredentialLists":
         source = state.credential_lists.get(sid)

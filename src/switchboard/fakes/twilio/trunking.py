@@ -1,7 +1,8 @@
 """Trunking v1: Trunks.
 
-Error codes the spec does not name (bad or duplicate DomainName) are the fake's choice and are
-listed in docs/twilio-fake.md; the HTTP status (400) matches Twilio's validation errors.
+Error codes the spec does not name (bad or duplicate DomainName, a bad enum value) are the fake's
+own invention, unverified against production, and listed in docs/twilio-fake.md; the HTTP status
+(400) is that of Twilio's validation errors.
 """
 
 from __future__ import annotations

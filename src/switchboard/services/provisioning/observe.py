@@ -24,7 +24,9 @@ from livekit.protocol.sip import (
 from twilio.rest import Client
 
 from switchboard.domain.provisioning import ALL, MANAGED_BY, Desired, Kind, Live, Value
+from switchboard.domain.provisioning_desired import is_switchboard_sms_url
 from switchboard.domain.provisioning_plan import find_match
+from switchboard.services.provisioning.numbers import find_number
 from switchboard.services.provisioning.secrets import SecretStore
 
 NOT_ON_ACCOUNT = "{number} is not a phone number on this Twilio account (buy or port it first)"
@@ -74,9 +76,25 @@ def observe_twilio(client: Client, desired: Sequence[Desired], store: SecretStor
         for cred in client.sip.credential_lists(chosen.id).credentials.list():
             stored = {"password_stored": store.get(cred.username) is not None}
             out.append(Live(Kind.CREDENTIAL, cred.sid, cred.username, stored))
-    number = _first(desired, Kind.PHONE_NUMBER)
-    if number is not None:
-        out += _number(client, number.name, trunk)
+    out += _numbers(client, desired, trunk)
+    return out
+
+
+def _numbers(client: Client, desired: Sequence[Desired], trunk: Live | None) -> list[Live]:
+    """The phone number's trunk and voice routing, and each SMS number's SMS settings."""
+    found: dict[str, Any] = {}
+
+    def lookup(number: str) -> Any:
+        if number not in found:
+            found[number] = find_number(client, number)
+        return found[number]
+
+    out: list[Live] = []
+    for want in desired:
+        if want.kind is Kind.PHONE_NUMBER:
+            out.append(_number(lookup(want.name), want.name, trunk))
+        elif want.kind is Kind.SMS_WEBHOOK:
+            out.append(_sms_webhook(lookup(want.name), want.name))
     return out
 
 
@@ -90,15 +108,32 @@ def _trunk(t: Any) -> Live:
     return Live(Kind.TWILIO_TRUNK, t.sid, t.friendly_name or "", fields)
 
 
-def _number(client: Client, number: str, trunk: Live | None) -> list[Live]:
-    found = client.incoming_phone_numbers.list(phone_number=number, limit=1)
-    if not found:
-        return [Live(Kind.PHONE_NUMBER, "", number, blocked=NOT_ON_ACCOUNT.format(number=number))]
-    pn = found[0]
-    if not pn.trunk_sid:
-        return []  # free: associating it is a "create"
-    ours = trunk is not None and pn.trunk_sid == trunk.id
-    return [Live(Kind.PHONE_NUMBER, pn.sid, number, {"trunk_sid": pn.trunk_sid}, managed=ours)]
+def _number(pn: Any, number: str, trunk: Live | None) -> Live:
+    """The number with its voice routing; on no trunk it is free (the plan creates the link)."""
+    if pn is None:
+        return Live(Kind.PHONE_NUMBER, "", number, blocked=NOT_ON_ACCOUNT.format(number=number))
+    fields: dict[str, Value] = {
+        "trunk_sid": pn.trunk_sid or None,
+        "voice_url": pn.voice_url or None,
+        "voice_application_sid": pn.voice_application_sid or None,
+    }
+    ours = not pn.trunk_sid or (trunk is not None and pn.trunk_sid == trunk.id)
+    return Live(Kind.PHONE_NUMBER, pn.sid, number, fields, managed=ours)
+
+
+def _sms_webhook(pn: Any, number: str) -> Live:
+    """The number's SMS settings; ours when its SMS URL already points at a switchboard."""
+    if pn is None:
+        return Live(Kind.SMS_WEBHOOK, "", number, blocked=NOT_ON_ACCOUNT.format(number=number))
+    fields: dict[str, Value] = {
+        "sms_url": pn.sms_url or None,
+        "sms_method": pn.sms_method,
+        "sms_fallback_url": pn.sms_fallback_url or None,
+        "sms_fallback_method": pn.sms_fallback_method,
+        "sms_application_sid": pn.sms_application_sid or None,
+    }
+    managed = is_switchboard_sms_url(pn.sms_url)
+    return Live(Kind.SMS_WEBHOOK, pn.sid, number, fields, managed=managed)
 
 
 _TRANSPORTS = {SIPTransport.SIP_TRANSPORT_TLS: "tls", SIPTransport.SIP_TRANSPORT_TCP: "tcp"}

@@ -66,6 +66,7 @@ def setup_inputs(settings: Settings) -> SetupInputs:
         merge_strategy=settings.transfer_merge_strategy.value,
         webhook_base_url=settings.webhook_base_url,
         trunk_sid=settings.twilio_sip_trunk_id,
+        sms_number=settings.twilio_sms_number,
     )
 
 

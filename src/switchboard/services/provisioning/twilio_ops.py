@@ -9,6 +9,7 @@ from twilio.rest import Client
 
 from switchboard.domain.provisioning import Action, Kind, Step, ref, resolve
 from switchboard.domain.provisioning_plan import RESTORED_PASSWORD
+from switchboard.services.provisioning.numbers import find_number
 from switchboard.services.provisioning.secrets import SecretStore, generate_password
 
 
@@ -59,6 +60,10 @@ def apply_twilio_step(
         return str(made.sid)
     if kind is Kind.CREDENTIAL:
         return _credential(client, step, ids, store, new_secrets)
+    if kind is Kind.SMS_WEBHOOK:
+        sid = _number_sid(client, step)
+        client.incoming_phone_numbers(sid).update(**fields)
+        return sid
     trunk = client.trunking.v1.trunks(_need(ids, Kind.TWILIO_TRUNK))
     if kind is Kind.TRUNK_CREDENTIAL_LIST:
         if not create:
@@ -106,16 +111,21 @@ def _restoring(step: Step) -> bool:
     return any(d.field == RESTORED_PASSWORD for d in step.differences)
 
 
+def _number_sid(client: Client, step: Step) -> str:
+    """The PN… SID of the step's number: the observed one, else found by exact match."""
+    if step.live is not None and step.live.id:
+        return step.live.id
+    found = find_number(client, step.desired.name)
+    if found is None:
+        raise ProvisioningError(f"{step.desired.name} is not a phone number on this Twilio account")
+    return str(found.sid)
+
+
 def _number(client: Client, trunk: Any, step: Step) -> str:
-    number, live = step.desired.name, step.live
+    live = step.live
+    pn_sid = _number_sid(client, step)
     if live is not None and live.fields.get("trunk_sid"):
         old = str(live.fields["trunk_sid"])
-        client.trunking.v1.trunks(old).phone_numbers(live.id).delete()
-        pn_sid = live.id
-    else:
-        found = client.incoming_phone_numbers.list(phone_number=number, limit=1)
-        if not found:
-            raise ProvisioningError(f"{number} is not a phone number on this Twilio account")
-        pn_sid = found[0].sid
+        client.trunking.v1.trunks(old).phone_numbers(pn_sid).delete()
     trunk.phone_numbers.create(phone_number_sid=pn_sid)
-    return str(pn_sid)
+    return pn_sid

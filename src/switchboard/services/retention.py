@@ -1,0 +1,62 @@
+"""Purging personal data past its retention period: on demand (`switchboard purge`) and once a day
+inside `switchboard serve`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+
+from switchboard.domain.retention import DataKind, RetentionPolicy
+from switchboard.ports.clock import Clock
+from switchboard.ports.retention import PersonalData
+from switchboard.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DAILY = timedelta(days=1)
+
+
+def policy_from_settings(settings: Settings) -> RetentionPolicy:
+    return RetentionPolicy(
+        {
+            DataKind.CALLS: settings.retention_calls_days,
+            DataKind.TRANSCRIPTS: settings.retention_transcripts_days,
+            DataKind.CALLER_NUMBERS: settings.retention_caller_numbers_days,
+            DataKind.RECORDINGS: settings.retention_recordings_days,
+            DataKind.MESSAGES: settings.retention_messages_days,
+        }
+    )
+
+
+async def purge(
+    data: PersonalData, policy: RetentionPolicy, clock: Clock, *, apply: bool
+) -> dict[DataKind, int]:
+    """What goes under `policy` now; deleted only when `apply`."""
+    counts = await data.purge(policy.cutoffs(clock.now()), apply=apply)
+    if apply and any(counts.values()):
+        log.info("retention.purged", extra={k.value: n for k, n in counts.items()})
+    return counts
+
+
+async def purge_daily(
+    data: PersonalData,
+    policy: RetentionPolicy,
+    clock: Clock,
+    stop: asyncio.Event,
+    *,
+    every: timedelta = DAILY,
+) -> int:
+    """Purge now and then every `every` until `stop` is set; returns how many passes ran. A failed
+    pass is logged and tried again at the next one: retention never takes `serve` down."""
+    passes = 0
+    while not stop.is_set():
+        try:
+            await purge(data, policy, clock, apply=True)
+        except Exception:  # a database outage must not end serve; the next pass retries
+            log.exception("retention.purge_failed")
+        passes += 1
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=every.total_seconds())
+    return passes
