@@ -124,6 +124,7 @@ async def open_messaging(app: Application) -> AsyncIterator[Messaging]:
             from_number=settings.twilio_sms_number,
             timezone=timezone,
             webhook_base_url=settings.webhook_base_url,
+            messaging_service_sid=settings.twilio_messaging_service_sid,
         )
     outbox = SqlAlchemyMessageOutbox(app.storage.engine)
     stores = SqlAlchemyWebhookStores(app.storage.engine, app.clock)
