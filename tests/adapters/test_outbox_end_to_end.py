@@ -112,10 +112,15 @@ async def system(
 async def settled(
     outbox: SqlAlchemyMessageOutbox, message_id: str, channel: Channel
 ) -> Notification:
-    for _ in range(300):
+    # Polls until final: the fake's callbacks come from its own thread, which a loaded 2-core CI
+    # machine may not schedule for seconds. A generous deadline, not a tight count, bounds it.
+    deadline = asyncio.get_running_loop().time() + 30
+    while True:
         [n] = [n for n in await outbox.notifications_of(message_id) if n.channel is channel]
         if n.status.is_final:
             return n
+        if asyncio.get_running_loop().time() > deadline:
+            break
         await asyncio.sleep(0.02)
     raise AssertionError(f"{channel} notification never reached a final status: {n}")
 
