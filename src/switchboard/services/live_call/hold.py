@@ -38,6 +38,7 @@ WATCH_SECONDS = 0.5  # how often the call's state is looked at besides room and 
 # resolve, bounded by its ringing timeout (30 s by default in livekit-api's
 # `transfer_sip_participant`); a goodbye takes a few seconds.
 DRAIN_SECONDS = 45.0
+CUT_SECONDS = 10.0  # after a forced interruption: livekit-agents cancels what is left after 5 s
 
 
 class Emitter(Protocol):
@@ -50,6 +51,8 @@ class Emitter(Protocol):
 
 class Session(Emitter, Protocol):
     def shutdown(self, *, drain: bool = True) -> None: ...
+
+    def interrupt(self, *, force: bool = False) -> asyncio.Future[None]: ...
 
     async def aclose(self) -> None: ...
 
@@ -95,17 +98,35 @@ class CallWatch:
                 await asyncio.wait_for(self._changed.wait(), timeout=poll)
             self._changed.clear()
 
-    async def close_session(self, *, started: bool, drain_seconds: float = DRAIN_SECONDS) -> None:
-        """Close the session, with drain unless the call was transferred; after `drain_seconds`
-        whatever is left is cut."""
+    async def close_session(
+        self,
+        *,
+        started: bool,
+        drain_seconds: float = DRAIN_SECONDS,
+        cut_seconds: float = CUT_SECONDS,
+    ) -> None:
+        """Close the session, with drain unless the call was transferred. After `drain_seconds`
+        the speech left is interrupted by force (livekit-agents cancels its tasks after
+        `INTERRUPTION_TIMEOUT`, `voice/speech_handle.py:16,284-302`). A function tool that still
+        does not return cannot be cut: it runs in its own task, which a speech's cancellation does
+        not reach (`voice/tool_executor.py:452-497`), and the close waits for it; after
+        `cut_seconds` more we stop waiting, so the call record is still written."""
         if started and not self.session_closed.is_set():
-            drain = not self.state.transferred_to
-            self.session.shutdown(drain=drain)
-            try:
-                await asyncio.wait_for(self.session_closed.wait(), timeout=drain_seconds)
-            except TimeoutError:
+            self.session.shutdown(drain=not self.state.transferred_to)
+            if not await self._closed_within(drain_seconds):
                 log.warning("call.drain_timed_out", extra={"seconds": drain_seconds})
+                with contextlib.suppress(RuntimeError):  # the session already stopped
+                    self.session.interrupt(force=True)
+                if not await self._closed_within(cut_seconds):
+                    # aclose() would wait on the lock the stuck close holds; the job ends anyway
+                    log.error("call.session_stuck")
+                    return
         await self.session.aclose()  # a no-op once closed (agent_session.py:1308-1310)
+
+    async def _closed_within(self, seconds: float) -> bool:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.session_closed.wait(), timeout=seconds)
+        return self.session_closed.is_set()
 
     def detach(self) -> None:
         self.room.off("participant_disconnected", self._on_left)
@@ -120,6 +141,7 @@ async def hold_call(
     start: Callable[[], Awaitable[object]],
     *,
     drain_seconds: float = DRAIN_SECONDS,
+    cut_seconds: float = CUT_SECONDS,
     poll: float = WATCH_SECONDS,
 ) -> CallOutcome:
     """Start the session (`start`), hold the call until it is over, close the session (drained),
@@ -135,7 +157,9 @@ async def hold_call(
         await watch.until_over(poll)
     finally:
         try:
-            await watch.close_session(started=started, drain_seconds=drain_seconds)
+            await watch.close_session(
+                started=started, drain_seconds=drain_seconds, cut_seconds=cut_seconds
+            )
         finally:
             watch.detach()
             hung_up = watch.caller_gone and not state.ended
