@@ -1,14 +1,17 @@
-"""The composition root: the one place that chooses adapters and wires them into services.
+"""The composition root: where the application and every call are wired from `Settings`.
 
 `bootstrap(settings)` opens storage and builds the `Application` every entrypoint receives: the
 CLI (`run_with_app`), the agent worker (one per call) and `switchboard call`. Every collaborator
 can be passed in instead (storage, clock, brain, resolver cache), so tests and the simulator wire
 fakes through this same code. `call_factory` is the call wiring: a real call, `switchboard call`
 and `switchboard simulate` all build their calls with it, so a simulated call exercises the wiring
-a real call uses; only the phone line (LiveKit or the simulated network) and the clock differ.
+a real call uses.
 
-Adapters that belong to one command (the Twilio and LiveKit clients of setup, doctor and
-diagnostics, the notification senders of the messaging worker) are still built where they are used.
+Not everything is built here. Each call's phone line is built by whoever holds the call and handed
+to `CallParts.connect`: LiveKit telephony and media in the agent worker, the simulated network in a
+local call. Adapters that belong to one command are built where they are used: the Twilio and
+LiveKit clients of setup, doctor and diagnostics, and the notification senders of the messaging
+worker (`services/messaging/assembly.py`).
 """
 
 from __future__ import annotations
