@@ -226,6 +226,25 @@ async def test_a_tool_that_does_not_return_does_not_hold_up_the_record(storage: 
     await asyncio.wait_for(session.aclose(), timeout=30)
 
 
+async def test_a_job_cancelled_while_the_session_drains_still_writes_the_record(
+    storage: Storage,
+) -> None:
+    call = await start_call(storage, HeldLine())
+    await call.say(*ASK_PRIYA[:2])
+    call.session.generate_reply(user_input=ASK_PRIYA[2])
+    await call.line.transferring.wait()
+    call.caller_leaves()
+    await call.session.closing.wait()
+    call.holding.cancel()  # the job is shut down (livekit-agents cancels a late entrypoint)
+    with pytest.raises(asyncio.CancelledError):
+        await call.holding
+    record = await record_of(storage)
+    assert record.outcome is CallOutcome.ENDED_BY_CALLER  # on hold when the caller left
+    assert record.ended_at is not None
+    call.line.release.set()
+    await asyncio.wait_for(call.session.aclose(), timeout=30)
+
+
 async def test_a_session_that_fails_to_start_still_leaves_a_record(storage: Storage) -> None:
     clock = SimulatedClock(TUESDAY_MORNING)
     parts = await call_factory(storage).begin(CALL, clock=clock)

@@ -36,7 +36,9 @@ log = logging.getLogger(__name__)
 WATCH_SECONDS = 0.5  # how often the call's state is looked at besides room and session events
 # The longest a tool may still run once the call is over: a SIP REFER waits for the transfer to
 # resolve, bounded by its ringing timeout (30 s by default in livekit-api's
-# `transfer_sip_participant`); a goodbye takes a few seconds.
+# `transfer_sip_participant`); a goodbye takes a few seconds. A job shutdown cuts this shorter: the
+# entrypoint then has 15 s before it is cancelled (livekit-agents
+# `ipc/job_proc_lazy_main.py:429-435`), and the record is still written (`hold_call`'s finally).
 DRAIN_SECONDS = 45.0
 CUT_SECONDS = 10.0  # after a forced interruption: livekit-agents cancels what is left after 5 s
 
