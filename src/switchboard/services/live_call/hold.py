@@ -6,7 +6,7 @@ closed (deleted, or our connection lost) or the session closed by itself. Then, 
 1. The agent session is closed *with drain* (`AgentSession.shutdown(drain=True)`): livekit-agents
    then lets queued speech play out and waits for every speech task, function tools included,
    where `aclose()` (`drain=False`) interrupts them by force (livekit-agents 1.8.9
-   `voice/agent_session.py:1261-1262` and `:1400-1407`; `voice/agent_activity.py:1445-1449`). So
+   `voice/agent_session.py:1261-1262` and `:1400-1408`; `voice/agent_activity.py:1445-1449`). So
    the goodbye is heard to its last word, and a tool still running when the caller's leg left (a
    SIP REFER whose answer comes after the caller's `participant_disconnected`, a message being
    saved) finishes and sets the call's state. After a connected transfer nothing is left to say,
