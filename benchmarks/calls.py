@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from switchboard.adapters.sqlalchemy import open_storage
+from switchboard.bootstrap import call_factory
 from switchboard.logs import configure_logging
 from switchboard.services.local_call import LocalCallSpec, run_local_call
 from switchboard.services.scenarios.directories import DEFAULT_KEY, directories_for
@@ -50,6 +51,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp())
     url = args.database_url or f"sqlite+aiosqlite:///{tmp / 'calls.db'}"
     storage = await open_storage(url)
+    wiring = call_factory(storage)
     calls = [scenarios[i % len(scenarios)] for i in range(args.calls)]
     in_flight = peak = 0
     durations: list[float] = []
@@ -70,7 +72,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         peak = max(peak, in_flight)
         began = time.perf_counter()
         try:
-            result = await run_local_call(spec, storage, read)
+            result = await run_local_call(spec, wiring, read)
             wrong = check(scenario.expect, result, directory, scenario.caller_number)
             failures.extend(f"call {i} ({scenario.name}): {w}" for w in wrong)
         except Exception as exc:

@@ -1,13 +1,36 @@
-"""The composition root: builds the object graph from `Settings`. Nothing else constructs adapters."""
+"""The composition root: where the application and every call are wired from `Settings`.
+
+`bootstrap(settings)` opens storage and builds the `Application` every entrypoint receives: the
+CLI (`run_with_app`), the agent worker (one per call) and `switchboard call`. Every collaborator
+can be passed in instead (storage, clock, brain, resolver cache), so tests and the simulator wire
+fakes through this same code. `call_factory` is the call wiring: a real call, `switchboard call`
+and `switchboard simulate` all build their calls with it, so a simulated call exercises the wiring
+a real call uses.
+
+Not everything is built here. Each call's phone line is built by whoever holds the call and handed
+to `CallParts.connect`: LiveKit telephony and media in the agent worker, the simulated network in a
+local call. Adapters that belong to one command are built where they are used: the Twilio and
+LiveKit clients of setup, doctor and diagnostics, and the notification senders of the messaging
+worker (`services/messaging/assembly.py`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
+from livekit.agents import llm
+
+from switchboard.adapters.brain.offline import OfflineBrain
 from switchboard.adapters.sqlalchemy import Storage, open_storage
+from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
+from switchboard.domain.availability import describe_hours
+from switchboard.domain.calls import CallContext
+from switchboard.domain.directory import Directory
 from switchboard.logs import configure_logging
 from switchboard.ports.clock import Clock, SystemClock
 from switchboard.ports.repositories import UnitOfWork
+from switchboard.services.calls import CallFactory, CallPolicy, ResolverCache
 from switchboard.settings import Settings
 
 
@@ -17,6 +40,7 @@ class Application:
 
     settings: Settings
     storage: Storage
+    calls: CallFactory  # every call's parts (see `call_factory`)
     clock: Clock = field(default_factory=SystemClock)
 
     def unit_of_work(self) -> UnitOfWork:
@@ -26,9 +50,55 @@ class Application:
         await self.storage.dispose()
 
 
-async def bootstrap(settings: Settings, *, configure_logs: bool = True) -> Application:
-    """Open storage (applying migrations) and wire the application."""
+async def bootstrap(
+    settings: Settings,
+    *,
+    configure_logs: bool = True,
+    migrate: bool = True,
+    storage: Storage | None = None,
+    clock: Clock | None = None,
+    brain: llm.LLM[Any] | None = None,
+    resolvers: ResolverCache | None = None,
+) -> Application:
+    """Open storage (applying migrations unless `migrate=False`) and wire the application.
+    `brain` is the hosted LLM every call uses (None: each call gets the offline brain)."""
     if configure_logs:
         configure_logging(settings.log_level, settings.log_format)
-    storage = await open_storage(settings.effective_database_url, migrate=True)
-    return Application(settings=settings, storage=storage)
+    if storage is None:
+        storage = await open_storage(settings.effective_database_url, migrate=migrate)
+    clock = clock or SystemClock()
+    calls = call_factory(
+        storage, CallPolicy.from_settings(settings), clock=clock, brain=brain, resolvers=resolvers
+    )
+    return Application(settings=settings, storage=storage, clock=clock, calls=calls)
+
+
+def call_factory(
+    storage: Storage,
+    policy: CallPolicy | None = None,
+    *,
+    clock: Clock | None = None,
+    brain: llm.LLM[Any] | None = None,
+    resolvers: ResolverCache | None = None,
+) -> CallFactory:
+    """The call wiring on `storage`: messages go to its outbox, records to its calls table."""
+    return CallFactory(
+        unit_of_work=storage.unit_of_work,
+        outbox=SqlAlchemyMessageOutbox(storage.engine),
+        clock=clock or SystemClock(),
+        offline_brain=offline_brain,
+        policy=policy or CallPolicy(),
+        brain=brain,
+        resolvers=resolvers or ResolverCache(),
+    )
+
+
+def offline_brain(directory: Directory, call: CallContext, default_region: str) -> llm.LLM[Any]:
+    """The rules brain for this company and this caller (no model, no network)."""
+    company = directory.company
+    return OfflineBrain(
+        company,
+        hours=describe_hours(company),
+        caller_number=call.caller_number,
+        default_region=default_region,
+    )

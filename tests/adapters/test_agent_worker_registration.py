@@ -1,18 +1,29 @@
 """The real LiveKit Agents worker, started by our code, registers with a LiveKit server (the fake's
-/agent WebSocket speaks the real protobuf protocol) and answers a job offer for its agent name."""
+/agent WebSocket speaks the real protobuf protocol) and answers a job offer for its agent name. It
+migrates the database once before it starts; each job process's prewarm only reads it."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from switchboard.entrypoints.agent_worker import run_worker
+from switchboard.adapters.sqlalchemy import is_up_to_date, open_storage
+from switchboard.entrypoints.agent_worker import (
+    migrate_database,
+    prewarm,
+    run_worker,
+    warm_resolvers,
+)
 from switchboard.fakes.livekit import RunningFake, running_livekit_fake
 from switchboard.fakes.livekit.agent_ws import RegisteredWorker, offer_job, workers
-from switchboard.settings import Settings
+from switchboard.services.calls import ResolverCache
+from switchboard.services.directory import demo_directory, seed_demo_if_empty
+from switchboard.settings import Settings, load_settings
 
 
 @pytest.fixture
@@ -72,3 +83,90 @@ async def test_wrong_secret_fails_with_a_reason(fake: RunningFake, tmp_path: Pat
     with pytest.raises(RuntimeError, match="failed to connect to livekit after 1 attempts"):
         await asyncio.wait_for(run_worker(settings, devmode=True, max_retry=1), timeout=30)
     assert workers(fake.state) == []
+
+
+# --- the database: migrated once before the worker starts, only read by each job process -----------
+async def _at_head(url: str) -> bool:
+    storage = await open_storage(url, migrate=False)
+    try:
+        return await is_up_to_date(storage.engine)
+    finally:
+        await storage.dispose()
+
+
+async def test_the_worker_migrates_the_database_before_it_registers(
+    fake: RunningFake, tmp_path: Path
+) -> None:
+    settings = settings_for(fake, tmp_path)
+    assert not await _at_head(settings.effective_database_url)  # a new install
+    stop = asyncio.Event()
+    running = asyncio.create_task(run_worker(settings, devmode=True, stop=stop))
+    try:
+        await until(lambda: workers(fake.state), "the worker to register")
+        assert await _at_head(settings.effective_database_url)
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, timeout=30)
+
+
+@pytest.fixture
+def job_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Settings:
+    """What a job process sees: settings from the environment (hosted voice: no VAD to load)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("SWITCHBOARD_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SWITCHBOARD_STT", "deepgram/nova-3")
+    monkeypatch.setenv("SWITCHBOARD_TTS", "cartesia/sonic-2")
+    monkeypatch.setenv("LOG_LEVEL", "WARNING")
+    return load_settings()
+
+
+def _prewarm() -> dict[str, object]:
+    proc = SimpleNamespace(userdata={})
+    try:
+        prewarm(proc)  # type: ignore[arg-type]
+    finally:
+        gc.unfreeze()
+    return proc.userdata
+
+
+def test_prewarm_never_migrates_and_survives_a_database_that_is_behind(
+    job_env: Settings, capfd: pytest.CaptureFixture[str]
+) -> None:
+    userdata = _prewarm()  # a database nobody has migrated yet
+    cache = userdata["resolvers"]
+    assert isinstance(cache, ResolverCache)
+    assert cache.builds == 0  # nothing to build from; each call will load what it needs
+    assert not asyncio.run(_at_head(job_env.effective_database_url))  # still not migrated
+    assert "prewarm.database_behind" in capfd.readouterr().err  # prewarm logs as configured
+    assert userdata["settings"] == job_env
+
+
+def test_prewarm_survives_an_empty_directory(
+    job_env: Settings, capfd: pytest.CaptureFixture[str]
+) -> None:
+    asyncio.run(migrate_database(job_env))
+    cache = _prewarm()["resolvers"]
+    assert isinstance(cache, ResolverCache)
+    assert "prewarm.directory_empty" in capfd.readouterr().err
+
+
+def test_prewarm_builds_the_directorys_resolver(job_env: Settings) -> None:
+    async def seed() -> None:
+        storage = await open_storage(job_env.effective_database_url, migrate=True)
+        try:
+            await seed_demo_if_empty(storage.unit_of_work)
+        finally:
+            await storage.dispose()
+
+    asyncio.run(seed())
+    cache = _prewarm()["resolvers"]
+    assert isinstance(cache, ResolverCache)
+    assert cache.builds == 1
+    assert cache.directory == demo_directory()
+
+
+async def test_prewarm_survives_an_unreachable_database(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, database_url="postgresql+asyncpg://nobody@127.0.0.1:9/x")  # type: ignore[call-arg]
+    cache = await warm_resolvers(settings)
+    assert cache.builds == 0

@@ -64,7 +64,7 @@ async def test_hanging_up_at_any_moment_ends_the_call_cleanly(
         directory=demo_directory(), start=OPEN, employees={"priya-raman": priya}, clock_scale=0.005
     )
     result = await asyncio.wait_for(
-        run_local_call(spec, application.storage, read_line, listener=listen, hang_up=hang_up),
+        run_local_call(spec, application.calls, read_line, listener=listen, hang_up=hang_up),
         timeout=60,
     )
     assert result.outcome is CallOutcome.ENDED_BY_CALLER

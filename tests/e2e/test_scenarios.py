@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from switchboard.adapters.directory_file import read_directory_file
+from switchboard.bootstrap import call_factory
 from switchboard.entrypoints.cli import app as cli_app
 from switchboard.services.scenarios import is_scenario_file, load_scenario, run_scenarios
 
@@ -129,7 +130,7 @@ async def test_a_crashing_call_is_reported_and_the_others_still_run(
         return await real(spec, storage, read_line, **kw)
 
     monkeypatch.setattr("switchboard.services.scenarios.runner.run_local_call", flaky)
-    reports = await run_scenarios(scenarios)
+    reports = await run_scenarios(scenarios, wire=call_factory)
     assert [r.passed for r in reports] == [True, False]
     assert reports[1].failures == ["crashed: RuntimeError: boom"]
     assert reports[1].as_json()["outcome"] is None

@@ -93,6 +93,9 @@ def test_start_reports_an_unreachable_livekit_in_one_line(monkeypatch: pytest.Mo
         await real(settings, devmode=True, max_retry=1)  # type: ignore[arg-type]
 
     monkeypatch.setattr(agent_worker, "run_worker", quick)
+    assert invoke("check")[0] == 1  # a new install: the database is not migrated yet
     code, out = invoke("start")
     assert code == 1
     assert "the agent worker stopped: failed to connect to livekit after 1 attempts" in out
+    code, out = invoke("check")  # `start` migrated it before the worker tried to connect
+    assert code == 0, out

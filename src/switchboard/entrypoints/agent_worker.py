@@ -1,13 +1,15 @@
 """The LiveKit Agents worker (`switchboard agent start|dev`): answers every call LiveKit SIP puts
 in a room and dispatches to the agent named `LIVEKIT_AGENT_NAME` (explicit dispatch only).
 
-Per process (`prewarm`, run once in each idle job process before a call arrives): settings, the
-database migration check, the silero VAD, the directory's resolver, then `gc.freeze()` so what was
-loaded is shared copy-on-write instead of being touched by every collection. Per call
-(`entrypoint`): the caller's SIP attributes become the `CallContext`, and the same
-`SwitchboardAgent` as in `switchboard call` runs with LiveKit telephony and media instead of the
-simulator. The room is never deleted when the agent leaves (`delete_room_on_close=False`): after a
-merge the caller and the employee go on talking without us.
+Once, before the worker registers (`run_worker`): the database migrations. Per process
+(`prewarm`, run once in each idle job process before a call arrives): settings, the silero VAD,
+the directory's resolver (read only: a database behind or an empty directory is logged, never
+fatal), then `gc.freeze()` so what was loaded is shared copy-on-write instead of being touched by
+every collection. Per call (`entrypoint`): the caller's SIP attributes become the `CallContext`;
+`bootstrap` gives the call factory that `switchboard call` and `switchboard simulate` use too, and
+the same `SwitchboardAgent` runs with LiveKit telephony and media instead of the simulator. The
+room is never deleted when the agent leaves (`delete_room_on_close=False`): after a merge the
+caller and the employee go on talking without us.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import contextlib
 import gc
 import logging
 import signal
-from dataclasses import replace
 from typing import Any
 
 from livekit import api, rtc
@@ -30,20 +31,18 @@ from switchboard.adapters.livekit.room_media import LiveKitMedia
 from switchboard.adapters.livekit.sip_attributes import call_from_sip
 from switchboard.adapters.livekit.trunks import managed_outbound_trunk
 from switchboard.adapters.sqlalchemy import is_up_to_date, open_storage
-from switchboard.domain.availability import describe_hours
-from switchboard.domain.calls import CallContext
+from switchboard.bootstrap import Application, bootstrap
+from switchboard.domain.calls import CallContext, CallOutcome
 from switchboard.logs import bind_call, configure_logging
-from switchboard.ports.clock import SystemClock
-from switchboard.services.call_records import CallLog
-from switchboard.services.live_call import CallKit, ResolverCache, finish_call
+from switchboard.services.calls import ResolverCache
+from switchboard.services.directory import load_directory
+from switchboard.services.live_call import hold_call
 from switchboard.services.receptionist.agent import SwitchboardAgent
-from switchboard.services.transfer import TransferConfig, WarmTransferCoordinator
 from switchboard.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)
 
 _SETTINGS, _VAD, _RESOLVERS, _TRUNK = "settings", "vad", "resolvers", "outbound_trunk"
-_WATCH_SECONDS = 0.5  # how often the call's end conditions are looked at besides events
 
 
 # --- what the worker needs, checked before it starts --------------------------------------------------
@@ -104,6 +103,12 @@ async def database_ready(settings: Settings) -> bool:
         await storage.dispose()
 
 
+async def migrate_database(settings: Settings) -> None:
+    """Bring the database to the latest schema (a no-op when it is there already)."""
+    storage = await open_storage(settings.effective_database_url, migrate=True)
+    await storage.dispose()
+
+
 def worker_options(settings: Settings, *, max_retry: int = 16) -> WorkerOptions:
     url, key, secret = livekit_credentials(settings)
     return WorkerOptions(
@@ -125,22 +130,37 @@ def prewarm(proc: JobProcess) -> None:
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_format)
     proc.userdata[_SETTINGS] = settings
-
-    async def warm() -> ResolverCache:
-        storage = await open_storage(settings.effective_database_url, migrate=True)
-        try:
-            kit = CallKit(settings, storage, SystemClock())
-            kit.resolvers.for_directory(await kit.directory())
-            return kit.resolvers
-        finally:
-            await storage.dispose()
-
-    proc.userdata[_RESOLVERS] = asyncio.run(warm())
+    proc.userdata[_RESOLVERS] = asyncio.run(warm_resolvers(settings))
     if uses_offline_voice(settings):
         from switchboard.adapters.voice.vad import load_vad
 
         proc.userdata[_VAD] = load_vad()
     gc.freeze()  # long-lived objects stay out of every later collection (and copy-on-write pages)
+
+
+async def warm_resolvers(settings: Settings) -> ResolverCache:
+    """The directory's resolver, built before a call arrives. Never migrates (`run_worker` did,
+    once, before any job process started) and never fails the process: a database that is
+    unreachable or behind, or an empty directory, is logged, and each call loads what it needs."""
+    cache = ResolverCache()
+    try:
+        storage = await open_storage(settings.effective_database_url, migrate=False)
+    except Exception as exc:  # the first call reports it properly
+        log.warning("prewarm.database_unavailable", extra={"error": str(exc)})
+        return cache
+    try:
+        if not await is_up_to_date(storage.engine):
+            log.warning("prewarm.database_behind: run `switchboard db upgrade`")
+            return cache
+        directory = await load_directory(storage.unit_of_work)
+        if not directory.employees:
+            log.warning("prewarm.directory_empty: import one with `switchboard directory import`")
+        cache.for_directory(directory)
+    except Exception as exc:
+        log.warning("prewarm.failed", extra={"error": str(exc)})
+    finally:
+        await storage.dispose()
+    return cache
 
 
 # --- once per call --------------------------------------------------------------------------------------
@@ -162,7 +182,8 @@ def _speech(settings: Settings, vad: Any, hints: list[str]) -> dict[str, Any]:
 
 
 async def entrypoint(ctx: JobContext) -> None:
-    settings: Settings = ctx.proc.userdata.get(_SETTINGS) or load_settings()
+    prewarmed: Settings | None = ctx.proc.userdata.get(_SETTINGS)
+    settings = prewarmed or load_settings()
     url, key, secret = livekit_credentials(settings)
     await ctx.connect()
     participant = await ctx.wait_for_participant(kind=rtc.ParticipantKind.PARTICIPANT_KIND_SIP)
@@ -173,15 +194,14 @@ async def entrypoint(ctx: JobContext) -> None:
         fallback_id=ctx.job.id,
         region=settings.default_region,
     )
-    storage = await open_storage(settings.effective_database_url, migrate=False)
-    lk = api.LiveKitAPI(url, key, secret)
-    kit = CallKit(
+    app = await bootstrap(
         settings,
-        storage,
-        SystemClock(),
-        hosted_llm=build_llm(settings),
-        resolvers=ctx.proc.userdata.get(_RESOLVERS) or ResolverCache(),
+        configure_logs=prewarmed is None,
+        migrate=False,  # done once, before the worker started
+        brain=build_llm(settings),
+        resolvers=ctx.proc.userdata.get(_RESOLVERS),
     )
+    lk = api.LiveKitAPI(url, key, secret)
     try:
         with bind_call(call.call_id):
             trunk = settings.livekit_outbound_trunk_id or ctx.proc.userdata.get(_TRUNK)
@@ -189,29 +209,27 @@ async def entrypoint(ctx: JobContext) -> None:
                 trunk = ctx.proc.userdata[_TRUNK] = await managed_outbound_trunk(lk) or ""
                 if not trunk:
                     log.warning("no outbound trunk: transfers will fail and offer a message")
-            await answer(ctx, call, kit, lk, (url, key, secret), trunk)
+            await answer(ctx, call, app, lk, (url, key, secret), trunk)
     finally:
         await lk.aclose()
-        await storage.dispose()
+        await app.close()
         ctx.shutdown("call handled")
 
 
 async def answer(
     ctx: JobContext,
     call: CallContext,
-    kit: CallKit,
+    app: Application,
     lk: api.LiveKitAPI,
     credentials: tuple[str, str, str],
     outbound_trunk_id: str,
-) -> None:
-    """Hold the call until it is transferred, ended by the agent, or the caller hangs up; the
-    call record is saved at the start and, whatever happens, at the end."""
-    recorder = CallLog(call, kit.clock)
-    await recorder.save(kit.storage.unit_of_work)
-    directory = await kit.directory()
-    resolver = kit.resolvers.for_directory(directory)
-    speech = _speech(kit.settings, ctx.proc.userdata.get(_VAD), resolver.recognition_hints())
-    session: AgentSession[Any] = AgentSession(llm=kit.brain(directory, call), **speech)
+) -> CallOutcome:
+    """Hold the call until it is transferred, ended by the agent, or the caller hangs up. The
+    call's parts come from the application's call factory, the same one `switchboard call` and
+    `switchboard simulate` use; only the phone line (LiveKit) and the audio differ here."""
+    parts = await app.calls.begin(call)  # the call record is saved first
+    speech = _speech(app.settings, ctx.proc.userdata.get(_VAD), parts.resolver.recognition_hints())
+    session: AgentSession[Any] = AgentSession(llm=parts.brain, **speech)
     url, key, secret = credentials
     media = LiveKitMedia(
         url=url,
@@ -221,36 +239,18 @@ async def answer(
         caller_session=session,
         consult_session=lambda: AgentSession(**speech),
     )
-    telephony = LiveKitTelephony(lk, outbound_trunk_id=outbound_trunk_id, media=media)
-    # The agent's brain says what happens after a failed attempt; the coordinator must not repeat it.
-    config = replace(TransferConfig.from_settings(kit.settings), announce_outcome=False)
-    deps = await kit.deps(
-        call, WarmTransferCoordinator(telephony, kit.clock, config), recorder, directory
-    )
-    caller_left, closed = asyncio.Event(), asyncio.Event()
-
-    def on_left(p: rtc.RemoteParticipant) -> None:
-        if p.identity == call.caller_identity:
-            caller_left.set()
-
-    ctx.room.on("participant_disconnected", on_left)
-    session.on("close", lambda _event: closed.set())
+    deps = parts.connect(LiveKitTelephony(lk, outbound_trunk_id=outbound_trunk_id, media=media))
     options = room_io.RoomOptions(
-        participant_identity=call.caller_identity, delete_room_on_close=False
+        participant_identity=call.caller_identity,
+        delete_room_on_close=False,  # after a merge the caller and the employee talk on
+        close_on_disconnect=False,  # hold_call closes the session, with drain (see there)
     )
-    try:
-        agent = SwitchboardAgent(deps, hours=describe_hours(directory.company))
-        await session.start(agent, room=ctx.room, room_options=options)
-        state = deps.state
-        while not (caller_left.is_set() or closed.is_set() or state.ended or state.transferred_to):
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(closed.wait(), timeout=_WATCH_SECONDS)
-    finally:
-        hung_up = caller_left.is_set() and not deps.state.ended
-        outcome = await finish_call(recorder, deps.state, kit.storage, caller_hung_up=hung_up)
-        log.info("call.finished", extra={"outcome": outcome.value})
-        with contextlib.suppress(Exception):
-            await session.aclose()
+    agent = SwitchboardAgent(deps, hours=parts.hours)
+    outcome = await hold_call(
+        parts, session, ctx.room, lambda: session.start(agent, room=ctx.room, room_options=options)
+    )
+    log.info("call.finished", extra={"outcome": outcome.value})
+    return outcome
 
 
 # --- the worker process ----------------------------------------------------------------------------------
@@ -261,8 +261,10 @@ async def run_worker(
     stop: asyncio.Event | None = None,
     max_retry: int = 16,
 ) -> None:
-    """Run until `stop` is set (by default: until SIGINT/SIGTERM); in production mode, active
-    calls are drained first. Raises when LiveKit stays unreachable after `max_retry` attempts."""
+    """Migrate the database, then run until `stop` is set (by default: until SIGINT/SIGTERM); in
+    production mode, active calls are drained first. Raises when LiveKit stays unreachable after
+    `max_retry` attempts."""
+    await migrate_database(settings)  # once, here: never in the job processes (prewarm)
     server = AgentServer.from_server_options(worker_options(settings, max_retry=max_retry))
     signals = (signal.SIGINT, signal.SIGTERM) if stop is None else ()
     stop = stop or asyncio.Event()
@@ -293,8 +295,10 @@ __all__ = [
     "check_worker",
     "database_ready",
     "entrypoint",
+    "migrate_database",
     "prewarm",
     "run_worker",
+    "warm_resolvers",
     "worker_options",
     "worker_warnings",
 ]

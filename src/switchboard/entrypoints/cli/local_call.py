@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import typer
@@ -23,6 +22,7 @@ from switchboard.adapters.brain.providers import ProviderError, build_llm
 from switchboard.bootstrap import Application
 from switchboard.domain.phone import InvalidPhoneNumber, to_e164
 from switchboard.entrypoints.cli._runtime import console, fail, run_with_app
+from switchboard.services.calls import CallFactory
 from switchboard.services.directory import load_directory, seed_demo_if_empty
 from switchboard.services.local_call import (
     DEFAULT_CALLER,
@@ -181,9 +181,8 @@ class VoiceOptions:
 
 
 async def _spoken(
-    app: Application, spec: LocalCallSpec, screen: CallScreen, out: Console,
-    voice: VoiceOptions, brain: Any,
-) -> LocalCallResult:  # fmt: skip
+    calls: CallFactory, spec: LocalCallSpec, screen: CallScreen, out: Console, voice: VoiceOptions
+) -> LocalCallResult:
     from switchboard.adapters.voice import VoiceUnavailableError
     from switchboard.entrypoints.cli.local_voice import spoken_call
 
@@ -203,9 +202,7 @@ async def _spoken(
                 call.on_line(line)
 
             screen.live = True
-            return await run_local_call(
-                spec, app.storage, call.read_line, listener=on_line, brain=brain
-            )
+            return await run_local_call(spec, calls, call.read_line, listener=on_line)
     except VoiceUnavailableError as exc:
         fail(str(exc), 2)
     except ValueError as exc:  # e.g. --audio-in with no WAV files
@@ -314,18 +311,16 @@ async def place_call(
         fail(str(exc), 2)
     spec = LocalCallSpec(
         directory=directory, start=start, employees=behaviour, caller_number=caller_number,
-        merge=settings.transfer_merge_strategy, company_number=settings.twilio_phone_number,
-        ai_disclosure=settings.ai_disclosure, default_region=settings.default_region,
+        company_number=settings.twilio_phone_number,
     )  # fmt: skip
+    calls = replace(app.calls, brain=brain)  # the wiring of a real call, with this brain
     screen = CallScreen(out, pace=pace, echo_caller=ask is not None)
     how = "" if voice else ' Type as the caller; "bye", Ctrl-D or Ctrl-C hangs up at any moment.'
     out.print(f"[dim]Calling {escape(company.name)} from {caller_number}.{how}[/]")
     if voice is not None:
-        result = await _spoken(app, spec, screen, out, voice, brain)
+        result = await _spoken(calls, spec, screen, out, voice)
     elif ask is not None:  # a script: one line per turn, in order
-        result = await run_local_call(
-            spec, app.storage, typed_line(screen, ask), listener=screen.add, brain=brain
-        )
+        result = await run_local_call(spec, calls, typed_line(screen, ask), listener=screen.add)
     else:
         screen.live = pace > 0
         typing = sys.stdin.isatty()
@@ -337,8 +332,7 @@ async def place_call(
         try:
             result = await run_local_call(
                 replace(spec, clock_scale=REAL_SECONDS_PER_SIMULATED * pace if pace else 0.0),
-                app.storage, keyboard.read, listener=screen.add, brain=brain,
-                hang_up=keyboard.hang_up,
+                calls, keyboard.read, listener=screen.add, hang_up=keyboard.hang_up,
             )  # fmt: skip
         finally:
             with contextlib.suppress(NotImplementedError, RuntimeError):

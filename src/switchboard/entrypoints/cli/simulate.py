@@ -11,10 +11,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from switchboard.adapters.brain.providers import ProviderError, build_llm
-from switchboard.bootstrap import bootstrap
+from switchboard.adapters.sqlalchemy import Storage
+from switchboard.bootstrap import bootstrap, call_factory
 from switchboard.domain.directory import Directory
 from switchboard.entrypoints.cli._runtime import console, fail, known_errors, settings_or_exit
 from switchboard.logs import configure_logging
+from switchboard.services.calls import CallFactory
 from switchboard.services.directory import load_directory
 from switchboard.services.scenarios import (
     Scenario,
@@ -62,6 +64,11 @@ def simulate(
     except ProviderError as exc:
         fail(str(exc), 2)
 
+    def wire(storage: Storage) -> CallFactory:
+        # The wiring of a real call; the transfer settings stay the defaults, so a scenario means
+        # the same on every machine.
+        return call_factory(storage, brain=brain)
+
     async def main() -> list[ScenarioReport]:
         default = None
         if any(s.directory is None for s in scenarios):
@@ -69,7 +76,7 @@ def simulate(
             default = await _stored_directory(settings)
         try:
             return await run_scenarios(
-                scenarios, default_directory=default, brain=brain, concurrency=concurrency
+                scenarios, wire=wire, default_directory=default, concurrency=concurrency
             )
         except ScenarioError as exc:
             fail(str(exc), 2)

@@ -1,5 +1,5 @@
-"""Real calls: what the LiveKit Agents worker assembles for each call it answers."""
+"""Real calls: how the LiveKit Agents worker holds one call in its room and lets it go."""
 
-from switchboard.services.live_call.kit import CallKit, ResolverCache, end_reason, finish_call
+from switchboard.services.live_call.hold import DRAIN_SECONDS, CallWatch, hold_call
 
-__all__ = ["CallKit", "ResolverCache", "end_reason", "finish_call"]
+__all__ = ["DRAIN_SECONDS", "CallWatch", "hold_call"]

@@ -1,5 +1,6 @@
-"""One local call, assembled from real parts: the agent and its brain, the warm-transfer
-coordinator on a simulated phone network, durable messages in storage, and the call record.
+"""One local call: the parts a real call has (built by the same `CallFactory` as on the LiveKit
+worker: the agent's collaborators, its brain, the call record, durable messages), with the
+warm-transfer coordinator on a simulated phone network and a simulated clock.
 
 Shared by `switchboard call` (a person types as the caller) and `switchboard simulate` (scripted
 callers); only `read_line` and the line listener differ.
@@ -15,23 +16,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from livekit.agents import llm
-
-from switchboard.adapters.brain.offline import OfflineBrain
 from switchboard.adapters.simulator import (
     CallerScript,
     PacedClock,
     SimulatedClock,
     scripts_by_target,
 )
-from switchboard.adapters.sqlalchemy import Storage
-from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
-from switchboard.domain.availability import describe_hours, reachability
-from switchboard.domain.calls import CallOutcome
 from switchboard.domain.directory import Directory
-from switchboard.domain.resolution import Resolver
-from switchboard.domain.transfer_events import MergeStrategy
-from switchboard.services.call_records import CallLog
+from switchboard.services.calls import CallFactory
 from switchboard.services.local_call.lines import CallLine, CallLines, LineSink
 from switchboard.services.local_call.observed import ObservedNetwork
 from switchboard.services.local_call.result import (
@@ -40,11 +32,8 @@ from switchboard.services.local_call.result import (
     merge_live,
     orphans_in,
 )
-from switchboard.services.local_call.taps import CapturingDesk, NarratedRecorder
-from switchboard.services.messaging.desk import OutboxMessageDesk
-from switchboard.services.receptionist.deps import ReceptionistDeps
+from switchboard.services.local_call.taps import LocalTaps
 from switchboard.services.receptionist.text_chat import run_text_conversation
-from switchboard.services.transfer import TransferConfig, WarmTransferCoordinator
 
 DEFAULT_CALLER = "+16125550177"  # a fictional caller ID (555-01xx is reserved for fiction)
 ReadLine = Callable[[], Awaitable[str | None]]
@@ -56,6 +45,7 @@ class LocalCallSpec:
 
     `employees` maps employee id → script (`{answer: true, decision: accept}`); an employee not
     listed lets the phone ring out. `hangup` is the caller's `{during: hold|ringing|consultation}`.
+    The merge strategy, ring timeout, AI disclosure and region are the call factory's (settings).
     """
 
     directory: Directory
@@ -63,10 +53,7 @@ class LocalCallSpec:
     employees: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     caller_number: str | None = DEFAULT_CALLER
     hangup: Mapping[str, Any] | None = None
-    merge: MergeStrategy = MergeStrategy.MOVE
     company_number: str | None = None
-    ai_disclosure: str | None = None
-    default_region: str = "US"
     # 0: virtual time (a transfer takes no real time: scenarios, tests). Else real seconds per
     # simulated second, so a person on the line lives through the ringing and the hold.
     clock_scale: float = 0.0
@@ -74,18 +61,18 @@ class LocalCallSpec:
 
 async def run_local_call(
     spec: LocalCallSpec,
-    storage: Storage,
+    calls: CallFactory,
     read_line: ReadLine,
     *,
     listener: LineSink | None = None,
-    brain: llm.LLM[Any] | None = None,
     hang_up: asyncio.Event | None = None,
 ) -> LocalCallResult:
-    """Hold one call. `read_line` gives the caller's next line (None: they hang up); `listener`
-    sees every line as it happens; `brain` defaults to the offline brain; setting `hang_up` hangs
-    the caller up at once, whatever is happening (on hold, while it rings, mid-sentence). The call
-    record and any message are saved in `storage`; nothing is left live on the simulated network
-    afterwards."""
+    """Hold one call. `calls` is the application's call factory (`switchboard.bootstrap`), the
+    one a real call uses: the brain, the transfer settings and the storage come from it.
+    `read_line` gives the caller's next line (None: they hang up); `listener` sees every line as
+    it happens; setting `hang_up` hangs the caller up at once, whatever is happening (on hold,
+    while it rings, mid-sentence). The call record and any message are saved in the factory's
+    storage; nothing is left live on the simulated network afterwards."""
     directory, lines = spec.directory, CallLines(listener)
     clock = (
         PacedClock(spec.start, scale=spec.clock_scale)
@@ -103,26 +90,9 @@ async def run_local_call(
     )
     # The network numbers calls from 1 in every run; records in a shared store need unique ids.
     call = replace(placed, call_id=f"local-{uuid.uuid4().hex[:12]}")
-    recorder = NarratedRecorder(CallLog(call, clock), lines)
-    outbox = SqlAlchemyMessageOutbox(storage.engine)
-
-    async def current_directory() -> Directory:
-        return directory
-
-    desk = CapturingDesk(OutboxMessageDesk(outbox, current_directory, clock))
-    # The agent's brain says the words after a failed attempt; the coordinator must not repeat them.
-    config = TransferConfig(merge_strategy=spec.merge, announce_outcome=False)
-    coordinator = WarmTransferCoordinator(network, clock, config)
-    deps = ReceptionistDeps(
-        directory=directory, resolver=Resolver.build(directory), reachability=reachability,
-        clock=clock, calls=coordinator, messages=desk, recorder=recorder, call=call,
-        ai_disclosure=spec.ai_disclosure, default_region=spec.default_region,
-    )  # fmt: skip
-    hours = describe_hours(directory.company)
-    chosen = brain or OfflineBrain(
-        directory.company, hours=hours, caller_number=call.caller_number,
-        default_region=spec.default_region,
-    )  # fmt: skip
+    taps = LocalTaps(lines)
+    parts = await calls.begin(call, clock=clock, directory=directory, taps=taps)
+    deps = parts.connect(network)
 
     async def caller_line() -> str | None:
         if call.caller_identity not in network.rooms.get(call.room_name, {}):
@@ -142,33 +112,22 @@ async def run_local_call(
     watcher = asyncio.create_task(hang_up_when_asked(hang_up)) if hang_up is not None else None
     try:
         outcome = await run_text_conversation(
-            deps, caller_line, _discard, brain=chosen, hours=hours
+            deps, caller_line, _discard, brain=parts.brain, hours=parts.hours
         )
     finally:
         if watcher is not None:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
-    end_reason = _end_reason(outcome, deps.state.ended)
     # Looked at before the final hang-up, which would sweep away an orphan hold in the call's room.
     orphans = orphans_in(await network.live_resources(), call.room_name)
     if call.room_name in network.rooms or any(h[0] == call.room_name for h in network.holds):
-        await coordinator.hang_up(call)  # the call ends for everyone once the agent is done
-    recorder.log.finish(
-        outcome, end_reason=end_reason, transferred_to=deps.state.transferred_to,
-        message_id=deps.state.message_id,
-    )  # fmt: skip
-    await recorder.log.save(storage.unit_of_work)
+        await deps.calls.hang_up(call)  # the call ends for everyone once the agent is done
+    await parts.finish(outcome=outcome)
     return await collect_result(
-        call.call_id, outcome, deps.state.transferred_to, recorder.attempts, network.dialed,
-        desk.taken, outbox, lines, merge_live(orphans, await network.live_resources()),
+        call.call_id, outcome, deps.state.transferred_to, taps.attempts, network.dialed,
+        taps.taken, calls.outbox, lines, merge_live(orphans, await network.live_resources()),
     )  # fmt: skip
-
-
-def _end_reason(outcome: CallOutcome, agent_ended: bool) -> str:
-    if outcome is CallOutcome.TRANSFERRED:
-        return "transferred"
-    return "agent_hung_up" if agent_ended else "caller_hung_up"
 
 
 def _discard(_line: str) -> None:

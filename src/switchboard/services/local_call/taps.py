@@ -39,3 +39,28 @@ class CapturingDesk:
         receipt = await self._inner.take_message(request)
         self.taken.append((request, receipt))
         return receipt
+
+
+class LocalTaps:
+    """The `CallTaps` of a local call: narrate the record on `lines`, keep the messages taken."""
+
+    def __init__(self, lines: CallLines) -> None:
+        self._lines = lines
+        self.narrated: NarratedRecorder | None = None
+        self.desk: CapturingDesk | None = None
+
+    def recorder(self, log: CallLog) -> NarratedRecorder:
+        self.narrated = NarratedRecorder(log, self._lines)
+        return self.narrated
+
+    def messages(self, desk: MessageDesk) -> CapturingDesk:
+        self.desk = CapturingDesk(desk)
+        return self.desk
+
+    @property
+    def attempts(self) -> list[dict[str, str]]:
+        return self.narrated.attempts if self.narrated else []
+
+    @property
+    def taken(self) -> list[tuple[MessageRequest, MessageReceipt]]:
+        return self.desk.taken if self.desk else []

@@ -1,20 +1,21 @@
 """Running scenarios: each one isolated (its own SQLite store in a temp dir, seeded from its
-directory, and its own simulated clock), many at once, through the same code as `switchboard call`."""
+directory, and its own simulated clock), many at once, through the same code as `switchboard call`.
+`wire` builds each store's call factory: the composition root's (`switchboard.bootstrap.
+call_factory`), the one a real call on the LiveKit worker uses too."""
 
 from __future__ import annotations
 
 import asyncio
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from livekit.agents import llm
-
-from switchboard.adapters.sqlalchemy import open_storage
+from switchboard.adapters.sqlalchemy import Storage, open_storage
 from switchboard.domain.directory import Directory
+from switchboard.services.calls import CallFactory
 from switchboard.services.directory import load_directory
 from switchboard.services.local_call import (
     LocalCallResult,
@@ -27,6 +28,7 @@ from switchboard.services.scenarios.expect import check
 from switchboard.services.scenarios.model import Scenario
 
 DEFAULT_CONCURRENCY = 8
+CallWiring = Callable[[Storage], CallFactory]  # a store -> the calls made on it
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +63,7 @@ async def run_scenario(
     scenario: Scenario,
     directory: Directory,
     *,
-    brain: llm.LLM[Any] | None = None,
+    wire: CallWiring,
     template: Path | None = None,
 ) -> ScenarioReport:
     """Run one scenario in a fresh store and check its expectations; never raises for a failure
@@ -81,7 +83,7 @@ async def run_scenario(
                 directory=stored, start=scenario.now, employees=scenario.employees,
                 caller_number=scenario.caller_number, hangup=scenario.hangup,
             )  # fmt: skip
-            result = await run_local_call(spec, storage, scripted_caller(scenario), brain=brain)
+            result = await run_local_call(spec, wire(storage), scripted_caller(scenario))
         except Exception as exc:  # a crash fails this scenario, not the whole run
             return ScenarioReport(scenario, None, [f"crashed: {type(exc).__name__}: {exc}"])
         finally:
@@ -103,8 +105,8 @@ async def migrated_template(folder: Path) -> Path:
 async def run_scenarios(
     scenarios: Sequence[Scenario],
     *,
+    wire: CallWiring,
     default_directory: Directory | None = None,
-    brain: llm.LLM[Any] | None = None,
     concurrency: int = DEFAULT_CONCURRENCY,
 ) -> list[ScenarioReport]:
     """Run scenarios concurrently (at most `concurrency` at once); reports in the given order."""
@@ -116,9 +118,7 @@ async def run_scenarios(
         async def one(scenario: Scenario) -> ScenarioReport:
             async with gate:
                 key = scenario.directory or DEFAULT_KEY
-                return await run_scenario(
-                    scenario, directories[key], brain=brain, template=template
-                )
+                return await run_scenario(scenario, directories[key], wire=wire, template=template)
 
         return list(await asyncio.gather(*(one(s) for s in scenarios)))
 

@@ -1,0 +1,183 @@
+"""The call factory: every call's `ReceptionistDeps`, its brain and its call record, from one place.
+
+    parts = await calls.begin(call)                # the record is opened (and saved) first
+    deps = parts.connect(telephony)                # the warm-transfer coordinator on this line
+    ...                                            # hold the call (LiveKit room or text)
+    outcome = await parts.finish(caller_hung_up=...)
+
+The factory holds what outlives a call (the storage's unit of work, the outbox, the clock, the
+hosted brain if any, the resolver cache); `begin` takes per-call overrides (a simulated clock, a
+fixed directory, taps that watch the record and the message desk).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+from livekit.agents import llm
+
+from switchboard.domain.availability import describe_hours, reachability
+from switchboard.domain.calls import CallContext, CallOutcome
+from switchboard.domain.directory import Directory
+from switchboard.domain.resolution import Resolver
+from switchboard.ports.calls import CallRecorder, MessageDesk
+from switchboard.ports.clock import Clock
+from switchboard.ports.telephony import Telephony
+from switchboard.services.call_records import CallLog, UnitOfWorkFactory
+from switchboard.services.calls.resolvers import ResolverCache
+from switchboard.services.directory import load_directory
+from switchboard.services.messaging.desk import OutboxMessageDesk
+from switchboard.services.messaging.outbox_ports import MessageOutbox
+from switchboard.services.receptionist.deps import CallState, ReceptionistDeps
+from switchboard.services.transfer import TransferConfig, WarmTransferCoordinator
+from switchboard.settings import Settings
+
+# (directory, call, default region) -> the offline brain for this company and caller
+BrainFactory = Callable[[Directory, CallContext, str], llm.LLM[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class CallPolicy:
+    """What the settings say about every call. The defaults are the settings' defaults."""
+
+    # The agent's brain says the words after a failed attempt; the coordinator must not repeat them.
+    transfer: TransferConfig = field(default_factory=lambda: TransferConfig(announce_outcome=False))
+    ai_disclosure: str | None = None
+    default_region: str = "US"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> CallPolicy:
+        transfer = replace(TransferConfig.from_settings(settings), announce_outcome=False)
+        return cls(transfer, settings.ai_disclosure, settings.default_region)
+
+
+class CallTaps(Protocol):
+    """Watchers a local call puts around the record and the message desk (to show and report)."""
+
+    def recorder(self, log: CallLog) -> CallRecorder: ...
+
+    def messages(self, desk: MessageDesk) -> MessageDesk: ...
+
+
+def end_reason(state: CallState, outcome: CallOutcome) -> str:
+    if outcome is CallOutcome.TRANSFERRED:
+        return "transferred"
+    return "agent_hung_up" if state.ended else "caller_hung_up"
+
+
+@dataclass
+class CallParts:
+    """One call's parts. `connect` attaches the phone line; `finish` closes and saves the record."""
+
+    call: CallContext
+    directory: Directory
+    resolver: Resolver
+    clock: Clock
+    log: CallLog  # the call record
+    recorder: CallRecorder  # what the agent writes to: the log, or a tap around it
+    messages: MessageDesk
+    brain: llm.LLM[Any]
+    hours: str
+    policy: CallPolicy
+    unit_of_work: UnitOfWorkFactory
+    coordinator: WarmTransferCoordinator | None = None
+    deps: ReceptionistDeps | None = None
+
+    def connect(self, telephony: Telephony) -> ReceptionistDeps:
+        """The agent's collaborators, with the warm-transfer coordinator over `telephony`."""
+        self.coordinator = WarmTransferCoordinator(telephony, self.clock, self.policy.transfer)
+        self.deps = ReceptionistDeps(
+            directory=self.directory,
+            resolver=self.resolver,
+            reachability=reachability,
+            clock=self.clock,
+            calls=self.coordinator,
+            messages=self.messages,
+            recorder=self.recorder,
+            call=self.call,
+            ai_disclosure=self.policy.ai_disclosure,
+            default_region=self.policy.default_region,
+        )
+        return self.deps
+
+    @property
+    def state(self) -> CallState:
+        return self.deps.state if self.deps is not None else CallState()
+
+    async def finish(
+        self, *, caller_hung_up: bool = False, outcome: CallOutcome | None = None
+    ) -> CallOutcome:
+        """Close and save the call record (whatever ended the call); returns the outcome, which
+        is the call state's unless the conversation already settled it."""
+        state = self.state
+        outcome = outcome or state.outcome(caller_hung_up=caller_hung_up)
+        self.log.finish(
+            outcome,
+            end_reason=end_reason(state, outcome),
+            transferred_to=state.transferred_to,
+            message_id=state.message_id,
+        )
+        await self.log.save(self.unit_of_work)
+        return outcome
+
+
+@dataclass
+class CallFactory:
+    """Builds every call's parts. Constructed by `switchboard.bootstrap` (which picks the adapters);
+    every collaborator can be replaced, so tests wire fakes through the same code."""
+
+    unit_of_work: UnitOfWorkFactory
+    outbox: MessageOutbox
+    clock: Clock
+    offline_brain: BrainFactory
+    policy: CallPolicy = field(default_factory=CallPolicy)
+    brain: llm.LLM[Any] | None = None  # a hosted LLM shared by every call; None: offline per call
+    resolvers: ResolverCache = field(default_factory=ResolverCache)
+
+    async def load_directory(self) -> Directory:
+        return await load_directory(self.unit_of_work)
+
+    async def begin(
+        self,
+        call: CallContext,
+        *,
+        clock: Clock | None = None,
+        directory: Directory | None = None,
+        taps: CallTaps | None = None,
+    ) -> CallParts:
+        """Open `call`'s record (saved at once, so even a call that fails to start is on record)
+        and build its parts. `directory` fixes the directory for the whole call (a local call's
+        spec); by default it is loaded now, and reloaded when a message is taken so its
+        notifications reach the current contacts."""
+        clock = clock or self.clock
+        log = CallLog(call, clock)
+        await log.save(self.unit_of_work)
+        current = self.load_directory if directory is None else _always(directory)
+        loaded = await current()
+        desk: MessageDesk = OutboxMessageDesk(self.outbox, current, clock)
+        recorder: CallRecorder = log
+        if taps is not None:
+            recorder, desk = taps.recorder(log), taps.messages(desk)
+        region = self.policy.default_region
+        return CallParts(
+            call=call,
+            directory=loaded,
+            resolver=self.resolvers.for_directory(loaded),
+            clock=clock,
+            log=log,
+            recorder=recorder,
+            messages=desk,
+            brain=self.brain or self.offline_brain(loaded, call, region),
+            hours=describe_hours(loaded.company),
+            policy=self.policy,
+            unit_of_work=self.unit_of_work,
+        )
+
+
+def _always(directory: Directory) -> Callable[[], Awaitable[Directory]]:
+    async def current() -> Directory:
+        return directory
+
+    return current
