@@ -254,7 +254,9 @@ async def test_the_briefing_starts_only_once_the_phone_receives_our_audio() -> N
 async def test_a_phone_that_never_receives_our_audio_fails_the_say_instead_of_hanging() -> None:
     consult = FakeSession()
     media, _, _ = media_for_call(consult=[consult], audience_wait=0.01)
-    await employee_on_the_line(media, consult)
+    room = await employee_on_the_line(media, consult)
+    room.emit("local_track_subscribed", None)  # a publication without a track says nothing
+    room.emit("local_track_subscribed", SimpleNamespace(kind=rtc.TrackKind.KIND_VIDEO))
     with pytest.raises(TelephonyError, match="does not receive our audio"):
         await media.say(CONSULT_ROOM, EMPLOYEE, "Hi Dana")
     assert consult.said == []

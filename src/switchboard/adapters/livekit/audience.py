@@ -31,8 +31,9 @@ class Audience:
         self._subscribed = asyncio.Event()
         room.on("local_track_subscribed", self._on_subscribed)
 
-    def _on_subscribed(self, track: rtc.LocalTrack) -> None:
-        if track.kind == rtc.TrackKind.KIND_AUDIO:
+    def _on_subscribed(self, track: rtc.LocalTrack | None) -> None:
+        # rtc emits the publication's track, typed Optional (room.py:843-846)
+        if track is not None and track.kind == rtc.TrackKind.KIND_AUDIO:
             self._subscribed.set()
 
     @property
