@@ -1,4 +1,4 @@
-"""The LiveKit adapter's pure parts: SIP status mapping, error messages, targets, hold and keypad."""
+"""The LiveKit adapter's pure parts: SIP status mapping, error messages, targets and hold."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 from livekit.api import ServerError, SipCallError
 
-from switchboard.adapters.livekit import HoldTracks, KeypadReplies, dial_status
+from switchboard.adapters.livekit import HoldTracks, dial_status
 from switchboard.adapters.livekit.errors import (
     BAD_CREDENTIALS,
     MOVE_NEEDS_CLOUD,
@@ -21,7 +21,6 @@ from switchboard.ports.telephony import (
     DialError,
     DialStatus,
     ParticipantGone,
-    Reply,
     TelephonyError,
 )
 
@@ -171,22 +170,3 @@ async def test_a_room_going_away_stops_its_holds_only() -> None:
     await holds.start("call-2", "caller")
     await holds.stop_room("call-1")
     assert holds.live() == (("call-2", "caller"),)
-
-
-async def test_keypad_presses_become_replies_per_participant() -> None:
-    keys = KeypadReplies()
-    keys.on_dtmf("consult-1", "employee", "1")
-    keys.on_dtmf("consult-1", None, "9")  # sent by a server SDK, not a person
-    keys.on_dtmf("consult-1", "someone-else", "2")
-    assert await keys.next("consult-1", "employee", wait_seconds=0.1) == Reply(digits="1")
-    assert await keys.next("consult-1", "employee", wait_seconds=0.01) is None
-    keys.forget_room("consult-1")
-    assert await keys.next("consult-1", "someone-else", wait_seconds=0.01) is None
-
-
-async def test_a_press_wakes_a_waiting_reader() -> None:
-    keys = KeypadReplies()
-    waiting = asyncio.create_task(keys.next("c", "employee", wait_seconds=1))
-    await asyncio.sleep(0)
-    keys.on_dtmf("c", "employee", "3")
-    assert await waiting == Reply(digits="3")

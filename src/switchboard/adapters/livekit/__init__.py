@@ -1,7 +1,8 @@
 """The Telephony port on LiveKit: livekit-api for rooms and SIP legs, a MediaSession for audio."""
 
 from switchboard.adapters.livekit.errors import BAD_CREDENTIALS, MOVE_NEEDS_CLOUD, dial_status
-from switchboard.adapters.livekit.media import HoldPlayer, HoldTracks, KeypadReplies, MediaSession
+from switchboard.adapters.livekit.media import HoldPlayer, HoldTracks, MediaSession
+from switchboard.adapters.livekit.reply_inbox import ReplyInbox
 from switchboard.adapters.livekit.telephony import LiveKitTelephony
 
 __all__ = [
@@ -9,8 +10,8 @@ __all__ = [
     "MOVE_NEEDS_CLOUD",
     "HoldPlayer",
     "HoldTracks",
-    "KeypadReplies",
     "LiveKitTelephony",
     "MediaSession",
+    "ReplyInbox",
     "dial_status",
 ]

@@ -3,15 +3,14 @@
 LiveKit's HTTP API can dial, move and hang up, but playing hold music, speaking and listening need
 an rtc connection to the room. `LiveKitTelephony` does the API work itself and asks a
 `MediaSession` for the rest, so the API side is contract-tested against the LiveKit fake while the
-media side runs only on a real server (see `room_media.py`). The two pieces here are pure enough
-to unit-test: `HoldTracks` (hold audio, idempotent per participant) and `KeypadReplies` (DTMF
-events from `sip_dtmf_received` turned into `Reply(digits=…)`).
+media side runs only on a real server (see `room_media.py`). `HoldTracks` here (hold audio,
+idempotent per participant) and `ReplyInbox` (`reply_inbox.py`: which speech and key presses count
+as replies) are pure enough to unit-test.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
 from collections.abc import Callable
 from typing import Protocol
 
@@ -95,38 +94,3 @@ class HoldTracks:
     def live(self) -> tuple[tuple[str, str], ...]:
         """(room, identity) pairs with hold audio playing."""
         return tuple(sorted(self._players))
-
-
-class KeypadReplies:
-    """Keypad presses per (room, identity), fed from `sip_dtmf_received` room events.
-
-    Each press becomes one `Reply(digits=…)`: the employee decides with a single key (1 accept,
-    2 decline, 3 take a message), so there is nothing to gain from waiting for more digits.
-    """
-
-    def __init__(self) -> None:
-        self._queues: defaultdict[tuple[str, str], asyncio.Queue[Reply]] = defaultdict(
-            asyncio.Queue
-        )
-
-    def on_dtmf(self, room: str, identity: str | None, digit: str) -> None:
-        """Record one key press; presses from the server SDK (no participant) are ignored."""
-        if identity and digit:
-            self._queues[(room, identity)].put_nowait(Reply(digits=digit))
-
-    def queue(self, room: str, identity: str) -> asyncio.Queue[Reply]:
-        """The queue of presses for `identity` in `room`, created on first use."""
-        return self._queues[(room, identity)]
-
-    async def next(self, room: str, identity: str, *, wait_seconds: float) -> Reply | None:
-        """The next key press, or None after `wait_seconds`."""
-        try:
-            async with asyncio.timeout(wait_seconds):
-                return await self.queue(room, identity).get()
-        except TimeoutError:
-            return None
-
-    def forget_room(self, room: str) -> None:
-        """Drop unread presses for a room that has gone."""
-        for key in [key for key in self._queues if key[0] == room]:
-            del self._queues[key]

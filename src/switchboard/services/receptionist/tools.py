@@ -6,6 +6,8 @@ Tool output goes back to the model as JSON and never carries a phone number or a
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from typing import Any
 
@@ -25,6 +27,8 @@ from switchboard.services.receptionist.deps import ReceptionistDeps
 MAX_QUERY_CHARS = 200
 MAX_NAME_CHARS = MAX_NAME_LENGTH
 MAX_REASON_CHARS = 500
+# The longest a goodbye may take to play before end_call hangs up anyway.
+GOODBYE_PLAYOUT_SECONDS = 15.0
 
 
 class ReceptionistTools:
@@ -160,12 +164,16 @@ class ReceptionistTools:
         return self._out("take_message", {"status": "saved", "message_id": receipt.message_id})
 
     async def end_call(self, context: RunContext[Any] | None = None) -> str:
-        """Hang up once the goodbye that came with this call has played."""
+        """Hang up once the goodbye that came with this call has played (or GOODBYE_PLAYOUT_SECONDS
+        have passed). `state.ended` is set only then: the worker closes the session as soon as it
+        sees it, and closing interrupts whatever is still playing."""
         d = self.deps
-        d.state.ended = True
         d.record("tool_call", tool="end_call")
-        d.record("outcome", outcome=d.state.outcome().value)
         if context is not None:
-            await context.wait_for_playout()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(GOODBYE_PLAYOUT_SECONDS):
+                    await context.wait_for_playout()
+        d.state.ended = True
+        d.record("outcome", outcome=d.state.outcome().value)
         await d.calls.hang_up(d.call)
         return self._out("end_call", {"status": "ended"})

@@ -43,12 +43,15 @@ class Attempt(AttemptBase):
     async def run(self) -> TransferResult:
         """Drive the machine until it reaches an outcome; never raises for telephony failures."""
         self._spawn("caller_left", self._watch_caller())
-        self._spawn("caller_reply", self._listen_to_caller())
         self._spawn("checkins", self._checkins())
         commands = self.machine.handle(Begin())
         while True:
             for command in commands:
                 await self._execute(command)
+            if "caller_reply" not in self._tasks:
+                # Only after the hold announcement has played: what the caller said before it
+                # (e.g. "I'm returning Dana's message") does not answer anything we asked.
+                self._spawn("caller_reply", self._listen_to_caller())
             if self.machine.result is not None:
                 return self.machine.result
             event = await self._events.get()
