@@ -28,10 +28,13 @@ from livekit.agents import (
     room_io,
 )
 
+from switchboard.adapters.livekit.answer_screen import AnswerScreen, EnergyScreen
 from switchboard.adapters.livekit.media import HoldTracks, KeypadReplies
+from switchboard.logs import get_logger
 from switchboard.ports.telephony import ParticipantGone, Reply
 
 _INSTRUCTIONS = "You relay messages. Say only what you are told to say."
+log = get_logger(__name__)
 
 
 class BackgroundHold:
@@ -74,6 +77,7 @@ class LiveKitMedia:
         caller_session: AgentSession[Any],
         consult_session: Callable[[], AgentSession[Any]],
         agent_identity: str = "switchboard-agent",
+        screen: AnswerScreen | None = None,  # answer_screen(hosted_llm): AMD or offline
     ) -> None:
         self._url, self._key, self._secret = url, api_key, api_secret
         self._consult_session, self._identity = consult_session, agent_identity
@@ -81,6 +85,7 @@ class LiveKitMedia:
         self._keys = KeypadReplies()
         self._holds = HoldTracks(lambda name: BackgroundHold(self._legs[name].room))
         self._attach(caller_room.name, _Leg(caller_room, caller_session, owned=False))
+        self._screen: AnswerScreen = screen or EnergyScreen()
 
     async def join(self, room: str) -> None:
         """Connect to a consultation room and start a speech-only session there."""
@@ -146,6 +151,25 @@ class LiveKitMedia:
             if task in done and task.result() is not None:
                 return task.result()
         return None
+
+    async def screen_answer(self, room: str, identity: str) -> bool:
+        """Screen the answered leg for voicemail; a screen that fails counts as a person."""
+        leg = self._legs.get(room)
+        if leg is None:
+            return False  # not joined for audio: nothing can be said to the leg either
+        try:
+            verdict = await self._screen.screen(leg.room, leg.session, identity)
+        except Exception as exc:  # a broken screen must not drop a real employee
+            log.warning("answer_screen.failed", room=room, error=repr(exc))
+            return False
+        log.info(
+            "answer_screen.verdict",
+            room=room,
+            answerer=verdict.answerer,
+            reason=verdict.reason,
+            at=round(verdict.at, 2),
+        )
+        return verdict.is_machine
 
     def _attach(self, name: str, leg: _Leg) -> None:
         self._legs[name] = leg
