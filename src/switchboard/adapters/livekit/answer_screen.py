@@ -7,8 +7,8 @@ Two screens, both returning a `domain.answering_machine.Verdict`:
   judged by `classify` after every frame. Works without the [voice] extra; with no STT it decides
   from timing and beeps alone.
 - `AmdScreen`: livekit-agents' `AMD` (livekit/agents/voice/amd/detector.py in livekit-agents
-  1.8.9), which classifies the greeting's transcript with an LLM. Used when a hosted brain is
-  configured; it falls back to `EnergyScreen` if AMD cannot run.
+  1.8.9), which classifies the greeting's transcript with an LLM, run alongside `EnergyScreen`.
+  Used when a hosted brain is configured; the offline verdict decides when AMD cannot.
 
 Both stop after `ScreenRules.window` seconds (plus a little for the track to arrive) with an
 unsure verdict, so a screen never holds a dial much past the answer. See docs/voicemail-detection.md.
@@ -108,18 +108,45 @@ async def _frames(stream: rtc.AudioStream) -> AsyncIterator[rtc.AudioFrame]:
 
 
 class AmdScreen:
-    """livekit-agents' LLM-based AMD over the session's own STT; EnergyScreen when it cannot run.
+    """livekit-agents' LLM-based AMD side by side with the offline screen.
 
-    `llm` is the hosted brain's LLM (an `llm.LLM` or a LiveKit Inference model string).
+    `llm` is the hosted brain's LLM (an `llm.LLM` or a LiveKit Inference model string); AMD reads
+    the consultation session's own transcripts. The first machine verdict from either screen wins
+    at once (AMD waits for the greeting to end, a beep does not); otherwise AMD's person stands,
+    and when AMD is uncertain or cannot run (no usable LLM) the offline verdict decides.
     """
 
     def __init__(
-        self, llm: Any, *, rules: ScreenRules = DEFAULT_RULES, fallback: AnswerScreen | None = None
+        self, llm: Any, *, rules: ScreenRules = DEFAULT_RULES, offline: AnswerScreen | None = None
     ) -> None:
         self.llm, self.rules = llm, rules
-        self.fallback = fallback or EnergyScreen(rules)
+        self.offline = offline or EnergyScreen(rules)
 
     async def screen(self, room: rtc.Room, session: AgentSession[Any], identity: str) -> Verdict:
+        amd = asyncio.ensure_future(self.amd(session, identity))
+        offline = asyncio.ensure_future(self.offline.screen(room, session, identity))
+        try:
+            pending: set[asyncio.Future[Verdict]] = {amd, offline}
+            while pending:
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    if task.exception() is None and task.result().is_machine:
+                        return task.result()
+            if amd.exception() is None and amd.result().answerer is not Answerer.UNSURE:
+                return amd.result()
+            if amd.exception() is not None:
+                log.warning("answer_screen.amd_unavailable", error=repr(amd.exception()))
+            return offline.result()
+        finally:
+            for task in (amd, offline):
+                task.cancel()
+            await asyncio.gather(amd, offline, return_exceptions=True)
+
+    async def amd(self, session: AgentSession[Any], identity: str) -> Verdict:
+        """AMD's verdict, unsure when it gives none in time.
+
+        Raises ValueError when AMD has no usable LLM (detector.py `_run`).
+        """
         try:
             async with (
                 asyncio.timeout(self.rules.window + TRACK_SLACK),
@@ -130,20 +157,16 @@ class AmdScreen:
                     interrupt_on_machine=False,  # we hang the leg up ourselves
                     ivr_detection=False,
                     participant_identity=identity,
+                    # At `timeout` AMD settles: its LLM verdict if it has one, else uncertain.
                     detection_options={"timeout": self.rules.window},
-                    wait_until_finished=False,  # the window is a hard cap
+                    wait_until_finished=False,
                 ) as detector,
             ):
                 result = await detector.execute()
         except TimeoutError:
             return Verdict(Answerer.UNSURE, "AMD gave no verdict in time", self.rules.window)
-        except (ValueError, RuntimeError) as exc:
-            # ValueError: no usable LLM (detector.py `_run`); RuntimeError: closed early.
-            log.warning("answer_screen.amd_unavailable", error=str(exc))
-            return await self.fallback.screen(room, session, identity)
-        return Verdict(
-            _ANSWERERS.get(result.category, Answerer.UNSURE), f"AMD: {result.reason}", result.delay
-        )
+        answerer = _ANSWERERS.get(result.category, Answerer.UNSURE)
+        return Verdict(answerer, f"AMD {result.category.value}: {result.reason}", result.delay)
 
 
 _ANSWERERS = {

@@ -162,6 +162,9 @@ class LiveKitMedia:
         except Exception as exc:  # a broken screen must not drop a real employee
             log.warning("answer_screen.failed", room=room, error=repr(exc))
             return False
+        finally:
+            while not leg.speech.empty():  # "Hello?" is not a reply to the briefing to come
+                leg.speech.get_nowait()
         log.info(
             "answer_screen.verdict",
             room=room,
