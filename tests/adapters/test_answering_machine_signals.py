@@ -214,3 +214,9 @@ async def test_stereo_frames_are_mixed_down() -> None:
 def test_observation_types_are_the_domains() -> None:
     heard = listen(line(silence(0.3), speechlike(0.5), silence(0.3), tone(900.0, 0.3)))
     assert {type(o) for o in heard.observations()} == {Speech, Beep}
+
+
+def test_a_low_pure_hum_is_not_a_beep() -> None:
+    # A voice's strong low harmonic near 300 Hz once passed for a "297 Hz beep" (benchmark set A).
+    heard = listen(line(silence(0.3), tone(300.0, 0.5), silence(0.5)))
+    assert heard.tones.beeps == []

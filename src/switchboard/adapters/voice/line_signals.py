@@ -9,8 +9,8 @@ hops of `HOP_SECONDS`:
   start a segment and ends after `hangover` of quiet, so clicks and breaths between words do not
   split or make speech.
 - `ToneDetector`: a hop is tonal when one narrow band holds nearly all the energy in the voice
-  band; tonal hops at one steady pitch for `min_tone` make a beep. Voice spreads its energy over
-  many harmonics and glides in pitch, so it does not qualify.
+  band at 400 Hz or above; tonal hops at one steady pitch for `min_tone` make a beep. Voice
+  spreads its energy over many harmonics and glides in pitch, so it does not qualify.
 
 `LineListener` runs both and keeps the observations for `domain.answering_machine.classify`.
 """
@@ -26,7 +26,8 @@ from switchboard.domain.answering_machine import Beep, Observation, Speech, Word
 
 HOP_SECONDS = 0.02
 _FULL_SCALE = 32768.0
-_BAND = (250.0, 3500.0)  # where beeps live and a phone line carries sound
+_BAND = (250.0, 3500.0)  # what a phone line carries: purity is measured against all of it
+_BEEP_HZ = (400.0, 3400.0)  # where beeps are (440 Hz and up); a voice's low harmonics are below
 _FFT_POINTS = 2048  # zero-padded: ~4 Hz per bin at 8 kHz, ~8 Hz at 16 kHz
 
 
@@ -88,7 +89,7 @@ class SpeechGate:
 @dataclass(frozen=True, slots=True)
 class ToneOptions:
     purity: float = 0.8  # share of the band's energy within a few bins of the peak
-    min_tone: float = 0.16  # seconds of one steady pitch
+    min_tone: float = 0.2  # seconds of one steady pitch
     drift_hz: float = 20.0  # how far the pitch may wander within one beep
     min_dbfs: float = -45.0
 
@@ -118,6 +119,8 @@ class ToneDetector:
         if total <= 0.0:
             return None
         peak = int(np.argmax(band))
+        if not _BEEP_HZ[0] <= self._freqs[peak] <= _BEEP_HZ[1]:
+            return None
         lobe = float(band[max(0, peak - self._spread) : peak + self._spread + 1].sum())
         if lobe / total < self.options.purity:
             return None
