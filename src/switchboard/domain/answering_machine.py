@@ -66,10 +66,15 @@ Observation = Speech | Words | Beep
 
 @dataclass(frozen=True, slots=True)
 class ScreenRules:
-    """The thresholds, in seconds. Defaults measured by benchmarks/voicemail.py."""
+    """The thresholds, in seconds, chosen with benchmarks/voicemail.py (docs/voicemail-detection.md).
+
+    Twilio's own AMD has the same three knobs, defaults 2.4 s / 1.2 s / 5 s (twilio 9.13:
+    rest/api/v2010/account/call/__init__.py:1254-1256, MachineDetectionSpeechThreshold,
+    …SpeechEndThreshold, …SilenceTimeout).
+    """
 
     long_greeting: float = 3.0  # one turn this long is a recorded greeting
-    answer_gap: float = 1.1  # silence that ends a turn: a person is waiting for us to speak
+    answer_gap: float = 1.5  # silence that ends a turn: a person is waiting for us to speak
     window: float = 4.5  # listen this long at most, then the verdict is unsure unless decided
 
     def __post_init__(self) -> None:
