@@ -52,7 +52,9 @@ class FakeMedia:
             self._arrived.set()
 
     async def screen_answer(self, room: str, identity: str) -> bool:
-        # A voicemail answers like a person as far as SIP goes (200 OK); only its audio differs.
+        # A voicemail answers like a person as far as SIP goes: once the INVITE is answered the leg
+        # is "active" whoever picked up; only its audio differs.
+        # upstream: livekit/sip@v1.11.0:pkg/sip/outbound.go:508-520
         self.screened.append((room, identity))
         return identity in self.machines
 
