@@ -24,6 +24,8 @@ class FakeMedia:
         self._holds: set[tuple[str, str]] = set()
         self.replies: defaultdict[tuple[str, str], deque[Reply]] = defaultdict(deque)
         self.answer_on_say: dict[str, Reply] = {}  # identity -> what they reply to a briefing
+        self.machines: set[str] = set()  # identities whose phone is answered by voicemail
+        self.screened: list[tuple[str, str]] = []
         self._arrived = asyncio.Event()
 
     async def join(self, room: str) -> None:
@@ -48,6 +50,13 @@ class FakeMedia:
         if reply is not None:
             self.replies[(room, identity)].append(reply)
             self._arrived.set()
+
+    async def screen_answer(self, room: str, identity: str) -> bool:
+        # A voicemail answers like a person as far as SIP goes: once the INVITE is answered the leg
+        # is "active" whoever picked up; only its audio differs.
+        # upstream: livekit/sip@v1.11.0:pkg/sip/outbound.go:508-520
+        self.screened.append((room, identity))
+        return identity in self.machines
 
     async def next_reply(self, room: str, identity: str, *, wait_seconds: float) -> Reply | None:
         try:

@@ -16,6 +16,7 @@ from switchboard.domain.transfer_events import MergeStrategy
 from switchboard.logs import configure_logging
 from switchboard.ports.telephony import LiveResources, TelephonyError
 from switchboard.services.transfer import TransferConfig, WarmTransferCoordinator
+from switchboard.services.transfer.background import RING_GRACE_SECONDS
 from switchboard.settings import MergeStrategy as SettingsMerge
 from switchboard.settings import Settings
 
@@ -106,7 +107,7 @@ async def test_a_dial_that_never_comes_back_is_given_up_as_no_answer() -> None:
     net = DeafNetwork(SimulatedClock())
     outcome, sip, _, _ = await run_on(net, answer=False)
     assert (outcome, sip) == (TransferOutcome.NO_ANSWER, None)
-    assert net.clock.elapsed() == 25 + 5
+    assert net.clock.elapsed() == 25 + RING_GRACE_SECONDS
 
 
 async def test_consultation_room_that_cannot_be_created_is_a_failure() -> None:

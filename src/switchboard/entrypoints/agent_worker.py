@@ -27,6 +27,7 @@ from livekit.agents.voice import room_io
 
 from switchboard.adapters.brain.providers import build_llm, build_stt, build_tts, is_offline
 from switchboard.adapters.livekit import LiveKitTelephony
+from switchboard.adapters.livekit.answer_screen import answer_screen
 from switchboard.adapters.livekit.room_media import LiveKitMedia
 from switchboard.adapters.livekit.sip_attributes import call_from_sip
 from switchboard.adapters.livekit.trunks import managed_outbound_trunk
@@ -238,6 +239,9 @@ async def answer(
         caller_room=ctx.room,
         caller_session=session,
         consult_session=lambda: AgentSession(**speech),
+        # Voicemail on the employee's leg: livekit-agents' AMD beside our offline screen when a
+        # hosted model is configured (AMD needs an LLM), else the offline screen alone.
+        screen=answer_screen(None if is_offline(app.settings.switchboard_llm) else parts.brain),
     )
     deps = parts.connect(LiveKitTelephony(lk, outbound_trunk_id=outbound_trunk_id, media=media))
     options = room_io.RoomOptions(

@@ -48,6 +48,13 @@ class MediaSession(Protocol):
         """The next speech or keypad input from `identity`, or None after `wait_seconds`."""
         ...
 
+    async def screen_answer(self, room: str, identity: str) -> bool:
+        """Listen to a just-answered leg: True when an answering machine (voicemail) picked up.
+
+        Unsure counts as a person. Bounded by the screen's window (docs/voicemail-detection.md).
+        """
+        ...
+
 
 class HoldPlayer(Protocol):
     """What `BackgroundAudioPlayer` offers for hold music, reduced to start and stop."""

@@ -30,12 +30,15 @@ from livekit.agents import (
     room_io,
 )
 
+from switchboard.adapters.livekit.answer_screen import AnswerScreen, EnergyScreen
 from switchboard.adapters.livekit.audience import Audience
 from switchboard.adapters.livekit.media import HoldTracks
 from switchboard.adapters.livekit.reply_inbox import ReplyInbox
+from switchboard.logs import get_logger
 from switchboard.ports.telephony import ParticipantGone, Reply, TelephonyError
 
 _INSTRUCTIONS = "You relay messages. Say only what you are told to say."
+log = get_logger(__name__)
 # How long the first words to an employee wait for their phone to receive our audio.
 AUDIENCE_WAIT_SECONDS = 5.0
 
@@ -103,6 +106,7 @@ class LiveKitMedia:
         agent_identity: str = "switchboard-agent",
         audience_wait_seconds: float = AUDIENCE_WAIT_SECONDS,
         connect_room: Callable[[], rtc.Room] = rtc.Room,
+        screen: AnswerScreen | None = None,  # answer_screen(hosted_llm): AMD or offline
     ) -> None:
         self._url, self._key, self._secret = url, api_key, api_secret
         self._consult_session, self._identity = consult_session, agent_identity
@@ -110,6 +114,7 @@ class LiveKitMedia:
         self._legs: dict[str, _Leg] = {}
         self._holds = HoldTracks(lambda name: BackgroundHold(self._legs[name].room))
         self._attach(caller_room.name, _Leg(caller_room, caller_session, owned=False))
+        self._screen: AnswerScreen = screen or EnergyScreen()
 
     async def join(self, room: str) -> None:
         """Connect to a consultation room and start a speech-only session there."""
@@ -175,6 +180,29 @@ class LiveKitMedia:
         `say()` in `room` finished; None after `wait_seconds`."""
         leg = self._leg(room, identity)
         return await leg.inbox.next(identity, wait_seconds=wait_seconds)
+
+    async def screen_answer(self, room: str, identity: str) -> bool:
+        """Screen the answered leg for voicemail; a screen that fails counts as a person."""
+        leg = self._legs.get(room)
+        if leg is None:
+            return False  # not joined for audio: nothing can be said to the leg either
+        try:
+            verdict = await self._screen.screen(leg.room, leg.session, identity)
+        except Exception as exc:  # a broken screen must not drop a real employee
+            log.warning("answer_screen.failed", room=room, error=repr(exc))
+            return False
+        finally:
+            # "Hello?" is not a reply to the briefing to come: replies count from here on.
+            leg.inbox.prompt_started()
+            leg.inbox.prompt_finished()
+        log.info(
+            "answer_screen.verdict",
+            room=room,
+            answerer=verdict.answerer,
+            reason=verdict.reason,
+            at=round(verdict.at, 2),
+        )
+        return verdict.is_machine
 
     def _attach(self, name: str, leg: _Leg) -> None:
         self._legs[name] = leg

@@ -21,7 +21,14 @@ from switchboard.adapters.livekit import errors
 from switchboard.adapters.livekit.media import MediaSession
 from switchboard.adapters.livekit.rooms import RoomApi, call
 from switchboard.adapters.livekit.targets import dial_request, refer_request
-from switchboard.ports.telephony import LiveResources, ParticipantGone, Reply, TelephonyError
+from switchboard.ports.telephony import (
+    DialError,
+    DialStatus,
+    LiveResources,
+    ParticipantGone,
+    Reply,
+    TelephonyError,
+)
 
 # A consultation room LiveKit may reap on its own if we crash: empty for this long, it goes.
 _CONSULT_EMPTY_TIMEOUT = 60
@@ -91,6 +98,7 @@ class LiveKitTelephony:
         except asyncio.CancelledError:
             await asyncio.shield(self.rooms.stop_ringing(room, identity))
             raise
+        await self._screen_answer(room, identity)
 
     async def start_hold(self, room: str, identity: str) -> None:
         """Hold audio for `identity` (idempotent)."""
@@ -167,6 +175,17 @@ class LiveKitTelephony:
         return LiveResources(rooms, live, ringing, self.media.holds())
 
     # --- plumbing -----------------------------------------------------------------------------
+
+    async def _screen_answer(self, room: str, identity: str) -> None:
+        """A voicemail on the answered leg: hang it up before anything is said to it."""
+        try:
+            machine = await self.media.screen_answer(room, identity)
+        except asyncio.CancelledError:  # a cancelled dial leaves no leg, answered or not
+            await asyncio.shield(self.rooms.remove(room, identity))
+            raise
+        if machine:
+            await self.rooms.remove(room, identity)
+            raise DialError(DialStatus.VOICEMAIL, detail=f"{identity}: answered by voicemail")
 
     @contextlib.contextmanager
     def _handing_off_leg(self, room: str, identity: str) -> Iterator[None]:

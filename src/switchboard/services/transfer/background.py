@@ -32,7 +32,10 @@ from switchboard.ports.telephony import DialError, Telephony, TelephonyError
 
 log = get_logger(__name__)
 # How much longer than the ringing timeout we wait for a dial that does not come back by itself.
-RING_GRACE_SECONDS = 5.0
+# It covers livekit-sip starting its ringing clock only once the SIP participant has joined the
+# room (docs/livekit-telephony.md) and the voicemail screen that listens up to 6 s after a phone
+# answered at the last moment (docs/voicemail-detection.md): a person is never cut off by it.
+RING_GRACE_SECONDS = 12.0
 
 
 class AttemptBase:
