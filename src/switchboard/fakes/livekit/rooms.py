@@ -21,6 +21,7 @@ from switchboard.fakes.livekit.dispatch import add_dispatch
 from switchboard.fakes.livekit.errors import invalid, not_found
 from switchboard.fakes.livekit.state import FakeState
 
+# upstream: livekit/livekit@v1.13.5:pkg/service/errors.go:38
 ROOM_NOT_FOUND = "requested room does not exist"
 
 
@@ -55,6 +56,7 @@ async def delete_room(
     state: FakeState, caller: auth.Caller, req: DeleteRoomRequest
 ) -> DeleteRoomResponse:
     """DeleteRoom: everyone in it is disconnected, its dispatches go too."""
+    # upstream: livekit/livekit@v1.13.5:pkg/service/roomservice.go:136-148 (roomCreate; not_found)
     auth.require_room_create(caller)
     if req.room not in state.rooms:
         raise not_found(ROOM_NOT_FOUND)
