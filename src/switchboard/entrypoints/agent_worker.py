@@ -32,13 +32,14 @@ from switchboard.adapters.livekit.trunks import managed_outbound_trunk
 from switchboard.adapters.sqlalchemy import is_up_to_date, open_storage
 from switchboard.domain.availability import describe_hours
 from switchboard.domain.calls import CallContext
+from switchboard.domain.transfer_events import MergeStrategy
 from switchboard.logs import bind_call, configure_logging
 from switchboard.ports.clock import SystemClock
 from switchboard.services.call_records import CallLog
 from switchboard.services.live_call import CallKit, ResolverCache, finish_call
 from switchboard.services.receptionist.agent import SwitchboardAgent
 from switchboard.services.transfer import TransferConfig, WarmTransferCoordinator
-from switchboard.settings import Settings, SettingsError, load_settings
+from switchboard.settings import Settings, SettingsError, is_livekit_cloud, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,14 @@ def worker_warnings(settings: Settings) -> list[str]:
 def check_worker(settings: Settings) -> None:
     """Raise SettingsError (one line naming the variable) when the worker cannot start."""
     livekit_credentials(settings)
+    if settings.transfer_merge_strategy is MergeStrategy.MOVE and not is_livekit_cloud(
+        settings.livekit_url
+    ):
+        # Open-source livekit-server has no MoveParticipant: every transfer would fail at the end.
+        raise SettingsError(
+            "TRANSFER_MERGE_STRATEGY=move needs LiveKit Cloud (*.livekit.cloud), but LIVEKIT_URL "
+            "is a self-hosted LiveKit: set TRANSFER_MERGE_STRATEGY=refer"
+        )
     from switchboard.adapters.brain.providers import ProviderError
 
     try:
