@@ -69,15 +69,14 @@ async def _play(
     raise sip_error(record.sip_status, ended.reason, prefix="INVITE failed: ")
 
 
-async def _join_and_play(
-    state: FakeState, record: CallRecord, info: ParticipantInfo, ring_limit: float
-) -> None:
-    # The bridge joins the room (dialing) before it sends the INVITE and starts the timer.
+async def _join(state: FakeState, record: CallRecord, info: ParticipantInfo) -> None:
+    # The bridge joins the room (dialing) before it answers a non-waiting request, sends the
+    # INVITE or starts the ringing timer.
+    # upstream: livekit/sip@v1.11.0:pkg/sip/client.go:463-485 (newCall, then DialAsync or Dial)
     # upstream: livekit/sip@v1.11.0:pkg/sip/outbound.go:155,460 then :658-665
     if state.join_seconds > 0:
         await asyncio.sleep(state.seconds(state.join_seconds))
     state.add_participant(record.room, info)
-    await _play(state, record, state.outcome_for(record.number), ring_limit)
 
 
 async def _in_background(coro: Coroutine[Any, Any, None]) -> None:
@@ -134,7 +133,8 @@ async def create_participant(
         raise TwirpError("already_exists", f"participant {identity!r} is already in room {room!r}")
     with state.lock:
         state.calls.append(record)
-    play = _join_and_play(state, record, info, ringing_timeout(req))
+    await _join(state, record, info)
+    play = _play(state, record, state.outcome_for(record.number), ringing_timeout(req))
     if req.wait_until_answered:
         await play
     else:
