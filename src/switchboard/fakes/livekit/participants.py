@@ -42,6 +42,8 @@ async def list_participants(
     state: FakeState, caller: auth.Caller, req: ListParticipantsRequest
 ) -> ListParticipantsResponse:
     """ListParticipants: empty for a room that does not exist, as livekit-server answers."""
+    # upstream: livekit/livekit@v1.13.5:pkg/service/roomservice.go:170-198 (the empty answer for a
+    # missing room is from the review, not re-read in the store code)
     auth.require_room_admin(caller, req.room)
     return ListParticipantsResponse(
         participants=list(state.participants.get(req.room, {}).values())
@@ -72,6 +74,7 @@ async def update_participant(
     state: FakeState, caller: auth.Caller, req: UpdateParticipantRequest
 ) -> ParticipantInfo:
     """UpdateParticipant: non-empty metadata/name replace; attributes merge, "" deletes a key."""
+    # upstream: livekit/livekit@v1.13.5:pkg/service/roomservice.go:260-300 (roomAdmin, not_found)
     auth.require_room_admin(caller, req.room)
     with state.lock:
         info = _existing(state, req.room, req.identity)
