@@ -112,16 +112,21 @@ async def test_a_completed_refer_is_a_success_whatever_the_server_answers(
     tel: LiveKitTelephony, server: RunningFake, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     answers: list[TransferSIPParticipantResponse] = []
+    timeouts: list[float] = []
     real = tel.sip.transfer_sip_participant
 
-    async def spy(request: TransferSIPParticipantRequest) -> TransferSIPParticipantResponse:
-        answers.append(await real(request))
+    async def spy(
+        request: TransferSIPParticipantRequest, **kw: float
+    ) -> TransferSIPParticipantResponse:
+        timeouts.append(kw["timeout"])
+        answers.append(await real(request, **kw))
         return answers[-1]
 
     monkeypatch.setattr(tel.sip, "transfer_sip_participant", spy)
     place_caller(server)
     await tel.refer(CALLER_ROOM, CALLER, f"tel:{PRIYA}")
     [answer] = answers
+    assert timeouts == [30 + 15]  # LiveKit's 30 s bound on the transfer answers first
     if server.state.server_version == "released":
         # The empty body reads as ONGOING with no transfer id: released servers' success.
         assert (answer.status, answer.transfer_id) == (SIPTransferStatus.STS_TRANSFER_ONGOING, "")
@@ -239,8 +244,8 @@ async def test_a_referred_caller_leaving_is_reported_only_after_the_refer_return
     # LiveKit drops the referred leg before its answer reaches us: model a slow answer.
     real = tel.sip.transfer_sip_participant
 
-    async def slow_answer(request: TransferSIPParticipantRequest) -> object:
-        answer = await real(request)
+    async def slow_answer(request: TransferSIPParticipantRequest, **kw: float) -> object:
+        answer = await real(request, **kw)
         await asyncio.sleep(0.2)
         return answer
 
@@ -294,7 +299,9 @@ async def test_a_transfer_answered_without_failure_is_a_success(
     monkeypatch: pytest.MonkeyPatch,
     answer: TransferSIPParticipantResponse,
 ) -> None:
-    async def answered(request: TransferSIPParticipantRequest) -> TransferSIPParticipantResponse:
+    async def answered(
+        request: TransferSIPParticipantRequest, **kw: float
+    ) -> TransferSIPParticipantResponse:
         return answer
 
     monkeypatch.setattr(tel.sip, "transfer_sip_participant", answered)
@@ -304,7 +311,9 @@ async def test_a_transfer_answered_without_failure_is_a_success(
 async def test_a_transfer_answered_as_failed_is_an_error(
     tel: LiveKitTelephony, server: RunningFake, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def unfinished(request: TransferSIPParticipantRequest) -> TransferSIPParticipantResponse:
+    async def unfinished(
+        request: TransferSIPParticipantRequest, **kw: float
+    ) -> TransferSIPParticipantResponse:
         return TransferSIPParticipantResponse(
             status=SIPTransferStatus.STS_TRANSFER_FAILED,
             sip_status=SIPStatus(code=SIPStatusCode.SIP_STATUS_TEMPORARILY_UNAVAILABLE),

@@ -34,6 +34,8 @@ _CONSULT_EMPTY_TIMEOUT = 60
 # Seconds a dial request may outlive its ringing timeout: LiveKit's own ringing timer, which starts
 # only once the SIP participant has joined the room, must always end an unanswered call first.
 DIAL_TIMEOUT_MARGIN = 15.0
+# What livekit-server (pkg/service/sip.go:705) and livekit-api use when a REFER sets no timeout.
+REFER_RINGING_TIMEOUT = 30.0
 
 
 class LiveKitTelephony:
@@ -158,7 +160,13 @@ class LiveKitTelephony:
         """SIP REFER the caller's leg to `transfer_to` (checked before any request)."""
         request = refer_request(room, identity, transfer_to)
         with self._handing_off_leg(room, identity):
-            answer = await call("refer", self.sip.transfer_sip_participant(request))
+            # livekit-server bounds the transfer by its ringing timeout (30 s unless set): give
+            # its answer the same margin as a dial's, so a late answer is never lost.
+            ring = request.ringing_timeout.ToTimedelta().total_seconds() or REFER_RINGING_TIMEOUT
+            answer = await call(
+                "refer",
+                self.sip.transfer_sip_participant(request, timeout=ring + DIAL_TIMEOUT_MARGIN),
+            )
         # Released servers answer a finished transfer with an empty body, which livekit-api reads
         # as STS_TRANSFER_ONGOING with no transfer_id; they report a failed one as an error
         # (livekit/livekit v1.13.5 pkg/service/sip.go:731). Only newer servers fill in a status.
