@@ -18,6 +18,7 @@ from livekit.protocol.sip import CreateSIPOutboundTrunkRequest, SIPOutboundTrunk
 from tests.adapters.livekit_telephony_support import CALLER, CALLER_ROOM, FakeMedia, place_caller
 
 from switchboard.adapters.livekit import LiveKitTelephony
+from switchboard.adapters.livekit.telephony import single_attempt_sip
 from switchboard.fakes.livekit import RunningFake
 from switchboard.ports.telephony import TelephonyError
 
@@ -111,3 +112,16 @@ async def test_a_client_built_from_a_token_keeps_its_token(
         tel = LiveKitTelephony(client, outbound_trunk_id="ST_missing", media=media)
         with pytest.raises(TelephonyError, match="trunk"):  # authenticated, then not found
             await tel.dial("room", PRIYA, identity="employee", ringing_timeout=5)
+
+
+async def test_a_livekit_api_without_the_expected_internals_is_refused_at_once(
+    server: RunningFake,
+) -> None:
+    async with api.LiveKitAPI(server.url, server.api_key, server.api_secret) as client:
+        real = client._session
+        client._session = None
+        try:
+            with pytest.raises(TypeError, match="livekit-api changed"):
+                single_attempt_sip(client)
+        finally:
+            client._session = real
