@@ -27,6 +27,15 @@ from switchboard.domain.phone import is_e164
 from switchboard.domain.transfer_events import MergeStrategy
 
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+
+
+def is_livekit_cloud(url: str | None) -> bool:
+    """True when LIVEKIT_URL is a LiveKit Cloud project (`*.livekit.cloud`), the only deployment
+    with MoveParticipant (open-source livekit-server answers "not implemented")."""
+    host = (urlparse(url).hostname or "").lower() if url else ""
+    return host.endswith(".livekit.cloud")
+
+
 _PLACEHOLDER = re.compile(
     r"^(|changeme|change[-_]me|secret|password|placeholder|xxx+|todo|test|dummy|your[-_].*|<.*>)$",
     re.IGNORECASE,
@@ -144,7 +153,8 @@ class Settings(BaseSettings):
     ai_disclosure: str | None = None
 
     # --- transfers ---------------------------------------------------------------------------------
-    transfer_merge_strategy: MergeStrategy = MergeStrategy.MOVE
+    # Unset: move on LiveKit Cloud, refer anywhere else (see `_merge_strategy_default`).
+    transfer_merge_strategy: MergeStrategy = MergeStrategy.REFER
     transfer_ring_timeout: float = Field(25.0, gt=0, le=120)
     hold_checkin_seconds: float = Field(30.0, gt=0, le=600)
 
@@ -217,6 +227,16 @@ class Settings(BaseSettings):
                 "must start with sqlite+aiosqlite:// or postgresql+asyncpg:// (async drivers)"
             )
         return value
+
+    @model_validator(mode="after")
+    def _merge_strategy_default(self) -> Settings:
+        # An explicit TRANSFER_MERGE_STRATEGY wins; `agent check` refuses move off Cloud.
+        if "transfer_merge_strategy" not in self.model_fields_set and is_livekit_cloud(
+            self.livekit_url
+        ):
+            self.transfer_merge_strategy = MergeStrategy.MOVE
+            self.model_fields_set.discard("transfer_merge_strategy")  # still a default
+        return self
 
     @model_validator(mode="after")
     def _production_rules(self) -> Settings:

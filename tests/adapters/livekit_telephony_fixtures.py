@@ -1,4 +1,8 @@
-"""Fixtures for the LiveKit telephony contract tests (loaded with `pytest_plugins`)."""
+"""Fixtures for the LiveKit telephony contract tests (loaded with `pytest_plugins`).
+
+Every contract test runs against both server versions the fake models: "released" (livekit v1.13.5
++ sip v1.11.0) and "head" (livekit HEAD with protocol 17c16cf4's TransferSIPParticipantResponse).
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,13 @@ from livekit.protocol.sip import CreateSIPOutboundTrunkRequest, SIPOutboundTrunk
 from tests.adapters.livekit_telephony_support import TIME_SCALE, FakeMedia
 
 from switchboard.adapters.livekit import LiveKitTelephony
-from switchboard.fakes.livekit import RunningFake, running_livekit_fake
+from switchboard.fakes.livekit import SERVER_VERSIONS, RunningFake, running_livekit_fake
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[RunningFake]:
-    with running_livekit_fake(api_secret="a-secret-of-at-least-32-bytes-long!") as fake:
+@pytest.fixture(scope="module", params=SERVER_VERSIONS)
+def server(request: pytest.FixtureRequest) -> Iterator[RunningFake]:
+    secret = "a-secret-of-at-least-32-bytes-long!"
+    with running_livekit_fake(api_secret=secret, server_version=request.param) as fake:
         yield fake
 
 
@@ -24,6 +29,7 @@ async def lk(server: RunningFake) -> AsyncIterator[api.LiveKitAPI]:
     server.state.reset()
     server.state.mode = "cloud"
     server.state.time_scale = TIME_SCALE
+    server.state.move_unclaimed_seconds = 3.0  # 30 ms at TIME_SCALE
     client = api.LiveKitAPI(server.url, server.api_key, server.api_secret)
     yield client
     await client.aclose()

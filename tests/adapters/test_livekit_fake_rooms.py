@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -184,7 +185,7 @@ async def test_move_participant_failures(lk: api.LiveKitAPI, server: RunningFake
     assert server.state.participant("call-1-consult", "employee") is not None
 
 
-async def test_move_participant_is_unimplemented_in_oss_mode(
+async def test_move_participant_on_open_source_livekit_is_unknown_not_implemented(
     lk: api.LiveKitAPI, server: RunningFake
 ) -> None:
     server.state.mode = "oss"
@@ -196,8 +197,53 @@ async def test_move_participant_is_unimplemented_in_oss_mode(
                 room="call-1-consult", identity="employee", destination_room="call-1"
             )
         )
-    assert (caught.value.code, caught.value.status) == ("unimplemented", 501)
+    assert (caught.value.code, caught.value.status, caught.value.message) == (
+        "unknown",
+        500,
+        "not implemented",
+    )
     assert server.state.participant("call-1-consult", "employee") is not None
+
+
+async def test_open_source_move_of_someone_not_connected_is_unavailable_after_retries(
+    lk: api.LiveKitAPI, server: RunningFake
+) -> None:
+    server.state.mode = "oss"
+    server.state.time_scale = 0.02
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    with pytest.raises(api.TwirpError) as caught:
+        await lk.room.move_participant(
+            api.MoveParticipantRequest(
+                room="call-1-consult", identity="ghost", destination_room="x"
+            )
+        )
+    assert (caught.value.code, caught.value.status, caught.value.message) == (
+        "unavailable",
+        503,
+        "no response from servers",
+    )
+    assert loop.time() - started >= 3 * 0.02  # psrpc's claim timeout, three times
+
+
+async def test_open_source_move_checks_grant_and_rooms_first(
+    server: RunningFake, lk: api.LiveKitAPI
+) -> None:
+    server.state.mode = "oss"
+    with pytest.raises(api.TwirpError) as caught:
+        await lk.room.move_participant(
+            api.MoveParticipantRequest(room="a", identity="p", destination_room="a")
+        )
+    assert (caught.value.code, caught.value.status) == ("invalid_argument", 400)
+    admin_only = api.AccessToken(server.api_key, server.api_secret).with_grants(
+        api.VideoGrants(room_admin=True, room="a")
+    )
+    async with api.LiveKitAPI.with_token(admin_only.to_jwt(), server.url) as client:
+        with pytest.raises(api.TwirpError) as caught:
+            await client.room.move_participant(
+                api.MoveParticipantRequest(room="a", identity="p", destination_room="b"),
+            )
+    assert (caught.value.code, caught.value.status) == ("unauthenticated", 401)
 
 
 async def test_agent_dispatch_round_trip(lk: api.LiveKitAPI, server: RunningFake) -> None:

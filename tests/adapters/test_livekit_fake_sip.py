@@ -177,7 +177,7 @@ async def test_outbound_trunk_round_trip(lk: api.LiveKitAPI, server: RunningFake
     ("address", "fragment"),
     [
         ("sip:acme.pstn.twilio.com", "not SIP URI"),
-        ("acme.pstn.twilio.com;transport=tcp", "transport should be set as a field"),
+        ("acme.pstn.twilio.com;transport=tcp", "should not contain transport parameter"),
         ("user@acme.pstn.twilio.com", "not SIP URI"),
         ("", "no outbound address"),
     ],

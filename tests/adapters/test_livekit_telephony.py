@@ -88,9 +88,8 @@ async def test_answered_dial_sends_the_documented_request_and_leaves_an_active_l
         (DialOutcome.busy(), DialStatus.BUSY, 486),
         (DialOutcome.failed(600), DialStatus.BUSY, 600),
         (DialOutcome.declined(), DialStatus.BUSY, 603),
-        (DialOutcome.no_answer(), DialStatus.NO_ANSWER, 408),
+        (DialOutcome.no_answer(408), DialStatus.NO_ANSWER, 408),  # the far end's own 408
         (DialOutcome.no_answer(480), DialStatus.NO_ANSWER, 480),
-        (DialOutcome.answered(after=40), DialStatus.NO_ANSWER, 408),  # answers too late
         (DialOutcome.failed(503), DialStatus.FAILED, 503),
         (DialOutcome.failed(404), DialStatus.FAILED, 404),
     ],
@@ -109,6 +108,39 @@ async def test_unanswered_dials_map_to_a_dial_status_with_the_sip_status(
     assert (caught.value.outcome, caught.value.sip_status) == (status, sip)
     assert str(sip) in str(caught.value)
     assert server.state.participant(room, IDENTITY) is None  # the failed leg is gone
+
+
+@pytest.mark.parametrize(
+    "outcome",
+    [DialOutcome.no_answer(), DialOutcome.answered(after=40)],
+    ids=["rings-out", "answers-too-late"],
+)
+async def test_a_dial_livekit_gives_up_on_is_no_answer_without_a_sip_status(
+    tel: LiveKitTelephony, server: RunningFake, outcome: DialOutcome
+) -> None:
+    # livekit-sip's ringing timer ends it: 408 `canceled` "sip request timed out", no SIP status.
+    room = await consult(tel, server)
+    server.state.script(PRIYA, outcome)
+    with pytest.raises(DialError) as caught:
+        await tel.dial(room, PRIYA, identity=IDENTITY, ringing_timeout=25)
+    assert (caught.value.outcome, caught.value.sip_status) == (DialStatus.NO_ANSWER, None)
+    assert [r.error for r in server.state.requests_for("CreateSIPParticipant")] == ["canceled"]
+    assert server.state.participant(room, IDENTITY) is None
+
+
+async def test_a_slow_room_join_still_ends_in_livekits_no_answer_not_a_client_timeout(
+    tel: LiveKitTelephony, server: RunningFake
+) -> None:
+    # The ringing clock starts once the SIP participant has joined; livekit-api's own deadline
+    # (ring + 2 s) would expire first and turn a no-answer into "did not answer in time".
+    server.state.time_scale = 1.0
+    server.state.join_seconds = 2.5
+    room = await consult(tel, server)
+    server.state.script(PRIYA, DialOutcome.no_answer())
+    with pytest.raises(DialError) as caught:
+        await tel.dial(room, PRIYA, identity=IDENTITY, ringing_timeout=1)
+    assert caught.value.outcome is DialStatus.NO_ANSWER
+    assert server.state.requests_for("CreateSIPParticipant")[0].error == "canceled"
 
 
 async def test_ringing_that_someone_else_terminates_is_no_answer(
@@ -207,6 +239,22 @@ async def test_bad_credentials_give_a_plain_message(
         with pytest.raises(TelephonyError, match="LIVEKIT_API_SECRET"):
             await tel.dial("room", PRIYA, identity=IDENTITY, ringing_timeout=5)
     assert media.joined == []
+
+
+async def test_a_missing_grant_is_reported_as_a_permission_not_a_bad_key(
+    server: RunningFake, media: FakeMedia
+) -> None:
+    # A token without sip.call: livekit-server answers 401 `unauthenticated` "permissions denied".
+    rooms_only = api.AccessToken(server.api_key, server.api_secret).with_grants(
+        api.VideoGrants(room_create=True, room_list=True)
+    )
+    async with api.LiveKitAPI.with_token(rooms_only.to_jwt(), server.url) as limited:
+        tel = LiveKitTelephony(limited, outbound_trunk_id="ST_x", media=media)
+        with pytest.raises(TelephonyError) as caught:
+            await tel.dial("room", PRIYA, identity=IDENTITY, ringing_timeout=5)
+    assert str(caught.value) != BAD_CREDENTIALS
+    assert "lacks the permission" in str(caught.value)
+    assert "dial" in str(caught.value)
 
 
 async def test_an_unreachable_server_is_a_telephony_error(media: FakeMedia) -> None:

@@ -53,9 +53,22 @@ async def test_move_on_open_source_livekit_says_what_to_change(
     server.state.mode = "oss"
     with pytest.raises(TelephonyError) as caught:
         await tel.move_participant(IDENTITY, room, CALLER_ROOM)
+    # Open-source livekit-server answers 500 `unknown` "not implemented", not `unimplemented`.
+    assert [r.error for r in server.state.requests_for("MoveParticipant")] == ["unknown"]
     assert str(caught.value) == MOVE_NEEDS_CLOUD
+    assert "TRANSFER_MERGE_STRATEGY=refer" in str(caught.value)
     assert not isinstance(caught.value, ParticipantGone)
     assert server.state.participant(room, IDENTITY) is not None  # nothing moved
+
+
+async def test_moving_someone_gone_on_open_source_livekit_is_an_error_after_retries(
+    tel: LiveKitTelephony, server: RunningFake
+) -> None:
+    room = await answered_consultation(tel, server)
+    server.state.mode = "oss"
+    server.state.hang_up(room, IDENTITY)
+    with pytest.raises(TelephonyError, match="no response from servers"):
+        await tel.move_participant(IDENTITY, room, CALLER_ROOM)
 
 
 async def test_moving_someone_who_left_is_participant_gone(
@@ -90,8 +103,57 @@ async def test_refer_transfers_the_callers_sip_leg(
         CALLER,
         sent,
     )
-    assert not request.play_dialtone
-    assert server.state.participant(CALLER_ROOM, CALLER) is None  # the call left LiveKit
+    assert request.play_dialtone  # the caller hears ringback, not dead air
+    # LiveKit answers first, then its SIP bridge hangs up the referred leg.
+    await until(lambda: server.state.participant(CALLER_ROOM, CALLER) is None)
+
+
+async def test_a_completed_refer_is_a_success_whatever_the_server_answers(
+    tel: LiveKitTelephony, server: RunningFake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers: list[TransferSIPParticipantResponse] = []
+    timeouts: list[float] = []
+    real = tel.sip.transfer_sip_participant
+
+    async def spy(
+        request: TransferSIPParticipantRequest, **kw: float
+    ) -> TransferSIPParticipantResponse:
+        timeouts.append(kw["timeout"])
+        answers.append(await real(request, **kw))
+        return answers[-1]
+
+    monkeypatch.setattr(tel.sip, "transfer_sip_participant", spy)
+    place_caller(server)
+    await tel.refer(CALLER_ROOM, CALLER, f"tel:{PRIYA}")
+    [answer] = answers
+    assert timeouts == [30 + 15]  # LiveKit's 30 s bound on the transfer answers first
+    if server.state.server_version == "released":
+        # The empty body reads as ONGOING with no transfer id: released servers' success.
+        assert (answer.status, answer.transfer_id) == (SIPTransferStatus.STS_TRANSFER_ONGOING, "")
+    else:
+        assert answer.status == SIPTransferStatus.STS_TRANSFER_SUCCESSFUL
+
+
+async def test_refer_failures_arrive_as_errors_with_the_sip_status(
+    tel: LiveKitTelephony, server: RunningFake
+) -> None:
+    place_caller(server)
+    server.state.script(PRIYA, DialOutcome.busy())
+    with pytest.raises(TelephonyError) as caught:
+        await tel.refer(CALLER_ROOM, CALLER, f"tel:{PRIYA}")
+    assert caught.value.sip_status == 486
+    assert "486" in str(caught.value)
+    assert server.state.participant(CALLER_ROOM, CALLER) is not None  # the caller stays
+
+
+async def test_a_refer_nobody_picks_up_is_an_error(
+    tel: LiveKitTelephony, server: RunningFake
+) -> None:
+    place_caller(server)
+    server.state.script(PRIYA, DialOutcome.no_answer())
+    with pytest.raises(TelephonyError, match="request timed out"):
+        await tel.refer(CALLER_ROOM, CALLER, f"tel:{PRIYA}")
+    assert server.state.participant(CALLER_ROOM, CALLER) is not None
 
 
 @pytest.mark.parametrize(
@@ -180,14 +242,14 @@ async def test_a_referred_caller_leaving_is_reported_only_after_the_refer_return
     tel: LiveKitTelephony, server: RunningFake, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # LiveKit drops the referred leg before its answer reaches us: model a slow answer.
-    real = tel.lk.sip.transfer_sip_participant
+    real = tel.sip.transfer_sip_participant
 
-    async def slow_answer(request: TransferSIPParticipantRequest) -> object:
-        answer = await real(request)
+    async def slow_answer(request: TransferSIPParticipantRequest, **kw: float) -> object:
+        answer = await real(request, **kw)
         await asyncio.sleep(0.2)
         return answer
 
-    monkeypatch.setattr(tel.lk.sip, "transfer_sip_participant", slow_answer)
+    monkeypatch.setattr(tel.sip, "transfer_sip_participant", slow_answer)
     place_caller(server)
     order: list[str] = []
 
@@ -221,16 +283,43 @@ async def test_watching_survives_a_blip_but_reports_a_lasting_failure(
         await tel.wait_until_left(CALLER_ROOM, CALLER)
 
 
-async def test_a_transfer_answered_without_success_is_an_error(
+@pytest.mark.parametrize(
+    "answer",
+    [
+        TransferSIPParticipantResponse(),  # a released server's empty body
+        TransferSIPParticipantResponse(
+            transfer_id="STR_1", status=SIPTransferStatus.STS_TRANSFER_SUCCESSFUL
+        ),
+    ],
+    ids=["empty", "successful"],
+)
+async def test_a_transfer_answered_without_failure_is_a_success(
+    tel: LiveKitTelephony,
+    server: RunningFake,
+    monkeypatch: pytest.MonkeyPatch,
+    answer: TransferSIPParticipantResponse,
+) -> None:
+    async def answered(
+        request: TransferSIPParticipantRequest, **kw: float
+    ) -> TransferSIPParticipantResponse:
+        return answer
+
+    monkeypatch.setattr(tel.sip, "transfer_sip_participant", answered)
+    await tel.refer(CALLER_ROOM, CALLER, f"tel:{PRIYA}")
+
+
+async def test_a_transfer_answered_as_failed_is_an_error(
     tel: LiveKitTelephony, server: RunningFake, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def unfinished(request: TransferSIPParticipantRequest) -> TransferSIPParticipantResponse:
+    async def unfinished(
+        request: TransferSIPParticipantRequest, **kw: float
+    ) -> TransferSIPParticipantResponse:
         return TransferSIPParticipantResponse(
             status=SIPTransferStatus.STS_TRANSFER_FAILED,
             sip_status=SIPStatus(code=SIPStatusCode.SIP_STATUS_TEMPORARILY_UNAVAILABLE),
         )
 
-    monkeypatch.setattr(tel.lk.sip, "transfer_sip_participant", unfinished)
+    monkeypatch.setattr(tel.sip, "transfer_sip_participant", unfinished)
     with pytest.raises(TelephonyError, match="did not complete") as caught:
         await tel.refer(CALLER_ROOM, CALLER, f"tel:{PRIYA}")
     assert caught.value.sip_status == 480

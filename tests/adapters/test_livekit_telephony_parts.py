@@ -74,8 +74,23 @@ def test_a_sip_status_that_is_not_a_number_is_a_failed_dial() -> None:
     ("err", "action", "message"),
     [
         (ServerError("unauthenticated", "bad token", status=401), "dial", BAD_CREDENTIALS),
-        (ServerError("unknown", "", status=401), "create_room", BAD_CREDENTIALS),  # real server
+        (ServerError("unknown", "", status=401), "create_room", BAD_CREDENTIALS),  # plain text
+        (
+            ServerError("unauthenticated", "permissions denied", status=401),  # real missing grant
+            "dial",
+            "LiveKit refused dial: this API key lacks the permission (grant) it needs",
+        ),
         (ServerError("unimplemented", "no", status=501), "move_participant", MOVE_NEEDS_CLOUD),
+        (
+            ServerError("unknown", "not implemented", status=500),  # open-source livekit-server
+            "move_participant",
+            MOVE_NEEDS_CLOUD,
+        ),
+        (
+            ServerError("unknown", "not implemented", status=500),
+            "refer",
+            "LiveKit refer failed: not implemented",
+        ),
         (
             ServerError("permission_denied", "no grant", status=403),
             "hang_up",
@@ -92,6 +107,28 @@ def test_api_failures_read_plainly(err: ServerError, action: str, message: str) 
     mapped = from_api(err, action)
     assert type(mapped) is TelephonyError
     assert str(mapped) == message
+
+
+@pytest.mark.parametrize(
+    "err",
+    [
+        ServerError("canceled", "sip request timed out", status=408),  # livekit-sip's ring-out
+        ServerError("deadline_exceeded", "request timed out", status=408),
+        ServerError("unknown", "sip request timed out", status=500),
+    ],
+)
+def test_a_dial_livekit_gave_up_on_without_a_sip_status_is_no_answer(err: ServerError) -> None:
+    mapped = from_dial(err)
+    assert isinstance(mapped, DialError)
+    assert (mapped.outcome, mapped.sip_status) == (DialStatus.NO_ANSWER, None)
+
+
+def test_other_dial_failures_without_a_sip_status_are_not_no_answer() -> None:
+    for err in [
+        ServerError("internal", "update room failed", status=500),
+        ServerError("unavailable", "no response from servers", status=503),
+    ]:
+        assert not isinstance(from_dial(err), DialError)
 
 
 def test_a_declined_permission_with_a_sip_status_is_a_dial_outcome_not_an_auth_problem() -> None:

@@ -78,7 +78,7 @@ async def test_an_accepted_transfer_connects_by_the_configured_merge(
     else:
         transfer_to = server.state.requests_for("TransferSIPParticipant")[0].request.transfer_to  # type: ignore[attr-defined]
         assert transfer_to == f"tel:{PRIYA.phone}"
-        assert server.state.participant(CALLER_ROOM, CALLER) is None  # referred away
+        await until(lambda: server.state.participant(CALLER_ROOM, CALLER) is None)  # referred
     assert [r.request.room for r in server.state.requests_for("DeleteRoom")] == [  # type: ignore[attr-defined]
         f"{CALLER_ROOM}-consult-1"
     ]
@@ -91,7 +91,8 @@ async def test_an_accepted_transfer_connects_by_the_configured_merge(
     [
         (DialOutcome.busy(after=1), None, TransferOutcome.BUSY, 486, "on another call"),
         (DialOutcome.declined(after=1), None, TransferOutcome.BUSY, 603, "on another call"),
-        (DialOutcome.no_answer(), None, TransferOutcome.NO_ANSWER, 408, "isn't answering"),
+        (DialOutcome.no_answer(), None, TransferOutcome.NO_ANSWER, None, "isn't answering"),
+        (DialOutcome.no_answer(480), None, TransferOutcome.NO_ANSWER, 480, "isn't answering"),
         (DialOutcome.failed(503), None, TransferOutcome.FAILED, 503, "get through"),
         (DialOutcome.answered(), Reply(digits="2"), TransferOutcome.DECLINED, None, "can't take"),
         (
@@ -136,6 +137,17 @@ async def test_move_on_open_source_livekit_fails_the_merge_without_dropping_anyo
     assert result.outcome is not TransferOutcome.CONNECTED
     assert server.state.participant(CALLER_ROOM, CALLER) is not None
     await assert_no_orphans(tel, server, result)
+
+
+async def test_refer_on_open_source_livekit_connects_and_is_recorded_as_connected(
+    tel: LiveKitTelephony, server: RunningFake, media: FakeMedia
+) -> None:
+    server.state.mode = "oss"
+    media.answer_on_say[IDENTITY] = Reply(digits="1")
+    result = await transfer(tel, server, MergeStrategy.REFER)
+    assert result == TransferResult(TransferOutcome.CONNECTED, "priya-raman")
+    [referral] = server.state.requests_for("TransferSIPParticipant")
+    assert referral.request.play_dialtone  # type: ignore[attr-defined]
 
 
 async def test_caller_hanging_up_while_it_rings_stops_the_ringing(

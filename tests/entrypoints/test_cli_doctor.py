@@ -78,6 +78,7 @@ def world(env: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         "LIVEKIT_URL": world.livekit.url,
         "LIVEKIT_API_KEY": world.livekit.api_key,
         "LIVEKIT_API_SECRET": world.livekit.api_secret,
+        "TRANSFER_MERGE_STRATEGY": "move",  # as the world was set up
         "LIVEKIT_SIP_URI": SIP_URI,
         "SWITCHBOARD_DATA_DIR": str(env["data"]),
         "DATABASE_URL": env["db"],

@@ -53,6 +53,7 @@ def world(module_world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         "LIVEKIT_URL": module_world.livekit.url,
         "LIVEKIT_API_KEY": module_world.livekit.api_key,
         "LIVEKIT_API_SECRET": module_world.livekit.api_secret,
+        "TRANSFER_MERGE_STRATEGY": "move",  # set up as for LiveKit Cloud (loopback default: refer)
         "LIVEKIT_SIP_URI": SIP_URI,
         "SWITCHBOARD_DATA_DIR": str(tmp_path / "data"),
     }

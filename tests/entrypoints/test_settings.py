@@ -39,7 +39,7 @@ def test_defaults_give_an_offline_sqlite_setup(
         == f"sqlite+aiosqlite:///{tmp_path / 'data' / 'switchboard.db'}"
     )
     assert settings.switchboard_llm == "offline"
-    assert settings.transfer_merge_strategy is MergeStrategy.MOVE
+    assert settings.transfer_merge_strategy is MergeStrategy.REFER  # no LiveKit Cloud URL
 
 
 def test_reads_the_seed_guide_variables_from_dotenv(tmp_path: Path) -> None:

@@ -44,6 +44,8 @@ class World:
             "livekit_api_key": self.livekit.api_key,
             "livekit_api_secret": self.livekit.api_secret,
             "livekit_sip_uri": SIP_URI,
+            # Set up as for LiveKit Cloud: on a loopback URL the default would be refer.
+            "transfer_merge_strategy": "move",
             "data_dir": data_dir,
         }
         return Settings(_env_file=None, **{**values, **overrides})

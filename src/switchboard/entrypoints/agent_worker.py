@@ -34,12 +34,13 @@ from switchboard.adapters.livekit.trunks import managed_outbound_trunk
 from switchboard.adapters.sqlalchemy import is_up_to_date, open_storage
 from switchboard.bootstrap import Application, bootstrap
 from switchboard.domain.calls import CallContext, CallOutcome
+from switchboard.domain.transfer_events import MergeStrategy
 from switchboard.logs import bind_call, configure_logging
 from switchboard.services.calls import ResolverCache
 from switchboard.services.directory import load_directory
 from switchboard.services.live_call import hold_call
 from switchboard.services.receptionist.agent import SwitchboardAgent
-from switchboard.settings import Settings, SettingsError, load_settings
+from switchboard.settings import Settings, SettingsError, is_livekit_cloud, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,14 @@ def worker_warnings(settings: Settings) -> list[str]:
 def check_worker(settings: Settings) -> None:
     """Raise SettingsError (one line naming the variable) when the worker cannot start."""
     livekit_credentials(settings)
+    if settings.transfer_merge_strategy is MergeStrategy.MOVE and not is_livekit_cloud(
+        settings.livekit_url
+    ):
+        # Open-source livekit-server has no MoveParticipant: every transfer would fail at the end.
+        raise SettingsError(
+            "TRANSFER_MERGE_STRATEGY=move needs LiveKit Cloud (*.livekit.cloud), but LIVEKIT_URL "
+            "is a self-hosted LiveKit: set TRANSFER_MERGE_STRATEGY=refer"
+        )
     from switchboard.adapters.brain.providers import ProviderError
 
     try:

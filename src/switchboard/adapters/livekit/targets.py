@@ -94,7 +94,9 @@ def refer_request(room: str, identity: str, transfer_to: str) -> api.TransferSIP
         room_name=room,
         participant_identity=identity,
         transfer_to=refer_target(transfer_to),
-        play_dialtone=False,
+        # The caller hears ringback while the employee's phone rings, never dead air
+        # (livekit/sip v1.11.0 pkg/sip/inbound.go:1648-1672 plays it to the SIP leg).
+        play_dialtone=True,
     )
 
 

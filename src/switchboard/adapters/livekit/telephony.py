@@ -6,6 +6,10 @@ Calls map onto LiveKit as docs/livekit-telephony.md describes: the caller's room
 dispatch rule, consultations happen in `<caller room>-consult-<n>`, legs are SIP participants.
 Whether someone is still in a room is learned by polling the participant (`poll_seconds`), which
 works the same on LiveKit Cloud, self-hosted LiveKit and the fake.
+
+Dials and REFERs ring a phone, so they go through a SIP client that never replays a request:
+livekit-api's LiveKit Cloud failover resends a request after a 5xx or a client-side timeout
+(livekit/api/_failover.py), which would ring the employee twice.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ import contextlib
 import itertools
 from collections.abc import Iterator
 
+import aiohttp
 from livekit import api
+from livekit.api.sip_service import SipService
 
 from switchboard.adapters.livekit import errors
 from switchboard.adapters.livekit.media import MediaSession
@@ -32,6 +38,11 @@ from switchboard.ports.telephony import (
 
 # A consultation room LiveKit may reap on its own if we crash: empty for this long, it goes.
 _CONSULT_EMPTY_TIMEOUT = 60
+# Seconds a dial request may outlive its ringing timeout: LiveKit's own ringing timer, which starts
+# only once the SIP participant has joined the room, must always end an unanswered call first.
+DIAL_TIMEOUT_MARGIN = 15.0
+# What livekit-server (pkg/service/sip.go:705) and livekit-api use when a REFER sets no timeout.
+REFER_RINGING_TIMEOUT = 30.0
 
 
 class LiveKitTelephony:
@@ -47,6 +58,7 @@ class LiveKitTelephony:
         poll_seconds: float = 0.5,
     ) -> None:
         self.lk, self.trunk_id, self.media = lk, outbound_trunk_id, media
+        self.sip = single_attempt_sip(lk)
         self.rooms = RoomApi(lk)
         self.krisp, self.poll_seconds = krisp, poll_seconds
         self._consults = itertools.count(1)
@@ -88,7 +100,9 @@ class LiveKitTelephony:
             krisp=self.krisp,
         )
         try:
-            await self.lk.sip.create_sip_participant(request)
+            await self.sip.create_sip_participant(
+                request, timeout=ringing_timeout + DIAL_TIMEOUT_MARGIN
+            )
         except api.ServerError as exc:
             raise errors.from_dial(exc) from None
         except errors.TRANSPORT as exc:
@@ -154,8 +168,17 @@ class LiveKitTelephony:
         """SIP REFER the caller's leg to `transfer_to` (checked before any request)."""
         request = refer_request(room, identity, transfer_to)
         with self._handing_off_leg(room, identity):
-            answer = await call("refer", self.lk.sip.transfer_sip_participant(request))
-        if answer.status != api.SIPTransferStatus.STS_TRANSFER_SUCCESSFUL:
+            # livekit-server bounds the transfer by its ringing timeout (30 s unless set): give
+            # its answer the same margin as a dial's, so a late answer is never lost.
+            ring = request.ringing_timeout.ToTimedelta().total_seconds() or REFER_RINGING_TIMEOUT
+            answer = await call(
+                "refer",
+                self.sip.transfer_sip_participant(request, timeout=ring + DIAL_TIMEOUT_MARGIN),
+            )
+        # Released servers answer a finished transfer with an empty body, which livekit-api reads
+        # as STS_TRANSFER_ONGOING with no transfer_id; they report a failed one as an error
+        # (livekit/livekit v1.13.5 pkg/service/sip.go:731). Only newer servers fill in a status.
+        if answer.status == api.SIPTransferStatus.STS_TRANSFER_FAILED:
             code = answer.sip_status.code if answer.HasField("sip_status") else None
             raise TelephonyError("the SIP transfer did not complete", sip_status=code or None)
 
@@ -195,3 +218,19 @@ class LiveKitTelephony:
         finally:
             del self._handing_off[(room, identity)]
             done.set()
+
+
+def single_attempt_sip(lk: api.LiveKitAPI) -> SipService:
+    """A SIP client sharing `lk`'s session and credentials whose requests are never replayed.
+
+    livekit-api offers no public way to turn failover off per call, so this reads the client's
+    session, URL and pre-signed token from livekit-api 1.2.2's attributes.
+    """
+    sip = lk.sip
+    session = getattr(lk, "_session", None)
+    client = getattr(sip, "_client", None)
+    if not isinstance(session, aiohttp.ClientSession) or client is None:
+        raise TypeError("livekit-api changed: cannot build a SIP client without failover")
+    single = SipService(session, client.host, sip.api_key, sip.api_secret, failover=False)
+    single._token = sip._token  # a LiveKitAPI.with_token() client signs nothing itself
+    return single

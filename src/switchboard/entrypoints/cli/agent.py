@@ -70,14 +70,16 @@ def check() -> None:
     settings = _checked()
     if not asyncio.run(database_ready(settings)):
         fail("the database is not migrated: run `switchboard db upgrade`", EXIT_ERROR)
+    explicit = "transfer_merge_strategy" in settings.model_fields_set
+    merge_source = "TRANSFER_MERGE_STRATEGY" if explicit else "default for this LIVEKIT_URL"
     console.print(
         "\n".join(
             (
                 f"LiveKit        {settings.livekit_url} (agent name {settings.livekit_agent_name!r})",
                 f"brain          {settings.switchboard_llm}",
                 f"voice          STT {settings.switchboard_stt}, TTS {settings.switchboard_tts}",
-                f"transfers      {settings.transfer_merge_strategy.value} via trunk "
-                f"{settings.livekit_outbound_trunk_id or '(none)'}",
+                f"transfers      {settings.transfer_merge_strategy.value} ({merge_source}) via "
+                f"trunk {settings.livekit_outbound_trunk_id or '(none)'}",
                 f"load           threshold {settings.agent_load_threshold}, "
                 f"{settings.agent_idle_processes} idle process(es)",
                 "ready: `switchboard agent start`",

@@ -9,9 +9,10 @@ from switchboard.fakes.livekit.inbound import InboundCall, simulate_inbound_call
 from switchboard.fakes.livekit.outcomes import DialOutcome
 from switchboard.fakes.livekit.records import CallRecord, RecordedRequest
 from switchboard.fakes.livekit.server import RunningFake, running_livekit_fake
-from switchboard.fakes.livekit.state import FakeState, Mode
+from switchboard.fakes.livekit.state import SERVER_VERSIONS, FakeState, Mode, ServerVersion
 
 __all__ = [
+    "SERVER_VERSIONS",
     "CallRecord",
     "DialOutcome",
     "FakeState",
@@ -19,6 +20,7 @@ __all__ = [
     "Mode",
     "RecordedRequest",
     "RunningFake",
+    "ServerVersion",
     "create_app",
     "running_livekit_fake",
     "simulate_inbound_call",

@@ -5,6 +5,8 @@ the `agent` grant, sends `WorkerMessage.register` (type, agent_name, version) an
 `ServerMessage.register`. The fake then records every status update the worker sends, answers
 pings, and can offer it a job (`offer_job`): the worker answers `AvailabilityResponse` through its
 own request function, which is as far as a job can go without WebRTC media.
+
+# upstream: livekit/livekit@v1.13.5:pkg/service/agentservice.go:55-80 (/agent upgrade, `agent` grant)
 """
 
 from __future__ import annotations

@@ -40,6 +40,7 @@ async def create_dispatch(
     state: FakeState, caller: Caller, req: CreateAgentDispatchRequest
 ) -> AgentDispatch:
     """CreateDispatch."""
+    # upstream: livekit/livekit@v1.13.5:pkg/service/agent_dispatch_service.go:56-96
     require_room_admin(caller, req.room)
     if not req.room:
         raise invalid("room is required")

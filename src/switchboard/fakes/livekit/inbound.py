@@ -73,6 +73,8 @@ def _room_name(rule: SIPDispatchRuleInfo, caller: str, called: str) -> str:
 
 def simulate_inbound_call(state: FakeState, caller: str, called: str) -> InboundCall:
     """Put `caller` (E.164) into the room the dispatch rules choose for a call to `called`."""
+    # upstream: livekit/protocol@28e604c:sip/sip.go:853-960 (EvaluateDispatchRule: room names
+    # direct / <prefix>_<from>_<random> / <prefix>_<to>); trunk and rule matching: sip/sip.go:150-345
     with state.lock:
         trunk = _trunk_for(state, caller, called)
         rule = _rule_for(state, trunk.sip_trunk_id, caller)

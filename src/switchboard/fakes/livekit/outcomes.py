@@ -2,7 +2,8 @@
 
     fake.state.script("+15550100", DialOutcome.answered(after=2))
     fake.state.script("+15550101", DialOutcome.busy())          # SIP 486 → resource_exhausted
-    fake.state.script("+15550102", DialOutcome.no_answer())     # rings out → SIP 408
+    fake.state.script("+15550102", DialOutcome.no_answer())     # rings out → canceled, no SIP status
+    fake.state.script("+15550106", DialOutcome.no_answer(480))  # the carrier gives up first: 480
     fake.state.script("+15550103", DialOutcome.declined())      # SIP 603 → permission_denied
     fake.state.script("+15550104", DialOutcome.failed(503))     # SIP 503 → failed_precondition
     fake.state.script("+15550105", DialOutcome.manual())        # rings until re-scripted
@@ -14,7 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# livekit-api pins this when a dial leaves ringing_timeout unset; the server uses it too.
+# livekit-api pins this when a dial leaves ringing_timeout unset, so the server never uses its own
+# default (3 min in livekit-sip: pkg/sip/participant.go:83).
+# upstream: livekit/livekit@v1.13.5:pkg/service/sip.go:705 (30 s for transfers)
 DEFAULT_RINGING_TIMEOUT = 30.0
 
 
@@ -23,12 +26,13 @@ class DialOutcome:
     """How one dialled number behaves.
 
     `after` is how long it rings before answering or failing; None means it rings until the
-    request's ringing timeout, then fails with `sip_status` (a no-answer).
+    request's ringing timeout. `sip_status` None means nobody sends a final status: livekit-sip's
+    own ringing timer ends the call (a CANCEL, and `canceled` "sip request timed out").
     """
 
     answer: bool
     after: float | None = 0.0
-    sip_status: int = 200
+    sip_status: int | None = 200
     reason: str | None = None
     waits_for_script: bool = False
 
@@ -43,14 +47,18 @@ class DialOutcome:
         return cls(answer=False, after=after, sip_status=486)
 
     @classmethod
-    def no_answer(cls, sip_status: int = 408) -> DialOutcome:
-        """Rings until the ringing timeout, then fails (408 Request Timeout, or 480 from a carrier)."""
+    def no_answer(cls, sip_status: int | None = None) -> DialOutcome:
+        """Rings out: LiveKit's ringing timer ends it, or the carrier first with `sip_status`.
+
+        With a `sip_status` (480 Temporarily Unavailable, 408 from the far end) the carrier ends
+        the ringing just before LiveKit's timer would have.
+        """
         return cls(answer=False, after=None, sip_status=sip_status)
 
     @classmethod
     def manual(cls) -> DialOutcome:
         """Rings until the test scripts another outcome for the number, or the ringing timeout."""
-        return cls(answer=False, after=None, sip_status=408, waits_for_script=True)
+        return cls(answer=False, after=None, sip_status=None, waits_for_script=True)
 
     @classmethod
     def declined(cls, after: float = 0.0) -> DialOutcome:

@@ -1,10 +1,15 @@
 """livekit.RoomService, participants: List, Get, Remove, Update and Move.
 
-MoveParticipant works in "cloud" mode and answers `unimplemented` in "oss" mode, like open-source
-livekit-server; in cloud mode the destination room must already exist.
+MoveParticipant works in "cloud" mode (LiveKit Cloud is closed source: that behaviour is not taken
+from source; the destination room must already exist). In "oss" mode it fails as open-source
+livekit-server fails: 500 `unknown` "not implemented" for a connected participant, and 503
+`unavailable` "no response from servers" after psrpc's retries (`FakeState.move_unclaimed_seconds`)
+for anyone else. Never 501.
 """
 
 from __future__ import annotations
+
+import asyncio
 
 from livekit.protocol.models import ParticipantInfo
 from livekit.protocol.room import (
@@ -22,7 +27,8 @@ from switchboard.fakes.livekit.errors import TwirpError, invalid, not_found
 from switchboard.fakes.livekit.rooms import ROOM_NOT_FOUND
 from switchboard.fakes.livekit.state import FakeState
 
-PARTICIPANT_NOT_FOUND = "participant not found"
+# upstream: livekit/livekit@v1.13.5:pkg/service/errors.go:37 (psrpc NotFound → Twirp not_found)
+PARTICIPANT_NOT_FOUND = "participant does not exist"
 
 
 def _existing(state: FakeState, room: str, identity: str) -> ParticipantInfo:
@@ -36,6 +42,8 @@ async def list_participants(
     state: FakeState, caller: auth.Caller, req: ListParticipantsRequest
 ) -> ListParticipantsResponse:
     """ListParticipants: empty for a room that does not exist, as livekit-server answers."""
+    # upstream: livekit/livekit@v1.13.5:pkg/service/roomservice.go:170-198 (the empty answer for a
+    # missing room is from the review, not re-read in the store code)
     auth.require_room_admin(caller, req.room)
     return ListParticipantsResponse(
         participants=list(state.participants.get(req.room, {}).values())
@@ -46,6 +54,7 @@ async def get_participant(
     state: FakeState, caller: auth.Caller, req: RoomParticipantIdentity
 ) -> ParticipantInfo:
     """GetParticipant."""
+    # upstream: livekit/livekit@v1.13.5:pkg/service/roomservice.go:200-222
     auth.require_room_admin(caller, req.room)
     return _existing(state, req.room, req.identity)
 
@@ -54,6 +63,7 @@ async def remove_participant(
     state: FakeState, caller: auth.Caller, req: RoomParticipantIdentity
 ) -> RemoveParticipantResponse:
     """RemoveParticipant: for a SIP participant this hangs up their call."""
+    # upstream: livekit/livekit@v1.13.5:pkg/service/roomservice.go:229-238 (401, then not_found)
     auth.require_room_admin(caller, req.room)
     _existing(state, req.room, req.identity)
     state.remove_participant(req.room, req.identity)
@@ -64,6 +74,7 @@ async def update_participant(
     state: FakeState, caller: auth.Caller, req: UpdateParticipantRequest
 ) -> ParticipantInfo:
     """UpdateParticipant: non-empty metadata/name replace; attributes merge, "" deletes a key."""
+    # upstream: livekit/livekit@v1.13.5:pkg/service/roomservice.go:260-300 (roomAdmin, not_found)
     auth.require_room_admin(caller, req.room)
     with state.lock:
         info = _existing(state, req.room, req.identity)
@@ -82,17 +93,31 @@ async def update_participant(
         return info
 
 
+async def _open_source_move(state: FakeState, req: MoveParticipantRequest) -> None:
+    """Open-source livekit-server forwards the move over psrpc; nobody can carry it out."""
+    if state.participant(req.room, req.identity) is not None:
+        # The participant's node answers a plain error, which psrpc and xtwirp make `unknown`.
+        # upstream: livekit/livekit@v1.13.5:pkg/service/roommanager.go:904-906
+        # upstream: livekit/psrpc@v0.7.2:pkg/server/rpc.go:273-274
+        # upstream: livekit/protocol@28e604c:utils/xtwirp/errors.go:80-86
+        raise TwirpError("unknown", "not implemented")
+    # No node holds the participant's topic: no claim, ErrNoResponse, retried by psrpc.
+    # upstream: livekit/livekit@v1.13.5:pkg/service/roomservice.go:391 (no existence check)
+    # upstream: livekit/psrpc@v0.7.2:pkg/client/rpc.go:201, errors.go:34, middleware/retry.go:57-63
+    await asyncio.sleep(state.seconds(state.move_unclaimed_seconds))
+    raise TwirpError("unavailable", "no response from servers")
+
+
 async def move_participant(
     state: FakeState, caller: auth.Caller, req: MoveParticipantRequest
 ) -> MoveParticipantResponse:
     """MoveParticipant (LiveKit Cloud only): the participant, attributes and all, changes room."""
+    # upstream: livekit/livekit@v1.13.5:pkg/service/roomservice.go:383-389 (401, then 400)
     auth.require_destination_room(caller, req.room, req.destination_room)
     if req.room == req.destination_room:
         raise invalid("destination room cannot be the same as source room")
     if state.mode == "oss":
-        raise TwirpError(
-            "unimplemented", "MoveParticipant is not supported by open-source livekit-server"
-        )
+        await _open_source_move(state, req)
     with state.lock:
         info = _existing(state, req.room, req.identity)
         if req.destination_room not in state.rooms:

@@ -1,8 +1,9 @@
 """Ringing a number for a dial or a transfer, and deciding how it ends.
 
-Time is real time multiplied by `FakeState.time_scale`. Ringing stops early when the participant
-leaves the room (a hang-up), and a `DialOutcome.manual()` number keeps ringing until the test
-scripts another outcome for it, which then plays from that moment.
+Time is real time multiplied by `FakeState.time_scale`. The timer is livekit-sip's: it bounds the
+INVITE transaction and, on expiry, CANCELs it (see `sip_calls`). Ringing stops early when the
+participant leaves the room (a hang-up), and a `DialOutcome.manual()` number keeps ringing until
+the test scripts another outcome for it, which then plays from that moment.
 """
 
 from __future__ import annotations
@@ -45,8 +46,11 @@ async def ring(
         await asyncio.sleep(min(remaining, _POLL))
 
 
-def final_status(outcome: DialOutcome, ring_limit: float) -> int:
-    """200 if the callee answers within the ringing timeout, else the SIP failure status."""
-    if outcome.answer and not outcome.times_out(ring_limit):
+def final_status(outcome: DialOutcome, ring_limit: float) -> int | None:
+    """200 if answered within the ringing timeout, the callee's SIP failure status, or None when
+    LiveKit's ringing timer ended it (nobody sent a final status)."""
+    if outcome.after is not None and outcome.after > ring_limit:
+        return None  # the timer fires before the scripted answer or failure
+    if outcome.answer and outcome.after is not None:
         return 200
-    return 408 if outcome.answer else outcome.sip_status
+    return None if outcome.answer else outcome.sip_status

@@ -21,11 +21,13 @@ from switchboard.fakes.livekit.dispatch import add_dispatch
 from switchboard.fakes.livekit.errors import invalid, not_found
 from switchboard.fakes.livekit.state import FakeState
 
+# upstream: livekit/livekit@v1.13.5:pkg/service/errors.go:38
 ROOM_NOT_FOUND = "requested room does not exist"
 
 
 async def create_room(state: FakeState, caller: auth.Caller, req: CreateRoomRequest) -> Room:
     """CreateRoom: answers the room, new or existing."""
+    # upstream: livekit/livekit@v1.13.5:pkg/service/roomservice.go:73-108 (roomCreate grant)
     auth.require_room_create(caller)
     if not req.name:
         raise invalid("room name is required")
@@ -46,6 +48,7 @@ async def list_rooms(
     state: FakeState, caller: auth.Caller, req: ListRoomsRequest
 ) -> ListRoomsResponse:
     """ListRooms: every room, or those named in `names`."""
+    # upstream: livekit/livekit@v1.13.5:pkg/service/roomservice.go:110-134 (roomList grant)
     auth.require_room_list(caller)
     rooms = [r for r in list(state.rooms.values()) if not req.names or r.name in req.names]
     return ListRoomsResponse(rooms=rooms)
@@ -55,6 +58,7 @@ async def delete_room(
     state: FakeState, caller: auth.Caller, req: DeleteRoomRequest
 ) -> DeleteRoomResponse:
     """DeleteRoom: everyone in it is disconnected, its dispatches go too."""
+    # upstream: livekit/livekit@v1.13.5:pkg/service/roomservice.go:136-148 (roomCreate; not_found)
     auth.require_room_create(caller)
     if req.room not in state.rooms:
         raise not_found(ROOM_NOT_FOUND)

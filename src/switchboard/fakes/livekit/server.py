@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import uvicorn
 
 from switchboard.fakes.livekit.app import create_app
-from switchboard.fakes.livekit.state import FakeState, Mode
+from switchboard.fakes.livekit.state import FakeState, Mode, ServerVersion
 from switchboard.fakes.serving import serve_in_thread
 
 
@@ -46,13 +46,16 @@ def running_livekit_fake(
     api_secret: str = "devsecret-devsecret-devsecret-devsecret",
     *,
     mode: Mode = "cloud",
+    server_version: ServerVersion = "released",
     state: FakeState | None = None,
 ) -> Iterator[RunningFake]:
     """Serve a fake LiveKit on a free 127.0.0.1 port for the duration of the `with` block.
 
-    Yields once the server accepts connections; stops it (and joins its thread) on exit.
+    `server_version` "released" models livekit-server v1.13.5 + livekit-sip v1.11.0, "head"
+    livekit-server HEAD (see docs/livekit-fake.md). Yields once the server accepts connections;
+    stops it (and joins its thread) on exit.
     """
-    state = state or FakeState(mode=mode)
+    state = state or FakeState(mode=mode, server_version=server_version)
     server = build_server(state, api_key, api_secret)
     with serve_in_thread(server, "LiveKit fake") as url:
         yield RunningFake(url, state, api_key, api_secret)

@@ -34,6 +34,9 @@ def _pin(rule: SIPDispatchRule) -> str:
 
 def validate_rule(info: SIPDispatchRuleInfo, state: FakeState) -> None:
     """Reject a rule without a kind, or one that overlaps an existing rule."""
+    # upstream: livekit/protocol@28e604c:livekit/sip.go:833 (Validate) and sip/sip.go:150-200
+    # (ValidateDispatchRules: same trunk + number + PIN conflicts); the conflict message is the
+    # fake's own wording.
     if not info.HasField("rule"):
         raise invalid("missing rule")
     pin = _pin(info.rule)
@@ -100,6 +103,7 @@ async def list_rules(
     state: FakeState, caller: Caller, req: ListSIPDispatchRuleRequest
 ) -> ListSIPDispatchRuleResponse:
     """ListSIPDispatchRule, filtered by rule ids and by trunk ids when given."""
+    # upstream: livekit/protocol@28e604c:livekit/sip.go:1133-1160
     require_sip_admin(caller)
     items = [
         rule

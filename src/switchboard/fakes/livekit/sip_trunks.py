@@ -35,6 +35,9 @@ def _norm(number: str) -> str:
 
 def validate_inbound(trunk: SIPInboundTrunkInfo, state: FakeState) -> None:
     """The security rule, then no shared number with another trunk (unless allowed_numbers differ)."""
+    # upstream: livekit/protocol@28e604c:livekit/sip.go:518-524 (security rule)
+    # upstream: livekit/protocol@28e604c:sip/sip.go:300-340 (conflicts; the "and AllowedNumber"
+    # variant of the message is not modelled)
     if not (trunk.auth_username or trunk.auth_password or trunk.allowed_addresses or trunk.numbers):
         raise invalid(
             "for security, one of the fields must be set: "
@@ -61,16 +64,18 @@ def validate_inbound(trunk: SIPInboundTrunkInfo, state: FakeState) -> None:
 
 def validate_outbound_address(address: str, what: str = "address") -> None:
     """The outbound host rule shared by trunks and per-call SIPOutboundConfig."""
+    # upstream: livekit/protocol@28e604c:livekit/sip.go:405-414,643-647,671-675
     if not address:
         raise invalid(f"no outbound {what} specified")
     if "transport=" in address:
-        raise invalid("trunk transport should be set as a field, not a URI parameter")
+        raise invalid(f"trunk {what} should not contain transport parameter")
     if any(c in address for c in "@;") or address.startswith(("sip:", "sips:")):
         raise invalid(f"trunk {what} should be a hostname or IP, not SIP URI")
 
 
 def validate_outbound(trunk: SIPOutboundTrunkInfo) -> None:
     """Numbers are required and the address is a bare host."""
+    # upstream: livekit/protocol@28e604c:livekit/sip.go:639-650
     if not trunk.numbers:
         raise invalid("no trunk numbers specified")
     validate_outbound_address(trunk.address)
@@ -127,6 +132,7 @@ async def list_inbound(
     state: FakeState, caller: Caller, req: ListSIPInboundTrunkRequest
 ) -> ListSIPInboundTrunkResponse:
     """ListSIPInboundTrunk, filtered by trunk ids and numbers when given."""
+    # upstream: livekit/protocol@28e604c:livekit/sip.go:1065-1102 (ListSIPInboundTrunkRequest.Filter)
     require_sip_admin(caller)
     items = [
         t
@@ -140,6 +146,7 @@ async def list_outbound(
     state: FakeState, caller: Caller, req: ListSIPOutboundTrunkRequest
 ) -> ListSIPOutboundTrunkResponse:
     """ListSIPOutboundTrunk, filtered by trunk ids and numbers when given."""
+    # upstream: livekit/protocol@28e604c:livekit/sip.go:1104-1131
     require_sip_admin(caller)
     items = [
         t

@@ -32,6 +32,7 @@ M = TypeVar("M", bound=Message)
 
 def apply_list_update(current: Iterable[str], update: ListUpdate) -> list[str]:
     """LiveKit's ListUpdate: `clear`, or `set` to replace, else `remove` then `add`."""
+    # upstream: livekit/protocol@28e604c:livekit/types.go:480 (ListUpdate.Apply)
     if update.set and (update.add or update.remove):
         raise invalid("list update cannot combine 'set' with 'add' or 'remove'")
     if update.clear:
@@ -100,6 +101,7 @@ async def update_inbound(
     state: FakeState, caller: Caller, req: UpdateSIPInboundTrunkRequest
 ) -> SIPInboundTrunkInfo:
     """UpdateSIPInboundTrunk: replace or update, then the inbound rules again."""
+    # upstream: livekit/protocol@28e604c:livekit/sip.go:559-570,740 (Update.Apply, Replace keeps the id)
     require_sip_admin(caller)
     with state.lock:
         return apply_update(

@@ -22,6 +22,10 @@ from switchboard.fakes.livekit.outcomes import DialOutcome
 from switchboard.fakes.livekit.records import CallRecord, RecordedRequest
 
 Mode = Literal["cloud", "oss"]
+# "released": livekit-server v1.13.5 + livekit-sip v1.11.0. "head": livekit-server HEAD (788d4c35),
+# whose TransferSIPParticipant answers protocol 17c16cf4's TransferSIPParticipantResponse.
+ServerVersion = Literal["released", "head"]
+SERVER_VERSIONS: tuple[ServerVersion, ...] = ("released", "head")
 _ALPHABET = string.ascii_letters + string.digits
 
 
@@ -35,7 +39,20 @@ class FakeState:
     """Rooms, participants, SIP objects, dispatches, and the log of requests and calls."""
 
     mode: Mode = "cloud"
+    server_version: ServerVersion = "released"
     time_scale: float = 1.0
+    # Seconds (times `time_scale`) the SIP bridge takes to join the room before it sends the
+    # INVITE; the ringing timer starts only after that.
+    # upstream: livekit/sip@v1.11.0:pkg/sip/outbound.go:155 (connectToRoom, in newCall)
+    # upstream: livekit/sip@v1.11.0:pkg/sip/outbound.go:658-665 (sipSignal starts the timer)
+    join_seconds: float = 0.0
+    # After a REFER resolves, the bridge hangs up the referred leg if the far end has not.
+    # upstream: livekit/sip@v1.11.0:pkg/sip/inbound.go:1683 + pkg/sip/protocol.go:38 (1 s)
+    refer_bye_seconds: float = 1.0
+    # Open-source MoveParticipant of someone not connected: psrpc finds no handler within its
+    # claim timeout and retries; the answer is 503 after about 3 s.
+    # upstream: livekit/psrpc@v0.7.2:pkg/client/rpc.go:201, pkg/middleware/retry.go:57-63
+    move_unclaimed_seconds: float = 3.0
     default_outcome: DialOutcome = field(default_factory=DialOutcome.answered)
     outcomes: dict[str, DialOutcome] = field(default_factory=dict)
     rooms: dict[str, Room] = field(default_factory=dict)
@@ -52,8 +69,10 @@ class FakeState:
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def reset(self) -> None:
-        """Forget everything (objects, scripts, logs) but keep `mode` and `time_scale`."""
+        """Forget everything (objects, scripts, logs, timings) but keep `mode`, `server_version`
+        and `time_scale`."""
         with self.lock:
+            self.join_seconds, self.refer_bye_seconds, self.move_unclaimed_seconds = 0.0, 1.0, 3.0
             self.default_outcome = DialOutcome.answered()
             for store in (self.outcomes, self.rooms, self.participants, self.inbound_trunks):
                 store.clear()
@@ -143,6 +162,10 @@ class FakeState:
             if room in self.rooms:
                 self.rooms[room].num_participants = len(self.participants.get(room, {}))
             return info
+
+    def seconds(self, scripted: float) -> float:
+        """Real seconds for `scripted` seconds of fake time."""
+        return scripted * self.time_scale
 
     def hang_up(self, room: str, identity: str) -> bool:
         """Simulate a remote hang-up (a caller or employee leaving); True if they were there."""

@@ -57,6 +57,12 @@ def explain_provider_error(exc: BaseException) -> str:
         return f"{answer}. {hint}." if hint else f"{answer}."
     if isinstance(exc, ServerError):
         hint = _LIVEKIT_HINTS.get(exc.code)
+        if exc.status == 401:
+            # livekit-server answers a bad key or signature with a plain-text 401 (the SDK reads
+            # the code as "unknown"), a missing grant with Twirp's "permissions denied"
+            # (livekit/livekit@v1.13.5:pkg/service/auth.go:45,72-97,258-260).
+            missing_grant = "permissions denied" in exc.message
+            hint = _LIVEKIT_HINTS["permission_denied" if missing_grant else "unauthenticated"]
         if hint is None and exc.status >= 500:
             hint = "a temporary LiveKit problem: run apply again (it resumes where it stopped)"
         answer = f"LiveKit answered {exc.code} (HTTP {exc.status}): {exc.message}"
