@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from switchboard import __version__
+from switchboard.entrypoints.cli._help import SwitchboardGroup
 from switchboard.entrypoints.cli._runtime import CliState
 from switchboard.entrypoints.cli.agent import agent_app
 from switchboard.entrypoints.cli.calls import calls_app
@@ -21,6 +22,7 @@ from switchboard.entrypoints.cli.setup import setup_app
 from switchboard.entrypoints.cli.simulate import simulate
 
 app = typer.Typer(
+    cls=SwitchboardGroup,  # --help: no Python types as metavars, brackets shown as written
     help="Switchboard: an open-source AI phone receptionist.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals may hold secrets
