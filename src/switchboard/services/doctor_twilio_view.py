@@ -15,7 +15,7 @@ from twilio.rest import Client
 from switchboard.adapters.twilio import make_twilio_client
 from switchboard.domain.provisioning import Desired, Kind, Live
 from switchboard.domain.provisioning_plan import find_match
-from switchboard.services.doctor_context import DoctorContext, NotChecked
+from switchboard.services.doctor_context import DoctorContext
 from switchboard.services.provisioning import SecretStore, observe_twilio
 
 
@@ -71,7 +71,7 @@ async def twilio_view(ctx: DoctorContext) -> TwilioView:
     desired = ctx.desired
     number = ctx.settings.twilio_phone_number
     if desired is None or number is None:
-        raise NotChecked(f"settings incomplete ({ctx.desired_problem})")
+        raise ctx.incomplete()
 
     async def read() -> TwilioView:
         client = client_for(ctx)
