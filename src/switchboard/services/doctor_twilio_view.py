@@ -46,7 +46,7 @@ def read_twilio(
     found = client.incoming_phone_numbers.list(phone_number=number, limit=1)
     pn: Any = found[0] if found else None
     known = trunk_sid or (pn.trunk_sid if pn is not None else None)
-    # A hand-made trunk (seed guide) is found through the number, not by our friendly name.
+    # A trunk made by hand in the console is found through the number, not by our friendly name.
     wanted = [
         replace(d, known_id=known) if d.kind is Kind.TWILIO_TRUNK and known else d for d in desired
     ]

@@ -1,4 +1,4 @@
-"""`switchboard config`: show the effective settings (secrets redacted)."""
+"""`switchboard config`: show the effective settings (secrets redacted); export|restore|diff."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from rich.table import Table
 from switchboard.entrypoints.cli._runtime import console, plain, settings_or_exit
 from switchboard.entrypoints.cli.backup import register
 
-config_app = typer.Typer(help="Show the effective configuration.", no_args_is_help=True)
+config_app = typer.Typer(
+    help="Effective settings; back up, restore and compare the live set-up.", no_args_is_help=True
+)
 
 
 @config_app.command("show")

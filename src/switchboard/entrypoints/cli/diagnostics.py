@@ -1,4 +1,4 @@
-"""The seed guide's debug commands: `trunks status`, `webhook test`, `sip events`, `calls`."""
+"""The debug commands of docs/troubleshooting.md: `trunks status`, `webhook test`, `sip events`, `calls`."""
 
 from __future__ import annotations
 
