@@ -27,7 +27,7 @@ def test_an_unreachable_livekit_leaves_no_session_open(
 
     # livekit.agents.worker makes its session as `aiohttp.ClientSession(...)`.
     monkeypatch.setattr(aiohttp, "ClientSession", tracked)
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         _env_file=None,
         livekit_url="http://127.0.0.1:9",  # the discard port: nothing listens
         livekit_api_key="devkey",
