@@ -20,6 +20,7 @@ from switchboard.entrypoints.cli.messages import messages_app
 from switchboard.entrypoints.cli.serve import serve, worker
 from switchboard.entrypoints.cli.setup import setup_app
 from switchboard.entrypoints.cli.simulate import simulate
+from switchboard.entrypoints.cli.test_call import place_test_call
 
 app = typer.Typer(
     cls=SwitchboardGroup,  # --help: no Python types as metavars, brackets shown as written
@@ -40,6 +41,7 @@ app.add_typer(trunks_app, name="trunks")
 app.add_typer(webhook_app, name="webhook")
 app.add_typer(sip_app, name="sip")
 app.command("doctor")(doctor_command)
+app.command("test-call")(place_test_call)
 app.command("serve")(serve)
 app.command("worker")(worker)
 # Plain `switchboard calls`: Twilio's call log joined with the local records.
