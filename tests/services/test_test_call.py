@@ -63,7 +63,8 @@ def test_a_refusal_before_ringing_is_explained_like_doctor() -> None:
     assert checks["ringing"].status is Status.FAIL
     assert "credentials or the source address were refused (SIP 403)" in checks["ringing"].summary
     assert "credential list" in checks["ringing"].fix
-    assert checks["answered"].summary.startswith("failed before ringing")
+    assert checks["answered"].summary == "not answered: the call was refused before it rang"
+    assert checks["answered"].fix == "see `ringing` above"
 
 
 def test_livekit_refusing_the_dial_skips_the_later_steps() -> None:

@@ -21,7 +21,7 @@ import math
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 
-from switchboard.domain.diagnosis import Check, explain_sip_status, fail, ok, warn
+from switchboard.domain.diagnosis import Check, Status, explain_sip_status, fail, ok, warn
 from switchboard.ports.probe_line import DialRefused, MediaUnavailable, ProbeLine
 
 IDENTITY = "switchboard-test-call"
@@ -71,14 +71,17 @@ def dial_checks(seen: DialObservation) -> list[Check]:
             warn("ringing", "not checked: nothing was dialled"),
             warn("answered", "not checked: nothing was dialled"),
         ]
-    checks = [ok("dial", "LiveKit accepted the dial; the trunk took the call (INVITE sent)")]
+    checks = [ok("dial", "LiveKit accepted the dial and sent the INVITE through the trunk")]
     rang = "ringing" in seen.statuses
     if rang:
-        checks.append(ok("ringing", "the phone rang (180 Ringing came back)"))
+        checks.append(ok("ringing", "the trunk accepted the call and the phone rang (180 Ringing)"))
     elif seen.answered:
         checks.append(ok("ringing", "answered before any ringing was seen"))
     else:
         checks.append(_no_ring(seen))
+        if checks[-1].status is Status.FAIL:  # refused: `ringing` already says why
+            refused = "not answered: the call was refused before it rang"
+            return [*checks, fail("answered", refused, "see `ringing` above")]
     checks.append(_answer(seen, rang))
     return checks
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import secrets
 
 import typer
@@ -16,7 +17,13 @@ from switchboard.adapters.livekit.probe_line import LiveKitProbeLine
 from switchboard.adapters.livekit.trunks import managed_outbound_trunk
 from switchboard.domain.diagnosis import Check, Status, exit_code, fail, worst
 from switchboard.domain.phone import InvalidPhoneNumber, mask, to_e164
-from switchboard.entrypoints.cli._runtime import EXIT_USAGE, console, plain, settings_or_exit
+from switchboard.entrypoints.cli._runtime import (
+    EXIT_USAGE,
+    CliState,
+    console,
+    plain,
+    settings_or_exit,
+)
 from switchboard.entrypoints.cli._runtime import fail as fail_usage
 from switchboard.services.test_call import TestCallRequest, run_test_call
 from switchboard.settings import Settings
@@ -117,7 +124,15 @@ def place_test_call(
         console.print(f"Calling {who} {mask(target)} from room {req.room}…", highlight=False)
         if req.person:
             console.print("Answer it, and press a key when asked.")
-    checks = asyncio.run(probe(settings, req, as_json=as_json))
+    rtc_logs = logging.getLogger("livekit")
+    level = rtc_logs.level
+    if not CliState.verbose:
+        # livekit rtc logs each failed join attempt; the greeting step already says why.
+        rtc_logs.setLevel(logging.CRITICAL)
+    try:
+        checks = asyncio.run(probe(settings, req, as_json=as_json))
+    finally:
+        rtc_logs.setLevel(level)
     overall = worst(checks)
     if as_json:
         document = {"status": overall.value, "checks": [c.as_dict() for c in checks]}
