@@ -47,3 +47,13 @@ def test_nothing_cites_documents_users_do_not_have() -> None:
     files = [*DOCS, ROOT / ".env.example", *sorted((ROOT / "src").rglob("*.py"))]
     cited = [f"{f.relative_to(ROOT)}" for f in files if DEAD.search(f.read_text("utf-8"))]
     assert cited == []
+
+
+def test_the_readme_command_table_lists_every_command() -> None:
+    import typer
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    table = readme[readme.index("## Commands") : readme.index("## Configuration")]
+    names = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+    missing = [n for n in names if not re.search(rf"`(switchboard )?{n}[` ]", table)]
+    assert missing == []
