@@ -89,7 +89,7 @@ async def test_accepted_ringing_answered_then_cleaned_up(
     checks = by_name(await ring_then(fake, lk, DialOutcome.answered()))
     assert [checks[n].status for n in ("dial", "ringing", "answered")] == [Status.OK] * 3
     assert (
-        checks["ringing"].summary == "the trunk accepted the call and the phone rang (180 Ringing)"
+        checks["ringing"].summary == "the trunk accepted the call and the phone rang (SIP 18x)"
     )
     assert checks["greeting"].status is Status.WARN
     assert (

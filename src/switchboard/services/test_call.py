@@ -13,6 +13,10 @@ outbound trunk. Each step becomes a doctor-style `Check`:
 The phone network is behind the `ProbeLine` port; the judging of what was seen is pure.
 """
 
+# upstream: livekit/sip@v1.11.0:pkg/sip/outbound.go:460 (an outbound leg joins the room as
+# `dialing`), :695-709 (`ringing` on the first provisional answer from 180 up), :514-520
+# (`automation`, then `active` once answered); pkg/sip/participant.go:113-127 (the values).
+
 from __future__ import annotations
 
 import asyncio
@@ -74,7 +78,7 @@ def dial_checks(seen: DialObservation) -> list[Check]:
     checks = [ok("dial", "LiveKit accepted the dial and sent the INVITE through the trunk")]
     rang = "ringing" in seen.statuses
     if rang:
-        checks.append(ok("ringing", "the trunk accepted the call and the phone rang (180 Ringing)"))
+        checks.append(ok("ringing", "the trunk accepted the call and the phone rang (SIP 18x)"))
     elif seen.answered:
         checks.append(ok("ringing", "answered before any ringing was seen"))
     else:

@@ -16,10 +16,10 @@ from collections.abc import AsyncGenerator, Sequence
 from livekit import api, rtc
 
 from switchboard.adapters.livekit import errors
-from switchboard.adapters.livekit.rooms import RoomApi, call
+from switchboard.adapters.livekit.rooms import RoomApi
 from switchboard.adapters.livekit.targets import dial_request
 from switchboard.ports.probe_line import DialRefused, MediaUnavailable
-from switchboard.ports.telephony import ParticipantGone, TelephonyError
+from switchboard.ports.telephony import TelephonyError
 
 LISTENER = "switchboard-test-listener"
 SAMPLE_RATE = 16_000  # enough for telephone audio (8 kHz narrowband, 16 kHz wideband)
@@ -119,9 +119,13 @@ class LiveKitProbeLine:
         """The leg's `sip.callStatus`, or None while it is not in the room."""
         who = api.RoomParticipantIdentity(room=room, identity=identity)
         try:
-            info = await call("hang_up", self.lk.room.get_participant(who))
-        except ParticipantGone:
-            return None
+            info = await self.lk.room.get_participant(who)
+        except api.ServerError as exc:
+            if exc.code == "not_found":  # not joined yet, or gone
+                return None
+            raise errors.from_api(exc, "get_participant") from None
+        except errors.TRANSPORT as exc:
+            raise errors.from_transport(exc, "get_participant") from exc
         return info.attributes.get("sip.callStatus") or None
 
     async def _participant(self, identity: str) -> rtc.RemoteParticipant:
@@ -129,16 +133,23 @@ class LiveKitProbeLine:
         if connection is None:
             raise MediaUnavailable(self._no_media)
         arrived = asyncio.Event()
-        connection.on("participant_connected", lambda p: arrived.set())
+
+        def joined(_: rtc.RemoteParticipant) -> None:
+            arrived.set()
+
+        connection.on("participant_connected", joined)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + _PARTICIPANT_WAIT
-        while (found := connection.remote_participants.get(identity)) is None:
-            arrived.clear()
-            left = deadline - loop.time()
-            if left <= 0:
-                raise MediaUnavailable(f"{identity} never appeared on the rtc connection")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(arrived.wait(), left)
+        try:
+            while (found := connection.remote_participants.get(identity)) is None:
+                arrived.clear()
+                left = deadline - loop.time()
+                if left <= 0:
+                    raise MediaUnavailable(f"{identity} never appeared on the rtc connection")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(arrived.wait(), left)
+        finally:
+            connection.off("participant_connected", joined)
         return found
 
     async def audio(self, identity: str) -> AsyncGenerator[Sequence[int], None]:
