@@ -138,3 +138,14 @@ def test_help_prints_brackets() -> None:
     result = runner.invoke(app, ["call", "--help"])
     assert result.exit_code == 0
     assert "the [voice] extra" in result.output
+
+
+def test_doctor_rows_print_brackets() -> None:
+    from switchboard.domain.diagnosis import fail
+    from switchboard.entrypoints.cli.doctor import render_checks
+
+    out = Console(record=True, width=250)
+    out.print(render_checks([fail("agent", "needs switchboard[voice]", "pip install '.[voice]'")]))
+    text = out.export_text()
+    assert "needs switchboard[voice]" in text
+    assert "pip install '.[voice]'" in text
