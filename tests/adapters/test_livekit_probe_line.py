@@ -88,9 +88,7 @@ async def test_accepted_ringing_answered_then_cleaned_up(
 ) -> None:
     checks = by_name(await ring_then(fake, lk, DialOutcome.answered()))
     assert [checks[n].status for n in ("dial", "ringing", "answered")] == [Status.OK] * 3
-    assert (
-        checks["ringing"].summary == "the trunk accepted the call and the phone rang (SIP 18x)"
-    )
+    assert checks["ringing"].summary == "the trunk accepted the call and the phone rang (SIP 18x)"
     assert checks["greeting"].status is Status.WARN
     assert (
         checks["greeting"].summary
