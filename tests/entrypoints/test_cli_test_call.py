@@ -100,3 +100,25 @@ def test_bad_input_is_refused_before_dialling(
     result = runner.invoke(app, ["test-call", "--to", "+13125550199"])
     assert "set LIVEKIT_URL first" in result.output
     assert fake.state.calls == []
+
+
+def test_an_unreachable_livekit_is_one_plain_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIVEKIT_URL", "http://127.0.0.1:9")  # the discard port: nothing listens
+    result = runner.invoke(app, ["test-call"])
+    assert result.exit_code == 1
+    assert "could not look for the outbound trunk: could not reach LiveKit" in result.output
+    assert "check LIVEKIT_URL" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_configured_trunk_is_used_as_given(
+    fake: RunningFake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LIVEKIT_OUTBOUND_TRUNK_ID", "ST_typo")
+    result = runner.invoke(app, ["test-call", "--json"])
+    assert result.exit_code == 1
+    dial = json.loads(result.output)["checks"][0]
+    assert dial["name"] == "dial"
+    assert "ST_typo" in dial["summary"]
+    assert "LIVEKIT_OUTBOUND_TRUNK_ID" in dial["fix"]
+    assert fake.state.rooms == {}

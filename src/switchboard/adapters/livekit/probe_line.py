@@ -18,6 +18,7 @@ from livekit import api, rtc
 from switchboard.adapters.livekit import errors
 from switchboard.adapters.livekit.rooms import RoomApi
 from switchboard.adapters.livekit.targets import dial_request
+from switchboard.adapters.livekit.trunks import managed_outbound_trunk
 from switchboard.ports.probe_line import DialRefused, MediaUnavailable
 from switchboard.ports.telephony import TelephonyError
 
@@ -39,6 +40,19 @@ def _fix_for(err: api.ServerError, trunk_id: str) -> str:
     if err.code == "permission_denied":
         return "give the LiveKit API key SIP permissions (Cloud keys have them)"
     return "run `switchboard doctor` to find the part that is wrong"
+
+
+async def outbound_trunk(lk: api.LiveKitAPI, configured: str | None) -> str | None:
+    """`configured` (LIVEKIT_OUTBOUND_TRUNK_ID), else the one `setup apply` created, else None.
+    Raises TelephonyError, in plain words, when LiveKit cannot be asked."""
+    if configured:
+        return configured
+    try:
+        return await managed_outbound_trunk(lk)
+    except api.ServerError as exc:
+        raise errors.from_api(exc, "list_outbound_trunk") from None
+    except errors.TRANSPORT as exc:
+        raise errors.from_transport(exc, "list_outbound_trunk") from exc
 
 
 class LiveKitProbeLine:

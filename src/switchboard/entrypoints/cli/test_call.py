@@ -13,8 +13,7 @@ import secrets
 import typer
 from livekit import api
 
-from switchboard.adapters.livekit.probe_line import LiveKitProbeLine
-from switchboard.adapters.livekit.trunks import managed_outbound_trunk
+from switchboard.adapters.livekit.probe_line import LiveKitProbeLine, outbound_trunk
 from switchboard.domain.diagnosis import Check, Status, exit_code, fail, worst
 from switchboard.domain.phone import InvalidPhoneNumber, mask, to_e164
 from switchboard.entrypoints.cli._runtime import (
@@ -25,9 +24,11 @@ from switchboard.entrypoints.cli._runtime import (
     settings_or_exit,
 )
 from switchboard.entrypoints.cli._runtime import fail as fail_usage
+from switchboard.ports.telephony import TelephonyError
 from switchboard.services.test_call import TestCallRequest, run_test_call
 from switchboard.settings import Settings
 
+DOCTOR = "run `switchboard doctor`: it checks the LiveKit settings one by one"
 _STYLE = {Status.OK: "green", Status.WARN: "yellow", Status.FAIL: "bold red"}
 NO_TRUNK = fail(
     "trunk",
@@ -55,7 +56,10 @@ async def probe(settings: Settings, req: TestCallRequest, *, as_json: bool) -> l
         raise ValueError("LiveKit settings missing")  # the command checked them
     lk = api.LiveKitAPI(url, key, secret.get_secret_value())
     try:
-        trunk = settings.livekit_outbound_trunk_id or await managed_outbound_trunk(lk)
+        try:
+            trunk = await outbound_trunk(lk, settings.livekit_outbound_trunk_id)
+        except TelephonyError as exc:
+            return [fail("trunk", f"could not look for the outbound trunk: {exc}", DOCTOR)]
         if not trunk:
             return [NO_TRUNK]
         line = LiveKitProbeLine(
@@ -138,8 +142,8 @@ def place_test_call(
         document = {"status": overall.value, "checks": [c.as_dict() for c in checks]}
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        if checks == [NO_TRUNK]:
-            show(NO_TRUNK)
+        if len(checks) == 1 and checks[0].name == "trunk":  # nothing was dialled
+            show(checks[0])
         counts = {s: sum(c.status is s for c in checks) for s in Status}
         line = ", ".join(f"{n} {s.value}" for s, n in counts.items())
         console.print(f"[{_STYLE[overall]}]{overall.value}[/]: {line}", highlight=False)
