@@ -127,7 +127,7 @@ def place_test_call(
         who = "your phone" if req.person else "the company number"
         console.print(f"Calling {who} {mask(target)} from room {req.room}…", highlight=False)
         if req.person:
-            console.print("Answer it, and press a key when asked.")
+            console.print("Answer it, say hello, and press a key when asked.")
     rtc_logs = logging.getLogger("livekit")
     level = rtc_logs.level
     if not CliState.verbose:
