@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     database_url: str | None = Field(None, validation_alias="DATABASE_URL")
     redis_url: str | None = Field(None, validation_alias="REDIS_URL")
 
-    # --- Twilio (seed guide §4) ------------------------------------------------------------------
+    # --- Twilio (docs/connect-a-real-number.md) ---------------------------------------------------
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
     twilio_phone_number: str | None = None

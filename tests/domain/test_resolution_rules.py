@@ -1,4 +1,4 @@
-"""Dial-by-name rules from CALL_CONVENTIONS ("Name resolution", "Routing") on a hand-made directory."""
+"""Dial-by-name rules from docs/call-behaviour.md ("Name resolution", "Routing") on a hand-made directory."""
 
 from __future__ import annotations
 

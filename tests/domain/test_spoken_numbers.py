@@ -1,4 +1,4 @@
-"""Spoken and written callback numbers → E.164 (CALL_CONVENTIONS "Messages and notifications")."""
+"""Spoken and written callback numbers → E.164 (docs/call-behaviour.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`expect:` checks (CALL_CONVENTIONS): each passes on a matching call and fails with a clear
+"""`expect:` checks (docs/scenarios.md): each passes on a matching call and fails with a clear
 reason otherwise."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Vocabulary of a call: the outcome of one transfer attempt and of the whole call (CALL_CONVENTIONS)."""
+"""Vocabulary of a call: the outcome of one transfer attempt and of the whole call (docs/call-behaviour.md)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ class TransferOutcome(StrEnum):
 
 
 class CallOutcome(StrEnum):
-    """How the whole call ended; the first that applies wins (see CALL_CONVENTIONS)."""
+    """How the whole call ended; the first that applies wins (docs/call-behaviour.md, "Outcome")."""
 
     TRANSFERRED = "transferred"
     MESSAGE_TAKEN = "message_taken"

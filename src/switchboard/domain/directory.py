@@ -15,7 +15,7 @@ WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class EmployeeStatus(StrEnum):
-    """Presence as the directory records it. Only `busy` is presence-only; see CALL_CONVENTIONS."""
+    """Presence as the directory records it. Only `busy` is presence-only (docs/call-behaviour.md)."""
 
     AVAILABLE = "available"
     BUSY = "busy"

@@ -1,5 +1,5 @@
-"""Emergencies are answered with "please hang up and dial 911", never dialled (ARCHITECTURE.md
-"Rules that are code, not prompt"). Pure."""
+"""Emergencies are answered with "please hang up and dial 911", never dialled (docs/call-behaviour.md,
+"Policy"). Pure."""
 
 from __future__ import annotations
 

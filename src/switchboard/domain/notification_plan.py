@@ -1,4 +1,5 @@
-"""Who gets notified of a message, on which channels (CALL_CONVENTIONS, "Messages and notifications").
+"""Who gets notified of a message, on which channels (docs/call-behaviour.md,
+"Messages and notifications").
 
 - Every message to an employee goes by email when they have an email address, and also by SMS when
   they have an `sms` number. A department message goes to its front contact (first listed member).

@@ -1,5 +1,5 @@
-"""The guardrails that hold whatever the language model says (CALL_CONVENTIONS "Routing and
-policy"), gathered from the modules that implement them: emergencies (`emergency`), contact details
+"""The guardrails that hold whatever the language model says (docs/call-behaviour.md, "Policy"),
+gathered from the modules that implement them: emergencies (`emergency`), contact details
 never spoken (`redaction`), dialling limits and abusive or looping calls (`call_limits`)."""
 
 from switchboard.domain.call_limits import (

@@ -1,9 +1,10 @@
 """The desired Twilio + LiveKit SIP set-up, computed from settings and `switchboard.yaml`. Pure.
 
-The rules come from FIELD_NOTES: LiveKit's inbound trunk admits by `numbers` (Twilio cannot answer
-LiveKit's digest challenge), the outbound trunk's `address` is the bare `*.pstn.twilio.com` host,
-origination goes to `sip:<livekit sip host>;transport=tcp|tls`, and SIP REFER needs
-`transfer_mode=enable-all` on the Twilio trunk.
+The rules (docs/connect-a-real-number.md, "Why the set-up looks like this"): LiveKit's inbound
+trunk admits by `numbers` (Twilio cannot answer LiveKit's digest challenge), the outbound trunk's
+`address` is the bare `*.pstn.twilio.com` host, origination goes to
+`sip:<livekit sip host>;transport=tcp|tls`, and SIP REFER needs `transfer_mode=enable-all` on the
+Twilio trunk.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ class ProvisioningConfigError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class SetupOptions:
-    """What `switchboard.yaml` may choose. Every default gives the seed guide's set-up."""
+    """What `switchboard.yaml` may choose. Every default gives the set-up of docs/connect-a-real-number.md."""
 
     prefix: str = "switchboard"
     domain_name: str | None = None  # default: <prefix>-<end of account sid>.pstn.twilio.com
@@ -81,7 +82,7 @@ def sip_host(uri: str) -> str:
 
 
 def origination_url(uri: str, tls: bool) -> str:
-    """The Twilio origination `sip_url` for a LiveKit SIP host (FIELD_NOTES: transport explicit)."""
+    """The Twilio origination `sip_url` for a LiveKit SIP host (the transport is always explicit)."""
     return f"sip:{sip_host(uri)};transport={'tls' if tls else 'tcp'}"
 
 

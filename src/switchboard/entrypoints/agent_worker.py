@@ -290,7 +290,10 @@ async def run_worker(
     try:
         done, _ = await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
         if running in done:
-            running.result()  # the worker gave up (e.g. LiveKit unreachable): raise why
+            # The worker gave up (e.g. LiveKit unreachable): close what it opened (its HTTP
+            # session, process pool and health server; `run` does not), then raise why.
+            await server.aclose()
+            running.result()
             return
         if not devmode:
             with contextlib.suppress(TimeoutError):

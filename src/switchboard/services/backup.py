@@ -1,4 +1,4 @@
-"""Back up, restore and compare the set-up: one versioned YAML document (seed guide §10).
+"""Back up, restore and compare the set-up: one versioned YAML document (docs/connect-a-real-number.md, "Back up, restore, compare").
 
 The document holds the live Twilio + LiveKit SIP set-up that switchboard manages (in desired form,
 so it restores onto a fresh account), a snapshot of everything live (for people), the directory,

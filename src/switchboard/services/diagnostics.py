@@ -1,4 +1,4 @@
-"""The seed guide's debug commands as services: webhook test, SIP events, both trunks side by side.
+"""The debug commands of docs/troubleshooting.md as services: webhook test, SIP events, both trunks side by side.
 
 Both trunks side by side are in diagnostics_trunks.py, the Twilio-joined call listing in
 diagnostics_calls.py.

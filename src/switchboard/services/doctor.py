@@ -46,6 +46,7 @@ async def run_doctor(
         raise ValueError(f"unknown check(s): {', '.join(unknown)}; known: {', '.join(CHECKS)}")
     ctx = DoctorContext.build(settings, options or SetupOptions(), check_timeout)
     chosen = {name: fn for name, fn in CHECKS.items() if not only or name in only}
+    ctx.settings_reported = "settings" in chosen
     try:
         return list(await asyncio.gather(*(guarded(n, fn, ctx) for n, fn in chosen.items())))
     finally:

@@ -29,9 +29,10 @@ class NotChecked(Exception):
     not pass for healthy (warn would exit 0). Missing settings are already a `settings` failure.
     """
 
-    def __init__(self, message: str, *, failed: bool = False) -> None:
+    def __init__(self, message: str, *, failed: bool = False, fix: str = "") -> None:
         super().__init__(message)
         self.failed = failed
+        self.fix = fix or "fix the failing check it depends on first"
 
 
 class Shared(Generic[T]):
@@ -63,6 +64,8 @@ class DoctorContext:
     store: SecretStore
     desired: tuple[Desired, ...] | None = None
     desired_problem: str = ""
+    # The `settings` check runs too and names what is missing: other checks then say so briefly.
+    settings_reported: bool = False
     loaders: dict[str, Shared[object]] = field(default_factory=dict)
 
     @classmethod
@@ -78,8 +81,15 @@ class DoctorContext:
     def want(self, kind: Kind) -> Desired:
         """The first desired resource of `kind`, or NotChecked when settings are incomplete."""
         if self.desired is None:
-            raise NotChecked(f"settings incomplete ({self.desired_problem})")
+            raise self.incomplete()
         return next(d for d in self.desired if d.kind is kind)
+
+    def incomplete(self) -> NotChecked:
+        """Why a check that needs the whole set-up did not run: what is missing is said once,
+        by the `settings` check, when it runs too."""
+        if self.settings_reported:
+            return NotChecked("settings incomplete", fix="see `settings` above")
+        return NotChecked(f"settings incomplete ({self.desired_problem})")
 
     async def shared(self, key: str, make: Callable[[], Awaitable[T]]) -> T:
         """`make()`'s result, computed once per doctor run under `key`."""
@@ -108,7 +118,7 @@ async def guarded(name: str, check: CheckFn, ctx: DoctorContext) -> Check:
     except NotChecked as exc:
         if exc.failed:
             return fail(name, f"not checked: {exc}", "fix that first, then run doctor again")
-        return warn(name, f"not checked: {exc}", "fix the failing check it depends on first")
+        return warn(name, f"not checked: {exc}", exc.fix)
     except TimeoutError:
         summary = f"no answer within {ctx.timeout:g} s"
         return fail(name, summary, "check the network and that the service is up, then retry")

@@ -18,11 +18,14 @@ def values(live: Live, name: str) -> tuple[str, ...]:
     return tuple(str(v) for v in value) if isinstance(value, tuple) else ()
 
 
+_NO_CREDENTIALS = "LIVEKIT_URL / LIVEKIT_API_KEY / LIVEKIT_API_SECRET not set"
+
+
 def livekit_api(ctx: DoctorContext) -> LiveKitAPI:
     """A LiveKit API client for the configured project (close it with `aclose`)."""
     s = ctx.settings
     if not (s.livekit_url and s.livekit_api_key and s.livekit_api_secret):
-        raise NotChecked("LIVEKIT_URL / LIVEKIT_API_KEY / LIVEKIT_API_SECRET not set")
+        raise NotChecked("LiveKit credentials not set", fix="see `livekit.credentials`")
     secret = s.livekit_api_secret.get_secret_value()
     return LiveKitAPI(s.livekit_url, s.livekit_api_key, secret)
 
@@ -45,8 +48,9 @@ async def check_credentials(ctx: DoctorContext) -> Check:
     name = "livekit.credentials"
     try:
         lk = livekit_api(ctx)
-    except NotChecked as exc:
-        return fail(name, str(exc), "copy them from the LiveKit Cloud project settings into .env")
+    except NotChecked:
+        fix = "copy them from the LiveKit Cloud project settings into .env"
+        return fail(name, _NO_CREDENTIALS, fix)
     try:
         rooms = await lk.room.list_rooms(ListRoomsRequest())
     finally:
@@ -70,7 +74,7 @@ async def check_inbound(ctx: DoctorContext) -> Check:
     name = "livekit.inbound_trunk"
     number = ctx.settings.twilio_phone_number
     if number is None:
-        raise NotChecked("TWILIO_PHONE_NUMBER not set")
+        raise ctx.incomplete()
     trunk = _inbound_for(await livekit_view(ctx), number)
     if trunk is None:
         why = SIP_STATUSES[404]
@@ -86,7 +90,7 @@ async def check_dispatch(ctx: DoctorContext) -> Check:
     number = ctx.settings.twilio_phone_number
     agent = ctx.settings.livekit_agent_name
     if number is None:
-        raise NotChecked("TWILIO_PHONE_NUMBER not set")
+        raise ctx.incomplete()
     live = await livekit_view(ctx)
     trunk = _inbound_for(live, number)
     if trunk is None:

@@ -15,7 +15,7 @@ from twilio.rest import Client
 from switchboard.adapters.twilio import make_twilio_client
 from switchboard.domain.provisioning import Desired, Kind, Live
 from switchboard.domain.provisioning_plan import find_match
-from switchboard.services.doctor_context import DoctorContext, NotChecked
+from switchboard.services.doctor_context import DoctorContext
 from switchboard.services.provisioning import SecretStore, observe_twilio
 from switchboard.services.provisioning.numbers import find_number
 
@@ -47,7 +47,7 @@ def read_twilio(
     """Blocking: the number, then the trunk it is on (or the configured / set-up one)."""
     pn: Any = find_number(client, number)
     known = trunk_sid or (pn.trunk_sid if pn is not None else None)
-    # A hand-made trunk (seed guide) is found through the number, not by our friendly name.
+    # A trunk made by hand in the console is found through the number, not by our friendly name.
     wanted = [
         replace(d, known_id=known) if d.kind is Kind.TWILIO_TRUNK and known else d for d in desired
     ]
@@ -73,7 +73,7 @@ async def twilio_view(ctx: DoctorContext) -> TwilioView:
     desired = ctx.desired
     number = ctx.settings.twilio_phone_number
     if desired is None or number is None:
-        raise NotChecked(f"settings incomplete ({ctx.desired_problem})")
+        raise ctx.incomplete()
 
     async def read() -> TwilioView:
         client = client_for(ctx)

@@ -1,6 +1,6 @@
 """Decide what to do with a failed Twilio call: retry (and when), or give up for good.
 
-Rules (FIELD_NOTES, "Twilio"):
+Rules (docs/messages.md, "Rules"; codes: https://www.twilio.com/docs/api/errors):
 - HTTP 429 or Twilio error 20429: retryable, honouring Retry-After when the API sent one.
 - HTTP 5xx, 408 and transport timeouts / connection errors: retryable.
 - 21610 (recipient unsubscribed), 21211 and 21614 (invalid / not a mobile number): permanent.

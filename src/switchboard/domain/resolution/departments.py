@@ -1,7 +1,7 @@
 """Department requests: a department's name or alias anywhere in the utterance ("someone in payroll").
 
 Job titles are deliberately not indexed, so "payroll" means the Payroll department even when an
-employee's title is "Payroll specialist" (CALL_CONVENTIONS, Routing).
+employee's title is "Payroll specialist" (docs/call-behaviour.md, "Routing").
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ at exactly the threshold (`MISHEARD_SCORE`, below every ordinary full-name match
    from `SPOKEN`): an Indel ratio above 60 in spelling or in metaphone. "White"/"Wei" (67),
    "Roger"/"Raj" (metaphone RJR/RJ, 80), "Lindest"/"Lindqvist" (83) pass; "Peter"/"Raj" (40),
    "Mary"/"Wei" (0), "Susan"/"Siobhan" (50), "Ryan"/"Raj" (57) and "Jordan"/"Christensen" (55)
-   do not, so a different first name with a real surname stays `none` (CALL_CONVENTIONS, Name
-   resolution). "Juan"/"Siobhan" (40) is below the line too: it shares only the "-an" rhyme,
+   do not, so a different first name with a real surname stays `none` (docs/call-behaviour.md,
+   "Name resolution"). "Juan"/"Siobhan" (40) is below the line too: it shares only the "-an" rhyme,
    which Dan, Brian and Susan share as well.
 """
 

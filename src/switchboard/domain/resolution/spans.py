@@ -12,7 +12,7 @@ In order, each step only when the previous found nobody at the threshold:
 4. a lone exact name part ("is Reed in today?") in an utterance of three or more words, but only
    when each neighbour is filler or an everyday word that is no name in this directory: in
    "Peter Patel" the unknown "Peter" may be a first name, and a query whose first and last
-   names match nobody is `none` (CALL_CONVENTIONS, Name resolution).
+   names match nobody is `none` (docs/call-behaviour.md, "Name resolution").
 
 Step 1 (`exact`) runs before typo readings of the whole utterance, steps 2–4 (`loose`) after.
 """

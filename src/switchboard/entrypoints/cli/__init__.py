@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from switchboard import __version__
+from switchboard.entrypoints.cli._help import SwitchboardGroup
 from switchboard.entrypoints.cli._runtime import CliState
 from switchboard.entrypoints.cli.agent import agent_app
 from switchboard.entrypoints.cli.calls import calls_app
@@ -20,8 +21,10 @@ from switchboard.entrypoints.cli.messages import messages_app
 from switchboard.entrypoints.cli.serve import serve, worker
 from switchboard.entrypoints.cli.setup import setup_app
 from switchboard.entrypoints.cli.simulate import simulate
+from switchboard.entrypoints.cli.test_call import place_test_call
 
 app = typer.Typer(
+    cls=SwitchboardGroup,  # --help: no Python types as metavars, brackets shown as written
     help="Switchboard: an open-source AI phone receptionist.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals may hold secrets
@@ -40,6 +43,7 @@ app.add_typer(trunks_app, name="trunks")
 app.add_typer(webhook_app, name="webhook")
 app.add_typer(sip_app, name="sip")
 app.command("doctor")(doctor_command)
+app.command("test-call")(place_test_call)
 app.command("serve")(serve)
 app.command("worker")(worker)
 app.command("purge")(purge)

@@ -10,6 +10,7 @@ from typing import NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from switchboard.adapters.directory_file import DirectoryFileError
 from switchboard.bootstrap import Application, bootstrap
@@ -30,8 +31,15 @@ class CliState:
     verbose: bool = False
 
 
+def plain(value: object) -> str:
+    """Text we did not write (names, messages, errors, settings) for a rich print or table cell:
+    its square brackets are shown, not read as markup (`switchboard[voice]` stays whole)."""
+    return escape(str(value))
+
+
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    """End the command with `error: message` on stderr; `message` is shown as written."""
+    err_console.print(f"[bold red]error:[/] {plain(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

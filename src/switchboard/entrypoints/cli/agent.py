@@ -12,6 +12,7 @@ from switchboard.entrypoints.cli._runtime import (
     console,
     err_console,
     fail,
+    plain,
     settings_or_exit,
 )
 from switchboard.settings import Settings, SettingsError
@@ -30,7 +31,7 @@ def _checked() -> Settings:
     except SettingsError as exc:
         fail(str(exc), EXIT_USAGE)
     for warning in worker_warnings(settings):
-        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+        err_console.print(f"[yellow]warning:[/] {plain(warning)}", highlight=False, soft_wrap=True)
     return settings
 
 
@@ -38,7 +39,7 @@ def _run(settings: Settings, *, devmode: bool) -> None:
     from switchboard.entrypoints.agent_worker import run_worker
 
     console.print(
-        f"Agent worker [bold]{settings.livekit_agent_name}[/] connecting to {settings.livekit_url} "
+        f"Agent worker [bold]{plain(settings.livekit_agent_name)}[/] connecting to {settings.livekit_url} "
         f"({'development' if devmode else 'production'} mode). Ctrl-C stops it"
         + ("." if devmode else " after active calls end."),
         highlight=False,
@@ -73,16 +74,18 @@ def check() -> None:
     explicit = "transfer_merge_strategy" in settings.model_fields_set
     merge_source = "TRANSFER_MERGE_STRATEGY" if explicit else "default for this LIVEKIT_URL"
     console.print(
-        "\n".join(
-            (
-                f"LiveKit        {settings.livekit_url} (agent name {settings.livekit_agent_name!r})",
-                f"brain          {settings.switchboard_llm}",
-                f"voice          STT {settings.switchboard_stt}, TTS {settings.switchboard_tts}",
-                f"transfers      {settings.transfer_merge_strategy.value} ({merge_source}) via "
-                f"trunk {settings.livekit_outbound_trunk_id or '(none)'}",
-                f"load           threshold {settings.agent_load_threshold}, "
-                f"{settings.agent_idle_processes} idle process(es)",
-                "ready: `switchboard agent start`",
+        plain(
+            "\n".join(
+                (
+                    f"LiveKit        {settings.livekit_url} (agent name {settings.livekit_agent_name!r})",
+                    f"brain          {settings.switchboard_llm}",
+                    f"voice          STT {settings.switchboard_stt}, TTS {settings.switchboard_tts}",
+                    f"transfers      {settings.transfer_merge_strategy.value} ({merge_source}) via "
+                    f"trunk {settings.livekit_outbound_trunk_id or '(none)'}",
+                    f"load           threshold {settings.agent_load_threshold}, "
+                    f"{settings.agent_idle_processes} idle process(es)",
+                    "ready: `switchboard agent start`",
+                )
             )
         ),
         highlight=False,

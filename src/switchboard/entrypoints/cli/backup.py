@@ -19,7 +19,13 @@ from switchboard.adapters.directory_file import (
     parse_directory_yaml,
 )
 from switchboard.bootstrap import Application
-from switchboard.entrypoints.cli._runtime import console, fail, run_with_app, settings_or_exit
+from switchboard.entrypoints.cli._runtime import (
+    console,
+    fail,
+    plain,
+    run_with_app,
+    settings_or_exit,
+)
 from switchboard.entrypoints.cli.plan_view import print_report, render_plan, show_progress
 from switchboard.entrypoints.cli.setup import EXIT_PENDING, FILE_OPTION, run_async
 from switchboard.services.backup import (
@@ -88,7 +94,7 @@ def export_command(
         handle.write(text)
     file.chmod(0o600)  # an existing file keeps its old mode through O_CREAT
     console.print(
-        f"wrote {file}" + (" (secrets encrypted)" if passphrase else " (secrets redacted)")
+        f"wrote {plain(file)}" + (" (secrets encrypted)" if passphrase else " (secrets redacted)")
     )
 
 
@@ -130,7 +136,7 @@ def restore_command(
             plan, report = await restore_backup(
                 providers, backup, dry_run=dry_run, adopt=adopt, progress=show_progress
             )
-        console.print(render_plan(plan, title=f"Restore from {file}"))
+        console.print(render_plan(plan, title=f"Restore from {plain(file)}"))
         if report is not None:
             print_report(report)
         elif dry_run:
@@ -153,7 +159,7 @@ def diff_command(
     async def work() -> bool:
         async with open_providers(settings) as providers:
             plan = await diff_backup(providers, backup)
-        console.print(render_plan(plan, title=f"Live compared with {file}"))
+        console.print(render_plan(plan, title=f"Live compared with {plain(file)}"))
         return plan.in_sync
 
     if not run_async(work()):

@@ -13,7 +13,7 @@ from switchboard.bootstrap import Application
 from switchboard.domain.call_record import CallRecord
 from switchboard.domain.calls import CallOutcome
 from switchboard.domain.phone import mask
-from switchboard.entrypoints.cli._runtime import console, fail, run_with_app
+from switchboard.entrypoints.cli._runtime import console, fail, plain, run_with_app
 from switchboard.services.call_records import list_calls
 
 calls_app = typer.Typer(help="Call records.", no_args_is_help=True)
@@ -68,9 +68,13 @@ def carrier_text(record: CallRecord) -> str:
 @calls_app.command("local")
 def local(
     as_json: bool = typer.Option(False, "--json", help="Full records with their timelines."),
-    since: str | None = typer.Option(None, "--since", help="e.g. 2h, 3d, or an ISO time."),
-    status: str | None = typer.Option(None, "--status", help="An outcome, e.g. message_taken."),
-    limit: int = typer.Option(50, "--limit", min=1, max=10_000),
+    since: str | None = typer.Option(
+        None, "--since", metavar="WHEN", help="e.g. 2h, 3d, or an ISO time."
+    ),
+    status: str | None = typer.Option(
+        None, "--status", metavar="OUTCOME", help="An outcome, e.g. message_taken."
+    ),
+    limit: int = typer.Option(50, "--limit", metavar="N", min=1, max=10_000),
 ) -> None:
     """List the calls recorded locally, newest first."""
     outcome = None
@@ -97,7 +101,7 @@ def local(
         attempts = ", ".join(
             f"{a.get('employee')}:{a.get('result')}" for a in r.transfer_attempts()
         )
-        table.add_row(
+        cells = (
             f"{r.started_at:%Y-%m-%d %H:%M:%S}",
             duration,
             mask(r.caller_number),
@@ -107,4 +111,5 @@ def local(
             carrier_text(r),
             r.call_id,
         )
+        table.add_row(*(plain(c) for c in cells))
     console.print(table if records else "no calls recorded yet")

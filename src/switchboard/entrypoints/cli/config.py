@@ -1,4 +1,4 @@
-"""`switchboard config`: show the effective settings (secrets redacted)."""
+"""`switchboard config`: show the effective settings (secrets redacted); export|restore|diff."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ import json
 import typer
 from rich.table import Table
 
-from switchboard.entrypoints.cli._runtime import console, settings_or_exit
+from switchboard.entrypoints.cli._runtime import console, plain, settings_or_exit
 from switchboard.entrypoints.cli.backup import register
 
-config_app = typer.Typer(help="Show the effective configuration.", no_args_is_help=True)
+config_app = typer.Typer(
+    help="Effective settings; back up, restore and compare the live set-up.", no_args_is_help=True
+)
 
 
 @config_app.command("show")
@@ -22,7 +24,7 @@ def show(as_json: bool = typer.Option(False, "--json", help="Machine-readable ou
         return
     table = Table("variable", "value", title="Effective settings")
     for name, value in values.items():
-        table.add_row(name, "[dim]not set[/]" if value is None else str(value))
+        table.add_row(name, "[dim]not set[/]" if value is None else plain(value))
     console.print(table)
 
 

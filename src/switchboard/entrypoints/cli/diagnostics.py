@@ -1,4 +1,4 @@
-"""The seed guide's debug commands: `trunks status`, `webhook test`, `sip events`, `calls`."""
+"""The debug commands of docs/troubleshooting.md: `trunks status`, `webhook test`, `sip events`, `calls`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,13 @@ from rich.table import Table
 from switchboard.bootstrap import Application
 from switchboard.domain.phone import mask
 from switchboard.domain.provisioning_desired import ProvisioningConfigError
-from switchboard.entrypoints.cli._runtime import console, fail, run_with_app, settings_or_exit
+from switchboard.entrypoints.cli._runtime import (
+    console,
+    fail,
+    plain,
+    run_with_app,
+    settings_or_exit,
+)
 from switchboard.entrypoints.cli.calls import parse_since
 from switchboard.services.diagnostics import (
     SELF_TEST_PARAMS,
@@ -55,14 +61,19 @@ def _run(work: Coroutine[Any, Any, T]) -> T:
 
 @trunks_app.command("status")
 def trunks_status_command(
-    file: Path | None = typer.Option(None, "--file", "-f", help="Set-up options file."),
+    file: Path | None = typer.Option(
+        None, "--file", "-f", metavar="FILE", help="Set-up options file."
+    ),
 ) -> None:
     """Both sides of the SIP set-up, side by side. Exit 1 when they disagree."""
     rows = _run(trunks_status(_context(file)))
     table = Table("aspect", "Twilio", "LiveKit", "", title="trunks")
     for row in rows:
         table.add_row(
-            row.aspect, row.twilio, row.livekit, "[green]✓[/]" if row.agrees else "[red]✗[/]"
+            plain(row.aspect),
+            plain(row.twilio),
+            plain(row.livekit),
+            "[green]✓[/]" if row.agrees else "[red]✗[/]",
         )
     console.print(table)
     if not all(row.agrees for row in rows):
@@ -74,7 +85,9 @@ def trunks_status_command(
 def webhook_test_command(
     path: str = typer.Argument("/twilio/status", help="Path under WEBHOOK_BASE_URL."),
     unsigned: bool = typer.Option(False, "--unsigned", help="Send no signature (expect 403)."),
-    param: list[str] = typer.Option([], "--param", "-p", help="Form field KEY=VALUE (repeatable)."),
+    param: list[str] = typer.Option(
+        [], "--param", "-p", metavar="KEY=VALUE", help="Form field KEY=VALUE (repeatable)."
+    ),
 ) -> None:
     """POST a request signed like Twilio's to WEBHOOK_BASE_URL + PATH; report status and latency.
 
@@ -92,7 +105,8 @@ def webhook_test_command(
     if result.status is None:
         fail(f"{kind} POST {result.url}: no answer ({result.error})")
     console.print(
-        f"{kind} POST {result.url} → {result.status} in {result.latency_ms:.0f} ms", highlight=False
+        plain(f"{kind} POST {result.url} → {result.status} in {result.latency_ms:.0f} ms"),
+        highlight=False,
     )
     expected = result.status == 403 if unsigned else 200 <= result.status < 300
     if not expected:
@@ -102,7 +116,7 @@ def webhook_test_command(
 
 @sip_app.command("events")
 def sip_events_command(
-    limit: int = typer.Option(50, "--limit", min=1, max=1000),
+    limit: int = typer.Option(50, "--limit", metavar="N", min=1, max=1000),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """SIP participants in active LiveKit rooms, with their sip.* attributes."""
@@ -120,14 +134,8 @@ def sip_events_command(
         # Individual dispatch rules put the caller's number in the room name: mask it there too.
         room = e.room.replace(caller, shown) if caller else e.room
         call_sid = a.get("sip.twilio.callSid", "")
-        table.add_row(
-            room,
-            e.identity.replace(caller, shown) if caller else e.identity,
-            e.status,
-            shown,
-            dialled,
-            call_sid,
-        )
+        identity = e.identity.replace(caller, shown) if caller else e.identity
+        table.add_row(*(plain(c) for c in (room, identity, e.status, shown, dialled, call_sid)))
     console.print(table if events else "no SIP participants in active rooms")
 
 
@@ -138,7 +146,7 @@ def _calls_table(calls: list[JoinedCall]) -> Table:
         started = f"{j.started_at:%Y-%m-%d %H:%M:%S}" if j.started_at else "-"
         caller = (t.from_number if t else None) or (r.caller_number if r else None)
         outcome = r.outcome.value if r and r.outcome else ("-" if r else "(no record)")
-        table.add_row(
+        cells = (
             started,
             t.sid if t else "(not on Twilio)",
             t.status if t else "-",
@@ -147,6 +155,7 @@ def _calls_table(calls: list[JoinedCall]) -> Table:
             outcome,
             r.call_id if r else "",
         )
+        table.add_row(*(plain(c) for c in cells))
     return table
 
 
@@ -157,9 +166,13 @@ def register(calls_app: typer.Typer) -> None:
     @calls_app.callback(invoke_without_command=True)
     def calls_default(
         ctx: typer.Context,
-        since: str | None = typer.Option(None, "--since", help="e.g. 2h, 3d, or an ISO time."),
-        status: str | None = typer.Option(None, "--status", help="A Twilio status, e.g. busy."),
-        limit: int = typer.Option(50, "--limit", min=1, max=1000),
+        since: str | None = typer.Option(
+            None, "--since", metavar="WHEN", help="e.g. 2h, 3d, or an ISO time."
+        ),
+        status: str | None = typer.Option(
+            None, "--status", metavar="STATUS", help="A Twilio status, e.g. busy."
+        ),
+        limit: int = typer.Option(50, "--limit", metavar="N", min=1, max=1000),
     ) -> None:
         """Twilio's call log joined with the calls recorded here (`calls local`: ours only)."""
         if ctx.invoked_subcommand is not None:

@@ -23,6 +23,7 @@ from switchboard.entrypoints.cli._runtime import (
     console,
     fail,
     known_errors,
+    plain,
     run_with_app,
     settings_or_exit,
 )
@@ -56,13 +57,17 @@ def import_(
     verb = "replaced the directory with" if report.replaced else "imported"
     console.print(f"{verb} {report.employees} employees and {report.departments} departments")
     for dept in report.created_departments:
-        console.print(f"  created department [bold]{dept}[/] (rename it with a YAML import)")
+        console.print(f"  created department [bold]{plain(dept)}[/] (rename it with a YAML import)")
 
 
 @directory_app.command("export")
 def export(
-    fmt: str = typer.Option("yaml", "--format", "-f", help="yaml (everything) or csv (employees)."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to a file, not stdout."),
+    fmt: str = typer.Option(
+        "yaml", "--format", "-f", metavar="yaml|csv", help="yaml (everything) or csv (employees)."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", metavar="FILE", help="Write to a file, not stdout."
+    ),
 ) -> None:
     """Export the directory; a YAML export re-imports to the same directory."""
     if fmt not in {"yaml", "csv"}:
@@ -75,7 +80,7 @@ def export(
         typer.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
-        console.print(f"wrote {len(directory.employees)} employees to {output}")
+        console.print(f"wrote {len(directory.employees)} employees to {plain(output)}")
 
 
 def _employee_json(directory: Directory, e: Employee, *, private: bool) -> dict[str, object]:
@@ -102,13 +107,12 @@ def list_(as_json: bool = typer.Option(False, "--json")) -> None:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     table = Table(
-        "id", "name", "title", "department", "status", "phone", title=directory.company.name
+        "id", "name", "title", "department", "status", "phone", title=plain(directory.company.name)
     )
     for e in directory.employees:
         row = _employee_json(directory, e, private=False)
-        table.add_row(
-            e.id, e.name, e.title or "", str(row["department"] or ""), e.status, mask(e.phone)
-        )
+        cells = (e.id, e.name, e.title or "", row["department"] or "", e.status, mask(e.phone))
+        table.add_row(*(plain(cell) for cell in cells))
     console.print(table)
 
 
@@ -125,21 +129,29 @@ def show(employee_id: str, as_json: bool = typer.Option(False, "--json")) -> Non
         return
     for key, value in data.items():
         shown = ", ".join(value) if isinstance(value, list) else value
-        console.print(f"[bold]{key:>10}[/]  {shown if shown not in (None, '') else '-'}")
+        console.print(f"[bold]{key:>10}[/]  {plain(shown) if shown not in (None, '') else '-'}")
 
 
 @directory_app.command("add")
 def add(
-    employee_id: str = typer.Option(..., "--id", help="Slug: lowercase letters, digits, hyphens."),
-    name: str = typer.Option(..., "--name"),
-    phone: str = typer.Option(..., "--phone", help="The transfer target, any common format."),
-    title: str | None = typer.Option(None, "--title"),
-    department: str | None = typer.Option(None, "--department", help="A department id."),
-    email: str | None = typer.Option(None, "--email"),
-    sms: str | None = typer.Option(None, "--sms"),
-    aliases: str | None = typer.Option(None, "--aliases", help="';'-separated nicknames."),
-    status: str | None = typer.Option(None, "--status"),
-    sip_uri: str | None = typer.Option(None, "--sip-uri"),
+    employee_id: str = typer.Option(
+        ..., "--id", metavar="ID", help="Slug: lowercase letters, digits, hyphens."
+    ),
+    name: str = typer.Option(..., "--name", metavar="NAME"),
+    phone: str = typer.Option(
+        ..., "--phone", metavar="NUMBER", help="The transfer target, any common format."
+    ),
+    title: str | None = typer.Option(None, "--title", metavar="TITLE"),
+    department: str | None = typer.Option(
+        None, "--department", metavar="ID", help="A department id."
+    ),
+    email: str | None = typer.Option(None, "--email", metavar="ADDRESS"),
+    sms: str | None = typer.Option(None, "--sms", metavar="NUMBER"),
+    aliases: str | None = typer.Option(
+        None, "--aliases", metavar="NAME;…", help="';'-separated nicknames."
+    ),
+    status: str | None = typer.Option(None, "--status", metavar="STATUS"),
+    sip_uri: str | None = typer.Option(None, "--sip-uri", metavar="URI"),
 ) -> None:
     """Add one employee (at the end of the listing order)."""
     given = {
@@ -162,13 +174,15 @@ def add(
         await service.add_employee(app.unit_of_work, Employee(**changes))  # type: ignore[arg-type]
 
     run_with_app(work)
-    console.print(f"added {employee_id}")
+    console.print(f"added {plain(employee_id)}")
 
 
 @directory_app.command("set")
 def set_(
     employee_id: str,
-    assignments: list[str] = typer.Argument(..., help="field=value pairs, e.g. status=dnd"),
+    assignments: list[str] = typer.Argument(
+        ..., metavar="FIELD=VALUE...", help="field=value pairs, e.g. status=dnd"
+    ),
 ) -> None:
     """Change fields of one employee: `switchboard directory set priya-raman status=out_of_office`."""
     fields: dict[str, str] = {}
@@ -186,7 +200,7 @@ def set_(
         return await service.update_employee(app.unit_of_work, employee_id, changes)
 
     updated = run_with_app(work)
-    console.print(f"updated {updated.id}: {', '.join(sorted(fields))}")
+    console.print(f"updated {plain(updated.id)}: {plain(', '.join(sorted(fields)))}")
 
 
 @directory_app.command("remove")
@@ -197,7 +211,7 @@ def remove(employee_id: str) -> None:
         await service.remove_employee(app.unit_of_work, employee_id)
 
     run_with_app(work)
-    console.print(f"removed {employee_id}")
+    console.print(f"removed {plain(employee_id)}")
 
 
 @directory_app.command("resolve")
@@ -205,7 +219,7 @@ def resolve(
     text: str | None = typer.Argument(None, help="What the caller said."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per query."),
     file: Path | None = typer.Option(
-        None, "--file", exists=True, dir_okay=False, help="Queries, one per line."
+        None, "--file", metavar="FILE", exists=True, dir_okay=False, help="Queries, one per line."
     ),
 ) -> None:
     """Decide who the caller means: match, ambiguous, department or none."""
@@ -220,17 +234,27 @@ def resolve(
         if as_json or file is not None:
             typer.echo(json.dumps(result.as_json(), ensure_ascii=False))
             continue
-        console.print(f"[bold]{result.status.value}[/]  {result.reason}")
+        console.print(f"[bold]{result.status.value}[/]  {plain(result.reason)}")
         for c in result.candidates:
             where = f" ({c.department})" if c.department else ""
-            console.print(f"  {c.score:5.1f}  {c.name}{where}  [dim]{c.kind}:{c.id}[/]")
+            console.print(
+                f"  {c.score:5.1f}  {plain(c.name + where)}  [dim]{plain(f'{c.kind}:{c.id}')}[/]"
+            )
 
 
-@directory_app.command("demo")
+def demo_summary() -> str:
+    """ "30 people in 8 departments": counted from the packaged demo, so help never goes stale."""
+    d = service.demo_directory()
+    return f"{len(d.employees)} people in {len(d.departments)} departments"
+
+
+@directory_app.command(
+    "demo",
+    help=f"Load the packaged demo company ({demo_summary()}, with the hard cases of dial-by-name).",
+)
 def demo(
     replace: bool = typer.Option(False, "--replace", help="Replace a non-empty directory."),
 ) -> None:
-    """Load the packaged demo company (28 people with the hard cases of dial-by-name)."""
 
     async def work(app: Application) -> bool:
         if replace:

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from switchboard.domain.diagnosis import Check, Status, exit_code, fail, worst
 from switchboard.domain.provisioning_desired import ProvisioningConfigError, SetupOptions
-from switchboard.entrypoints.cli._runtime import console
+from switchboard.entrypoints.cli._runtime import console, plain
 from switchboard.entrypoints.cli._runtime import fail as fail_usage
 from switchboard.services.doctor import CHECKS, DEFAULT_TIMEOUT, run_doctor
 from switchboard.services.provisioning import load_options
@@ -47,20 +47,31 @@ def render_checks(checks: list[Check]) -> Table:
     table = Table("check", "status", "finding", "fix", title="switchboard doctor")
     for c in checks:
         style = _STYLE[c.status]
-        table.add_row(c.name, f"[{style}]{c.status.value}[/]", c.summary, c.fix)
+        table.add_row(
+            plain(c.name), f"[{style}]{c.status.value}[/]", plain(c.summary), plain(c.fix)
+        )
     return table
 
 
 def doctor_command(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     file: Path | None = typer.Option(
-        None, "--file", "-f", help="Set-up options (default ./switchboard.yaml)."
+        None, "--file", "-f", metavar="FILE", help="Set-up options (default ./switchboard.yaml)."
     ),
     check_timeout: float = typer.Option(
-        DEFAULT_TIMEOUT, "--timeout", min=0.5, max=120, help="Seconds allowed per check."
+        DEFAULT_TIMEOUT,
+        "--timeout",
+        metavar="SECONDS",
+        min=0.5,
+        max=120,
+        help="Seconds allowed per check.",
     ),
     only: list[str] = typer.Option(
-        [], "--check", "-c", help=f"Run only this check (repeatable): {', '.join(CHECKS)}."
+        [],
+        "--check",
+        "-c",
+        metavar="CHECK",
+        help=f"Run only this check (repeatable): {', '.join(CHECKS)}.",
     ),
 ) -> None:
     """Check settings, Twilio, LiveKit SIP, webhooks, database and SMTP; explain each problem."""

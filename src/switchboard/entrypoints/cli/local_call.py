@@ -90,7 +90,7 @@ class CallScreen:
             self.out.print(f"{bar}[dim italic]… {text}[/]")
         elif line.role == "agent":
             who = (
-                f"Receptionist → {line.who or 'employee'}"
+                f"Receptionist → {escape(line.who or 'employee')}"
                 if line.leg == "employee"
                 else "Receptionist"
             )
@@ -214,9 +214,10 @@ def show_outcome(out: Console, result: LocalCallResult) -> None:
     out.rule("[bold]call ended[/]")
     out.print(f"[bold]Outcome:[/] {result.outcome.value}", highlight=False)
     if result.transferred_to:
-        out.print(f"[bold]Connected to:[/] {result.transferred_to} (simulated)")
+        out.print(f"[bold]Connected to:[/] {escape(result.transferred_to)} (simulated)")
     for attempt in result.attempts:
-        out.print(f"[bold]Attempt:[/] {attempt['employee']} → {attempt['result']}")
+        tried = f"{attempt['employee']} → {attempt['result']}"
+        out.print(f"[bold]Attempt:[/] {escape(tried)}")
     if result.message:
         m = result.message
         urgent = " [red](urgent)[/]" if m["urgent"] else ""
@@ -231,16 +232,23 @@ def call(
     employee: list[str] = typer.Option(
         [],
         "--employee",
+        metavar="ID=answer:…,decision:…",
         help="How one employee behaves: ID=answer:true,decision:accept "
         "(answer: true|false|busy|voicemail|failed; decision: accept|decline|message|hangup).",
     ),
     employees_file: Path | None = typer.Option(
-        None, "--employees", help="YAML file: employee id → {answer, decision}.", dir_okay=False
+        None,
+        "--employees",
+        metavar="FILE",
+        help="YAML file: employee id → {answer, decision}.",
+        dir_okay=False,
     ),
-    caller_number: str = typer.Option(DEFAULT_CALLER, "--caller-number", help="Your caller ID."),
-    at: str | None = typer.Option(None, "--at", help="Simulated time (ISO-8601)."),
+    caller_number: str = typer.Option(
+        DEFAULT_CALLER, "--caller-number", metavar="NUMBER", help="Your caller ID."
+    ),
+    at: str | None = typer.Option(None, "--at", metavar="TIME", help="Simulated time (ISO-8601)."),
     pace: float = typer.Option(
-        1.0, "--pace", min=0, help="Pause scale for the transfer (0: none)."
+        1.0, "--pace", metavar="SCALE", min=0, help="Pause scale for the transfer (0: none)."
     ),
     voice: bool = typer.Option(
         False, "--voice", help="Speak instead of typing (offline voice: the [voice] extra)."
@@ -248,11 +256,13 @@ def call(
     audio_in: Path | None = typer.Option(
         None,
         "--audio-in",
+        metavar="WAV",
         help="With --voice: a WAV file or a folder of them instead of the microphone.",
     ),
     audio_out: Path | None = typer.Option(
         None,
         "--audio-out",
+        metavar="DIR",
         help="With --voice: write the receptionist's speech to WAV files here.",
         file_okay=False,
     ),

@@ -15,7 +15,7 @@ from switchboard.domain.directory import Directory
 from switchboard.domain.message_delivery import DeliveryState
 from switchboard.domain.notifications import Channel, Notification
 from switchboard.domain.phone import mask
-from switchboard.entrypoints.cli._runtime import EXIT_USAGE, console, fail, run_with_app
+from switchboard.entrypoints.cli._runtime import EXIT_USAGE, console, fail, plain, run_with_app
 from switchboard.entrypoints.cli.calls import parse_since
 from switchboard.services.directory import load_directory
 from switchboard.services.messaging.message_log import MessageLog, MessageView
@@ -102,10 +102,12 @@ def _styled(state: DeliveryState) -> str:
 def list_messages(
     as_json: bool = typer.Option(False, "--json", help="Messages with their notifications."),
     status: str | None = typer.Option(
-        None, "--status", help="delivered, sent, pending, failed or not_delivered."
+        None, "--status", metavar="STATE", help="delivered, sent, pending, failed or not_delivered."
     ),
-    since: str | None = typer.Option(None, "--since", help="e.g. 2h, 3d, or an ISO time."),
-    limit: int = typer.Option(50, "--limit", min=1, max=10_000),
+    since: str | None = typer.Option(
+        None, "--since", metavar="WHEN", help="e.g. 2h, 3d, or an ISO time."
+    ),
+    limit: int = typer.Option(50, "--limit", metavar="N", min=1, max=10_000),
 ) -> None:
     """List messages, newest first, with where their delivery stands."""
     state, after = _state(status), parse_since(since)
@@ -126,12 +128,12 @@ def list_messages(
         channels = ", ".join(f"{n.channel.value}:{n.status.value}" for n in v.stored.notifications)
         table.add_row(
             f"{m.created_at:%Y-%m-%d %H:%M}",
-            m.recipient_id + (" [bold red](urgent)[/]" if m.urgent else ""),
-            m.caller_name,
-            mask(m.callback_number) if m.callback_number else "-",
+            plain(m.recipient_id) + (" [bold red](urgent)[/]" if m.urgent else ""),
+            plain(m.caller_name),
+            plain(mask(m.callback_number)) if m.callback_number else "-",
             _styled(v.state),
-            channels,
-            m.id,
+            plain(channels),
+            plain(m.id),
         )
     console.print(table)
 
@@ -152,33 +154,37 @@ def show(
         return
     m = view.stored.message
     console.print(
-        f"[bold]{m.id}[/]  {_styled(view.state)}" + ("  [bold red]URGENT[/]" if m.urgent else "")
+        f"[bold]{plain(m.id)}[/]  {_styled(view.state)}"
+        + ("  [bold red]URGENT[/]" if m.urgent else "")
     )
-    console.print(f"for       {m.recipient_kind.value} {m.recipient_id}")
-    console.print(f"from      {m.caller_name}, callback {m.callback_number or 'none given'}")
+    console.print(plain(f"for       {m.recipient_kind.value} {m.recipient_id}"))
+    console.print(plain(f"from      {m.caller_name}, callback {m.callback_number or 'none given'}"))
     console.print(
-        f"taken     {m.created_at.isoformat()}" + (f"  (call {m.call_id})" if m.call_id else "")
+        plain(
+            f"taken     {m.created_at.isoformat()}" + (f"  (call {m.call_id})" if m.call_id else "")
+        )
     )
     if m.recording_url:
-        console.print(f"recording {m.recording_url}")
-    console.print(f"message   {m.text}", highlight=False)
+        console.print(f"recording {plain(m.recording_url)}")
+    console.print(f"message   {plain(m.text)}", highlight=False)
     table = Table("channel", "to", "status", "attempts", "error", "updated (UTC)", "id")
     for n in view.stored.notifications:
-        table.add_row(
+        cells = (
             n.channel.value + (" (fallback)" if n.fallback_of else ""),
             n.to,
             n.status.value,
-            str(n.attempts),
+            n.attempts,
             n.error_code or "",
             f"{n.updated_at:%Y-%m-%d %H:%M:%S}",
             n.id,
         )
+        table.add_row(*(plain(cell) for cell in cells))
     console.print(table)
     if view.state is DeliveryState.NOT_DELIVERED:
         console.print(
             "[bold red]Nobody has been told:[/] this message is only in the local outbox. "
             "Configure SMTP or Twilio SMS and run `switchboard messages resend "
-            f"{m.id}`.",
+            f"{plain(m.id)}`.",
             soft_wrap=True,
         )
 
@@ -189,6 +195,7 @@ def resend(
     channel: list[str] = typer.Option(
         [],
         "--channel",
+        metavar="CHANNEL",
         help="sms, email or local (repeatable); default: every channel the recipient has.",
     ),
     force: bool = typer.Option(
@@ -204,7 +211,9 @@ def resend(
     queued = run_with_app(work)
     for n in queued:
         console.print(
-            f"queued {n.channel.value} to {mask(n.to) if n.channel is Channel.SMS else n.to} ({n.id})"
+            plain(
+                f"queued {n.channel.value} to {mask(n.to) if n.channel is Channel.SMS else n.to} ({n.id})"
+            )
         )
     console.print(
         "[dim]The notification worker sends them: `switchboard serve` runs it, or `switchboard worker`.[/]"

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from switchboard.domain.provisioning import Action, Plan, Step, Value
-from switchboard.entrypoints.cli._runtime import console
+from switchboard.entrypoints.cli._runtime import console, plain
 from switchboard.services.provisioning import ApplyReport
 
 _STYLE = {
@@ -39,16 +39,16 @@ def render_plan(plan: Plan, title: str = "Set-up plan") -> Table:
     table = Table("resource", "name", "action", "details", title=title)
     for step in plan.steps:
         details = [
-            _SAY.get(d.field) or f"{d.field}: {_show(d.live)} → {_show(d.desired)}"
+            plain(_SAY.get(d.field) or f"{d.field}: {_show(d.live)} → {_show(d.desired)}")
             for d in step.differences
         ]
         if step.reason:
-            details.append(step.reason)
-        details += [f"[yellow]note:[/] {note}" for note in step.notes]
+            details.append(plain(step.reason))
+        details += [f"[yellow]note:[/] {plain(note)}" for note in step.notes]
         style = _STYLE[step.action]
         table.add_row(
             step.desired.kind.value,
-            step.desired.name,
+            plain(step.desired.name),
             f"[{style}]{step.action.value}[/]",
             "\n".join(details),
         )
@@ -79,17 +79,19 @@ def print_report(report: ApplyReport) -> None:
     """What was applied and, after a failure, what was not; generated passwords shown once."""
     for username, password in report.new_secrets.items():
         console.print(
-            f"[bold]SIP password for {username}[/] (shown once; stored in the data dir):",
-            password,
+            f"[bold]SIP password for {plain(username)}[/] (shown once; stored in the data dir):",
+            plain(password),
             highlight=False,
         )
     if report.failed is None:
         console.print(f"[green]applied {len(report.applied)} change(s)[/]")
         return
     failed = report.failed.desired
-    console.print(f"[bold red]failed[/] at {failed.kind.value} {failed.name}: {report.error}")
-    console.print("applied: " + (", ".join(_label(s) for s in report.applied) or "nothing"))
-    console.print("not applied: " + ", ".join(_label(s) for s in report.not_applied))
+    console.print(
+        f"[bold red]failed[/] at {plain(f'{failed.kind.value} {failed.name}: {report.error}')}"
+    )
+    console.print(plain("applied: " + (", ".join(_label(s) for s in report.applied) or "nothing")))
+    console.print(plain("not applied: " + ", ".join(_label(s) for s in report.not_applied)))
     raise typer.Exit(1)
 
 
@@ -101,4 +103,4 @@ def show_progress(step: Step, event: str) -> None:
     """Print a line as each step finishes or fails."""
     if event != "start":
         mark = "[green]✓[/]" if event == "done" else "[red]✗[/]"
-        console.print(f"{mark} {step.action.value} {_label(step)}")
+        console.print(f"{mark} {plain(f'{step.action.value} {_label(step)}')}")

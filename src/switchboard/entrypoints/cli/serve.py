@@ -12,7 +12,7 @@ import uvicorn
 from switchboard.adapters.sqlalchemy.message_stats import SqlAlchemyMessageStats
 from switchboard.adapters.sqlalchemy.purge import SqlAlchemyPersonalData
 from switchboard.bootstrap import Application
-from switchboard.entrypoints.cli._runtime import EXIT_USAGE, console, fail, run_with_app
+from switchboard.entrypoints.cli._runtime import EXIT_USAGE, console, fail, plain, run_with_app
 from switchboard.entrypoints.web import create_app
 from switchboard.services.messaging.assembly import Messaging, open_messaging
 from switchboard.services.messaging.runner import LoopStats, NotificationLoop
@@ -47,7 +47,7 @@ async def serve_app(app: Application, *, host: str, port: int, worker: bool) -> 
         stop = asyncio.Event()
         channels = ", ".join(c.value for c in messaging.channels)
         console.print(
-            f"Switchboard webhooks on http://{host}:{port}/twilio/* "
+            f"Switchboard webhooks on http://{plain(host)}:{port}/twilio/* "
             f"(health /healthz, /readyz); notifications: {channels if worker else 'off (--no-worker)'}",
             highlight=False,
         )
@@ -65,8 +65,10 @@ async def serve_app(app: Application, *, host: str, port: int, worker: bool) -> 
 
 
 def serve(
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: all)."),
-    port: int = typer.Option(8080, "--port", min=1, max=65535),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", metavar="ADDRESS", help="Address to listen on (0.0.0.0: all)."
+    ),
+    port: int = typer.Option(8080, "--port", metavar="PORT", min=1, max=65535),
     no_worker: bool = typer.Option(
         False, "--no-worker", help="Do not send notifications here (run `switchboard worker`)."
     ),

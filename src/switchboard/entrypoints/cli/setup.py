@@ -29,7 +29,7 @@ from switchboard.services.provisioning import (
 EXIT_PENDING = 2
 setup_app = typer.Typer(help="Provision Twilio and LiveKit SIP (plan, then apply).")
 FILE_OPTION = typer.Option(
-    None, "--file", "-f", help="Set-up options (default ./switchboard.yaml)."
+    None, "--file", "-f", metavar="FILE", help="Set-up options (default ./switchboard.yaml)."
 )
 
 

@@ -47,7 +47,9 @@ def scenario_files(paths: list[Path]) -> list[Path]:
 def simulate(
     paths: list[Path] = typer.Argument(..., help="Scenario files or folders of them."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per scenario, per line."),
-    concurrency: int = typer.Option(8, "--concurrency", min=1, max=256, help="Calls at once."),
+    concurrency: int = typer.Option(
+        8, "--concurrency", metavar="N", min=1, max=256, help="Calls at once."
+    ),
 ) -> None:
     """Run scripted calls through the real agent, brain, transfers, storage and notifications."""
     try:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(slots=True)
 class CallbackOptions:
-    """How the fake delivers message status callbacks (FIELD_NOTES: duplicates, any order).
+    """How the fake delivers message status callbacks: Twilio may send them twice and in any order.
 
     `duplicate` sends every callback twice; `out_of_order` sends them last status first;
     `step_delay` waits between callbacks (seconds); `enabled=False` only moves the status.
@@ -19,6 +19,9 @@ class CallbackOptions:
     (a retry of one delivery; https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides).
     """
 
+    # upstream: https://www.twilio.com/docs/messaging/guides/track-outbound-message-status
+    # (callbacks are not guaranteed to arrive in order). Duplicates: no source found either way;
+    # nothing in Twilio's docs promises each callback once, so the fake can send them twice.
     enabled: bool = True
     duplicate: bool = False
     out_of_order: bool = False

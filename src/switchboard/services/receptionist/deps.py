@@ -59,13 +59,13 @@ class CallState:
             self.read_back[digits[-7:]] = self.caller_turns
 
     def confirmed_after_read_back(self, number: str) -> bool:
-        """True once `number` was read back and the caller has spoken since (CALL_CONVENTIONS:
-        a substantive answer to a read-back counts as confirmation)."""
+        """True once `number` was read back and the caller has spoken since (any real
+        answer to a read-back confirms it: docs/call-behaviour.md, "Messages and notifications")."""
         heard_at = self.read_back.get("".join(ch for ch in number if ch.isdigit())[-7:])
         return heard_at is not None and self.caller_turns > heard_at
 
     def outcome(self, *, caller_hung_up: bool = False) -> CallOutcome:
-        """The call outcome, the first that applies (CALL_CONVENTIONS "Outcome")."""
+        """The call outcome, the first that applies (docs/call-behaviour.md, "Outcome")."""
         if self.transferred_to:
             return CallOutcome.TRANSFERRED
         if self.message_id:

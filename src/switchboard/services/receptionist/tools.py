@@ -1,5 +1,5 @@
 """The receptionist's four function tools. Every argument is checked and every guardrail enforced
-here, where the tool runs, so they hold for any language model (CALL_CONVENTIONS "Routing and policy").
+here, where the tool runs, so they hold for any language model (docs/call-behaviour.md, "Policy").
 
 Tool output goes back to the model as JSON and never carries a phone number or an email.
 """

@@ -1,5 +1,5 @@
-"""Checking a scenario's `expect:` against what the call produced (CALL_CONVENTIONS "Optional
-`expect:` keys"). Every check returns readable failures; none raises."""
+"""Checking a scenario's `expect:` against what the call produced (docs/scenarios.md,
+"`expect:`"). Every check returns readable failures; none raises."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The offline brain's dialogue policy: fill whatever slots a turn answers, then ask for the next
-missing thing in the reference order (CALL_CONVENTIONS "The simulated caller"). Pure."""
+missing thing in the reference order (docs/call-behaviour.md, "The simulated caller"). Pure."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Slot filling for the offline dialogue: whatever a caller turn answers goes in its slot, whether
-or not it was the question just asked (CALL_CONVENTIONS "The simulated caller"). Pure."""
+or not it was the question just asked (docs/call-behaviour.md, "The simulated caller"). Pure."""
 
 from __future__ import annotations
 
