@@ -127,7 +127,8 @@ async def test_no_answer_within_the_ringing_time(fake: RunningFake, lk: api.Live
     line = line_for(fake, lk, await trunk(lk))
     req = TestCallRequest(to=NUMBER, room="test-call-b", ring_seconds=30)
     checks = by_name(await run_test_call(line, req))
-    assert checks["answered"].summary == "nobody answered (SIP 408)"
+    # livekit-sip gives up with a CANCEL and no SIP status (the fake models it).
+    assert checks["answered"].summary == "nobody answered in the ringing time"
     assert "switchboard agent start" in checks["answered"].fix
     await nothing_left(lk)
 

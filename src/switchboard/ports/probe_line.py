@@ -14,11 +14,14 @@ class MediaUnavailable(Exception):
 class DialRefused(Exception):
     """The dial ended without an answer. `sip_status` is the far end's final SIP status, None when
     LiveKit itself refused the request (bad trunk, credentials, unreachable server); `fix` then
-    says what to do."""
+    says what to do. `rang_out`: LiveKit stopped ringing after the ringing time, with no SIP
+    status (livekit/sip@v1.11.0:pkg/sip/outbound.go:545-549)."""
 
-    def __init__(self, message: str, *, sip_status: int | None = None, fix: str = "") -> None:
+    def __init__(
+        self, message: str, *, sip_status: int | None = None, fix: str = "", rang_out: bool = False
+    ) -> None:
         super().__init__(message)
-        self.sip_status, self.fix = sip_status, fix
+        self.sip_status, self.fix, self.rang_out = sip_status, fix, rang_out
 
 
 class ProbeLine(Protocol):

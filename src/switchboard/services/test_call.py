@@ -63,11 +63,12 @@ class DialObservation:
     sip_status: int | None = None
     error: str = ""
     fix: str = ""
+    rang_out: bool = False  # LiveKit stopped ringing: nobody answered within the ringing time
 
 
 def dial_checks(seen: DialObservation) -> list[Check]:
     """`dial`, `ringing` and `answered` from what the dial showed. Pure."""
-    in_room = bool(seen.statuses) or seen.answered
+    in_room = bool(seen.statuses) or seen.answered or seen.rang_out
     if not in_room and seen.sip_status is None:
         why = seen.error or "the leg never appeared in the room"
         return [
@@ -107,10 +108,10 @@ def _answer(seen: DialObservation, rang: bool) -> Check:
         return fail("answered", f"busy (SIP {status})", "the line is busy: try again later")
     if status == 603:
         return fail("answered", "declined (SIP 603)", "the call was rejected at the far end")
-    if status in _NO_ANSWER:
+    if status in _NO_ANSWER or seen.rang_out:
         return fail(
             "answered",
-            f"nobody answered (SIP {status})",
+            f"nobody answered (SIP {status})" if status else "nobody answered in the ringing time",
             "is the agent running (`switchboard agent start`)? `switchboard doctor` checks the "
             "inbound trunk and dispatch rule",
         )
@@ -213,7 +214,9 @@ async def observe_dial(line: ProbeLine, req: TestCallRequest) -> DialObservation
         dial.result()
     except DialRefused as exc:
         statuses = tuple(watch.statuses)
-        return DialObservation(statuses, sip_status=exc.sip_status, error=str(exc), fix=exc.fix)
+        return DialObservation(
+            statuses, sip_status=exc.sip_status, error=str(exc), fix=exc.fix, rang_out=exc.rang_out
+        )
     finally:
         if not dial.done():
             dial.cancel()

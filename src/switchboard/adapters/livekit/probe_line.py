@@ -18,6 +18,7 @@ from livekit import api, rtc
 from switchboard.adapters.livekit import errors
 from switchboard.adapters.livekit.rooms import RoomApi
 from switchboard.adapters.livekit.targets import dial_request
+from switchboard.adapters.livekit.telephony import DIAL_TIMEOUT_MARGIN, single_attempt_sip
 from switchboard.adapters.livekit.trunks import managed_outbound_trunk
 from switchboard.ports.probe_line import DialRefused, MediaUnavailable
 from switchboard.ports.telephony import TelephonyError
@@ -70,6 +71,9 @@ class LiveKitProbeLine:
         join_timeout: float = 10.0,
     ) -> None:
         self.lk, self.rooms, self.trunk_id = lk, RoomApi(lk), trunk_id
+        # As for transfers: a dial is never replayed by LiveKit Cloud's failover (the phone must
+        # not ring twice), and the client waits past the server's own ringing timer.
+        self.sip = single_attempt_sip(lk)
         self._url, self._key, self._secret = url, api_key, api_secret
         self._media, self._join_timeout = media, join_timeout
         self._rtc: rtc.Room | None = None
@@ -114,8 +118,12 @@ class LiveKitProbeLine:
                 trunk_id=self.trunk_id,
                 krisp=False,  # hear the line as it is
             )
-            await self.lk.sip.create_sip_participant(request)
+            await self.sip.create_sip_participant(
+                request, timeout=ring_seconds + DIAL_TIMEOUT_MARGIN
+            )
         except api.ServerError as exc:
+            if errors.is_ring_out(exc):  # livekit-sip stopped ringing: nobody answered in time
+                raise DialRefused(str(errors.from_dial(exc)), rang_out=True) from None
             status = errors.sip_status_of(exc)
             if status is not None:
                 raise DialRefused(str(errors.from_dial(exc)), sip_status=status) from None
