@@ -122,6 +122,12 @@ async def test_the_call_is_hung_up_once(application: Application) -> None:
     assert result.leftovers.rooms == ()
 
 
+async def test_a_caller_who_hangs_up_is_shown_hanging_up_once(application: Application) -> None:
+    seen, result = await _call(application, ["What are your hours?"])  # then Ctrl-D
+    assert result.outcome.value == "info_only"
+    assert seen.count("The caller hung up") == 1, seen
+
+
 async def test_two_calls_in_one_store_get_their_own_records(application: Application) -> None:
     await _call(application, ["Hi"])
     await _call(application, ["What are your hours?"])

@@ -99,7 +99,9 @@ async def run_local_call(
             return None  # the caller already hung up (on hold, while it rang, ...)
         line = await read_line()
         if line is None:
-            lines.add(CallLine("event", "The caller hung up", kind="hung_up"))
+            # The caller's leg leaves the network, which says so on screen once; the agent's
+            # final hang-up then finds nobody left to hang up.
+            network.leave(call.room_name, call.caller_identity)
         elif line.strip():
             lines.add(CallLine("caller", line))
         return line
