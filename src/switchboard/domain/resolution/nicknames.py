@@ -182,6 +182,7 @@ SPOKEN: dict[str, tuple[str, ...]] = {
     "xavier": ("zavier", "zayvier"),
     "eoin": ("owen",),
     "sean": ("shawn",),
+    "nguyen": ("win", "wynn", "new win"),
 }
 
 

@@ -16,7 +16,7 @@ searched (`spans`), ending with a unique surname whose first name was misheard (
 
 from __future__ import annotations
 
-from switchboard.domain.directory import Department, Directory
+from switchboard.domain.directory import CompanyProfile, Department, Directory
 from switchboard.domain.resolution.departments import DepartmentNames
 from switchboard.domain.resolution.index import NameIndex
 from switchboard.domain.resolution.nicknames import nickname_map
@@ -24,6 +24,7 @@ from switchboard.domain.resolution.normalize import FILLER, MAX_TOKENS, core_var
 from switchboard.domain.resolution.result import Candidate, Resolution, ResolutionStatus
 from switchboard.domain.resolution.scoring import PartCache, Scorer
 from switchboard.domain.resolution.spans import SpanSearch
+from switchboard.domain.resolution.topics import DepartmentTopics, TopicHit, stems
 
 THRESHOLD = 86.0
 MAX_MATCH_CANDIDATES = 5
@@ -33,10 +34,19 @@ _Scores = dict[int, float]
 class Resolver:
     """Immutable dial-by-name resolver over one directory snapshot; build once, query many times."""
 
-    __slots__ = ("_departments", "_hints", "_index", "_keep", "_scorer", "_spans")
+    __slots__ = ("_departments", "_hints", "_index", "_keep", "_scorer", "_spans", "_topics", "_titles")
 
-    def __init__(self, index: NameIndex, departments: tuple[Department, ...], hints: list[str]):
+    def __init__(
+        self,
+        index: NameIndex,
+        departments: tuple[Department, ...],
+        hints: list[str],
+        topics: DepartmentTopics | None = None,
+        titles: dict[str, tuple[str, ...]] | None = None,
+    ):
         self._index = index
+        self._topics = topics or DepartmentTopics(Directory(CompanyProfile(name=""), departments))
+        self._titles = titles or {}  # employee id → stemmed title words
         self._hints = hints
         # Filler words that may be names here: someone is called Will, or Will is William's nickname.
         nicks = {n for n, formal in nickname_map().items() if formal & index.vocabulary}
@@ -51,7 +61,11 @@ class Resolver:
         hints = [e.name for e in directory.employees]
         hints += [a for e in directory.employees for a in e.aliases]
         hints += [n for d in directory.departments for n in (d.name, *d.aliases)]
-        return cls(NameIndex.build(directory), directory.departments, list(dict.fromkeys(hints)))
+        titles = {e.id: stems(e.title) for e in directory.employees if e.title}
+        return cls(
+            NameIndex.build(directory), directory.departments, list(dict.fromkeys(hints)),
+            DepartmentTopics(directory), titles,
+        )  # fmt: skip
 
     def recognition_hints(self) -> list[str]:
         """Employee names, aliases and department names, for prompting speech-to-text."""
@@ -78,6 +92,74 @@ class Resolver:
             if close is not None:
                 return _department(text, close[0], close[1], "close to a department name")
         return named
+
+    def scan(self, text: str) -> Resolution:
+        """Whoever `text` names anywhere in it, for a whole caller turn rather than a name request.
+
+        In order: a person's name (full name, first name, surname with or without an honorific,
+        nickname, misheard spellings) anywhere in the turn, narrowed by a department or title also
+        said ("John in sales", "the John who is an engineer"); a job title said in full, when it
+        is longer than any department name said with it; a department's name or alias in any word
+        form; the department that handles what the turn is about (`topics`). Statuses as for
+        `resolve`; `reason` starts with "job title", "department name or alias" or "topic".
+        """
+        words = tokens(text)
+        if not words:
+            return Resolution(text, ResolutionStatus.NONE, reason="no name in the request")
+        person = self._people_in(text, words)
+        dept = self._topics.department(text, raw=text)
+        if person.status is not ResolutionStatus.NONE:
+            return self._narrow(person, dept, set(stems(text)))
+        title = self._topics.title(text)
+        if title is not None and (dept is None or title.span > dept.span):
+            i = next(i for i, p in enumerate(self._index.people) if p.id == title.id)
+            cand = self._candidate(i, 100.0)
+            return Resolution(text, ResolutionStatus.MATCH, (cand,), "job title")
+        if dept is not None:
+            return self._department_hit(text, dept, "department name or alias")
+        topic = self._topics.topic(text)
+        if topic is not None:
+            return self._department_hit(text, topic, "topic")
+        if len(words) <= 3:
+            close = self._departments.closest(words)
+            if close is not None:
+                return _department(text, close[0], close[1], "close to a department name")
+        return person
+
+    def _people_in(self, text: str, words: list[str]) -> Resolution:
+        """`_names` over a turn of any length: long turns are read clause by clause."""
+        limit = MAX_TOKENS * 3
+        if len(words) <= limit:
+            return self._names(text, words)
+        best = Resolution(text, ResolutionStatus.NONE, reason="no name in the request")
+        top = 0.0
+        for start in range(0, len(words), limit // 2):
+            piece = words[start : start + limit]
+            found = self._names(text, piece)
+            score = found.best.score if found.best else 0.0
+            if found.status is not ResolutionStatus.NONE and score > top:
+                best, top = found, score
+        return best
+
+    def _narrow(self, person: Resolution, dept: TopicHit | None, said: set[str]) -> Resolution:
+        """An ambiguous name narrowed by the department or job-title words said with it."""
+        if person.status is not ResolutionStatus.AMBIGUOUS:
+            return person
+        ids = {p.id: p.department_id for p in self._index.people}
+        kept = [c for c in person.candidates if dept is not None and ids.get(c.id) == dept.id]
+        if not kept:
+            kept = [
+                c for c in person.candidates
+                if said & {w for w in self._titles.get(c.id, ()) if w not in FILLER}
+            ]  # fmt: skip
+        if not kept or len(kept) == len(person.candidates):
+            return person
+        status = ResolutionStatus.MATCH if len(kept) == 1 else ResolutionStatus.AMBIGUOUS
+        return Resolution(person.query, status, tuple(kept), "narrowed by department or title")
+
+    def _department_hit(self, text: str, hit: TopicHit, reason: str) -> Resolution:
+        dept = next(d for d in self._departments.all if d.id == hit.id)
+        return _department(text, dept, 100.0, reason)
 
     def _names(
         self, text: str, words: list[str], only: str | None = None, *, spans: bool = True

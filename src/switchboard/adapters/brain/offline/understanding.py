@@ -1,0 +1,350 @@
+"""One caller turn understood: its dialogue act and every slot it fills, in any order. Pure.
+
+Understanding starts from the directory, not from sentence patterns: the turn (without the caller's
+own name and without the people it says are *not* wanted) is scanned for every entity the company
+has — names, nicknames, surnames with honorifics, departments, aliases, job titles and topic words
+— anywhere in it, through `Resolver.scan`. The act comes from cue patterns (`acts`) and from what
+the agent had just asked. Caller text is data: it is classified and cut into slots, never obeyed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from switchboard.adapters.brain.offline import intents as legacy
+from switchboard.adapters.brain.offline.acts import (
+    ABUSE,
+    AFFIRM,
+    CORRECTION,
+    DENY,
+    GOODBYE,
+    MESSAGE_REQUEST,
+    NEGATED,
+    NO_MESSAGE,
+    REQUEST,
+    URGENT,
+    Act,
+    asks_contact_of_named,
+    asks_private,
+    info_acts,
+    is_emergency_turn,
+)
+from switchboard.adapters.brain.offline.state import Asking
+from switchboard.domain.resolution import Resolution, Resolver, ResolutionStatus
+from switchboard.domain.resolution.normalize import fold
+
+_F = re.IGNORECASE
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """Whom a turn names. `status`: match | ambiguous | department | query (no directory)."""
+
+    status: str
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    via: str  # name | title | department | topic | ambiguous
+    query: str  # what to pass to find_employee so it answers the same
+    departments: tuple[str | None, ...] = ()  # each candidate's department name
+
+
+@dataclass(slots=True)
+class Heard:
+    act: Act
+    entity: Entity | None = None
+    caller_name: str | None = None
+    reason: str | None = None
+    number: str | None = None
+    message: str | None = None
+    urgent: bool = False
+    info: tuple[Act, ...] = ()
+
+
+# --- the caller's own name -------------------------------------------------------------------
+
+_INTRO = re.compile(
+    r"\b(?:this is|my name is|my name'?s|name'?s|name is|i am|i'?m|im|you can call me|call me|"
+    r"it'?s|it is)\s+",
+    _F,
+)
+_INTRO_START = re.compile(
+    r"^\s*(?:this is|my name is|my name'?s|name'?s|name is|i am|i'?m|you can call me|call me|"
+    r"it'?s|it is)\s+",
+    _F,
+)
+_HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|mister|missus|dr|doctor|prof|professor|sir|madam)\.?\s+", _F)
+_NAME_STOP = re.compile(
+    r"\s(?:from|with|at|of|calling|here|speaking|and|i|i'?m|im|i'?d|i'?ll|i'?ve|we|about|regarding|"
+    r"for|on|in|to|who|please|again|returning|again|the|a|an|my|is|was|that|this|"
+    r"can|could|would|need|want)\b|[.,;:!?—–]|\s-\s",
+    _F,
+)
+_NOT_A_NAME = frozenset(
+    """calling looking trying here fine good not just about regarding on in from a an the so very
+    really sorry hoping wondering interested urgent with for to at after afraid returning back
+    still your my our his her their its it this that there what who how why when where yes no
+    yeah yep ok okay sure well um uh hi hello hey thanks thank please going gonna getting
+    having ringing phoning wanting glad happy new the one only also again area number
+    call ringing reaching following called late early busy available ready done lost stuck
+    actually basically probably definitely totally pretty quite kind sort somebody someone
+    anybody anyone nobody everyone everybody all both each other another more less same
+    wrong right correct okay journalist reporter customer client supplier vendor student
+    driver manager owner friend colleague contractor calling""".split()
+)
+_TARGET_AFTER = re.compile(
+    r"^\s*(?:that\s+)?(?:i'?m after|i need|i want|i meant|i'?m looking for|you want|i'?m calling for)\b",
+    _F,
+)
+_HERE = re.compile(r"(?:^|[.,;!?]\s*|\b(?:yes|yeah|hi|hello|sorry|sure)\W+)([\w'.-]+(?: [\w'.-]+){0,2}) (?:here|speaking)\b", _F)
+_NAMEISH = re.compile(r"[^\W\d_][\w'.-]*", _F)
+
+
+def _name_words(raw: str, *, strict: bool) -> str | None:
+    """A name from the start of `raw` (up to where a name stops), or None."""
+    raw = _HONORIFIC.sub("", raw.strip(" '\"—–-"))
+    cut = _NAME_STOP.search(" " + raw)
+    head = (" " + raw)[: cut.start()] if cut else " " + raw
+    words = head.split()[:4]
+    if not words:
+        return None
+    if words[0].lower().strip(".'") in _NOT_A_NAME:
+        return None
+    if not all(_NAMEISH.fullmatch(w) for w in words):
+        return None
+    if strict and any(w.lower() in _NOT_A_NAME for w in words):
+        return None
+    return " ".join(words).strip(".")
+
+
+def caller_name(text: str, asking: Asking) -> tuple[str | None, tuple[int, int] | None]:
+    """The caller's own name and where it is in `text` (to keep it out of the entity scan)."""
+    best: tuple[str, tuple[int, int]] | None = None
+    for m in _INTRO.finditer(text):
+        weak = m.group(0).lower().startswith(("it", "i"))  # "it's", "I'm": often not a name
+        rest = text[m.end() :]
+        if weak and asking not in (Asking.NAME, Asking.TARGET) and not re.match(r"^\s*\w+\s*(?:from|,|calling)", rest, _F):
+            continue
+        name = _name_words(rest, strict=weak)
+        if not name:
+            continue
+        after = rest[len(rest) - len(rest.lstrip()) :]
+        tail = after[after.lower().find(name.lower().split()[-1]) + len(name.split()[-1]) :] if name else ""
+        if weak and _TARGET_AFTER.match(tail):
+            continue  # "it's Jon Fischer I'm after": whom they want, not who they are
+        span = (m.start(), m.end() + len(rest) - len(tail))
+        if best is None or len(name.split()) > len(best[0].split()):
+            best = (name, span)
+    here = _HERE.search(text)
+    if here and (best is None):
+        name = _name_words(here.group(1), strict=True)
+        if name:
+            best = (name, here.span(1))
+    cue = CORRECTION.search(text) or REQUEST.search(text) or DENY.search(text)
+    if asking is Asking.NAME and not cue:
+        bare = legacy.strip_filler(text)
+        pieces = [_INTRO_START.sub("", p) for p in re.split(r"[.,;:!?—–]+", bare) if p.strip()]
+        names = [n for n in (_name_words(p, strict=False) for p in pieces[:3]) if n]
+        if names:
+            name = max(names, key=lambda n: len(n.split()))
+            if best is None or (
+                len(name.split()) > len(best[0].split()) and best[0].lower() in name.lower()
+            ):
+                start = text.lower().find(name.lower())
+                best = (name, (max(start, 0), max(start, 0) + len(name)))
+    if best is None:
+        return None, None
+    return best
+
+
+def _mask(text: str, span: tuple[int, int] | None) -> str:
+    if span is None:
+        return text
+    start, end = span
+    # "Sam from Acme": the company they call from is not ours either.
+    tail = text[end:]
+    origin = re.match(
+        r"\s*(?:from|with|at)\s+(?:the\s+)?(?:(?!i\b|i'|we\b|and\b|calling\b|about\b|"
+        r"regarding\b|need\b|want\b|would\b|could\b|can\b)[\w'&-]+\s*){1,3}",
+        tail,
+        _F,
+    )
+    if origin:
+        end += origin.end()
+    return text[:start] + " , " + text[end:]
+
+
+# --- reason --------------------------------------------------------------------------------------
+
+_REASON = re.compile(r"\b(?:about|regarding|concerning|re:?|in regards? to|with regards? to)\s+(.+)", _F | re.S)
+_REASON_END = re.compile(
+    r"[.?!;]|,\s*(?:can|could|would|is|please|so)\b|\s(?:can|could) (?:you|i)\b|\sput me\b|"
+    r"\sis (?:he|she|they|\w+) (?:there|available|in)\b",
+    _F,
+)
+
+
+def reason_of(text: str) -> str | None:
+    m = _REASON.search(text)
+    if not m:
+        return None
+    rest = m.group(1)
+    cut = _REASON_END.search(rest)
+    out = (rest[: cut.start()] if cut else rest).strip(" ,")
+    return out or None
+
+
+# --- the whole turn --------------------------------------------------------------------------------
+
+
+class Listener:
+    """Understands caller turns for one call; `resolver` None means no directory to scan."""
+
+    __slots__ = ("_number", "_resolver")
+
+    def __init__(self, resolver: Resolver | None, read_number: Callable[[str], str | None]):
+        self._resolver = resolver
+        self._number = read_number
+
+    def hear(self, text: str, asking: Asking) -> Heard:
+        t = text.strip()
+        urgent = bool(URGENT.search(t))
+        if is_emergency_turn(t):
+            return Heard(Act.EMERGENCY, urgent=True)
+        if ABUSE.search(t):
+            return Heard(Act.ABUSE)
+        words = t.split()
+        if asking is Asking.MESSAGE:
+            if GOODBYE.search(t) and len(words) <= 5:
+                return Heard(Act.GOODBYE)
+            return Heard(Act.GIVE_MESSAGE, message=t, urgent=urgent)
+        if asking in (Asking.NUMBER, Asking.CONFIRM_NUMBER):
+            number = self._number(t)
+            if number:
+                return Heard(Act.GIVE_NUMBER, number=number)
+            if asking is Asking.CONFIRM_NUMBER:
+                if DENY.search(t) and len(words) <= 6:
+                    return Heard(Act.DENY)
+                if len(words) >= 8 and not GOODBYE.search(t):
+                    # A substantive answer to a read-back confirms it; here it is the message.
+                    return Heard(Act.GIVE_MESSAGE, message=t, urgent=urgent)
+                if AFFIRM.search(t) or not DENY.search(t):
+                    return Heard(Act.AFFIRM, message=legacy.message_text(t), urgent=urgent)
+                return Heard(Act.DENY)
+        name, span = caller_name(t, asking)
+        rest = NEGATED.sub(" , ", _mask(t, span))
+        entity = self._entity(rest, asking)
+        heard = Heard(Act.OTHER, entity, name, reason_of(t), None, legacy.message_text(t), urgent)
+        if re.search(r"\b(?:number|calling from|reach me|call me (?:back )?(?:at|on))\b", t, _F):
+            heard.number = self._number(t)
+        heard.act = self._act(t, asking, heard)
+        heard.info = tuple(info_acts(t)) if heard.act in _INFO else ()
+        if heard.act is Act.TRANSFER and heard.entity and heard.entity.via == "topic":
+            heard.reason = heard.reason or _topic_reason(rest)
+        if heard.act is Act.GIVE_REASON and not heard.reason:
+            heard.reason = t
+        if heard.act not in (Act.TRANSFER, Act.MESSAGE, Act.PRIVATE, Act.CORRECTION, Act.DENY_REQUEST):
+            heard.entity = None
+        return heard
+
+    def _act(self, t: str, asking: Asking, h: Heard) -> Act:
+        e = h.entity
+        request = bool(REQUEST.search(t))
+        deny = bool(DENY.search(t)) or bool(NO_MESSAGE.search(t))
+        infos = info_acts(t)
+        if asks_private(t):
+            return Act.PRIVATE
+        if e is not None and e.via in ("name", "ambiguous") and asks_contact_of_named(t):
+            return Act.PRIVATE
+        if MESSAGE_REQUEST.search(t) and not NO_MESSAGE.search(t):
+            return Act.MESSAGE
+        if infos and (e is None or e.via == "topic" or not request):
+            return infos[0]
+        if asking is Asking.NAME and h.caller_name and not (CORRECTION.search(t) or request):
+            return Act.GIVE_NAME
+        if e is not None and e.via != "topic":
+            if deny:
+                return Act.CORRECTION if asking in (Asking.NAME, Asking.REASON) else Act.DENY_REQUEST
+            if CORRECTION.search(t) and asking is not Asking.TARGET:
+                return Act.CORRECTION
+            if asking is Asking.NAME and not request:
+                h.caller_name = h.caller_name or _bare(t)
+                return Act.GIVE_NAME
+            if asking is Asking.REASON and not request:
+                return Act.GIVE_REASON
+            if asking is Asking.WHICH or request or asking in (Asking.TARGET, Asking.ANYTHING_ELSE):
+                return Act.TRANSFER
+            if len(t.split()) <= 4:
+                return Act.TRANSFER
+        if GOODBYE.search(t):
+            return Act.GOODBYE
+        if deny:
+            return Act.DENY
+        if AFFIRM.search(t):
+            return Act.AFFIRM
+        if asking is Asking.NAME:
+            if h.caller_name:
+                return Act.GIVE_NAME
+            odd = legacy.strip_filler(t).strip().strip(".!?").strip()
+            if odd and len(odd.split()) <= 8 and any(ch.isalpha() for ch in odd):
+                h.caller_name = odd[:80]  # kept verbatim, never interpreted
+                return Act.GIVE_NAME
+        if asking is Asking.REASON:
+            return Act.GIVE_REASON
+        if e is not None and e.via == "topic" and asking in _ROUTABLE:
+            return Act.TRANSFER
+        if h.caller_name:
+            return Act.GIVE_NAME
+        if h.reason:
+            return Act.GIVE_REASON
+        if h.number:
+            return Act.GIVE_NUMBER
+        return Act.OTHER
+
+    def _entity(self, text: str, asking: Asking) -> Entity | None:
+        if not fold(text).strip():
+            return None
+        text = re.sub(r"(\w)['’]s\b", r"\1", text)  # "Priya's" → "Priya"
+        text = re.sub(r"\b(\w+)(?:\W+\1\b)+", r"\1", text, flags=_F)  # "John, John" → "John"
+        if self._resolver is None:
+            phrase = legacy.target_phrase(text)
+            if phrase is None and asking is Asking.TARGET and not legacy.intents(text):
+                phrase = legacy.first_clause(text)
+            return Entity("query", (), (), "name", phrase) if phrase else None
+        return entity_of(self._resolver.scan(text), text)
+
+
+_INFO = frozenset({Act.INFO_HOURS, Act.INFO_ADDRESS, Act.INFO_WEBSITE, Act.INFO_EMAIL_FORMAT,
+                   Act.INFO_FAX, Act.INFO_PARKING})  # fmt: skip
+_ROUTABLE = frozenset({Asking.TARGET, Asking.ANYTHING_ELSE, Asking.WHICH, Asking.OFFER_MESSAGE})
+
+
+def _bare(text: str) -> str | None:
+    name = _name_words(legacy.strip_filler(text), strict=False)
+    return name
+
+
+def _topic_reason(text: str) -> str | None:
+    clean = re.sub(r"^[\s,]+|[\s,.!?]+$", "", text)
+    clean = re.sub(
+        r"^(?:(?:hi|hello|hey|yes|yeah|um|uh|so|well|good (?:morning|afternoon|evening))\W+)+", "", clean, flags=_F
+    )
+    return clean or None
+
+
+def entity_of(found: Resolution, text: str) -> Entity | None:
+    """The `Entity` a scan found, with a `find_employee` query that answers the same."""
+    cands = found.candidates
+    if found.status is ResolutionStatus.NONE or not cands:
+        return None
+    if found.status is ResolutionStatus.DEPARTMENT:
+        via = "topic" if found.reason == "topic" else "department"
+        return Entity("department", (cands[0].id,), (cands[0].name,), via, cands[0].name)
+    if found.status is ResolutionStatus.MATCH:
+        via = "title" if found.reason == "job title" else "name"
+        return Entity("match", (cands[0].id,), (cands[0].name,), via, cands[0].name)
+    return Entity(
+        "ambiguous", tuple(c.id for c in cands), tuple(c.name for c in cands), "ambiguous",
+        text[:200], tuple(c.department for c in cands),
+    )  # fmt: skip

@@ -1,0 +1,237 @@
+"""Departments and people named by what a caller says the call is about, not by their name.
+
+Three readings of a sentence, all built once from the directory (CALL_CONVENTIONS, Routing):
+
+- `department`: a department's name or alias anywhere in the sentence, in any word form
+  ("a question about a shipment" for the alias "shipping", "my invoice is wrong" for "invoices").
+- `title`: a job title said in full ("your controller", "the payroll manager"); the longest title
+  said wins, and it must belong to one person.
+- `topic`: everyday words for what a department handles ("my laptop won't boot", "I was double
+  charged"), through a small lexicon of concepts; each concept lists the words a company would
+  use for the department that handles it, and the department whose name, aliases and members'
+  titles carry the most of them wins. A tie routes nowhere.
+
+Words are compared by a light suffix-stripping stem, so "invoices", "invoicing" and "invoice" meet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from switchboard.domain.directory import Directory
+from switchboard.domain.resolution.normalize import FILLER, tokens
+
+_SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ers", "er", "es", "ed",
+             "ly", "s", "e", "y")  # fmt: skip
+# Department words that are everyday words too: they count only when said as a department
+# ("the IT department", "I.T.") or as the whole request.
+_WEAK_WORDS = frozenset({"it", "us", "go", "ops", "pr"})
+_DEPT_NOUNS = frozenset(
+    {"department", "dept", "team", "support", "guy", "guys", "people", "desk", "office",
+     "group", "person", "staff", "folks", "section", "division", "unit"}
+)  # fmt: skip
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    """A crude stem: suffixes stripped while at least three letters remain, doubled ends undone."""
+    if len(word) < 4:
+        return word
+    changed = True
+    while changed and len(word) > 4:
+        changed = False
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                word = word[: -len(suffix)]
+                changed = True
+                break
+    if len(word) >= 4 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]
+    return word
+
+
+def stems(text: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in tokens(text))
+
+
+# concept: (cue phrases a caller says, words a company uses for the department that handles it)
+_LEXICON: tuple[tuple[str, str], ...] = (
+    # money owed to or by the company
+    ("invoice invoices invoiced bill bills billed billing charge charged charges overcharged "
+     "double-charged refund refunds payment payments statement balance receipt credit-card card "
+     "overdue past-due owe owed outstanding remittance paid-already already-paid reminder "
+     "accounts-payable late-fee accounting accounts finance financial",
+     "billing invoices invoicing accounts receivable payable accounting finance controller "
+     "receivables collections"),
+    # employees' pay
+    ("paycheck paychecks payslip pay-stub paystub pay-stubs salary salaries wage wages "
+     "direct-deposit w2 w-2 w-4 tax-form withholding withheld overtime get-paid got-paid "
+     "didnt-get-paid didn't-get-paid been-paid pay-rate timesheet timesheets",
+     "payroll paychecks pay stubs compensation"),
+    # computers and networks
+    ("laptop laptops computer computers pc password passwords login log-in logon locked-out "
+     "email-not-working wifi wi-fi internet network printer printers vpn server servers boot "
+     "crash crashed software hardware screen monitor keyboard virus malware outlook account-locked "
+     "disconnecting it-problem tech-problem phone-system",
+     "it tech support help desk information technology computer support systems network "
+     "technician administrator"),
+    # jobs, people, benefits
+    ("job jobs career careers hiring hire application applied apply interview position opening "
+     "resume cv vacancy vacation pto time-off leave sick-leave benefits insurance health-insurance "
+     "dental 401k retirement pension onboarding harassment employment-verification",
+     "human resources hr people benefits recruiting recruiter talent"),
+    # buying
+    ("buy buying purchase purchasing order ordering quote quotes quotation price prices pricing "
+     "cost costs bulk catalog catalogue wholesale product-availability in-stock sample samples "
+     "place-an-order new-order",
+     "sales new orders quotes account executive sales representative"),
+    # press and promotion
+    ("press media journalist reporter article story interview-request magazine newspaper "
+     "tribune podcast sponsorship sponsor advertise advertising ad ads partnership brand "
+     "social-media campaign publicity",
+     "marketing press public relations advertising communications"),
+    # product internals
+    ("firmware specification specifications spec specs technical-question engineering bug "
+     "defect design api integration prototype schematic",
+     "engineering product development engineers engineer"),
+    # deliveries
+    ("shipment shipments shipping delivery deliveries delivered tracking package packages "
+     "parcel freight courier shipped arrived damaged-in-transit",
+     "shipping delivery logistics warehouse fulfillment dispatch"),
+    # things that broke after purchase
+    ("return returns warranty repair broken-product complaint complaints exchange defective",
+     "customer service support returns warranty service"),
+    ("contract lawsuit legal lawyer attorney subpoena compliance",
+     "legal counsel compliance contracts"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Concept:
+    cues: tuple[tuple[str, ...], ...]  # stemmed cue phrases
+    words: frozenset[str]  # stemmed department words
+
+
+def _concepts() -> tuple[_Concept, ...]:
+    out = []
+    for cues, words in _LEXICON:
+        phrases = tuple(stems(c.replace("-", " ")) for c in cues.split())
+        out.append(_Concept(phrases, frozenset(stems(words))))
+    return tuple(out)
+
+
+_CONCEPTS = _concepts()
+
+
+@dataclass(frozen=True, slots=True)
+class TopicHit:
+    """A department or person found by description; `span` is the stemmed words that named it."""
+
+    kind: str  # "department" | "title" | "topic"
+    id: str  # department id, or employee id for a title
+    span: int  # how many words named it (longer wins)
+
+
+def _find(seq: tuple[str, ...], phrase: tuple[str, ...]) -> int:
+    n = len(phrase)
+    for i in range(len(seq) - n + 1):
+        if seq[i : i + n] == phrase:
+            return i
+    return -1
+
+
+class DepartmentTopics:
+    """Department names/aliases, job titles and the topic lexicon, indexed for one directory."""
+
+    __slots__ = ("_concept_departments", "_departments", "_order", "_titles")
+
+    def __init__(self, directory: Directory) -> None:
+        self._departments: list[tuple[tuple[str, ...], str]] = []
+        self._order = {d.id: i for i, d in enumerate(directory.departments)}
+        words: dict[str, dict[str, float]] = {}
+        for dept in directory.departments:
+            for phrase in (dept.name, *dept.aliases):
+                key = stems(phrase)
+                if key:
+                    self._departments.append((key, dept.id))
+                    for w in key:
+                        words.setdefault(w, {})[dept.id] = 3.0
+        self._departments.sort(key=lambda item: -len(item[0]))
+        by_title: dict[tuple[str, ...], list[str]] = {}
+        for emp in directory.employees:
+            if not emp.title:
+                continue
+            key = tuple(w for w in stems(emp.title) if w not in FILLER or w == "it")
+            if key:
+                by_title.setdefault(key, []).append(emp.id)
+            if emp.department:
+                for w in key:
+                    got = words.setdefault(w, {})
+                    got[emp.department] = max(got.get(emp.department, 0.0), 1.0)
+        self._titles = sorted(by_title.items(), key=lambda item: -len(item[0]))
+        # concept index → department id → weight
+        self._concept_departments: list[dict[str, float]] = []
+        for concept in _CONCEPTS:
+            weights: dict[str, float] = {}
+            for w in concept.words:
+                for dept_id, weight in words.get(w, {}).items():
+                    weights[dept_id] = weights.get(dept_id, 0.0) + weight
+            self._concept_departments.append(weights)
+
+    def department(self, text: str, raw: str = "") -> TopicHit | None:
+        """A department named by its name or alias, in any word form."""
+        seq = stems(text)
+        raw_words = raw.split() if raw else []
+        for phrase, dept_id in self._departments:
+            at = _find(seq, phrase)
+            while at >= 0:
+                if self._said_as_department(seq, at, phrase, raw_words):
+                    return TopicHit("department", dept_id, len(phrase))
+                nxt = _find(seq[at + 1 :], phrase)
+                at = at + 1 + nxt if nxt >= 0 else -1
+        return None
+
+    @staticmethod
+    def _said_as_department(
+        seq: tuple[str, ...], at: int, phrase: tuple[str, ...], raw: list[str]
+    ) -> bool:
+        if len(phrase) > 1 or phrase[0] not in _WEAK_WORDS:
+            return True
+        after = seq[at + 1] if at + 1 < len(seq) else ""
+        if after in {stem(n) for n in _DEPT_NOUNS}:
+            return True
+        if any(w.strip(".,!?;:'\"").replace(".", "") == phrase[0].upper() for w in raw):
+            return True
+        return all(w in FILLER for i, w in enumerate(seq) if i != at)
+
+    def title(self, text: str) -> TopicHit | None:
+        """The one person whose whole job title is said (the longest title said wins)."""
+        seq = stems(text)
+        for key, people in self._titles:
+            if _find(seq, key) >= 0:
+                if len(people) == 1:
+                    return TopicHit("title", people[0], len(key))
+                return None  # a title two people share names nobody in particular
+        return None
+
+    def topic(self, text: str) -> TopicHit | None:
+        """The department that handles what `text` is about, by the topic lexicon."""
+        seq = stems(text.replace("-", " "))
+        if not seq:
+            return None
+        totals: dict[str, float] = {}
+        for concept, weights in zip(_CONCEPTS, self._concept_departments, strict=True):
+            if not weights or not any(_find(seq, cue) >= 0 for cue in concept.cues):
+                continue
+            top = max(weights.values())
+            for dept_id, weight in weights.items():
+                if weight == top:
+                    totals[dept_id] = totals.get(dept_id, 0.0) + 1.0
+        if not totals:
+            return None
+        best = max(totals.values())
+        winners = [d for d, score in totals.items() if score == best]
+        if len(winners) > 1:
+            return None
+        return TopicHit("topic", winners[0], 0)
