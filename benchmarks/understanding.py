@@ -94,7 +94,9 @@ def main() -> int:
     sums = {p: [sum(c[0] for c in tally[p].values()), sum(c[1] for c in tally[p].values())]
             for p in tally}  # fmt: skip
     total = [sums["tune"][0] + sums["heldout"][0], sums["tune"][1] + sums["heldout"][1]]
-    print(f"{'OVERALL':28} {_cell(sums['tune']):>12} {_cell(sums['heldout']):>12} {_cell(total):>12}")
+    print(
+        f"{'OVERALL':28} {_cell(sums['tune']):>12} {_cell(sums['heldout']):>12} {_cell(total):>12}"
+    )
     print(f"worst category: {worst:.1f}%  (targets: overall >= 97%, every category >= 90%)")
     return 0 if 100.0 * total[0] / total[1] >= 97.0 and worst >= 90.0 else 1
 

@@ -34,7 +34,16 @@ _Scores = dict[int, float]
 class Resolver:
     """Immutable dial-by-name resolver over one directory snapshot; build once, query many times."""
 
-    __slots__ = ("_departments", "_hints", "_index", "_keep", "_scorer", "_spans", "_topics", "_titles")
+    __slots__ = (
+        "_departments",
+        "_hints",
+        "_index",
+        "_keep",
+        "_scorer",
+        "_spans",
+        "_titles",
+        "_topics",
+    )
 
     def __init__(
         self,
@@ -91,6 +100,21 @@ class Resolver:
             close = self._departments.closest(words)
             if close is not None:
                 return _department(text, close[0], close[1], "close to a department name")
+            return self._described(text, named)
+        return named
+
+    def _described(self, text: str, named: Resolution) -> Resolution:
+        """No name: a job title said in full, a department in another word form, or the topic
+        ("your controller", "an overdue invoice", "my laptop won't boot")."""
+        title = self._topics.title(text)
+        if title is not None:
+            i = next(i for i, p in enumerate(self._index.people) if p.id == title.id)
+            return Resolution(
+                text, ResolutionStatus.MATCH, (self._candidate(i, 100.0),), "job title"
+            )
+        dept = self._topics.department(text, raw=text) or self._topics.topic(text)
+        if dept is not None:
+            return self._department_hit(text, dept, "topic")
         return named
 
     def scan(self, text: str) -> Resolution:
@@ -101,7 +125,8 @@ class Resolver:
         said ("John in sales", "the John who is an engineer"); a job title said in full, when it
         is longer than any department name said with it; a department's name or alias in any word
         form; the department that handles what the turn is about (`topics`). Statuses as for
-        `resolve`; `reason` starts with "job title", "department name or alias" or "topic".
+        `resolve`; `reason` starts with "job title", "department name or alias" (then "in another
+        word form" when the turn describes the call with it: "an overdue invoice") or "topic".
         """
         words = tokens(text)
         if not words:
@@ -116,7 +141,9 @@ class Resolver:
             cand = self._candidate(i, 100.0)
             return Resolution(text, ResolutionStatus.MATCH, (cand,), "job title")
         if dept is not None:
-            return self._department_hit(text, dept, "department name or alias")
+            why = "department name or alias"
+            why += "" if dept.kind == "department" else " in another word form"
+            return self._department_hit(text, dept, why)
         topic = self._topics.topic(text)
         if topic is not None:
             return self._department_hit(text, topic, "topic")

@@ -58,52 +58,72 @@ def stems(text: str) -> tuple[str, ...]:
 # concept: (cue phrases a caller says, words a company uses for the department that handles it)
 _LEXICON: tuple[tuple[str, str], ...] = (
     # money owed to or by the company
-    ("invoice invoices invoiced bill bills billed billing charge charged charges overcharged "
-     "double-charged refund refunds payment payments statement balance receipt credit-card card "
-     "overdue past-due owe owed outstanding remittance paid-already already-paid reminder "
-     "accounts-payable late-fee accounting accounts finance financial",
-     "billing invoices invoicing accounts receivable payable accounting finance controller "
-     "receivables collections"),
+    (
+        "invoice invoices invoiced bill bills billed billing charge charged charges overcharged "
+        "double-charged refund refunds payment payments statement balance receipt credit-card card "
+        "overdue past-due owe owed outstanding remittance paid-already already-paid reminder "
+        "accounts-payable late-fee accounting accounts finance financial",
+        "billing invoices invoicing accounts receivable payable accounting finance controller "
+        "receivables collections",
+    ),
     # employees' pay
-    ("paycheck paychecks payslip pay-stub paystub pay-stubs salary salaries wage wages "
-     "direct-deposit w2 w-2 w-4 tax-form withholding withheld overtime get-paid got-paid "
-     "didnt-get-paid didn't-get-paid been-paid pay-rate timesheet timesheets",
-     "payroll paychecks pay stubs compensation"),
+    (
+        "paycheck paychecks payslip pay-stub paystub pay-stubs salary salaries wage wages "
+        "direct-deposit w2 w-2 w-4 tax-form withholding withheld overtime get-paid got-paid "
+        "didnt-get-paid didn't-get-paid been-paid pay-rate timesheet timesheets",
+        "payroll paychecks pay stubs compensation",
+    ),
     # computers and networks
-    ("laptop laptops computer computers pc password passwords login log-in logon locked-out "
-     "email-not-working wifi wi-fi internet network printer printers vpn server servers boot "
-     "crash crashed software hardware screen monitor keyboard virus malware outlook account-locked "
-     "disconnecting it-problem tech-problem phone-system",
-     "it tech support help desk information technology computer support systems network "
-     "technician administrator"),
+    (
+        "laptop laptops computer computers pc password passwords login log-in logon locked-out "
+        "email-not-working wifi wi-fi internet network printer printers vpn server servers boot "
+        "crash crashed software hardware screen monitor keyboard virus malware outlook account-locked "
+        "disconnecting it-problem tech-problem phone-system",
+        "it tech support help desk information technology computer support systems network "
+        "technician administrator",
+    ),
     # jobs, people, benefits
-    ("job jobs career careers hiring hire application applied apply interview position opening "
-     "resume cv vacancy vacation pto time-off leave sick-leave benefits insurance health-insurance "
-     "dental 401k retirement pension onboarding harassment employment-verification",
-     "human resources hr people benefits recruiting recruiter talent"),
+    (
+        "job jobs career careers hiring hire application applied apply interview position opening "
+        "resume cv vacancy vacation pto time-off leave sick-leave benefits insurance health-insurance "
+        "dental 401k retirement pension onboarding harassment employment-verification",
+        "human resources hr people benefits recruiting recruiter talent",
+    ),
     # buying
-    ("buy buying purchase purchasing order ordering quote quotes quotation price prices pricing "
-     "cost costs bulk catalog catalogue wholesale product-availability in-stock sample samples "
-     "place-an-order new-order",
-     "sales new orders quotes account executive sales representative"),
+    (
+        "buy buying purchase purchasing order ordering quote quotes quotation price prices pricing "
+        "cost costs bulk catalog catalogue wholesale product-availability in-stock sample samples "
+        "place-an-order new-order",
+        "sales new orders quotes account executive sales representative",
+    ),
     # press and promotion
-    ("press media journalist reporter article story interview-request magazine newspaper "
-     "tribune podcast sponsorship sponsor advertise advertising ad ads partnership brand "
-     "social-media campaign publicity",
-     "marketing press public relations advertising communications"),
+    (
+        "press media journalist reporter article story interview-request magazine newspaper "
+        "tribune podcast sponsorship sponsor advertise advertising ad ads partnership brand "
+        "social-media campaign publicity",
+        "marketing press public relations advertising communications",
+    ),
     # product internals
-    ("firmware specification specifications spec specs technical-question engineering bug "
-     "defect design api integration prototype schematic",
-     "engineering product development engineers engineer"),
+    (
+        "firmware specification specifications spec specs technical-question engineering bug "
+        "defect design api integration prototype schematic",
+        "engineering product development engineers engineer",
+    ),
     # deliveries
-    ("shipment shipments shipping delivery deliveries delivered tracking package packages "
-     "parcel freight courier shipped arrived damaged-in-transit",
-     "shipping delivery logistics warehouse fulfillment dispatch"),
+    (
+        "shipment shipments shipping delivery deliveries delivered tracking package packages "
+        "parcel freight courier shipped arrived damaged-in-transit",
+        "shipping delivery logistics warehouse fulfillment dispatch",
+    ),
     # things that broke after purchase
-    ("return returns warranty repair broken-product complaint complaints exchange defective",
-     "customer service support returns warranty service"),
-    ("contract lawsuit legal lawyer attorney subpoena compliance",
-     "legal counsel compliance contracts"),
+    (
+        "return returns warranty repair broken-product complaint complaints exchange defective",
+        "customer service support returns warranty service",
+    ),
+    (
+        "contract lawsuit legal lawyer attorney subpoena compliance",
+        "legal counsel compliance contracts",
+    ),
 )
 
 
@@ -144,10 +164,11 @@ def _find(seq: tuple[str, ...], phrase: tuple[str, ...]) -> int:
 class DepartmentTopics:
     """Department names/aliases, job titles and the topic lexicon, indexed for one directory."""
 
-    __slots__ = ("_concept_departments", "_departments", "_order", "_titles")
+    __slots__ = ("_concept_departments", "_departments", "_exact", "_order", "_titles")
 
     def __init__(self, directory: Directory) -> None:
         self._departments: list[tuple[tuple[str, ...], str]] = []
+        self._exact: dict[tuple[str, ...], tuple[str, ...]] = {}  # stems → the words as written
         self._order = {d.id: i for i, d in enumerate(directory.departments)}
         words: dict[str, dict[str, float]] = {}
         for dept in directory.departments:
@@ -155,6 +176,7 @@ class DepartmentTopics:
                 key = stems(phrase)
                 if key:
                     self._departments.append((key, dept.id))
+                    self._exact[key] = tuple(tokens(phrase))
                     for w in key:
                         words.setdefault(w, {})[dept.id] = 3.0
         self._departments.sort(key=lambda item: -len(item[0]))
@@ -182,12 +204,16 @@ class DepartmentTopics:
     def department(self, text: str, raw: str = "") -> TopicHit | None:
         """A department named by its name or alias, in any word form."""
         seq = stems(text)
+        words = tuple(tokens(text))
         raw_words = raw.split() if raw else []
         for phrase, dept_id in self._departments:
             at = _find(seq, phrase)
             while at >= 0:
                 if self._said_as_department(seq, at, phrase, raw_words):
-                    return TopicHit("department", dept_id, len(phrase))
+                    # Another word form ("an overdue invoice" for "invoices") describes the call.
+                    as_written = words[at : at + len(phrase)] == self._exact.get(phrase)
+                    kind = "department" if as_written else "topic"
+                    return TopicHit(kind, dept_id, len(phrase))
                 nxt = _find(seq[at + 1 :], phrase)
                 at = at + 1 + nxt if nxt >= 0 else -1
         return None

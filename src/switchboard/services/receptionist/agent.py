@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterable
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from livekit.agents import Agent, ModelSettings, RunContext, function_tool, llm
+from livekit.agents.utils import is_given
 from livekit.agents.voice import SpeechHandle
 
+from switchboard.domain.directory import Directory
 from switchboard.domain.emergency import is_emergency
 from switchboard.domain.redaction import redact_contact_details
+from switchboard.domain.resolution import Resolver
 from switchboard.domain.spoken_numbers import spoken_digits
 from switchboard.services.receptionist.deps import ReceptionistDeps
 from switchboard.services.receptionist.guard import Chunk, guard_stream
@@ -26,6 +29,13 @@ ABUSE_LINE = "I'm going to end the call now. Thank you for calling. Goodbye."
 _INFO = re.compile(
     r"\b(hours|open|close[sd]?|address|located|location|where are you|website|web site|fax)\b", re.I
 )
+
+
+@runtime_checkable
+class DirectoryAware(Protocol):
+    """A brain that understands turns against the directory (the offline brain)."""
+
+    def use_directory(self, directory: Directory, resolver: Resolver) -> None: ...
 
 
 class SwitchboardAgent(Agent):
@@ -40,9 +50,22 @@ class SwitchboardAgent(Agent):
         self.deps = deps
         self.impl = ReceptionistTools(deps)
         self._screened: set[str] = set()
+        self._brain_told = False
 
     async def on_enter(self) -> None:
+        self._tell_brain()
         self.say(greeting(self.deps.directory.company, self.deps.ai_disclosure))
+
+    def _tell_brain(self) -> None:
+        """Hand a directory-aware brain this call's directory and resolver, once."""
+        if self._brain_told:
+            return
+        self._brain_told = True
+        brain: object = self.llm if is_given(self.llm) else self.session.llm
+        if isinstance(brain, DirectoryAware):
+            given: object = self.deps.resolver
+            resolver = given if isinstance(given, Resolver) else Resolver.build(self.deps.directory)
+            brain.use_directory(self.deps.directory, resolver)
 
     def say(self, text: str) -> SpeechHandle:
         """Speak a scripted line, through the same filter as model replies."""
@@ -83,6 +106,7 @@ class SwitchboardAgent(Agent):
     ) -> AsyncIterable[Chunk]:
         if self.deps.state.caller_left_during_transfer:
             return  # the caller hung up while on hold: there is nobody left to talk to
+        self._tell_brain()
         screened = self._screen_caller_turns(chat_ctx)
         if screened is not None:
             line, end = screened

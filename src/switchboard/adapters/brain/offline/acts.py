@@ -209,7 +209,9 @@ CONTACT_WORD = re.compile(
     r"cell ?phone|mobile|extension|direct line|home address|number)\b",
     _F,
 )
-_ASKING_FOR = re.compile(r"\b(?:what|what's|whats|give|tell|need|have|send|text|get|share|know)\b", _F)
+_ASKING_FOR = re.compile(
+    r"\b(?:what|what's|whats|give|tell|need|have|send|text|get|share|know)\b", _F
+)
 
 
 def asks_contact_of_named(text: str) -> bool:

@@ -55,8 +55,15 @@ def _found(d: Dialogue, data: dict[str, object]) -> Reply:
         s.target = target(data["front_contact"])  # type: ignore[arg-type]
         dept = data.get("department")
         s.target.department_id = dept.get("id") if isinstance(dept, dict) else None
+        dept_name = dept.get("name") if isinstance(dept, dict) else None
+        if s.via == "topic" and dept_name:
+            d.note = f"{d.note} That sounds like {dept_name} — let me get {s.target.name}.".strip()
+        elif dept_name and not s.wants_message:
+            d.note = f"{d.note} {s.target.name} in {dept_name} can help you.".strip()
     elif status == "match" and people:
         s.target = people[0]
+        if s.via == "title" and s.target.department:
+            d.note = f"{d.note} That's {s.target.name}.".strip()
     elif status == "ambiguous" and people:
         s.candidates = people
         return d.ask(Asking.WHICH, which_one(d.state.candidates))
@@ -71,4 +78,6 @@ def _found(d: Dialogue, data: dict[str, object]) -> Reply:
             Asking.TARGET,
             "I'm sorry, I didn't catch who you'd like to reach. Could you tell me their name?",
         )
+    d.asked[Asking.TARGET] = 0  # found: a later "who?" is a new question
+    d.asked[Asking.WHICH] = 0
     return d.next_step()

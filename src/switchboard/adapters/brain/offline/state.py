@@ -20,6 +20,7 @@ class Asking(StrEnum):
     CONFIRM_NUMBER = "confirm_number"
     MESSAGE = "message"
     ANYTHING_ELSE = "anything_else"
+    FALLBACK = "fallback"  # "the front desk, or a message?" after a question went unanswered twice
 
 
 @dataclass(slots=True)
@@ -50,6 +51,7 @@ class DialogueState:
     transfer_failed: bool = False
     finished: bool = False
     last_query: str | None = None
+    via: str = "name"  # how the last lookup was named: name, title, department, topic, ambiguous
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,8 +31,9 @@ from switchboard.adapters.brain.offline.acts import (
     info_acts,
     is_emergency_turn,
 )
+from switchboard.adapters.brain.offline.intents import Intent
 from switchboard.adapters.brain.offline.state import Asking
-from switchboard.domain.resolution import Resolution, Resolver, ResolutionStatus
+from switchboard.domain.resolution import Resolution, ResolutionStatus, Resolver
 from switchboard.domain.resolution.normalize import fold
 
 _F = re.IGNORECASE
@@ -48,6 +49,7 @@ class Entity:
     via: str  # name | title | department | topic | ambiguous
     query: str  # what to pass to find_employee so it answers the same
     departments: tuple[str | None, ...] = ()  # each candidate's department name
+    described: bool = False  # a department found from what the call is about, not its name
 
 
 @dataclass(slots=True)
@@ -74,7 +76,9 @@ _INTRO_START = re.compile(
     r"it'?s|it is)\s+",
     _F,
 )
-_HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|mister|missus|dr|doctor|prof|professor|sir|madam)\.?\s+", _F)
+_HONORIFIC = re.compile(
+    r"^(?:mr|mrs|ms|miss|mister|missus|dr|doctor|prof|professor|sir|madam)\.?\s+", _F
+)
 _NAME_STOP = re.compile(
     r"\s(?:from|with|at|of|calling|here|speaking|and|i|i'?m|im|i'?d|i'?ll|i'?ve|we|about|regarding|"
     r"for|on|in|to|who|please|again|returning|again|the|a|an|my|is|was|that|this|"
@@ -82,22 +86,17 @@ _NAME_STOP = re.compile(
     _F,
 )
 _NOT_A_NAME = frozenset(
-    """calling looking trying here fine good not just about regarding on in from a an the so very
-    really sorry hoping wondering interested urgent with for to at after afraid returning back
-    still your my our his her their its it this that there what who how why when where yes no
-    yeah yep ok okay sure well um uh hi hello hey thanks thank please going gonna getting
-    having ringing phoning wanting glad happy new the one only also again area number
-    call ringing reaching following called late early busy available ready done lost stuck
-    actually basically probably definitely totally pretty quite kind sort somebody someone
-    anybody anyone nobody everyone everybody all both each other another more less same
-    wrong right correct okay journalist reporter customer client supplier vendor student
-    driver manager owner friend colleague contractor calling""".split()
+    ["calling", "looking", "trying", "here", "fine", "good", "not", "just", "about", "regarding", "on", "in", "from", "a", "an", "the", "so", "very", "really", "sorry", "hoping", "wondering", "interested", "urgent", "with", "for", "to", "at", "after", "afraid", "returning", "back", "still", "your", "my", "our", "his", "her", "their", "its", "it", "this", "that", "there", "what", "who", "how", "why", "when", "where", "yes", "no", "yeah", "yep", "ok", "okay", "sure", "well", "um", "uh", "hi", "hello", "hey", "thanks", "thank", "please", "going", "gonna", "getting", "having", "ringing", "phoning", "wanting", "glad", "happy", "new", "the", "one", "only", "also", "again", "area", "number", "call", "ringing", "reaching", "following", "called", "late", "early", "busy", "available", "ready", "done", "lost", "stuck", "actually", "basically", "probably", "definitely", "totally", "pretty", "quite", "kind", "sort", "somebody", "someone", "anybody", "anyone", "nobody", "everyone", "everybody", "all", "both", "each", "other", "another", "more", "less", "same", "wrong", "right", "correct", "okay", "journalist", "reporter", "customer", "client", "supplier", "vendor", "student", "driver", "manager", "owner", "friend", "colleague", "contractor", "calling"]
 )
 _TARGET_AFTER = re.compile(
     r"^\s*(?:that\s+)?(?:i'?m after|i need|i want|i meant|i'?m looking for|you want|i'?m calling for)\b",
     _F,
 )
-_HERE = re.compile(r"(?:^|[.,;!?]\s*|\b(?:yes|yeah|hi|hello|sorry|sure)\W+)([\w'.-]+(?: [\w'.-]+){0,2}) (?:here|speaking)\b", _F)
+_HERE = re.compile(
+    r"(?:^|[.,;!?]\s*|\b(?:yes|yeah|hi|hello|sorry|sure)\W+)([\w'.-]+(?: [\w'.-]+){0,2}) (?:here|speaking)\b",
+    _F,
+)
+_ODD = re.compile(r"[()\[\]{};=<>*/\\|`$%#@+_\"]|--")
 _NAMEISH = re.compile(r"[^\W\d_][\w'.-]*", _F)
 
 
@@ -124,13 +123,21 @@ def caller_name(text: str, asking: Asking) -> tuple[str | None, tuple[int, int] 
     for m in _INTRO.finditer(text):
         weak = m.group(0).lower().startswith(("it", "i"))  # "it's", "I'm": often not a name
         rest = text[m.end() :]
-        if weak and asking not in (Asking.NAME, Asking.TARGET) and not re.match(r"^\s*\w+\s*(?:from|,|calling)", rest, _F):
+        if (
+            weak
+            and asking not in (Asking.NAME, Asking.TARGET)
+            and not re.match(r"^\s*\w+\s*(?:from|,|calling)", rest, _F)
+        ):
             continue
         name = _name_words(rest, strict=weak)
         if not name:
             continue
         after = rest[len(rest) - len(rest.lstrip()) :]
-        tail = after[after.lower().find(name.lower().split()[-1]) + len(name.split()[-1]) :] if name else ""
+        tail = (
+            after[after.lower().find(name.lower().split()[-1]) + len(name.split()[-1]) :]
+            if name
+            else ""
+        )
         if weak and _TARGET_AFTER.match(tail):
             continue  # "it's Jon Fischer I'm after": whom they want, not who they are
         span = (m.start(), m.end() + len(rest) - len(tail))
@@ -142,10 +149,12 @@ def caller_name(text: str, asking: Asking) -> tuple[str | None, tuple[int, int] 
         if name:
             best = (name, here.span(1))
     cue = CORRECTION.search(text) or REQUEST.search(text) or DENY.search(text)
+    if asking is Asking.NAME and best is None and _ODD.search(text):
+        return None, None  # not a plain name: kept verbatim by the caller of this function
     if asking is Asking.NAME and not cue:
         bare = legacy.strip_filler(text)
         pieces = [_INTRO_START.sub("", p) for p in re.split(r"[.,;:!?—–]+", bare) if p.strip()]
-        names = [n for n in (_name_words(p, strict=False) for p in pieces[:3]) if n]
+        names = [n for n in (_name_words(p, strict=True) for p in pieces[:3]) if n]
         if names:
             name = max(names, key=lambda n: len(n.split()))
             if best is None or (
@@ -177,7 +186,9 @@ def _mask(text: str, span: tuple[int, int] | None) -> str:
 
 # --- reason --------------------------------------------------------------------------------------
 
-_REASON = re.compile(r"\b(?:about|regarding|concerning|re:?|in regards? to|with regards? to)\s+(.+)", _F | re.S)
+_REASON = re.compile(
+    r"\b(?:about|regarding|concerning|re:?|in regards? to|with regards? to)\s+(.+)", _F | re.S
+)
 _REASON_END = re.compile(
     r"[.?!;]|,\s*(?:can|could|would|is|please|so)\b|\s(?:can|could) (?:you|i)\b|\sput me\b|"
     r"\sis (?:he|she|they|\w+) (?:there|available|in)\b",
@@ -244,7 +255,13 @@ class Listener:
             heard.reason = heard.reason or _topic_reason(rest)
         if heard.act is Act.GIVE_REASON and not heard.reason:
             heard.reason = t
-        if heard.act not in (Act.TRANSFER, Act.MESSAGE, Act.PRIVATE, Act.CORRECTION, Act.DENY_REQUEST):
+        if heard.act not in (
+            Act.TRANSFER,
+            Act.MESSAGE,
+            Act.PRIVATE,
+            Act.CORRECTION,
+            Act.DENY_REQUEST,
+        ):
             heard.entity = None
         return heard
 
@@ -265,7 +282,9 @@ class Listener:
             return Act.GIVE_NAME
         if e is not None and e.via != "topic":
             if deny:
-                return Act.CORRECTION if asking in (Asking.NAME, Asking.REASON) else Act.DENY_REQUEST
+                return (
+                    Act.CORRECTION if asking in (Asking.NAME, Asking.REASON) else Act.DENY_REQUEST
+                )
             if CORRECTION.search(t) and asking is not Asking.TARGET:
                 return Act.CORRECTION
             if asking is Asking.NAME and not request:
@@ -286,8 +305,11 @@ class Listener:
         if asking is Asking.NAME:
             if h.caller_name:
                 return Act.GIVE_NAME
+            if h.reason:
+                return Act.GIVE_REASON
             odd = legacy.strip_filler(t).strip().strip(".!?").strip()
-            if odd and len(odd.split()) <= 8 and any(ch.isalpha() for ch in odd):
+            plain_short = len(odd.split()) <= 3 and "?" not in t
+            if odd and (_ODD.search(t) or plain_short) and any(ch.isalpha() for ch in odd):
                 h.caller_name = odd[:80]  # kept verbatim, never interpreted
                 return Act.GIVE_NAME
         if asking is Asking.REASON:
@@ -309,10 +331,18 @@ class Listener:
         text = re.sub(r"\b(\w+)(?:\W+\1\b)+", r"\1", text, flags=_F)  # "John, John" → "John"
         if self._resolver is None:
             phrase = legacy.target_phrase(text)
-            if phrase is None and asking is Asking.TARGET and not legacy.intents(text):
+            plain = legacy.intents(text) <= {Intent.YES, Intent.NO, Intent.URGENT}
+            if phrase is None and asking is Asking.TARGET and plain:
                 phrase = legacy.first_clause(text)
             return Entity("query", (), (), "name", phrase) if phrase else None
-        return entity_of(self._resolver.scan(text), text)
+        found = entity_of(self._resolver.scan(text), text)
+        if found is None and asking in _ROUTABLE:
+            # Asked for by name, but nobody has it: looked up anyway, so the caller hears that
+            # the name is not in the directory rather than the same question again.
+            phrase = legacy.target_phrase(text)
+            if phrase and len(phrase.split()) <= 4 and phrase.split()[0].lower() not in _NOT_A_NAME:
+                return Entity("query", (), (), "unknown", phrase)
+        return found
 
 
 _INFO = frozenset({Act.INFO_HOURS, Act.INFO_ADDRESS, Act.INFO_WEBSITE, Act.INFO_EMAIL_FORMAT,
@@ -328,7 +358,10 @@ def _bare(text: str) -> str | None:
 def _topic_reason(text: str) -> str | None:
     clean = re.sub(r"^[\s,]+|[\s,.!?]+$", "", text)
     clean = re.sub(
-        r"^(?:(?:hi|hello|hey|yes|yeah|um|uh|so|well|good (?:morning|afternoon|evening))\W+)+", "", clean, flags=_F
+        r"^(?:(?:hi|hello|hey|yes|yeah|um|uh|so|well|good (?:morning|afternoon|evening))\W+)+",
+        "",
+        clean,
+        flags=_F,
     )
     return clean or None
 
@@ -340,7 +373,10 @@ def entity_of(found: Resolution, text: str) -> Entity | None:
         return None
     if found.status is ResolutionStatus.DEPARTMENT:
         via = "topic" if found.reason == "topic" else "department"
-        return Entity("department", (cands[0].id,), (cands[0].name,), via, cands[0].name)
+        described = via == "topic" or found.reason.endswith("word form")
+        return Entity(
+            "department", (cands[0].id,), (cands[0].name,), via, cands[0].name, described=described
+        )
     if found.status is ResolutionStatus.MATCH:
         via = "title" if found.reason == "job title" else "name"
         return Entity("match", (cands[0].id,), (cands[0].name,), via, cands[0].name)
