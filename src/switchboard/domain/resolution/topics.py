@@ -85,7 +85,8 @@ _LEXICON: tuple[tuple[str, str], ...] = (
     # jobs, people, benefits
     (
         "job jobs career careers hiring hire application applied apply interview position opening "
-        "resume cv vacancy vacation pto time-off leave sick-leave benefits insurance health-insurance "
+        "resume cv vacancy vacation pto time-off sick-leave maternity-leave parental-leave "
+        "leave-of-absence benefits insurance health-insurance "
         "dental 401k retirement pension onboarding harassment employment-verification",
         "human resources hr people benefits recruiting recruiter talent",
     ),

@@ -28,6 +28,7 @@ EMERGENCY = "If this is an emergency, please hang up and dial 911."
 GOODBYE = "Thank you for calling. Goodbye!"
 PRIVATE = "I'm sorry, I can't give out our staff's personal contact details."
 CIVIL = "I'm happy to help, but please keep it civil."
+NO_NAME = "a caller who did not give a name"
 _IS_THIS = re.compile(
     r"^\W*(?:\w+\W+)?(?:is this|am i speaking (?:to|with)|have i reached)\b", re.I
 )
@@ -93,7 +94,7 @@ class Dialogue:
     def _way_out(self, what: Asking) -> Reply:
         s = self.state
         if what is Asking.NAME:
-            s.caller_name = "Unknown caller"  # asked twice: carry on rather than loop
+            s.caller_name = NO_NAME  # asked twice: carry on rather than loop
             return self.next_step()
         if what is Asking.REASON:
             s.reason = "not given"
@@ -178,7 +179,11 @@ class Dialogue:
             s.wants_message = True
             if h.entity and not self._is_target(h.entity):
                 return self._lookup(h.entity)
-            if s.target is None and self.front_desk and _GENERAL.search(text):
+            if (
+                s.target is None
+                and self.front_desk
+                and (_GENERAL.search(text) or asked is Asking.FALLBACK)
+            ):
                 return self._lookup_desk()
             return self.next_step()
         if (

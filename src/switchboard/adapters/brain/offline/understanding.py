@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from switchboard.adapters.brain.offline import intents as legacy
 from switchboard.adapters.brain.offline.acts import (
@@ -34,7 +34,7 @@ from switchboard.adapters.brain.offline.acts import (
 from switchboard.adapters.brain.offline.intents import Intent
 from switchboard.adapters.brain.offline.state import Asking
 from switchboard.domain.resolution import Resolution, ResolutionStatus, Resolver
-from switchboard.domain.resolution.normalize import fold
+from switchboard.domain.resolution.normalize import FILLER, SENTENCE_WORDS, fold
 
 _F = re.IGNORECASE
 
@@ -86,7 +86,146 @@ _NAME_STOP = re.compile(
     _F,
 )
 _NOT_A_NAME = frozenset(
-    ["calling", "looking", "trying", "here", "fine", "good", "not", "just", "about", "regarding", "on", "in", "from", "a", "an", "the", "so", "very", "really", "sorry", "hoping", "wondering", "interested", "urgent", "with", "for", "to", "at", "after", "afraid", "returning", "back", "still", "your", "my", "our", "his", "her", "their", "its", "it", "this", "that", "there", "what", "who", "how", "why", "when", "where", "yes", "no", "yeah", "yep", "ok", "okay", "sure", "well", "um", "uh", "hi", "hello", "hey", "thanks", "thank", "please", "going", "gonna", "getting", "having", "ringing", "phoning", "wanting", "glad", "happy", "new", "the", "one", "only", "also", "again", "area", "number", "call", "ringing", "reaching", "following", "called", "late", "early", "busy", "available", "ready", "done", "lost", "stuck", "actually", "basically", "probably", "definitely", "totally", "pretty", "quite", "kind", "sort", "somebody", "someone", "anybody", "anyone", "nobody", "everyone", "everybody", "all", "both", "each", "other", "another", "more", "less", "same", "wrong", "right", "correct", "okay", "journalist", "reporter", "customer", "client", "supplier", "vendor", "student", "driver", "manager", "owner", "friend", "colleague", "contractor", "calling"]
+    [
+        "calling",
+        "looking",
+        "trying",
+        "here",
+        "fine",
+        "good",
+        "not",
+        "just",
+        "about",
+        "regarding",
+        "on",
+        "in",
+        "from",
+        "a",
+        "an",
+        "the",
+        "so",
+        "very",
+        "really",
+        "sorry",
+        "hoping",
+        "wondering",
+        "interested",
+        "urgent",
+        "with",
+        "for",
+        "to",
+        "at",
+        "after",
+        "afraid",
+        "returning",
+        "back",
+        "still",
+        "your",
+        "my",
+        "our",
+        "his",
+        "her",
+        "their",
+        "its",
+        "it",
+        "this",
+        "that",
+        "there",
+        "what",
+        "who",
+        "how",
+        "why",
+        "when",
+        "where",
+        "yes",
+        "no",
+        "yeah",
+        "yep",
+        "ok",
+        "okay",
+        "sure",
+        "well",
+        "um",
+        "uh",
+        "hi",
+        "hello",
+        "hey",
+        "thanks",
+        "thank",
+        "please",
+        "going",
+        "gonna",
+        "getting",
+        "having",
+        "ringing",
+        "phoning",
+        "wanting",
+        "glad",
+        "happy",
+        "new",
+        "the",
+        "one",
+        "only",
+        "also",
+        "again",
+        "area",
+        "number",
+        "call",
+        "ringing",
+        "reaching",
+        "following",
+        "called",
+        "late",
+        "early",
+        "busy",
+        "available",
+        "ready",
+        "done",
+        "lost",
+        "stuck",
+        "actually",
+        "basically",
+        "probably",
+        "definitely",
+        "totally",
+        "pretty",
+        "quite",
+        "kind",
+        "sort",
+        "somebody",
+        "someone",
+        "anybody",
+        "anyone",
+        "nobody",
+        "everyone",
+        "everybody",
+        "all",
+        "both",
+        "each",
+        "other",
+        "another",
+        "more",
+        "less",
+        "same",
+        "wrong",
+        "right",
+        "correct",
+        "okay",
+        "journalist",
+        "reporter",
+        "customer",
+        "client",
+        "supplier",
+        "vendor",
+        "student",
+        "driver",
+        "manager",
+        "owner",
+        "friend",
+        "colleague",
+        "contractor",
+        "calling",
+    ]
 )
 _TARGET_AFTER = re.compile(
     r"^\s*(?:that\s+)?(?:i'?m after|i need|i want|i meant|i'?m looking for|you want|i'?m calling for)\b",
@@ -126,7 +265,9 @@ def caller_name(text: str, asking: Asking) -> tuple[str | None, tuple[int, int] 
         if (
             weak
             and asking not in (Asking.NAME, Asking.TARGET)
-            and not re.match(r"^\s*\w+\s*(?:from|,|calling)", rest, _F)
+            and not re.match(
+                r"^\s*[\w'-]+(?:\s+[\w'-]+)?\s*(?:from\b|,|calling\b|here\b)", rest, _F
+            )
         ):
             continue
         name = _name_words(rest, strict=weak)
@@ -251,8 +392,13 @@ class Listener:
             heard.number = self._number(t)
         heard.act = self._act(t, asking, heard)
         heard.info = tuple(info_acts(t)) if heard.act in _INFO else ()
-        if heard.act is Act.TRANSFER and heard.entity and heard.entity.via == "topic":
-            heard.reason = heard.reason or _topic_reason(rest)
+        e = heard.entity
+        if heard.act in (Act.TRANSFER, Act.MESSAGE) and e is not None and e.status == "department":
+            content = [w for w in fold(rest).split() if w not in _PLAIN_WORDS]
+            if len(content) >= 2 or e.via == "topic":
+                heard.entity = replace(e, described=True)
+                if heard.act is Act.TRANSFER:
+                    heard.reason = heard.reason or _topic_reason(rest)
         if heard.act is Act.GIVE_REASON and not heard.reason:
             heard.reason = t
         if heard.act not in (
@@ -347,6 +493,7 @@ class Listener:
 
 _INFO = frozenset({Act.INFO_HOURS, Act.INFO_ADDRESS, Act.INFO_WEBSITE, Act.INFO_EMAIL_FORMAT,
                    Act.INFO_FAX, Act.INFO_PARKING})  # fmt: skip
+_PLAIN_WORDS = FILLER | SENTENCE_WORDS | {"talk", "speak", "someone", "department", "please"}
 _ROUTABLE = frozenset({Asking.TARGET, Asking.ANYTHING_ELSE, Asking.WHICH, Asking.OFFER_MESSAGE})
 
 
