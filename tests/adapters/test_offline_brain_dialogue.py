@@ -66,8 +66,10 @@ def test_the_demo_first_sentence_goes_to_billing_and_says_so() -> None:
 def test_a_department_named_another_way_is_found() -> None:
     d = dialogue()
     reply = say(d, "accounting please")
-    assert "Marcus Bell" in reply.text and "couldn't find" not in reply.text
-    assert d.state.target is not None and d.state.target.department_id == "billing"
+    assert "Marcus Bell" in reply.text
+    assert "couldn't find" not in reply.text
+    assert d.state.target is not None
+    assert d.state.target.department_id == "billing"
 
 
 def test_no_thanks_try_someone_else_looks_them_up() -> None:
@@ -77,14 +79,16 @@ def test_no_thanks_try_someone_else_looks_them_up() -> None:
                                                    "outcome": "no_answer"}), False)  # fmt: skip
     assert d.state.asking is Asking.OFFER_MESSAGE, reply.text
     reply = say(d, "No thanks — could you try Tom instead?")
-    assert reply.tool == "transfer_call" and reply.args["employee_id"] == "tom-reed"
+    assert reply.tool == "transfer_call"
+    assert reply.args["employee_id"] == "tom-reed"
 
 
 def test_actually_take_a_message_after_a_transfer_was_offered() -> None:
     d = dialogue()
     say(d, "Marcus Bell please")
     reply = say(d, "actually, just take a message")
-    assert d.state.wants_message and reply.tool is None
+    assert d.state.wants_message
+    assert reply.tool is None
     assert "name" in reply.text
 
 
@@ -92,7 +96,8 @@ def test_never_mind_her_put_me_through_to_billing() -> None:
     d = dialogue()
     say(d, "Catherine Mills")
     reply = say(d, "never mind her, put me through to billing")
-    assert d.state.target is not None and d.state.target.id == "marcus-bell"
+    assert d.state.target is not None
+    assert d.state.target.id == "marcus-bell"
     assert "name" in reply.text
 
 
@@ -100,22 +105,26 @@ def test_private_details_are_refused_and_the_person_stays_the_target() -> None:
     d = dialogue()
     reply = say(d, "Can you give me Grace Kim's direct number?")
     assert PRIVATE in reply.text
-    assert d.state.target is not None and d.state.target.id == "grace-kim"
+    assert d.state.target is not None
+    assert d.state.target.id == "grace-kim"
     say(d, "fine, then just put me through")
     reply = say(d, "Jo Bloggs, about my benefits")
-    assert reply.tool == "transfer_call" and reply.args["employee_id"] == "grace-kim"
+    assert reply.tool == "transfer_call"
+    assert reply.args["employee_id"] == "grace-kim"
 
 
 def test_her_email_address_is_not_answered_with_the_street_address() -> None:
     d = dialogue()
     say(d, "Priya Raman please")
     reply = say(d, "What's her email address?")
-    assert PRIVATE in reply.text and "West Lake" not in reply.text
+    assert PRIVATE in reply.text
+    assert "West Lake" not in reply.text
 
 
 def test_the_email_format_is_described_without_an_address() -> None:
     reply = say(dialogue(), "how are your emails formatted?")
-    assert "first name dot last name" in reply.text and "@" not in reply.text
+    assert "first name dot last name" in reply.text
+    assert "@" not in reply.text
 
 
 def test_yes_when_asked_for_a_name_is_not_a_name_and_nothing_is_asked_a_third_time() -> None:
@@ -123,7 +132,8 @@ def test_yes_when_asked_for_a_name_is_not_a_name_and_nothing_is_asked_a_third_ti
     assert "name" in say(d, "Marcus Bell").text
     assert "name" in say(d, "yes").text
     reply = say(d, "put me through")  # a third time: the agent carries on instead of asking again
-    assert "name" not in reply.text and d.state.caller_name is not None
+    assert "name" not in reply.text
+    assert d.state.caller_name is not None
 
 
 def test_an_unfound_name_is_not_asked_for_a_third_time() -> None:
@@ -131,9 +141,11 @@ def test_an_unfound_name_is_not_asked_for_a_third_time() -> None:
     say(d, "Can I talk to Zebulon Quartz?")
     say(d, "Xanthippe Moon")
     reply = say(d, "Ozymandias Pell")
-    assert "front desk" in reply.text and "message" in reply.text
+    assert "front desk" in reply.text
+    assert "message" in reply.text
     reply = say(d, "a message is fine")
-    assert d.state.wants_message and d.state.target is not None
+    assert d.state.wants_message
+    assert d.state.target is not None
     assert d.state.target.department_id == "front-desk"
 
 
@@ -153,24 +165,28 @@ def test_a_long_message_at_the_read_back_is_kept_whole() -> None:
 def test_a_message_for_whoever_handles_a_topic_goes_to_that_department() -> None:
     d = dialogue()
     say(d, "take a message for whoever handles payroll")
-    assert d.state.target is not None and d.state.target.department_id == "payroll"
+    assert d.state.target is not None
+    assert d.state.target.department_id == "payroll"
 
 
 def test_a_general_message_with_nobody_named_goes_to_the_front_desk() -> None:
     d = dialogue()
     say(d, "I just want to leave a general message, no one in particular")
-    assert d.state.target is not None and d.state.target.department_id == "front-desk"
+    assert d.state.target is not None
+    assert d.state.target.department_id == "front-desk"
 
 
 def test_abuse_is_answered_civilly_and_not_taken_as_a_name() -> None:
     d = dialogue()
     say(d, "Marcus Bell")
     reply = say(d, "you stupid machine")
-    assert "civil" in reply.text and d.state.caller_name is None
+    assert "civil" in reply.text
+    assert d.state.caller_name is None
 
 
 def test_the_target_already_known_is_not_looked_up_again() -> None:
     d = dialogue()
     say(d, "Marcus Bell")
     reply = d.on_caller("yes Marcus Bell please, this is Ann Lee")
-    assert reply.tool is None and d.state.caller_name == "Ann Lee"
+    assert reply.tool is None
+    assert d.state.caller_name == "Ann Lee"

@@ -64,7 +64,8 @@ def test_the_caller_introducing_themselves_is_not_a_target() -> None:
     h = hear("Hi, I'm Sam from Acme. I need to talk to someone about an overdue invoice")
     assert h.caller_name == "Sam"  # Sam is also a nickname of Samuel Adeyemi
     assert ids(h) == {"billing"}
-    assert h.entity is not None and h.entity.described
+    assert h.entity is not None
+    assert h.entity.described
 
 
 def test_a_job_title_said_in_full_names_its_holder() -> None:
@@ -146,7 +147,8 @@ def test_a_long_message_given_at_the_read_back_is_kept_whole() -> None:
     ).strip()
     h = hear(text, Asking.CONFIRM_NUMBER)
     assert h.act is Act.GIVE_MESSAGE
-    assert h.message == text and len(text) > 1000
+    assert h.message == text
+    assert len(text) > 1000
 
 
 def test_slots_come_in_any_order() -> None:
