@@ -20,7 +20,13 @@ from switchboard.domain.directory import CompanyProfile, Department, Directory
 from switchboard.domain.resolution.departments import DepartmentNames
 from switchboard.domain.resolution.index import NameIndex
 from switchboard.domain.resolution.nicknames import nickname_map
-from switchboard.domain.resolution.normalize import FILLER, MAX_TOKENS, core_variants, tokens
+from switchboard.domain.resolution.normalize import (
+    FILLER,
+    MAX_TOKENS,
+    SENTENCE_WORDS,
+    core_variants,
+    tokens,
+)
 from switchboard.domain.resolution.result import Candidate, Resolution, ResolutionStatus
 from switchboard.domain.resolution.scoring import PartCache, Scorer
 from switchboard.domain.resolution.spans import SpanSearch
@@ -131,7 +137,11 @@ class Resolver:
         words = tokens(text)
         if not words:
             return Resolution(text, ResolutionStatus.NONE, reason="no name in the request")
-        person = self._people_in(text, words)
+        content = [w for w in words if w in self._keep or w not in FILLER | SENTENCE_WORDS]
+        if content:
+            person = self._people_in(text, words)
+        else:  # "ok then, put me through": no name here, not even a misspelt one ("then"/Chen)
+            person = Resolution(text, ResolutionStatus.NONE, reason="no name in the request")
         dept = self._topics.department(text, raw=text)
         if person.status is not ResolutionStatus.NONE:
             return self._narrow(person, dept, set(stems(text)))

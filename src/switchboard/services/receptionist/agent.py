@@ -27,7 +27,9 @@ from switchboard.services.receptionist.tools import ReceptionistTools
 EMERGENCY_LINE = "If this is an emergency, please hang up and dial 911."
 ABUSE_LINE = "I'm going to end the call now. Thank you for calling. Goodbye."
 _INFO = re.compile(
-    r"\b(hours|open|close[sd]?|address|located|location|where are you|website|web site|fax)\b", re.I
+    r"\b(hours|open|close[sd]?|address|located|location|where are you|website|web site|fax|"
+    r"parking|e-?mails? (?:are )?formatted|e-?mail (?:format|domain|pattern))\b",
+    re.I,
 )
 
 

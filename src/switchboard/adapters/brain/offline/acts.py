@@ -94,7 +94,8 @@ EMAIL_FORMAT = re.compile(
     _F,
 )
 HOURS = re.compile(
-    r"\b(?:hours?|open(?:ing)? (?:hours|times?)|what time do you|when do you (?:open|close)|"
+    r"\b(?:(?:your|business|opening|office|working|store|open) hours|hours\W*$|"
+    r"what are (?:the|your) hours|hours of operation|open(?:ing)? times?|what time do you|when do you (?:open|close)|"
     r"are you (?:guys )?open|you open|(?:do|does) (?:you|it) (?:open|close)|"
     r"(?:close|closing|open) (?:today|tomorrow|on|at)|until what time|till what time|"
     r"what time .{0,20}(?:open|close|closing)|working (?:today|hours)|business hours|"

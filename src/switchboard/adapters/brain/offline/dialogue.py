@@ -129,6 +129,8 @@ class Dialogue:
         if h.act is Act.ABUSE:
             self.note = CIVIL
             return self._repeat(asked)
+        if h.abusive:
+            self.note = CIVIL
         confirmed = self._fill(h, asked)
         if confirmed is not None:
             return confirmed

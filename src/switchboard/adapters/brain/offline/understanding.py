@@ -62,6 +62,7 @@ class Heard:
     message: str | None = None
     urgent: bool = False
     info: tuple[Act, ...] = ()
+    abusive: bool = False
 
 
 # --- the caller's own name -------------------------------------------------------------------
@@ -227,6 +228,10 @@ _NOT_A_NAME = frozenset(
         "calling",
     ]
 )
+_NOT_A_NAME |= frozenset(
+    ("i", "put", "connect", "transfer", "get", "give", "let", "can", "could", "would", "need",
+     "want", "try", "tell", "ask", "send", "take", "leave", "call", "speak", "talk", "just")
+)  # fmt: skip
 _TARGET_AFTER = re.compile(
     r"^\s*(?:that\s+)?(?:i'?m after|i need|i want|i meant|i'?m looking for|you want|i'?m calling for)\b",
     _F,
@@ -289,7 +294,7 @@ def caller_name(text: str, asking: Asking) -> tuple[str | None, tuple[int, int] 
         name = _name_words(here.group(1), strict=True)
         if name:
             best = (name, here.span(1))
-    cue = CORRECTION.search(text) or REQUEST.search(text) or DENY.search(text)
+    cue = CORRECTION.search(text) or DENY.search(text)
     if asking is Asking.NAME and best is None and _ODD.search(text):
         return None, None  # not a plain name: kept verbatim by the caller of this function
     if asking is Asking.NAME and not cue:
@@ -328,7 +333,9 @@ def _mask(text: str, span: tuple[int, int] | None) -> str:
 # --- reason --------------------------------------------------------------------------------------
 
 _REASON = re.compile(
-    r"\b(?:about|regarding|concerning|re:?|in regards? to|with regards? to)\s+(.+)", _F | re.S
+    r"\b(?:about|regarding|concerning|re:|in regards? to|with regards? to|(?:it'?s|is|it is) for)"
+    r"\s+(.+)",
+    _F | re.S,
 )
 _REASON_END = re.compile(
     r"[.?!;]|,\s*(?:can|could|would|is|please|so)\b|\s(?:can|could) (?:you|i)\b|\sput me\b|"
@@ -364,8 +371,20 @@ class Listener:
         urgent = bool(URGENT.search(t))
         if is_emergency_turn(t):
             return Heard(Act.EMERGENCY, urgent=True)
-        if ABUSE.search(t):
-            return Heard(Act.ABUSE)
+        abusive = bool(ABUSE.search(t))
+        if abusive:  # the rest of the turn still counts ("put me through to Raj, you idiot")
+            t = re.sub(r"\s+", " ", ABUSE.sub(" ", t)).strip()
+            if len([w for w in fold(t).split() if w not in _PLAIN_WORDS]) < 2:
+                return Heard(Act.ABUSE, abusive=True)
+        heard = self._hear(t, asking, urgent)
+        if abusive:
+            heard.abusive = True
+            unknown = heard.entity is not None and heard.entity.status == "query"
+            if heard.act not in _KEPT_WHEN_ABUSIVE or unknown:
+                return Heard(Act.ABUSE, abusive=True)
+        return heard
+
+    def _hear(self, t: str, asking: Asking, urgent: bool) -> Heard:
         words = t.split()
         if asking is Asking.MESSAGE:
             if GOODBYE.search(t) and len(words) <= 5:
@@ -391,6 +410,11 @@ class Listener:
         if re.search(r"\b(?:number|calling from|reach me|call me (?:back )?(?:at|on))\b", t, _F):
             heard.number = self._number(t)
         heard.act = self._act(t, asking, heard)
+        if heard.act is Act.OTHER and asking is Asking.TARGET and heard.entity is None:
+            bare = _bare(rest)
+            if bare and len(bare.split()) <= 4:  # a name nobody here has: looked up, not ignored
+                heard.entity = Entity("query", (), (), "unknown", bare)
+                heard.act = Act.TRANSFER
         heard.info = tuple(info_acts(t)) if heard.act in _INFO else ()
         e = heard.entity
         if heard.act in (Act.TRANSFER, Act.MESSAGE) and e is not None and e.status == "department":
@@ -493,13 +517,17 @@ class Listener:
 
 _INFO = frozenset({Act.INFO_HOURS, Act.INFO_ADDRESS, Act.INFO_WEBSITE, Act.INFO_EMAIL_FORMAT,
                    Act.INFO_FAX, Act.INFO_PARKING})  # fmt: skip
+_KEPT_WHEN_ABUSIVE = frozenset(
+    {Act.TRANSFER, Act.MESSAGE, Act.CORRECTION, Act.DENY_REQUEST, Act.PRIVATE, Act.GOODBYE,
+     Act.INFO_HOURS, Act.INFO_ADDRESS, Act.INFO_WEBSITE, Act.INFO_EMAIL_FORMAT, Act.INFO_FAX,
+     Act.INFO_PARKING, Act.GIVE_NUMBER, Act.GIVE_MESSAGE}
+)  # fmt: skip
 _PLAIN_WORDS = FILLER | SENTENCE_WORDS | {"talk", "speak", "someone", "department", "please"}
 _ROUTABLE = frozenset({Asking.TARGET, Asking.ANYTHING_ELSE, Asking.WHICH, Asking.OFFER_MESSAGE})
 
 
 def _bare(text: str) -> str | None:
-    name = _name_words(legacy.strip_filler(text), strict=False)
-    return name
+    return _name_words(legacy.strip_filler(text), strict=True)
 
 
 def _topic_reason(text: str) -> str | None:
