@@ -16,6 +16,8 @@ searched (`spans`), ending with a unique surname whose first name was misheard (
 
 from __future__ import annotations
 
+import re
+
 from switchboard.domain.directory import CompanyProfile, Department, Directory
 from switchboard.domain.resolution.departments import DepartmentNames
 from switchboard.domain.resolution.index import NameIndex
@@ -33,6 +35,15 @@ from switchboard.domain.resolution.spans import SpanSearch
 from switchboard.domain.resolution.topics import DepartmentTopics, TopicHit, stems
 
 THRESHOLD = 86.0
+# A caller introducing themselves inside a request ("I'm Sam from Acme", "this is Dana calling"):
+# that name is the caller's, so a model that passes the whole sentence still gets the target.
+_SELF_INTRO = re.compile(
+    r"\b(?:this is|i'?m|i am|my name is|my name'?s)\s+"
+    r"(?!(?:looking|calling|trying|after|a|an|the|here|just|not|so|interested|wondering|hoping|"
+    r"with|from|in|on|at|about|returning|following|sorry|fine|good|well|ringing)\b)"
+    r"[\w'-]+(?:\s+[\w'-]+)?\s+(?:(?:from|with|at)\s+[\w'&.-]+(?:\s+[\w'&-]+)?|calling\b|here\b)",
+    re.IGNORECASE,
+)
 MAX_MATCH_CANDIDATES = 5
 _Scores = dict[int, float]
 
@@ -88,6 +99,14 @@ class Resolver:
 
     def resolve(self, text: str) -> Resolution:
         """Who (or which department) `text` most likely names; see the module docstring."""
+        asked = _SELF_INTRO.sub(" , ", text)
+        if asked != text and tokens(asked):
+            # "I'm Sam from Acme, about an overdue invoice": Sam is the caller, not the target.
+            found = self._resolve(asked)
+            return Resolution(text, found.status, found.candidates, found.reason)
+        return self._resolve(text)
+
+    def _resolve(self, text: str) -> Resolution:
         words = tokens(text)
         if not words or len(words) > MAX_TOKENS * 3:
             return Resolution(text, ResolutionStatus.NONE, reason="no name in the request")
@@ -213,10 +232,13 @@ class Resolver:
         if top < THRESHOLD and sentence:
             # An exact name inside the sentence beats a typo reading of the whole of it.
             top, scores = self._best([(0, self._spans.exact(words, seen))], only)
-        if top < THRESHOLD:
+        # Only everyday words ("the same person", "ok then"): no name here, not even a misspelt
+        # one ("same"/Sam, "then"/Chen).
+        everyday = all(w in FILLER | SENTENCE_WORDS and w not in self._keep for w in words)
+        if top < THRESHOLD and not everyday:
             readings = [(p, self._scorer.people(c, seen, weak=True)) for c, p in variants]
             top, scores = self._best(readings, only)
-        if top < THRESHOLD and sentence:
+        if top < THRESHOLD and sentence and not everyday:
             top, scores = self._best(
                 [(0, self._spans.loose(words, seen, frozenset(c for c, _ in variants)))], only
             )

@@ -126,19 +126,25 @@ class SwitchboardAgent(Agent):
     async def find_employee(self, query: str) -> str:
         """Find who or which department the caller wants. Returns names, titles, departments and
         availability (never contact details). Status is match, ambiguous, department or none.
+        Understands a name anywhere in a sentence, nicknames, surnames with Mr./Ms., misheard
+        names, department names and aliases, job titles ("your controller") and topics ("an
+        overdue invoice" goes to the department that handles it). Never guesses: none is none.
 
         Args:
-            query: the person or department the caller asked for, in their words.
+            query: who or what the caller asked for, in their words: a person, department, job
+                title or what the call is about. Never the caller's own name.
         """
         return await self.impl.find_employee(query)
 
     @function_tool
     async def transfer_call(self, employee_id: str, caller_name: str, reason: str) -> str:
-        """Put the caller on hold and warm-transfer them to an employee.
+        """Put the caller on hold and warm-transfer them to an employee. Refused (say so and offer
+        a message) when the employee is unavailable, the company is closed, after an emergency,
+        or after two attempts to the same person.
 
         Args:
-            employee_id: the employee's id from find_employee (never a phone number).
-            caller_name: the caller's name, as they gave it.
+            employee_id: the employee's id from find_employee (never a phone number or a name).
+            caller_name: the caller's own name, as they gave it ("yes" is not a name).
             reason: why they are calling, in a few words.
         """
         return await self.impl.transfer_call(employee_id, caller_name, reason)
@@ -151,10 +157,13 @@ class SwitchboardAgent(Agent):
         and hearing the caller confirm it.
 
         Args:
-            for_id: the employee or department id from find_employee.
+            for_id: the employee or department id from find_employee (for "whoever handles X",
+                the department's id; for a general message, the front desk's).
             caller_name: the caller's name.
-            callback_number: the number to call back, as the caller said it.
-            message: the message, in the caller's words.
+            callback_number: the number to call back, as the caller said it ("the number I'm
+                calling from" is fine).
+            message: the caller's complete message, verbatim and whole, however long; never a
+                summary.
             urgent: true if the caller says it is urgent.
         """
         return await self.impl.take_message(for_id, caller_name, callback_number, message, urgent)
