@@ -203,12 +203,12 @@ class Resolver:
             return person
         ids = {p.id: p.department_id for p in self._index.people}
         kept = [c for c in person.candidates if dept is not None and ids.get(c.id) == dept.id]
-        if not kept:
-            kept = [
-                c for c in person.candidates
-                if said & {w for w in self._titles.get(c.id, ()) if w not in FILLER}
-            ]  # fmt: skip
-        if not kept or len(kept) == len(person.candidates):
+        kept = kept or list(person.candidates)
+        by_title = [
+            c for c in kept if said & {w for w in self._titles.get(c.id, ()) if w not in FILLER}
+        ]
+        kept = by_title or kept
+        if len(kept) == len(person.candidates):
             return person
         status = ResolutionStatus.MATCH if len(kept) == 1 else ResolutionStatus.AMBIGUOUS
         return Resolution(person.query, status, tuple(kept), "narrowed by department or title")

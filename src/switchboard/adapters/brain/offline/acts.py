@@ -125,6 +125,7 @@ MESSAGE_REQUEST = re.compile(
     r"(?:a |the )?(?:message|massage|msg|note|voice ?mail)\b|"
     r"^\W*(?:a )?(?:message|voice ?mail)\b|"
     r"\b(?:let|tell) \w+(?: \w+)? know (?:that )?i (?:called|rang|phoned)\b|"
+    r"\btell \w+(?: \w+)? (?:that )?i (?:called|rang|phoned|was calling|'?ll call)\b|"
     r"\b(?:have|ask) \w+(?: \w+)? (?:to )?(?:call|ring|phone) me back\b|"
     r"\bpass (?:something|it|this) (?:on|along)\b|\brather leave\b",
     _F,

@@ -37,6 +37,7 @@ _GENERAL = re.compile(
     r"doesn'?t matter|not sure who|don'?t know who|any ?one)\b",
     re.I,
 )
+_AGAIN = re.compile(r"\b(?:again|retry|one more time|another try|try (?:him|her|them))\b", re.I)
 _MAX_ASKS = 2  # a question is asked at most twice
 
 
@@ -144,6 +145,8 @@ class Dialogue:
         if h.reason and (not s.reason or asked is Asking.REASON):
             s.reason = h.reason
         s.urgent = s.urgent or h.urgent
+        if h.act is Act.MESSAGE:
+            s.wants_message = True
         if h.message and (s.wants_message or h.act is Act.GIVE_MESSAGE):
             s.message = h.message
         if h.act is Act.GIVE_MESSAGE:
@@ -201,8 +204,13 @@ class Dialogue:
             return self._which(h, text)
         if act is Act.TRANSFER and h.entity:
             if self._is_target(h.entity):
+                if s.target is not None:
+                    s.failed.discard(s.target.id)  # asked for again: try again
                 return self.next_step()
             return self._lookup(h.entity)
+        if asked is Asking.OFFER_MESSAGE and s.target is not None and _AGAIN.search(text):
+            s.failed.discard(s.target.id)
+            return self.next_step()
         if asked is Asking.OFFER_MESSAGE:
             if act is Act.AFFIRM:
                 s.wants_message = True
@@ -231,6 +239,7 @@ class Dialogue:
         if fresh:
             s.target, s.candidates = None, []
         if entity.status == "ambiguous":
+            s.which_query = entity.query
             s.candidates = [
                 Target(id=i, name=n, department=d)
                 for i, n, d in zip(entity.ids, entity.names, entity.departments, strict=False)
@@ -249,6 +258,16 @@ class Dialogue:
     def _which(self, h: Heard, text: str) -> Reply:
         s = self.state
         picked = pick(text, s.candidates)
+        if picked is None and self.resolver is not None:
+            # "the one in sales who's an engineer": the names asked about plus the answer.
+            found = self.resolver.scan(f"{s.which_query} {text}")
+            chosen = [c for c in s.candidates if found.best and c.id == found.best.id]
+            if found.status.value == "match" and chosen:
+                picked = chosen[0]
+        if picked is None and h.entity and h.entity.status == "department":
+            shared = {c.department for c in s.candidates}
+            if shared == {h.entity.names[0]}:  # every candidate is in it: no help choosing
+                return self.ask(Asking.WHICH, which_one(s.candidates))
         if picked is None and h.entity:
             among = [c for c in s.candidates if c.id in h.entity.ids]
             picked = among[0] if len(among) == 1 else None
@@ -305,6 +324,11 @@ class Dialogue:
             return self.ask(Asking.TARGET, "Who would you like to speak with?")
         if s.wants_message:
             return self._message_step()
+        if s.target.id in s.failed and s.asking is not Asking.NOTHING:
+            # The transfer already failed: offer a message rather than dial again unasked.
+            return self.ask(
+                Asking.OFFER_MESSAGE, f"Would you like to leave a message for {s.target.name}?"
+            )
         if not s.target.available:
             note = s.target.note or f"{s.target.name} isn't available right now."
             # The availability note may already offer a message; ask rather than offer twice.

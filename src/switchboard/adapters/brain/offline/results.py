@@ -32,6 +32,8 @@ def after_tool(d: Dialogue, tool: str, output: str, is_error: bool) -> Reply:
         if data.get("reason") == "emergency":
             return Reply(EMERGENCY)
         s.transfer_failed = True
+        if s.target is not None:
+            s.failed.add(s.target.id)
         if data.get("outcome") == "message_requested":  # the employee asked us to take one
             s.wants_message = True
             return d.next_step()
@@ -65,7 +67,7 @@ def _found(d: Dialogue, data: dict[str, object]) -> Reply:
         if s.via == "title" and s.target.department:
             d.note = f"{d.note} That's {s.target.name}.".strip()
     elif status == "ambiguous" and people:
-        s.candidates = people
+        s.candidates, s.which_query = people, s.last_query or ""
         return d.ask(Asking.WHICH, which_one(d.state.candidates))
     else:
         query = s.last_query or ""

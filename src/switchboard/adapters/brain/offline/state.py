@@ -49,6 +49,8 @@ class DialogueState:
     urgent: bool = False
     emergency: bool = False
     transfer_failed: bool = False
+    failed: set[str] = field(default_factory=set)  # employees a transfer to has failed this call
+    which_query: str = ""  # the words that named the candidates being chosen between
     finished: bool = False
     last_query: str | None = None
     via: str = "name"  # how the last lookup was named: name, title, department, topic, ambiguous

@@ -345,7 +345,7 @@ _REASON_END = re.compile(
 
 
 def reason_of(text: str) -> str | None:
-    m = _REASON.search(text)
+    m = _REASON.search(re.sub(r"\b(?:what|how) about\b", " ", text, flags=_F))
     if not m:
         return None
     rest = m.group(1)
@@ -403,6 +403,10 @@ class Listener:
                 if AFFIRM.search(t) or not DENY.search(t):
                     return Heard(Act.AFFIRM, message=legacy.message_text(t), urgent=urgent)
                 return Heard(Act.DENY)
+        if _MOSTLY_DIGITS.search(t):
+            number = self._number(t)
+            if number and len(re.sub(r"[\d\W]", "", t)) <= 40:
+                return Heard(Act.GIVE_NUMBER, number=number, message=legacy.message_text(t))
         name, span = caller_name(t, asking)
         rest = NEGATED.sub(" , ", _mask(t, span))
         entity = self._entity(rest, asking)
@@ -419,7 +423,7 @@ class Listener:
         e = heard.entity
         if heard.act in (Act.TRANSFER, Act.MESSAGE) and e is not None and e.status == "department":
             content = [w for w in fold(rest).split() if w not in _PLAIN_WORDS]
-            if len(content) >= 2 or e.via == "topic":
+            if len(content) >= 2 or e.via == "topic" or e.described:
                 heard.entity = replace(e, described=True)
                 if heard.act is Act.TRANSFER:
                     heard.reason = heard.reason or _topic_reason(rest)
@@ -522,6 +526,7 @@ _KEPT_WHEN_ABUSIVE = frozenset(
      Act.INFO_HOURS, Act.INFO_ADDRESS, Act.INFO_WEBSITE, Act.INFO_EMAIL_FORMAT, Act.INFO_FAX,
      Act.INFO_PARKING, Act.GIVE_NUMBER, Act.GIVE_MESSAGE}
 )  # fmt: skip
+_MOSTLY_DIGITS = re.compile(r"(?:\d\W*){7,}")
 _PLAIN_WORDS = FILLER | SENTENCE_WORDS | {"talk", "speak", "someone", "department", "please"}
 _ROUTABLE = frozenset({Asking.TARGET, Asking.ANYTHING_ELSE, Asking.WHICH, Asking.OFFER_MESSAGE})
 
