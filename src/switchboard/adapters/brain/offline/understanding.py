@@ -543,6 +543,7 @@ def _topic_reason(text: str) -> str | None:
         clean,
         flags=_F,
     )
+    clean = re.sub(r"[\s,]*\b(?:please|thanks|thank you|pls)\W*$", "", clean, flags=_F)
     return clean or None
 
 
