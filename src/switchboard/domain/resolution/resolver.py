@@ -45,6 +45,11 @@ _SELF_INTRO = re.compile(
     re.IGNORECASE,
 )
 MAX_MATCH_CANDIDATES = 5
+_DETERMINERS = frozenset(["a", "an", "my", "your", "our", "the", "this", "that", "his", "her", "their", "some", "any", "one"])
+# Names that are also everyday nouns.
+_THINGS = frozenset(
+    ["bill", "will", "mark", "grace", "hope", "rose", "art", "pat", "frank", "park", "bell", "hall", "mills", "reed", "read", "young", "hart", "grant", "chase", "page", "lane", "dean", "may", "june", "rich", "bishop", "baker", "cook", "miller", "price", "story", "wood"]
+)
 _Scores = dict[int, float]
 
 
@@ -156,9 +161,18 @@ class Resolver:
         words = tokens(text)
         if not words:
             return Resolution(text, ResolutionStatus.NONE, reason="no name in the request")
-        content = [w for w in words if w in self._keep or w not in FILLER | SENTENCE_WORDS]
+        # "a bill", "my will", "the park": after a determiner these are things, not people.
+        said = [
+            "um" if i and words[i - 1] in _DETERMINERS and (w in SENTENCE_WORDS or w in _THINGS)
+            else w
+            for i, w in enumerate(words)
+        ]  # fmt: skip
+        content = [
+            w for w in said
+            if w not in FILLER | SENTENCE_WORDS or w in self._keep or self._index.strong(w)
+        ]  # fmt: skip
         if content:
-            person = self._people_in(text, words)
+            person = self._people_in(text, said)
         else:  # "ok then, put me through": no name here, not even a misspelt one ("then"/Chen)
             person = Resolution(text, ResolutionStatus.NONE, reason="no name in the request")
         dept = self._topics.department(text, raw=text)

@@ -33,6 +33,9 @@ _DEPT_NOUNS = frozenset(
 )  # fmt: skip
 
 
+_MIN_EVIDENCE = 2.0  # a department name/alias word (3), or two job-title words (1 each)
+
+
 @lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """A crude stem: suffixes stripped while at least three letters remain, doubled ends undone."""
@@ -95,7 +98,7 @@ _LEXICON: tuple[tuple[str, str], ...] = (
         "buy buying purchase purchasing order ordering quote quotes quotation price prices pricing "
         "cost costs bulk catalog catalogue wholesale product-availability in-stock sample samples "
         "place-an-order new-order",
-        "sales new orders quotes account executive sales representative",
+        "sales new orders quotes sales representative",
     ),
     # press and promotion
     (
@@ -113,12 +116,13 @@ _LEXICON: tuple[tuple[str, str], ...] = (
     # deliveries
     (
         "shipment shipments shipping delivery deliveries delivered tracking package packages "
-        "parcel freight courier shipped arrived damaged-in-transit",
+        "parcel freight courier shipped arrived never-arrived warehouse damaged-in-transit",
         "shipping delivery logistics warehouse fulfillment dispatch",
     ),
     # things that broke after purchase
     (
-        "return returns warranty repair broken-product complaint complaints exchange defective",
+        "return returns returning warranty repair broken faulty stopped-working complaint "
+        "complaints exchange defective",
         "customer service support returns warranty service",
     ),
     (
@@ -252,6 +256,8 @@ class DepartmentTopics:
             if not weights or not any(_find(seq, cue) >= 0 for cue in concept.cues):
                 continue
             top = max(weights.values())
+            if top < _MIN_EVIDENCE:
+                continue  # one job-title word ("account") is too little to route by
             for dept_id, weight in weights.items():
                 if weight == top:
                     totals[dept_id] = totals.get(dept_id, 0.0) + 1.0
