@@ -45,10 +45,60 @@ _SELF_INTRO = re.compile(
     re.IGNORECASE,
 )
 MAX_MATCH_CANDIDATES = 5
-_DETERMINERS = frozenset(["a", "an", "my", "your", "our", "the", "this", "that", "his", "her", "their", "some", "any", "one"])
+_DETERMINERS = frozenset(
+    [
+        "a",
+        "an",
+        "my",
+        "your",
+        "our",
+        "the",
+        "this",
+        "that",
+        "his",
+        "her",
+        "their",
+        "some",
+        "any",
+        "one",
+    ]
+)
 # Names that are also everyday nouns.
 _THINGS = frozenset(
-    ["bill", "will", "mark", "grace", "hope", "rose", "art", "pat", "frank", "park", "bell", "hall", "mills", "reed", "read", "young", "hart", "grant", "chase", "page", "lane", "dean", "may", "june", "rich", "bishop", "baker", "cook", "miller", "price", "story", "wood"]
+    [
+        "bill",
+        "will",
+        "mark",
+        "grace",
+        "hope",
+        "rose",
+        "art",
+        "pat",
+        "frank",
+        "park",
+        "bell",
+        "hall",
+        "mills",
+        "reed",
+        "read",
+        "young",
+        "hart",
+        "grant",
+        "chase",
+        "page",
+        "lane",
+        "dean",
+        "may",
+        "june",
+        "rich",
+        "bishop",
+        "baker",
+        "cook",
+        "miller",
+        "price",
+        "story",
+        "wood",
+    ]
 )
 _Scores = dict[int, float]
 

@@ -216,6 +216,21 @@ _ASKING_FOR = re.compile(
 )
 
 
+_CONTACT_FOR_SOMEONE = re.compile(
+    r"\b(?:number|e-?mail|cell|mobile|phone|line|extension|address) (?:of|for)\s+"
+    r"(?!you\b|your\b|the\b|this\b|a\b|an\b|my\b|our\b|it\b|that\b|deliver|packages?\b|mail\b|"
+    r"shipping\b|billing\b|invoices?\b|payments?\b|returns?\b|sending\b|visitors?\b)\w+",
+    _F,
+)
+
+
+_OURS = re.compile(
+    r"\b(?:right|correct|wrong|main|general|this|your|fax|company|office|toll.free|same) "
+    r"(?:phone )?(?:number|line|address|e-?mail)\b",
+    _F,
+)
+
+
 def asks_contact_of_named(text: str) -> bool:
     """A contact word and an asking word, not about the caller's own number: said together with
     an employee's name ("what's priya ramans email address"), it asks for private details."""
@@ -233,6 +248,8 @@ def asks_private(text: str) -> bool:
     if re.search(r"\bmy (?:cell|number|mobile|phone|email)\b", text, _F):
         return False
     text = _CONTRACTION.sub(r"\1 is", text)
+    if _CONTACT_FOR_SOMEONE.search(text) and not _OURS.search(text):
+        return True
     hit = PRIVATE.search(text)
     if not hit:
         return False

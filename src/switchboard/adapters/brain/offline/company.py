@@ -24,8 +24,8 @@ def front_desk(directory: Directory) -> FrontDesk | None:
             return FrontDesk(dept.name, f"our {dept.name.lower()}")
     for dept in directory.departments:
         if directory.members(dept.id):
-            return FrontDesk(dept.name, f"our {dept.name} team")
+            return FrontDesk(dept.name, f"our {dept.name} team", reception=False)
     if directory.employees:
         first = directory.employees[0]
-        return FrontDesk(first.name, first.name)
+        return FrontDesk(first.name, first.name, reception=False)
     return None

@@ -38,6 +38,11 @@ _GENERAL = re.compile(
     re.I,
 )
 _AGAIN = re.compile(r"\b(?:again|retry|one more time|another try|try (?:him|her|them))\b", re.I)
+_HUMAN = re.compile(
+    r"\b(?:a (?:real |live )?(?:person|human)|someone real|an? (?:operator|representative)|"
+    r"the operator|a receptionist|somebody in the office)\b",
+    re.I,
+)
 _MAX_ASKS = 2  # a question is asked at most twice
 
 
@@ -47,6 +52,7 @@ class FrontDesk:
 
     query: str  # what find_employee is asked for
     label: str  # how the agent says it ("our front desk")
+    reception: bool = True  # a reception desk, not just the first department
 
 
 @dataclass(slots=True)
@@ -65,6 +71,7 @@ class Dialogue:
     state: DialogueState = field(default_factory=DialogueState)
     asked: Counter[Asking] = field(default_factory=Counter)
     note: str = ""  # said before the next question (a refusal, "That sounds like Billing")
+    offer_after_lookup: bool = False  # after a refusal: "I can put you through to X, or …"
     _listener: Listener | None = None
 
     def listener(self) -> Listener:
@@ -151,6 +158,9 @@ class Dialogue:
             s.message = h.message
         if h.act is Act.GIVE_MESSAGE:
             s.wants_message = True
+            number = self._number(h.message or "") if not s.callback else None
+            if number:  # "tell him to call me at 612 555 0199": read back before it counts
+                s.callback, s.callback_confirmed = number, False
         if asked is Asking.CONFIRM_NUMBER:
             if h.number and h.number != s.callback:
                 s.callback, s.callback_confirmed = h.number, False
@@ -173,6 +183,7 @@ class Dialogue:
         if act is Act.PRIVATE:
             self.note = PRIVATE
             if h.entity and not self._is_target(h.entity):
+                self.offer_after_lookup = True
                 return self._lookup(h.entity)
             if s.target is not None and not s.wants_message:
                 self.note += f" I can put you through to {s.target.name}, or take a message."
@@ -198,6 +209,11 @@ class Dialogue:
         ):
             self.note = f"Yes, this is {self.company_name}."
             return self.next_step()
+        if s.target is None and _HUMAN.search(text) and not s.wants_message:
+            if self.front_desk and self.front_desk.reception:
+                return self._lookup_desk()
+            self.note = "You're speaking with the receptionist, and I can put you through."
+            return self.ask(Asking.TARGET, "Who would you like, or what is the call about?")
         if asked is Asking.FALLBACK:
             return self._fallback(h, text)
         if asked is Asking.WHICH and s.candidates:
@@ -218,7 +234,7 @@ class Dialogue:
                 return self.goodbye()
         if asked is Asking.ANYTHING_ELSE and act is Act.DENY:
             return self.goodbye()
-        if s.target is None and s.wants_message and _GENERAL.search(text) and self.front_desk:
+        if s.target is None and self.front_desk and s.wants_message and _GENERAL.search(text):
             return self._lookup_desk()
         return self.next_step()
 

@@ -80,6 +80,10 @@ def _found(d: Dialogue, data: dict[str, object]) -> Reply:
             Asking.TARGET,
             "I'm sorry, I didn't catch who you'd like to reach. Could you tell me their name?",
         )
+    if d.offer_after_lookup and s.target is not None:
+        d.offer_after_lookup = False
+        if not s.wants_message:
+            d.note = f"{d.note} I can put you through to {s.target.name}, or take a message."
     d.asked[Asking.TARGET] = 0  # found: a later "who?" is a new question
     d.asked[Asking.WHICH] = 0
     return d.next_step()

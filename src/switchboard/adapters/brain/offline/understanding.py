@@ -393,7 +393,7 @@ class Listener:
         if asking in (Asking.NUMBER, Asking.CONFIRM_NUMBER):
             number = self._number(t)
             if number:
-                return Heard(Act.GIVE_NUMBER, number=number)
+                return Heard(Act.GIVE_NUMBER, number=number, message=legacy.message_text(t))
             if asking is Asking.CONFIRM_NUMBER:
                 if DENY.search(t) and len(words) <= 6:
                     return Heard(Act.DENY)
