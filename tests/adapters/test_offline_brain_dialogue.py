@@ -190,3 +190,44 @@ def test_the_target_already_known_is_not_looked_up_again() -> None:
     reply = d.on_caller("yes Marcus Bell please, this is Ann Lee")
     assert reply.tool is None
     assert d.state.caller_name == "Ann Lee"
+
+
+def test_a_number_said_inside_the_message_is_read_back_and_the_message_kept() -> None:
+    d = dialogue()
+    say(d, "message for marcus bell")
+    say(d, "Ann Lee")
+    reply = say(d, "Tell him to call me at 612 555 0199 about the lease")
+    assert reply.text == "I have 612-555-0199. Is that right?"
+    reply = say(d, "yes")
+    assert reply.tool == "take_message"
+    assert reply.args["message"] == "Tell him to call me at 612 555 0199 about the lease"
+
+
+def test_a_private_address_asked_for_someone_is_refused_with_an_offer() -> None:
+    d = dialogue()
+    reply = say(d, "what's the address for Priya")
+    assert PRIVATE in reply.text
+    assert "I can put you through to Priya Raman, or take a message." in reply.text
+    assert "West Lake" not in reply.text
+
+
+def test_the_companys_own_number_question_is_not_a_private_request() -> None:
+    reply = say(dialogue(), "Is this the right number for Lakeshore? I need billing.")
+    assert PRIVATE not in reply.text
+    assert "Billing" in reply.text
+
+
+def test_asking_for_a_real_person_goes_to_the_reception_desk() -> None:
+    d = dialogue()
+    say(d, "can I talk to a real person please")
+    assert d.state.target is not None
+    assert d.state.target.department_id == "front-desk"
+
+
+def test_a_failed_transfer_is_not_redialled_unasked_but_try_again_retries() -> None:
+    d = dialogue()
+    say(d, "Marcus Bell please, it's Ann Lee about the audit")
+    failed = json.dumps({"status": "not_connected", "name": "Marcus Bell", "outcome": "busy"})
+    d.on_tool("transfer_call", failed, False)
+    assert say(d, "hmm").tool is None
+    assert say(d, "could you try him again").tool == "transfer_call"

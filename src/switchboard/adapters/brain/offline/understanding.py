@@ -31,6 +31,14 @@ from switchboard.adapters.brain.offline.acts import (
     info_acts,
     is_emergency_turn,
 )
+from switchboard.adapters.brain.offline.callers import (
+    NOT_A_NAME,
+    ODD,
+    caller_name,
+    mask,
+    name_words,
+    reason_of,
+)
 from switchboard.adapters.brain.offline.intents import Intent
 from switchboard.adapters.brain.offline.state import Asking
 from switchboard.domain.resolution import Resolution, ResolutionStatus, Resolver
@@ -63,295 +71,6 @@ class Heard:
     urgent: bool = False
     info: tuple[Act, ...] = ()
     abusive: bool = False
-
-
-# --- the caller's own name -------------------------------------------------------------------
-
-_INTRO = re.compile(
-    r"\b(?:this is|my name is|my name'?s|name'?s|name is|i am|i'?m|im|you can call me|call me|"
-    r"it'?s|it is)\s+",
-    _F,
-)
-_INTRO_START = re.compile(
-    r"^\s*(?:this is|my name is|my name'?s|name'?s|name is|i am|i'?m|you can call me|call me|"
-    r"it'?s|it is)\s+",
-    _F,
-)
-_HONORIFIC = re.compile(
-    r"^(?:mr|mrs|ms|miss|mister|missus|dr|doctor|prof|professor|sir|madam)\.?\s+", _F
-)
-_NAME_STOP = re.compile(
-    r"\s(?:from|with|at|of|calling|here|speaking|and|i|i'?m|im|i'?d|i'?ll|i'?ve|we|about|regarding|"
-    r"for|on|in|to|who|please|again|returning|again|the|a|an|my|is|was|that|this|"
-    r"can|could|would|need|want)\b|[.,;:!?—–]|\s-\s",
-    _F,
-)
-_NOT_A_NAME = frozenset(
-    [
-        "calling",
-        "looking",
-        "trying",
-        "here",
-        "fine",
-        "good",
-        "not",
-        "just",
-        "about",
-        "regarding",
-        "on",
-        "in",
-        "from",
-        "a",
-        "an",
-        "the",
-        "so",
-        "very",
-        "really",
-        "sorry",
-        "hoping",
-        "wondering",
-        "interested",
-        "urgent",
-        "with",
-        "for",
-        "to",
-        "at",
-        "after",
-        "afraid",
-        "returning",
-        "back",
-        "still",
-        "your",
-        "my",
-        "our",
-        "his",
-        "her",
-        "their",
-        "its",
-        "it",
-        "this",
-        "that",
-        "there",
-        "what",
-        "who",
-        "how",
-        "why",
-        "when",
-        "where",
-        "yes",
-        "no",
-        "yeah",
-        "yep",
-        "ok",
-        "okay",
-        "sure",
-        "well",
-        "um",
-        "uh",
-        "hi",
-        "hello",
-        "hey",
-        "thanks",
-        "thank",
-        "please",
-        "going",
-        "gonna",
-        "getting",
-        "having",
-        "ringing",
-        "phoning",
-        "wanting",
-        "glad",
-        "happy",
-        "new",
-        "the",
-        "one",
-        "only",
-        "also",
-        "again",
-        "area",
-        "number",
-        "call",
-        "ringing",
-        "reaching",
-        "following",
-        "called",
-        "late",
-        "early",
-        "busy",
-        "available",
-        "ready",
-        "done",
-        "lost",
-        "stuck",
-        "actually",
-        "basically",
-        "probably",
-        "definitely",
-        "totally",
-        "pretty",
-        "quite",
-        "kind",
-        "sort",
-        "somebody",
-        "someone",
-        "anybody",
-        "anyone",
-        "nobody",
-        "everyone",
-        "everybody",
-        "all",
-        "both",
-        "each",
-        "other",
-        "another",
-        "more",
-        "less",
-        "same",
-        "wrong",
-        "right",
-        "correct",
-        "okay",
-        "journalist",
-        "reporter",
-        "customer",
-        "client",
-        "supplier",
-        "vendor",
-        "student",
-        "driver",
-        "manager",
-        "owner",
-        "friend",
-        "colleague",
-        "contractor",
-        "calling",
-    ]
-)
-_NOT_A_NAME |= frozenset(
-    ("i", "put", "connect", "transfer", "get", "give", "let", "can", "could", "would", "need",
-     "want", "try", "tell", "ask", "send", "take", "leave", "call", "speak", "talk", "just")
-)  # fmt: skip
-_TARGET_AFTER = re.compile(
-    r"^\s*(?:that\s+)?(?:i'?m after|i need|i want|i meant|i'?m looking for|you want|i'?m calling for)\b",
-    _F,
-)
-_HERE = re.compile(
-    r"(?:^|[.,;!?]\s*|\b(?:yes|yeah|hi|hello|sorry|sure)\W+)([\w'.-]+(?: [\w'.-]+){0,2}) (?:here|speaking)\b",
-    _F,
-)
-_ODD = re.compile(r"[()\[\]{};=<>*/\\|`$%#@+_\"]|--")
-_NAMEISH = re.compile(r"[^\W\d_][\w'.-]*", _F)
-
-
-def _name_words(raw: str, *, strict: bool) -> str | None:
-    """A name from the start of `raw` (up to where a name stops), or None."""
-    raw = _HONORIFIC.sub("", raw.strip(" '\"—–-"))
-    cut = _NAME_STOP.search(" " + raw)
-    head = (" " + raw)[: cut.start()] if cut else " " + raw
-    words = head.split()[:4]
-    if not words:
-        return None
-    if words[0].lower().strip(".'") in _NOT_A_NAME:
-        return None
-    if not all(_NAMEISH.fullmatch(w) for w in words):
-        return None
-    if strict and any(w.lower() in _NOT_A_NAME for w in words):
-        return None
-    return " ".join(words).strip(".")
-
-
-def caller_name(text: str, asking: Asking) -> tuple[str | None, tuple[int, int] | None]:
-    """The caller's own name and where it is in `text` (to keep it out of the entity scan)."""
-    best: tuple[str, tuple[int, int]] | None = None
-    for m in _INTRO.finditer(text):
-        weak = m.group(0).lower().startswith(("it", "i"))  # "it's", "I'm": often not a name
-        rest = text[m.end() :]
-        if (
-            weak
-            and asking not in (Asking.NAME, Asking.TARGET)
-            and not re.match(
-                r"^\s*[\w'-]+(?:\s+[\w'-]+)?\s*(?:from\b|,|calling\b|here\b)", rest, _F
-            )
-        ):
-            continue
-        name = _name_words(rest, strict=weak)
-        if not name:
-            continue
-        after = rest[len(rest) - len(rest.lstrip()) :]
-        tail = (
-            after[after.lower().find(name.lower().split()[-1]) + len(name.split()[-1]) :]
-            if name
-            else ""
-        )
-        if weak and _TARGET_AFTER.match(tail):
-            continue  # "it's Jon Fischer I'm after": whom they want, not who they are
-        span = (m.start(), m.end() + len(rest) - len(tail))
-        if best is None or len(name.split()) > len(best[0].split()):
-            best = (name, span)
-    here = _HERE.search(text)
-    if here and (best is None):
-        name = _name_words(here.group(1), strict=True)
-        if name:
-            best = (name, here.span(1))
-    cue = CORRECTION.search(text) or DENY.search(text)
-    if asking is Asking.NAME and best is None and _ODD.search(text):
-        return None, None  # not a plain name: kept verbatim by the caller of this function
-    if asking is Asking.NAME and not cue:
-        bare = legacy.strip_filler(text)
-        pieces = [_INTRO_START.sub("", p) for p in re.split(r"[.,;:!?—–]+", bare) if p.strip()]
-        names = [n for n in (_name_words(p, strict=True) for p in pieces[:3]) if n]
-        if names:
-            name = max(names, key=lambda n: len(n.split()))
-            if best is None or (
-                len(name.split()) > len(best[0].split()) and best[0].lower() in name.lower()
-            ):
-                start = text.lower().find(name.lower())
-                best = (name, (max(start, 0), max(start, 0) + len(name)))
-    if best is None:
-        return None, None
-    return best
-
-
-def _mask(text: str, span: tuple[int, int] | None) -> str:
-    if span is None:
-        return text
-    start, end = span
-    # "Sam from Acme": the company they call from is not ours either.
-    tail = text[end:]
-    origin = re.match(
-        r"\s*(?:from|with|at)\s+(?:the\s+)?(?:(?!i\b|i'|we\b|and\b|calling\b|about\b|"
-        r"regarding\b|need\b|want\b|would\b|could\b|can\b)[\w'&-]+\s*){1,3}",
-        tail,
-        _F,
-    )
-    if origin:
-        end += origin.end()
-    return text[:start] + " , " + text[end:]
-
-
-# --- reason --------------------------------------------------------------------------------------
-
-_REASON = re.compile(
-    r"\b(?:about|regarding|concerning|re:|in regards? to|with regards? to|(?:it'?s|is|it is) for)"
-    r"\s+(.+)",
-    _F | re.S,
-)
-_REASON_END = re.compile(
-    r"[.?!;]|,\s*(?:can|could|would|is|please|so)\b|\s(?:can|could) (?:you|i)\b|\sput me\b|"
-    r"\sis (?:he|she|they|\w+) (?:there|available|in)\b",
-    _F,
-)
-
-
-def reason_of(text: str) -> str | None:
-    m = _REASON.search(re.sub(r"\b(?:what|how) about\b", " ", text, flags=_F))
-    if not m:
-        return None
-    rest = m.group(1)
-    cut = _REASON_END.search(rest)
-    out = (rest[: cut.start()] if cut else rest).strip(" ,")
-    return out or None
 
 
 # --- the whole turn --------------------------------------------------------------------------------
@@ -408,7 +127,7 @@ class Listener:
             if number and len(re.sub(r"[\d\W]", "", t)) <= 40:
                 return Heard(Act.GIVE_NUMBER, number=number, message=legacy.message_text(t))
         name, span = caller_name(t, asking)
-        rest = NEGATED.sub(" , ", _mask(t, span))
+        rest = NEGATED.sub(" , ", mask(t, span))
         entity = self._entity(rest, asking)
         heard = Heard(Act.OTHER, entity, name, reason_of(t), None, legacy.message_text(t), urgent)
         if re.search(r"\b(?:number|calling from|reach me|call me (?:back )?(?:at|on))\b", t, _F):
@@ -483,7 +202,7 @@ class Listener:
                 return Act.GIVE_REASON
             odd = legacy.strip_filler(t).strip().strip(".!?").strip()
             plain_short = len(odd.split()) <= 3 and "?" not in t
-            if odd and (_ODD.search(t) or plain_short) and any(ch.isalpha() for ch in odd):
+            if odd and (ODD.search(t) or plain_short) and any(ch.isalpha() for ch in odd):
                 h.caller_name = odd[:80]  # kept verbatim, never interpreted
                 return Act.GIVE_NAME
         if asking is Asking.REASON:
@@ -514,7 +233,7 @@ class Listener:
             # Asked for by name, but nobody has it: looked up anyway, so the caller hears that
             # the name is not in the directory rather than the same question again.
             phrase = legacy.target_phrase(text)
-            if phrase and len(phrase.split()) <= 4 and phrase.split()[0].lower() not in _NOT_A_NAME:
+            if phrase and len(phrase.split()) <= 4 and phrase.split()[0].lower() not in NOT_A_NAME:
                 return Entity("query", (), (), "unknown", phrase)
         return found
 
@@ -532,7 +251,7 @@ _ROUTABLE = frozenset({Asking.TARGET, Asking.ANYTHING_ELSE, Asking.WHICH, Asking
 
 
 def _bare(text: str) -> str | None:
-    return _name_words(legacy.strip_filler(text), strict=True)
+    return name_words(legacy.strip_filler(text), strict=True)
 
 
 def _topic_reason(text: str) -> str | None:
