@@ -16,6 +16,7 @@ Words are compared by a light suffix-stripping stem, so "invoices", "invoicing" 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,6 +34,9 @@ _DEPT_NOUNS = frozenset(
 )  # fmt: skip
 
 
+_IDIOMS = re.compile(
+    r"\b(?:in charge of|take charge|charge of|free of charge|no charge)\b", re.IGNORECASE
+)
 _MIN_EVIDENCE = 2.0  # a department name/alias word (3), or two job-title words (1 each)
 
 
@@ -248,7 +252,7 @@ class DepartmentTopics:
 
     def topic(self, text: str) -> TopicHit | None:
         """The department that handles what `text` is about, by the topic lexicon."""
-        seq = stems(text.replace("-", " "))
+        seq = stems(_IDIOMS.sub(" ", text.replace("-", " ")))
         if not seq:
             return None
         totals: dict[str, float] = {}
@@ -260,7 +264,9 @@ class DepartmentTopics:
                 continue  # one job-title word ("account") is too little to route by
             for dept_id, weight in weights.items():
                 if weight == top:
-                    totals[dept_id] = totals.get(dept_id, 0.0) + 1.0
+                    # The concept's evidence for the department: a concept spelled out by
+                    # several of its names and aliases outweighs one shared word ("support").
+                    totals[dept_id] = totals.get(dept_id, 0.0) + weight
         if not totals:
             return None
         best = max(totals.values())

@@ -27,8 +27,8 @@ from switchboard.services.receptionist.tools import ReceptionistTools
 EMERGENCY_LINE = "If this is an emergency, please hang up and dial 911."
 ABUSE_LINE = "I'm going to end the call now. Thank you for calling. Goodbye."
 _INFO = re.compile(
-    r"\b(hours|open|close[sd]?|address|located|location|where are you|website|web site|fax|"
-    r"parking|e-?mails? (?:are )?formatted|e-?mail (?:format|domain|pattern))\b",
+    r"\b(hours|open|close[sd]?|address(?:es)?|located|location|where are you|website|web site|"
+    r"fax|parking|e-?mails?\b.{0,30}\b(?:format\w*|domain|pattern|set up|work))\b",
     re.I,
 )
 

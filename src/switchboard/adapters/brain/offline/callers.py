@@ -164,10 +164,18 @@ _REASON_END = re.compile(
 )
 
 
+_CALLBACK_REASON = re.compile(
+    r"\b(?:returning (?:a |her |his |their |your |the )?(?:call|message|voicemail)|"
+    r"following up (?:on|about)|calling (?:you |her |him |them )?back)\b[^.?!;]*",
+    _F,
+)
+
+
 def reason_of(text: str) -> str | None:
     m = _REASON.search(re.sub(r"\b(?:what|how) about\b", " ", text, flags=_F))
     if not m:
-        return None
+        back = _CALLBACK_REASON.search(text)
+        return back.group(0).strip(" ,") if back else None
     rest = m.group(1)
     cut = _REASON_END.search(rest)
     out = (rest[: cut.start()] if cut else rest).strip(" ,")

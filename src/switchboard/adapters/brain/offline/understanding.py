@@ -141,7 +141,7 @@ class Listener:
         heard.info = tuple(info_acts(t)) if heard.act in _INFO else ()
         e = heard.entity
         if heard.act in (Act.TRANSFER, Act.MESSAGE) and e is not None and e.status == "department":
-            content = [w for w in fold(rest).split() if w not in _PLAIN_WORDS]
+            content = [w for w in fold(rest).split() if w not in _REQUEST_WORDS]
             if len(content) >= 2 or e.via == "topic" or e.described:
                 heard.entity = replace(e, described=True)
                 if heard.act is Act.TRANSFER:
@@ -169,7 +169,7 @@ class Listener:
             return Act.PRIVATE
         if MESSAGE_REQUEST.search(t) and not NO_MESSAGE.search(t):
             return Act.MESSAGE
-        if infos and (e is None or e.via == "topic" or not request):
+        if infos and (e is None or e.via == "topic" or not request or _ASKS_FIRST.match(t)):
             return infos[0]
         if asking is Asking.NAME and h.caller_name and not (CORRECTION.search(t) or request):
             return Act.GIVE_NAME
@@ -245,7 +245,9 @@ _KEPT_WHEN_ABUSIVE = frozenset(
      Act.INFO_HOURS, Act.INFO_ADDRESS, Act.INFO_WEBSITE, Act.INFO_EMAIL_FORMAT, Act.INFO_FAX,
      Act.INFO_PARKING, Act.GIVE_NUMBER, Act.GIVE_MESSAGE}
 )  # fmt: skip
+_ASKS_FIRST = re.compile(r"^\W*(?:how|what|where|when|are|is|do|does)\b", _F)
 _MOSTLY_DIGITS = re.compile(r"(?:\d\W*){7,}")
+_REQUEST_WORDS = FILLER | {"talk", "speak", "someone", "department", "please", "now", "team"}
 _PLAIN_WORDS = FILLER | SENTENCE_WORDS | {"talk", "speak", "someone", "department", "please"}
 _ROUTABLE = frozenset({Asking.TARGET, Asking.ANYTHING_ELSE, Asking.WHICH, Asking.OFFER_MESSAGE})
 

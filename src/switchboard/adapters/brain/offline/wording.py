@@ -52,8 +52,11 @@ def company_answer(
                 parts.append(value if key == "parking" and len(value.split()) > 3
                              else f"Our {label} is {value}.")  # fmt: skip
     # Anything else in the profile the caller named ("what's your parking situation").
+    covered = set(_INFO_KEYS.values())
     for k, original in keys.items():
-        if k in low and all(info[original] not in p for p in parts):
+        if any(c in k for c in covered):
+            continue  # asked for by its own act, or not at all ("email addresses")
+        if re.search(rf"\b{re.escape(k)}\b", low) and all(info[original] not in p for p in parts):
             parts.append(f"Our {k} is {info[original]}.")
     parts = [p for p in parts if p]
     return " ".join(parts) or f"I'm sorry, I don't have that information about {company}."
