@@ -43,6 +43,7 @@ _HUMAN = re.compile(
     r"the operator|a receptionist|somebody in the office)\b",
     re.I,
 )
+_RESTATED_NAME = re.compile(r"\b(?:my name is|my name'?s|this is)\b", re.I)
 _MAX_ASKS = 2  # a question is asked at most twice
 
 
@@ -139,15 +140,16 @@ class Dialogue:
             return self._repeat(asked)
         if h.abusive:
             self.note = CIVIL
-        confirmed = self._fill(h, asked)
+        confirmed = self._fill(h, asked, text)
         if confirmed is not None:
             return confirmed
         return self._act(h, asked, text)
 
-    def _fill(self, h: Heard, asked: Asking) -> Reply | None:
+    def _fill(self, h: Heard, asked: Asking, text: str) -> Reply | None:
         """Put what the turn says into its slots; a reply when the read-back needs one."""
         s = self.state
-        if h.caller_name and (not s.caller_name or asked is Asking.NAME):
+        restated = bool(_RESTATED_NAME.search(text))  # "sorry, my name is actually Anne"
+        if h.caller_name and (not s.caller_name or asked is Asking.NAME or restated):
             s.caller_name = h.caller_name
         if h.reason and (not s.reason or asked is Asking.REASON):
             s.reason = h.reason
