@@ -154,8 +154,10 @@ class Dialogue:
         if h.reason and (not s.reason or asked is Asking.REASON):
             s.reason = h.reason
         s.urgent = s.urgent or h.urgent
-        if h.act is Act.MESSAGE:
-            s.wants_message = True
+        if h.act is Act.MESSAGE or (
+            asked is Asking.OFFER_MESSAGE and (h.act is Act.AFFIRM or h.message)
+        ):
+            s.wants_message = True  # "Sure, tell her the invoice was paid twice."
         if h.message and (s.wants_message or h.act is Act.GIVE_MESSAGE):
             s.message = h.message
         if h.act is Act.GIVE_MESSAGE:
