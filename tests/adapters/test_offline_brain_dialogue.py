@@ -231,3 +231,24 @@ def test_a_failed_transfer_is_not_redialled_unasked_but_try_again_retries() -> N
     d.on_tool("transfer_call", failed, False)
     assert say(d, "hmm").tool is None
     assert say(d, "could you try him again").tool == "transfer_call"
+
+
+def test_anyone_else_from_that_team_goes_to_a_colleague_and_his_boss_to_the_one_in_charge() -> None:
+    d = dialogue()
+    say(d, "Angela Bello please, it's Ann Lee about a statement")
+    failed = json.dumps({"status": "not_connected", "name": "Angela Bello", "outcome": "no_answer"})
+    d.on_tool("transfer_call", failed, False)
+    reply = say(d, "Nope — is anyone else from that team around?")
+    assert reply.tool == "transfer_call"
+    assert reply.args["employee_id"] == "marcus-bell"  # Billing's first listed, not Angela again
+    d = dialogue()
+    say(d, "Angela Bello please, it's Ann Lee about a statement")
+    d.on_tool("transfer_call", failed, False)
+    reply = say(d, "no, I'd rather talk to her boss")
+    assert reply.args["employee_id"] == "priya-raman"  # the Controller
+
+
+def test_an_email_address_question_about_someone_is_private() -> None:
+    reply = say(dialogue(), "If I want to email Marcus, what's the address?")
+    assert PRIVATE in reply.text
+    assert "West Lake" not in reply.text

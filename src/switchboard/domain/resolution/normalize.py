@@ -53,7 +53,7 @@ _SENTENCE_WORDS = """
     friday saturday sunday office building site team boss manager department guy lady woman
     man person someone somebody maybe though about regarding concerning because since so then
     grab catch ring buzz page reach contact chat see visit sec second minute moment word quick
-    same one thing
+    same one thing what whats whos wheres hows thats its lets when where why how which if
 """
 SENTENCE_WORDS: frozenset[str] = frozenset(_SENTENCE_WORDS.split()) - FILLER
 

@@ -246,6 +246,22 @@ class Resolver:
                 return _department(text, close[0], close[1], "close to a department name")
         return person
 
+    def colleagues(self, employee_id: str) -> tuple[Candidate, ...]:
+        """The other people in `employee_id`'s department, in directory order."""
+        people = self._index.people
+        me = next((p for p in people if p.id == employee_id), None)
+        if me is None or me.department_id is None:
+            return ()
+        return tuple(
+            self._candidate(i, 100.0)
+            for i, p in enumerate(people)
+            if p.department_id == me.department_id and p.id != employee_id
+        )
+
+    def title_of(self, employee_id: str) -> tuple[str, ...]:
+        """An employee's job title, as stemmed words."""
+        return self._titles.get(employee_id, ())
+
     def _people_in(self, text: str, words: list[str]) -> Resolution:
         """`_names` over a turn of any length: long turns are read clause by clause."""
         limit = MAX_TOKENS * 3

@@ -106,7 +106,8 @@ ADDRESS = re.compile(
     r"\b(?:your|the|company'?s?|mailing|street|office|postal) address\b|\bwhere (?:are|r) (?:you|u)\b|"
     r"\blocated\b|\blocation\b|\bdirections\b|\bwhere(?:'s| is) (?:your|the) (?:office|building|"
     r"company|headquarters|shop|store)\b|\bwhat street\b|\bwhich street\b|\bur address\b|"
-    r"\bwhat(?:'s| is) (?:the|your) address\b|\bwhere is your office\b|\baddress\b(?=\W*\??\s*$)",
+    r"\bwhat(?:'s| is) (?:the|your) address\b|\bwhere is your office\b|\baddress\b(?=\W*\??\s*$)|"
+    r"\bwhere (?:can|do|should) (?:i|we) (?:send|mail|post|deliver|drop off)\b",
     _F,
 )
 WEBSITE = re.compile(
@@ -126,7 +127,7 @@ MESSAGE_REQUEST = re.compile(
     r"^\W*(?:a )?(?:message|voice ?mail)\b|"
     r"\b(?:let|tell) \w+(?: \w+)? know (?:that )?i (?:called|rang|phoned)\b|"
     r"\btell \w+(?: \w+)? (?:that )?i (?:called|rang|phoned|was calling|'?ll call)\b|"
-    r"\b(?:have|ask) \w+(?: \w+)? (?:to )?(?:call|ring|phone) me back\b|"
+    r"\b(?:have|ask|get) \w+(?: \w+)? (?:to )?(?:call|ring|phone|email) me(?: back)?\b|"
     r"\bpass (?:something|it|this) (?:on|along)\b|\brather leave\b",
     _F,
 )
@@ -159,7 +160,8 @@ DENY = re.compile(
 CORRECTION = re.compile(
     r"\b(?:actually|i meant|i mean|meant|scratch that|never ?mind|forget (?:\w+)|change of plans?|"
     r"wrong person|make (?:that|it)|i said|on second thought|second thoughts|i made a mistake|"
-    r"instead of|rather than|hang on|wait|oops)\b|\bnot \w+,",
+    r"instead of|rather than|hang on|wait|oops|wrong name|my mistake|my bad|i misspoke|"
+    r"i meant to say)\b|\bnot \w+,",
     _F,
 )
 REQUEST = re.compile(
@@ -170,6 +172,14 @@ REQUEST = re.compile(
     r"(?:there|in|around|available|free)\b|\bi'?m after\b|\bcalling for\b|\bi call for\b|"
     r"\bsomeone (?:else|in)\b|\banyone (?:else|in)\b",
     _F,
+)
+# Somebody other than the person already asked for: a colleague, or the one in charge.
+SOMEONE_ELSE = re.compile(
+    r"\b(?:any|some)(?:one|body) else\b|\banother (?:person|colleague)\b|\bsomeone other than\b",
+    _F,
+)
+THEIR_BOSS = re.compile(
+    r"\b(?:his|her|their|the) (?:boss|manager|supervisor|superior|team lead|line manager)\b", _F
 )
 URGENT = re.compile(r"\b(?:urgent(?:ly)?|asap|as soon as possible|right away|emergency)\b", _F)
 # Spans that say who is NOT wanted: removed before the turn is scanned for names.

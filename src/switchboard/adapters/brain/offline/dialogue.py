@@ -44,6 +44,7 @@ _HUMAN = re.compile(
     re.I,
 )
 _RESTATED_NAME = re.compile(r"\b(?:my name is|my name'?s|this is)\b", re.I)
+_BOSS_WORDS = frozenset({"manag", "director", "head", "lead", "supervisor", "controll", "chief"})
 _MAX_ASKS = 2  # a question is asked at most twice
 
 
@@ -192,6 +193,11 @@ class Dialogue:
             if s.target is not None and not s.wants_message:
                 self.note += f" I can put you through to {s.target.name}, or take a message."
             return self.next_step()
+        if h.other and act in (Act.DENY_REQUEST, Act.TRANSFER):
+            someone = self._someone_else(h.other)
+            if someone is not None:
+                s.wants_message = False
+                return someone
         if act in (Act.DENY_REQUEST, Act.CORRECTION) and h.entity:
             s.wants_message = s.wants_message and act is Act.CORRECTION
             return self._lookup(h.entity, fresh=True)
@@ -268,6 +274,22 @@ class Dialogue:
         s.last_query = entity.query
         s.via = "topic" if entity.described else entity.via
         return Reply(self._noted(""), "find_employee", {"query": entity.query})
+
+    def _someone_else(self, kind: str) -> Reply | None:
+        """A colleague of the current (or last failed) target, or the one in charge there."""
+        s = self.state
+        current = s.target
+        if current is None or self.resolver is None:
+            return None
+        others = [c for c in self.resolver.colleagues(current.id) if c.id not in s.failed]
+        if kind == "boss":
+            bosses = [c for c in others if set(self.resolver.title_of(c.id)) & _BOSS_WORDS]
+            others = bosses or others
+        if not others:
+            return None
+        s.target, s.candidates = None, []
+        s.last_query, s.via = others[0].name, "name"
+        return Reply(self._noted(""), "find_employee", {"query": others[0].name})
 
     def _lookup_desk(self) -> Reply:
         assert self.front_desk is not None

@@ -24,6 +24,8 @@ from switchboard.adapters.brain.offline.acts import (
     NEGATED,
     NO_MESSAGE,
     REQUEST,
+    SOMEONE_ELSE,
+    THEIR_BOSS,
     URGENT,
     Act,
     asks_contact_of_named,
@@ -71,6 +73,7 @@ class Heard:
     urgent: bool = False
     info: tuple[Act, ...] = ()
     abusive: bool = False
+    other: str | None = None  # "colleague" or "boss": someone else than the current target
 
 
 # --- the whole turn --------------------------------------------------------------------------------
@@ -165,6 +168,10 @@ class Listener:
         infos = info_acts(t)
         if asks_private(t):
             return Act.PRIVATE
+        if infos and infos[0] is Act.INFO_ADDRESS and re.search(r"\be-?mail", t, _F):
+            # "If I want to email Marcus, what's the address?": an email address, not the street.
+            named = e is not None and e.status in ("match", "ambiguous")
+            return Act.PRIVATE if named else Act.INFO_EMAIL_FORMAT
         if e is not None and e.via in ("name", "ambiguous") and asks_contact_of_named(t):
             return Act.PRIVATE
         if MESSAGE_REQUEST.search(t) and not NO_MESSAGE.search(t):
@@ -189,6 +196,13 @@ class Listener:
                 return Act.TRANSFER
             if len(t.split()) <= 4:
                 return Act.TRANSFER
+        if (
+            e is None
+            and asking is not Asking.NAME
+            and (SOMEONE_ELSE.search(t) or THEIR_BOSS.search(t))
+        ):
+            h.other = "boss" if THEIR_BOSS.search(t) else "colleague"
+            return Act.DENY_REQUEST if deny else Act.TRANSFER
         if GOODBYE.search(t):
             return Act.GOODBYE
         if deny:
