@@ -54,6 +54,7 @@ _SENTENCE_WORDS = """
     man person someone somebody maybe though about regarding concerning because since so then
     grab catch ring buzz page reach contact chat see visit sec second minute moment word quick
     same one thing what whats whos wheres hows thats its lets when where why how which if
+    earlier cut off last spoke spoken talked sent wanted asked before lunch minutes ago
 """
 SENTENCE_WORDS: frozenset[str] = frozenset(_SENTENCE_WORDS.split()) - FILLER
 

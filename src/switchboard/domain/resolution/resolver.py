@@ -45,6 +45,11 @@ _SELF_INTRO = re.compile(
     re.IGNORECASE,
 )
 MAX_MATCH_CANDIDATES = 5
+_HEAD_OF = re.compile(
+    r"\b(?:head|boss|manager|director|chief|leader|lead) of\b|\b(?:who|whoever) runs\b",
+    re.IGNORECASE,
+)
+_BOSS = frozenset({"manag", "director", "head", "lead", "supervisor", "controll", "chief"})
 _DETERMINERS = frozenset(
     [
         "a",
@@ -228,6 +233,10 @@ class Resolver:
         dept = self._topics.department(text, raw=text)
         if person.status is not ResolutionStatus.NONE:
             return self._narrow(person, dept, set(stems(text)))
+        if dept is not None and _HEAD_OF.search(text):
+            bosses = [c for c in self._members(dept.id) if set(self._titles.get(c.id, ())) & _BOSS]
+            if len(bosses) == 1:  # "the head of engineering"
+                return Resolution(text, ResolutionStatus.MATCH, (bosses[0],), "job title")
         title = self._topics.title(text)
         if title is not None and (dept is None or title.span > dept.span):
             i = next(i for i, p in enumerate(self._index.people) if p.id == title.id)
@@ -245,6 +254,14 @@ class Resolver:
             if close is not None:
                 return _department(text, close[0], close[1], "close to a department name")
         return person
+
+    def _members(self, department_id: str) -> list[Candidate]:
+        people = self._index.people
+        return [
+            self._candidate(i, 100.0)
+            for i, p in enumerate(people)
+            if p.department_id == department_id
+        ]
 
     def colleagues(self, employee_id: str) -> tuple[Candidate, ...]:
         """The other people in `employee_id`'s department, in directory order."""

@@ -90,7 +90,8 @@ EMAIL_FORMAT = re.compile(
     r"\bhow (?:do|can|would|should) i (?:e-?mail|write to|contact) (?:someone|somebody|anyone|people|"
     r"staff|employees)\b|"
     r"\be-?mails? (?:are|is) (?:first|firstname|last)\b|\bfirst ?name dot last ?name\b|"
-    r"\bfirst (?:dot|\.) last\b",
+    r"\bfirst (?:dot|\.) last\b|\b(?:some|any)(?:one|body)'?s e-?mail\b|"
+    r"\b(?:figure out|work out|guess|find out)\b.{0,25}\be-?mail",
     _F,
 )
 HOURS = re.compile(
@@ -107,7 +108,9 @@ ADDRESS = re.compile(
     r"\blocated\b|\blocation\b|\bdirections\b|\bwhere(?:'s| is) (?:your|the) (?:office|building|"
     r"company|headquarters|shop|store)\b|\bwhat street\b|\bwhich street\b|\bur address\b|"
     r"\bwhat(?:'s| is) (?:the|your) address\b|\bwhere is your office\b|\baddress\b(?=\W*\??\s*$)|"
-    r"\bwhere (?:can|do|should) (?:i|we) (?:send|mail|post|deliver|drop off)\b",
+    r"\bwhere (?:can|do|should) (?:i|we) (?:send|mail|post|deliver|drop off)\b|"
+    r"\bwhere\b.{0,20}\b(?:your|the) (?:office|offices|building|company|headquarters|hq|shop|store|"
+    r"warehouse|location|premises)\b",
     _F,
 )
 WEBSITE = re.compile(
@@ -140,7 +143,8 @@ GOODBYE = re.compile(
     r"\b(?:good ?bye|bye(?: bye)?|see (?:ya|you)|cheers|that'?s (?:all|everything|it)|that is (?:all|it)|"
     r"nothing else|have a (?:good|nice|great) \w+|i'?ll (?:call|try) (?:back|again)|"
     r"(?:call|try) (?:back|again) (?:later|tomorrow)|forget it|(?:i )?(?:have|got) to go|"
-    r"gotta go|all i needed|i'?ll (?:email|write to) \w+ myself|will call again)\b",
+    r"gotta go|all i needed|i'?ll (?:call|try|ring)(?: back| again)? (?:tomorrow|later|another time|"
+    r"next week|on \w+day)|i'?ll (?:email|write to) \w+ myself|will call again)\b",
     _F,
 )
 AFFIRM = re.compile(

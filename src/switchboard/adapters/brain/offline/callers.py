@@ -56,6 +56,12 @@ _TARGET_AFTER = re.compile(
     r"^\s*(?:that\s+)?(?:i'?m after|i need|i want|i meant|i'?m looking for|you want|i'?m calling for)\b",
     _F,
 )
+FROM_INTRO = re.compile(
+    r"^\W*(?:(?:hi|hello|hey|yes|yeah|good (?:morning|afternoon|evening))\W+)*"
+    r"(?!(?:i'?m|im|i am|this is|my|it'?s|it is|we|we'?re)\b)"
+    r"([\w'-]+ [\w'-]+)\s+(?:from|with|at)\s+[\w'&.-]+(?:\s+[\w'&-]+){0,2}\s*[,.;—–-]",
+    _F,
+)
 _HERE = re.compile(
     r"(?:^|[.,;!?]\s*|\b(?:yes|yeah|hi|hello|sorry|sure)\W+)([\w'.-]+(?: [\w'.-]+){0,2}) (?:here|speaking)\b",
     _F,
@@ -109,6 +115,13 @@ def caller_name(text: str, asking: Asking) -> tuple[str | None, tuple[int, int] 
         span = (m.start(), m.end() + len(rest) - len(tail))
         if best is None or len(name.split()) > len(best[0].split()):
             best = (name, span)
+    intro = FROM_INTRO.match(text)
+    if intro and best is None and asking is Asking.TARGET:
+        # "Hi, Nora Quinn from Quinn Catering, …": the caller, unless their name is the target
+        # ("Olivia from marketing"), which the listener checks against the directory.
+        name = name_words(intro.group(1), strict=True)
+        if name:
+            best = (name, intro.span(1))
     here = _HERE.search(text)
     if here and (best is None):
         name = name_words(here.group(1), strict=True)

@@ -34,6 +34,7 @@ from switchboard.adapters.brain.offline.acts import (
     is_emergency_turn,
 )
 from switchboard.adapters.brain.offline.callers import (
+    FROM_INTRO,
     NOT_A_NAME,
     ODD,
     caller_name,
@@ -114,6 +115,8 @@ class Listener:
             return Heard(Act.GIVE_MESSAGE, message=t, urgent=urgent)
         if asking in (Asking.NUMBER, Asking.CONFIRM_NUMBER):
             number = self._number(t)
+            if number is None and _SAME_LINE.search(t):
+                number = self._number("the number I'm calling from is fine")
             if number:
                 return Heard(Act.GIVE_NUMBER, number=number, message=legacy.message_text(t))
             if asking is Asking.CONFIRM_NUMBER:
@@ -130,6 +133,16 @@ class Listener:
             if number and len(re.sub(r"[\d\W]", "", t)) <= 40:
                 return Heard(Act.GIVE_NUMBER, number=number, message=legacy.message_text(t))
         name, span = caller_name(t, asking)
+        intro = FROM_INTRO.match(t)
+        named_target = (
+            name is not None
+            and intro is not None
+            and span == intro.span(1)
+            and self._resolver is not None
+            and self._resolver.scan(name).status is not ResolutionStatus.NONE
+        )
+        if named_target:  # "Olivia from marketing": whom they want, not who they are
+            name, span = None, None
         rest = NEGATED.sub(" , ", mask(t, span))
         entity = self._entity(rest, asking)
         heard = Heard(Act.OTHER, entity, name, reason_of(t), None, legacy.message_text(t), urgent)
@@ -259,6 +272,11 @@ _KEPT_WHEN_ABUSIVE = frozenset(
      Act.INFO_HOURS, Act.INFO_ADDRESS, Act.INFO_WEBSITE, Act.INFO_EMAIL_FORMAT, Act.INFO_FAX,
      Act.INFO_PARKING, Act.GIVE_NUMBER, Act.GIVE_MESSAGE}
 )  # fmt: skip
+_SAME_LINE = re.compile(
+    r"\b(?:the |this )?(?:number|one|line|phone) (?:i'?m|i am) (?:on|using|calling (?:from|on))\b|"
+    r"\b(?:this|same) (?:number|line|phone)\b|\bcaller ?id\b|\bthe one (?:i'?m|i am) on\b",
+    _F,
+)
 _ASKS_FIRST = re.compile(r"^\W*(?:how|what|where|when|are|is|do|does)\b", _F)
 _MOSTLY_DIGITS = re.compile(r"(?:\d\W*){7,}")
 _REQUEST_WORDS = FILLER | {"talk", "speak", "someone", "department", "please", "now", "team"}
