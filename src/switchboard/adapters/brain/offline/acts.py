@@ -90,7 +90,7 @@ EMAIL_FORMAT = re.compile(
     r"\bhow (?:do|can|would|should) i (?:e-?mail|write to|contact) (?:someone|somebody|anyone|people|"
     r"staff|employees)\b|"
     r"\be-?mails? (?:are|is) (?:first|firstname|last)\b|\bfirst ?name dot last ?name\b|"
-    r"\bfirst (?:dot|\.) last\b|\b(?:some|any)(?:one|body)'?s e-?mail\b|"
+    r"\bfirst (?:dot|\.) last\b|\be-?mails? like\b|\bfirst ?name ?(?:dot|\.) ?last ?name\b|\b(?:some|any)(?:one|body)'?s e-?mail\b|"
     r"\b(?:figure out|work out|guess|find out)\b.{0,25}\be-?mail",
     _F,
 )
@@ -156,7 +156,8 @@ AFFIRM = re.compile(
     _F,
 )
 DENY = re.compile(
-    r"^\W*(?:(?:sorry|oh|um+|uh+|well|hmm+)\W+)?(?:no+|nope|nah|not really|not now|not today|negative|wrong|incorrect|i'?d rather not|"
+    r"^\W*(?:(?:sorry|oh|um+|uh+|well|hmm+)\W+)?(?:no+|nope|nah|not really|not now|not today|"
+    r"not right now|not at the moment|not this time|negative|wrong|incorrect|i'?d rather not|"
     r"i'?ll pass|no thanks?(?: you)?|that'?s (?:wrong|not right|incorrect)|not (?:at all|her|him|"
     r"them|that one))\b",
     _F,

@@ -133,6 +133,17 @@ class Listener:
             if number and len(re.sub(r"[\d\W]", "", t)) <= 40:
                 return Heard(Act.GIVE_NUMBER, number=number, message=legacy.message_text(t))
         name, span = caller_name(t, asking)
+        said = _ITS_SOMEONE.search(t)
+        if (
+            name
+            and said
+            and self._resolver is not None
+            and said.group(1).lower().startswith(name.lower().split()[0])
+            and self._resolver.scan(name).status is not ResolutionStatus.NONE
+        ):
+            # "I think it's Angela": whom they want when Angela works here (not "it's Dana
+            # from Acme", "it's Dana calling").
+            name, span = None, None
         intro = FROM_INTRO.match(t)
         named_target = (
             name is not None
@@ -189,6 +200,9 @@ class Listener:
             return Act.PRIVATE
         if MESSAGE_REQUEST.search(t) and not NO_MESSAGE.search(t):
             return Act.MESSAGE
+        person = e is not None and e.via in ("name", "ambiguous")
+        if infos and person and infos[0] is Act.INFO_HOURS:
+            infos = infos[1:]  # "is Dana working today": whether she is in, not our hours
         if infos and (e is None or e.via == "topic" or not request or _ASKS_FIRST.match(t)):
             return infos[0]
         if asking is Asking.NAME and h.caller_name and not (CORRECTION.search(t) or request):
@@ -272,6 +286,11 @@ _KEPT_WHEN_ABUSIVE = frozenset(
      Act.INFO_HOURS, Act.INFO_ADDRESS, Act.INFO_WEBSITE, Act.INFO_EMAIL_FORMAT, Act.INFO_FAX,
      Act.INFO_PARKING, Act.GIVE_NUMBER, Act.GIVE_MESSAGE}
 )  # fmt: skip
+_ITS_SOMEONE = re.compile(
+    r"\b(?:i think|i believe|maybe|probably|pretty sure)\s+it'?s\s+([\w'-]+(?: [\w'-]+)?)"
+    r"(?!\s+(?:from|calling|here|speaking)\b)",
+    _F,
+)
 _SAME_LINE = re.compile(
     r"\b(?:the |this )?(?:number|one|line|phone) (?:i'?m|i am) (?:on|using|calling (?:from|on))\b|"
     r"\b(?:this|same) (?:number|line|phone)\b|\bcaller ?id\b|\bthe one (?:i'?m|i am) on\b",
