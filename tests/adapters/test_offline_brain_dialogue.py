@@ -252,3 +252,14 @@ def test_an_email_address_question_about_someone_is_private() -> None:
     reply = say(dialogue(), "If I want to email Marcus, what's the address?")
     assert PRIVATE in reply.text
     assert "West Lake" not in reply.text
+
+
+def test_sorry_what_repeats_the_question_without_counting_it_twice() -> None:
+    d = dialogue()
+    say(d, "Marcus Bell")
+    assert say(d, "sorry, what?").text == "May I have your name, please?"
+    assert (
+        say(d, "hold on a sec").text == "Of course, take your time. May I have your name, please?"
+    )
+    assert "name" in say(d, "yes").text  # only the second real asking
+    assert d.state.caller_name is None

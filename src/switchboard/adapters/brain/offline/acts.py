@@ -33,6 +33,8 @@ class Act(StrEnum):
     GIVE_REASON = "give_reason"
     GIVE_NUMBER = "give_number"
     GIVE_MESSAGE = "give_message"
+    REPEAT = "repeat"  # "sorry, what?": the last question again, not counted as asked twice
+    PAUSE = "pause"  # "hold on a sec"
     OTHER = "other"
 
 
@@ -185,6 +187,18 @@ SOMEONE_ELSE = re.compile(
 )
 THEIR_BOSS = re.compile(
     r"\b(?:his|her|their|the) (?:boss|manager|supervisor|superior|team lead|line manager)\b", _F
+)
+REPEAT = re.compile(
+    r"^\W*(?:(?:sorry|pardon|excuse me|what|huh|come again|say (?:that|it) again|"
+    r"(?:can|could) you (?:repeat|say) (?:that|it)(?: again)?|repeat (?:that|it)|i didn'?t (?:catch|hear) "
+    r"(?:that|you)|what did you say)\W*)+$",
+    _F,
+)
+PAUSE = re.compile(
+    r"^\W*(?:(?:hold on|hang on|one (?:sec|second|moment|minute)|just a (?:sec|second|moment|minute)|"
+    r"wait a (?:sec|second|moment|minute)|give me a (?:sec|second|moment|minute)|bear with me)\W*)+"
+    r"(?:please|let me (?:check|find|look|grab)[^.?!]*)?\W*$",
+    _F,
 )
 URGENT = re.compile(r"\b(?:urgent(?:ly)?|asap|as soon as possible|right away|emergency)\b", _F)
 # Spans that say who is NOT wanted: removed before the turn is scanned for names.

@@ -73,6 +73,7 @@ class Dialogue:
     state: DialogueState = field(default_factory=DialogueState)
     asked: Counter[Asking] = field(default_factory=Counter)
     note: str = ""  # said before the next question (a refusal, "That sounds like Billing")
+    last_question: str = ""  # the last question asked, to say again on "sorry, what?"
     offer_after_lookup: bool = False  # after a refusal: "I can put you through to X, or …"
     _listener: Listener | None = None
 
@@ -95,6 +96,7 @@ class Dialogue:
             return self._way_out(what)
         self.asked[what] += 1
         self.state.asking = what
+        self.last_question = text
         return Reply(self._noted(text))
 
     def _noted(self, text: str) -> str:
@@ -139,6 +141,10 @@ class Dialogue:
         if h.act is Act.ABUSE:
             self.note = CIVIL
             return self._repeat(asked)
+        if h.act in (Act.REPEAT, Act.PAUSE) and self.last_question:
+            # Said again (or after the pause) without counting as a second asking.
+            lead = "Of course, take your time." if h.act is Act.PAUSE else ""
+            return Reply(f"{lead} {self.last_question}".strip())
         if h.abusive:
             self.note = CIVIL
         confirmed = self._fill(h, asked, text)

@@ -23,6 +23,8 @@ from switchboard.adapters.brain.offline.acts import (
     MESSAGE_REQUEST,
     NEGATED,
     NO_MESSAGE,
+    PAUSE,
+    REPEAT,
     REQUEST,
     SOMEONE_ELSE,
     THEIR_BOSS,
@@ -108,6 +110,10 @@ class Listener:
         return heard
 
     def _hear(self, t: str, asking: Asking, urgent: bool) -> Heard:
+        if REPEAT.match(t):
+            return Heard(Act.REPEAT)
+        if PAUSE.match(t):
+            return Heard(Act.PAUSE)
         words = t.split()
         if asking is Asking.MESSAGE:
             if GOODBYE.search(t) and len(words) <= 5:
