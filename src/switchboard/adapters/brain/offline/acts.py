@@ -195,7 +195,7 @@ REPEAT = re.compile(
     _F,
 )
 PAUSE = re.compile(
-    r"^\W*(?:(?:hold on|hang on|one (?:sec|second|moment|minute)|just a (?:sec|second|moment|minute)|"
+    r"^\W*(?:(?:(?:hold|hang) on(?: a (?:sec|second|moment|minute))?|one (?:sec|second|moment|minute)|just a (?:sec|second|moment|minute)|"
     r"wait a (?:sec|second|moment|minute)|give me a (?:sec|second|moment|minute)|bear with me)\W*)+"
     r"(?:please|let me (?:check|find|look|grab)[^.?!]*)?\W*$",
     _F,
