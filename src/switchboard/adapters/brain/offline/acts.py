@@ -129,7 +129,8 @@ PARKING = re.compile(
 MESSAGE_REQUEST = re.compile(
     r"\b(?:leave|take|pass(?: on)?|give|send|put|record|jot down|drop)\b(?:\s+\w+){0,4}?\s+"
     r"(?:a |the )?(?:message|massage|msg|note|voice ?mail)\b|"
-    r"^\W*(?:a )?(?:message|voice ?mail)\b|"
+    r"^\W*(?:a )?(?:message|voice ?mail)\b|\b(?:a |the )?(?:general|quick|short) message\b|"
+    r"\b(?:a|my) message (?:for|to)\b|"
     r"\b(?:let|tell) \w+(?: \w+)? know (?:that )?i (?:called|rang|phoned)\b|"
     r"\btell \w+(?: \w+)? (?:that )?i (?:called|rang|phoned|was calling|'?ll call)\b|"
     r"\b(?:have|ask|get) \w+(?: \w+)? (?:to )?(?:call|ring|phone|email) me(?: back)?\b|"

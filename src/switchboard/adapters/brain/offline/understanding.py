@@ -179,6 +179,8 @@ class Listener:
                 heard.entity = replace(e, described=True)
                 if heard.act is Act.TRANSFER:
                     heard.reason = heard.reason or _topic_reason(rest)
+        if heard.act is Act.TRANSFER and not heard.reason and e is not None and e.via != "topic":
+            heard.reason = self._topic_clause(rest)  # "…Grace please, it's urgent, my pay is wrong"
         if heard.act is Act.GIVE_REASON and not heard.reason:
             heard.reason = t
         if heard.act not in (
@@ -263,6 +265,21 @@ class Listener:
         if h.number:
             return Act.GIVE_NUMBER
         return Act.OTHER
+
+    def _topic_clause(self, text: str) -> str | None:
+        """A clause of `text` that says what the call is about (it names a topic)."""
+        if self._resolver is None:
+            return None
+        for clause in re.split(r"[,.;!?]+|\s(?:and|but|because|cause|since)\s", text):
+            clause = clause.strip()
+            if len(clause.split()) >= 2:
+                found = self._resolver.scan(clause)
+                if (
+                    found.status is ResolutionStatus.DEPARTMENT
+                    and found.reason != "department name or alias"
+                ):
+                    return clause
+        return None
 
     def _entity(self, text: str, asking: Asking) -> Entity | None:
         if not fold(text).strip():
