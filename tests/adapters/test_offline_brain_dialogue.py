@@ -263,3 +263,11 @@ def test_sorry_what_repeats_the_question_without_counting_it_twice() -> None:
     )
     assert "name" in say(d, "yes").text  # only the second real asking
     assert d.state.caller_name is None
+
+
+def test_a_number_asked_for_twice_falls_back_to_the_caller_id_read_back() -> None:
+    d = dialogue()
+    say(d, "leave a message for marcus bell, this is Ann Lee")
+    assert "number" in say(d, "hmm").text
+    reply = say(d, "I don't know it")
+    assert reply.text == "I have 612-555-0177. Is that right?"

@@ -114,6 +114,10 @@ class Dialogue:
         if what is Asking.MESSAGE:
             s.message = "The caller asked to be called back."
             return self.next_step()
+        if what is Asking.NUMBER and self.caller_number and s.callback != self.caller_number:
+            # Asked twice for a number: offer the one they are calling from instead.
+            s.callback, s.callback_confirmed = self.caller_number, False
+            return self._read_back()
         if what is Asking.OFFER_MESSAGE or self.front_desk is None:
             return self.goodbye()
         s.asking = Asking.FALLBACK
