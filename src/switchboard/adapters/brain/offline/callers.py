@@ -180,7 +180,8 @@ _REASON_END = re.compile(
 
 _CALLBACK_REASON = re.compile(
     r"\b(?:returning (?:a |her |his |their |your |the )?(?:call|message|voicemail)|"
-    r"following up (?:on|about)|calling (?:you |her |him |them )?back)\b[^.?!;]*",
+    r"follow(?:ing)? up (?:on|about|with)|calling (?:you |her |him |them )?back|"
+    r"calling (?:to|because|since) \w+)\b[^.?!;]*",
     _F,
 )
 
