@@ -222,9 +222,9 @@ class Resolver:
             else w
             for i, w in enumerate(words)
         ]  # fmt: skip
+        plain = FILLER | SENTENCE_WORDS
         content = [
-            w for w in said
-            if w not in FILLER | SENTENCE_WORDS or w in self._keep or self._index.strong(w)
+            w for w in set(said) if w not in plain or w in self._keep or self._index.strong(w)
         ]  # fmt: skip
         if content:
             person = self._people_in(text, said)
@@ -286,8 +286,13 @@ class Resolver:
             return self._names(text, words)
         best = Resolution(text, ResolutionStatus.NONE, reason="no name in the request")
         top = 0.0
+        # After the first window, only windows holding a word that sounds like a name part here
+        # are read, so a long story stays cheap (a misspelt name late in one is not searched).
+        named = {w for w in set(words) if w not in FILLER and self._index.strong(w)}
         for start in range(0, len(words), limit // 2):
             piece = words[start : start + limit]
+            if not named.intersection(piece) and start:
+                continue
             found = self._names(text, piece)
             score = found.best.score if found.best else 0.0
             if found.status is not ResolutionStatus.NONE and score > top:

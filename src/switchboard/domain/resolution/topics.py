@@ -58,6 +58,9 @@ def stem(word: str) -> str:
     return word
 
 
+_DEPT_NOUN_STEMS = frozenset(stem(n) for n in _DEPT_NOUNS)
+
+
 def stems(text: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in tokens(text))
 
@@ -214,7 +217,7 @@ class DepartmentTopics:
         """A department named by its name or alias, in any word form."""
         seq = stems(text)
         words = tuple(tokens(text))
-        raw_words = raw.split() if raw else []
+        raw_words = {w.strip(".,!?;:'\"").replace(".", "") for w in raw.split()} if raw else set()
         for phrase, dept_id in self._departments:
             at = _find(seq, phrase)
             while at >= 0:
@@ -229,14 +232,14 @@ class DepartmentTopics:
 
     @staticmethod
     def _said_as_department(
-        seq: tuple[str, ...], at: int, phrase: tuple[str, ...], raw: list[str]
+        seq: tuple[str, ...], at: int, phrase: tuple[str, ...], raw: set[str]
     ) -> bool:
         if len(phrase) > 1 or phrase[0] not in _WEAK_WORDS:
             return True
         after = seq[at + 1] if at + 1 < len(seq) else ""
-        if after in {stem(n) for n in _DEPT_NOUNS}:
+        if after in _DEPT_NOUN_STEMS:
             return True
-        if any(w.strip(".,!?;:'\"").replace(".", "") == phrase[0].upper() for w in raw):
+        if phrase[0].upper() in raw:  # "IT", "I.T."
             return True
         return all(w in FILLER for i, w in enumerate(seq) if i != at)
 

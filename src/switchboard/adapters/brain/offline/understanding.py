@@ -270,7 +270,8 @@ class Listener:
         """A clause of `text` that says what the call is about (it names a topic)."""
         if self._resolver is None:
             return None
-        for clause in re.split(r"[,.;!?]+|\s(?:and|but|because|cause|since)\s", text):
+        clauses = re.split(r"[,.;!?]+|\s(?:and|but|because|cause|since)\s", text)
+        for clause in clauses[:6]:
             clause = clause.strip()
             if len(clause.split()) >= 2:
                 found = self._resolver.scan(clause)
