@@ -50,25 +50,8 @@ _HEAD_OF = re.compile(
     re.IGNORECASE,
 )
 _BOSS = frozenset({"manag", "director", "head", "lead", "supervisor", "controll", "chief"})
-_DETERMINERS = frozenset(
-    [
-        "a",
-        "an",
-        "my",
-        "your",
-        "our",
-        "the",
-        "this",
-        "that",
-        "his",
-        "her",
-        "their",
-        "some",
-        "any",
-        "one",
-    ]
-)
-# Names that are also everyday nouns.
+_DETERMINERS = frozenset(["a", "an", "my", "the", "this", "that", "our", "some", "any"])
+# Names that are also everyday nouns callers use ("pay a bill", "my will", "a price").
 _THINGS = frozenset(
     [
         "bill",
@@ -78,31 +61,12 @@ _THINGS = frozenset(
         "hope",
         "rose",
         "art",
-        "pat",
         "frank",
-        "park",
-        "bell",
-        "hall",
-        "mills",
-        "reed",
-        "read",
-        "young",
-        "hart",
-        "grant",
-        "chase",
-        "page",
-        "lane",
-        "dean",
-        "may",
-        "june",
-        "rich",
-        "bishop",
-        "baker",
-        "cook",
-        "miller",
+        "pat",
         "price",
-        "story",
-        "wood",
+        "page",
+        "park",
+        "may",
     ]
 )
 _Scores = dict[int, float]
