@@ -93,6 +93,7 @@ class Resolver:
         hints: list[str],
         topics: DepartmentTopics | None = None,
         titles: dict[str, tuple[str, ...]] | None = None,
+        title_words: frozenset[str] = frozenset(),
     ):
         self._index = index
         self._topics = topics or DepartmentTopics(Directory(CompanyProfile(name=""), departments))
@@ -103,7 +104,12 @@ class Resolver:
         self._keep = frozenset((index.vocabulary | nicks) & FILLER)
         self._departments = DepartmentNames(departments)
         self._scorer = Scorer(index)
-        self._spans = SpanSearch(index, self._scorer, self._keep, THRESHOLD)
+        # Words of department names, aliases and job titles are no person's name: beside a lone
+        # name part they are everyday words ("the benefits lady, Hannah").
+        team_words = {w for d in departments for n in (d.name, *d.aliases) for w in tokens(n)}
+        team_words |= title_words
+        everyday = frozenset((SENTENCE_WORDS | team_words) - index.vocabulary)
+        self._spans = SpanSearch(index, self._scorer, self._keep, THRESHOLD, everyday)
 
     @classmethod
     def build(cls, directory: Directory) -> Resolver:
@@ -115,6 +121,7 @@ class Resolver:
         return cls(
             NameIndex.build(directory), directory.departments, list(dict.fromkeys(hints)),
             DepartmentTopics(directory), titles,
+            frozenset(w for e in directory.employees if e.title for w in tokens(e.title)),
         )  # fmt: skip
 
     def recognition_hints(self) -> list[str]:

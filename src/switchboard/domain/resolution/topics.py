@@ -78,14 +78,14 @@ _LEXICON: tuple[tuple[str, str], ...] = (
     ),
     # employees' pay
     (
-        "paycheck paychecks payslip pay-stub paystub pay-stubs salary salaries wage wages "
+        "paycheck paychecks payday pay-day pay-date payslip pay-stub paystub pay-stubs salary salaries wage wages "
         "direct-deposit w2 w-2 w-4 tax-form withholding withheld overtime get-paid got-paid "
         "didnt-get-paid didn't-get-paid been-paid pay-rate timesheet timesheets",
         "payroll paychecks pay stubs compensation",
     ),
     # computers and networks
     (
-        "laptop laptops computer computers pc password passwords login log-in logon locked-out "
+        "laptop laptops locked access sign-in log-into get-into-my computer computers pc password passwords login log-in logon locked-out "
         "email-not-working wifi wi-fi internet network printer printers vpn server servers boot "
         "crash crashed software hardware screen monitor keyboard virus malware outlook account-locked "
         "disconnecting it-problem tech-problem phone-system",
@@ -260,7 +260,8 @@ class DepartmentTopics:
             return None
         totals: dict[str, float] = {}
         for concept, weights in zip(_CONCEPTS, self._concept_departments, strict=True):
-            if not weights or not any(_find(seq, cue) >= 0 for cue in concept.cues):
+            hits = sum(1 for cue in concept.cues if _find(seq, cue) >= 0)
+            if not weights or not hits:
                 continue
             top = max(weights.values())
             if top < _MIN_EVIDENCE:
@@ -269,7 +270,7 @@ class DepartmentTopics:
                 if weight == top:
                     # The concept's evidence for the department: a concept spelled out by
                     # several of its names and aliases outweighs one shared word ("support").
-                    totals[dept_id] = totals.get(dept_id, 0.0) + weight
+                    totals[dept_id] = totals.get(dept_id, 0.0) + weight * hits
         if not totals:
             return None
         best = max(totals.values())

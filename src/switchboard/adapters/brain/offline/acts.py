@@ -133,6 +133,7 @@ MESSAGE_REQUEST = re.compile(
     r"\b(?:a|my) message (?:for|to)\b|"
     r"\b(?:let|tell) \w+(?: \w+)? know (?:that )?i (?:called|rang|phoned)\b|"
     r"\btell \w+(?: \w+)? (?:that )?i (?:called|rang|phoned|was calling|'?ll call)\b|"
+    r"\blet (?!me\b|us\b)\w+(?: \w+)? know\b|\b(?:a|for a|request a|book a) call ?back\b|"
     r"\b(?:have|ask|get) \w+(?: \w+)? (?:to )?(?:call|ring|phone|email) me(?: back)?\b|"
     r"\bpass (?:something|it|this) (?:on|along)\b|\brather leave\b",
     _F,

@@ -161,7 +161,7 @@ class Listener:
         if named_target:  # "Olivia from marketing": whom they want, not who they are
             name, span = None, None
         rest = NEGATED.sub(" , ", mask(t, span))
-        entity = self._entity(rest, asking)
+        entity = _drop_negated(self._entity(rest, asking), t)
         heard = Heard(Act.OTHER, entity, name, reason_of(t), None, legacy.message_text(t), urgent)
         if re.search(r"\b(?:number|calling from|reach me|call me (?:back )?(?:at|on))\b", t, _F):
             heard.number = self._number(t)
@@ -325,6 +325,24 @@ _MOSTLY_DIGITS = re.compile(r"(?:\d\W*){7,}")
 _REQUEST_WORDS = FILLER | {"talk", "speak", "someone", "department", "please", "now", "team"}
 _PLAIN_WORDS = FILLER | SENTENCE_WORDS | {"talk", "speak", "someone", "department", "please"}
 _ROUTABLE = frozenset({Asking.TARGET, Asking.ANYTHING_ELSE, Asking.WHICH, Asking.OFFER_MESSAGE})
+
+
+def _drop_negated(entity: Entity | None, text: str) -> Entity | None:
+    """ "Kathryn, not Catherine": of names that sound alike, drop the one said not to be wanted."""
+    if entity is None or entity.status != "ambiguous":
+        return entity
+    dropped = {w for m in NEGATED.finditer(text) for w in fold(m.group(1)).split()}
+    kept = [
+        (i, n, d)
+        for i, n, d in zip(entity.ids, entity.names, entity.departments, strict=False)
+        if not dropped & set(fold(n).split())
+    ]
+    if not dropped or not kept or len(kept) == len(entity.ids):
+        return entity
+    ids, names, depts = (tuple(x) for x in zip(*kept, strict=True))
+    if len(ids) == 1:
+        return Entity("match", ids, names, "name", names[0])
+    return replace(entity, ids=ids, names=names, departments=depts)
 
 
 def _bare(text: str) -> str | None:
