@@ -55,6 +55,7 @@ _SENTENCE_WORDS = """
     grab catch ring buzz page reach contact chat see visit sec second minute moment word quick
     same one thing what whats whos wheres hows thats its lets when where why how which if
     earlier cut off last spoke spoken talked sent wanted asked before lunch minutes ago
+    colleague colleagues coworker friend husband wife son daughter brother sister assistant
 """
 SENTENCE_WORDS: frozenset[str] = frozenset(_SENTENCE_WORDS.split()) - FILLER
 

@@ -58,11 +58,15 @@ def stem(word: str) -> str:
     return word
 
 
+# Short forms callers use for job-title words ("systems admin", "sales rep").
+_SHORT = {"admin": "administrator", "rep": "representative", "reps": "representatives",
+          "mgr": "manager", "coord": "coordinator", "dev": "developer", "exec": "executive",
+          "eng": "engineer", "acct": "account", "accts": "accounts", "tech": "technician"}  # fmt: skip
 _DEPT_NOUN_STEMS = frozenset(stem(n) for n in _DEPT_NOUNS)
 
 
 def stems(text: str) -> tuple[str, ...]:
-    return tuple(stem(w) for w in tokens(text))
+    return tuple(stem(_SHORT.get(w, w)) for w in tokens(text))
 
 
 # concept: (cue phrases a caller says, words a company uses for the department that handles it)
@@ -78,7 +82,7 @@ _LEXICON: tuple[tuple[str, str], ...] = (
     ),
     # employees' pay
     (
-        "paycheck paychecks payday pay-day pay-date payslip pay-stub paystub pay-stubs salary salaries wage wages "
+        "paycheck paychecks pay-slip pay-slips wage-slip payday pay-day pay-date payslip pay-stub paystub pay-stubs salary salaries wage wages "
         "direct-deposit w2 w-2 w-4 tax-form withholding withheld overtime get-paid got-paid "
         "didnt-get-paid didn't-get-paid been-paid pay-rate timesheet timesheets",
         "payroll paychecks pay stubs compensation",
@@ -148,7 +152,7 @@ class _Concept:
 def _concepts() -> tuple[_Concept, ...]:
     out = []
     for cues, words in _LEXICON:
-        phrases = tuple(stems(c.replace("-", " ")) for c in cues.split())
+        phrases = tuple(dict.fromkeys(stems(c.replace("-", " ")) for c in cues.split()))
         out.append(_Concept(phrases, frozenset(stems(words))))
     return tuple(out)
 
@@ -260,7 +264,8 @@ class DepartmentTopics:
             return None
         totals: dict[str, float] = {}
         for concept, weights in zip(_CONCEPTS, self._concept_departments, strict=True):
-            hits = sum(1 for cue in concept.cues if _find(seq, cue) >= 0)
+            # A longer cue said ("pay slip") is stronger evidence than a word inside it ("pay").
+            hits = sum(len(cue) for cue in concept.cues if _find(seq, cue) >= 0)
             if not weights or not hits:
                 continue
             top = max(weights.values())

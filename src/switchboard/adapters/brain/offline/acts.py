@@ -102,7 +102,7 @@ HOURS = re.compile(
     r"are you (?:guys )?open|you open|(?:do|does) (?:you|it) (?:open|close)|"
     r"(?:close|closing|open) (?:today|tomorrow|on|at)|until what time|till what time|"
     r"what time .{0,20}(?:open|close|closing)|working (?:today|hours)|business hours|"
-    r"when are you (?:open|closed))\b",
+    r"when are you (?:open|closed)|how late are you open)\b|\bhours\W*$",
     _F,
 )
 ADDRESS = re.compile(
@@ -111,12 +111,15 @@ ADDRESS = re.compile(
     r"company|headquarters|shop|store)\b|\bwhat street\b|\bwhich street\b|\bur address\b|"
     r"\bwhat(?:'s| is) (?:the|your) address\b|\bwhere is your office\b|\baddress\b(?=\W*\??\s*$)|"
     r"\bwhere (?:can|do|should) (?:i|we) (?:send|mail|post|deliver|drop off)\b|"
+    r"\bhow (?:do|can|would) (?:i|we) (?:get|find) (?:to )?(?:you|there|your (?:office|building|place))\b|"
     r"\bwhere\b.{0,20}\b(?:your|the) (?:office|offices|building|company|headquarters|hq|shop|store|"
     r"warehouse|location|premises)\b",
     _F,
 )
 WEBSITE = re.compile(
-    r"\bweb ?site\b|\bweb ?page\b|\bhome ?page\b|\burl\b|\bweb address\b|\bonline\b|\bdomain name\b",
+    r"\bweb ?site\b|\bweb ?page\b|\bhome ?page\b|\burl\b|\bweb address\b|\bdomain name\b|"
+    r"\b(?:find|see|look at|check) (?:you|it|them|your \w+) online\b|"
+    r"\bonline (?:store|shop|catalog(?:ue)?)\b|\bwhat(?:'s| is) (?:your|the) (?:web )?site\b",
     _F,
 )
 FAX = re.compile(r"\bfax\b", _F)
@@ -133,7 +136,8 @@ MESSAGE_REQUEST = re.compile(
     r"\b(?:a|my) message (?:for|to)\b|"
     r"\b(?:let|tell) \w+(?: \w+)? know (?:that )?i (?:called|rang|phoned)\b|"
     r"\btell \w+(?: \w+)? (?:that )?i (?:called|rang|phoned|was calling|'?ll call)\b|"
-    r"\blet (?!me\b|us\b)\w+(?: \w+)? know\b|\b(?:a|for a|request a|book a) call ?back\b|"
+    r"\blet (?!me\b|us\b)\w+(?: \w+)? know\b|\bleave (?:my|a) (?:number|name|details|contact)\b|"
+    r"\bsomeone (?:to )?(?:call|ring|phone) me(?: back)?\b|\b(?:a|for a|request a|book a) call ?back\b|"
     r"\b(?:have|ask|get) \w+(?: \w+)? (?:to )?(?:call|ring|phone|email) me(?: back)?\b|"
     r"\bpass (?:something|it|this) (?:on|along)\b|\brather leave\b",
     _F,
@@ -145,7 +149,7 @@ NO_MESSAGE = re.compile(
 )
 GOODBYE = re.compile(
     r"\b(?:good ?bye|bye(?: bye)?|see (?:ya|you)|cheers|that'?s (?:all|everything|it)|that is (?:all|it)|"
-    r"nothing else|have a (?:good|nice|great) \w+|i'?ll (?:call|try) (?:back|again)|"
+    r"nothing else|have a (?:good|nice|great) \w+|i'?ll (?:call|try|phone|ring) (?:back|again)|"
     r"(?:call|try) (?:back|again) (?:later|tomorrow)|forget it|(?:i )?(?:have|got) to go|"
     r"gotta go|all i needed|i'?ll (?:call|try|ring)(?: back| again)? (?:tomorrow|later|another time|"
     r"next week|on \w+day)|i'?ll (?:email|write to) \w+ myself|will call again)\b",

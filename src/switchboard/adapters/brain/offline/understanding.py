@@ -19,6 +19,7 @@ from switchboard.adapters.brain.offline.acts import (
     AFFIRM,
     CORRECTION,
     DENY,
+    EMAIL_FORMAT,
     GOODBYE,
     MESSAGE_REQUEST,
     NEGATED,
@@ -204,7 +205,12 @@ class Listener:
             # "If I want to email Marcus, what's the address?": an email address, not the street.
             named = e is not None and e.status in ("match", "ambiguous")
             return Act.PRIVATE if named else Act.INFO_EMAIL_FORMAT
-        if e is not None and e.via in ("name", "ambiguous") and asks_contact_of_named(t):
+        if (
+            e is not None
+            and e.via in ("name", "ambiguous")
+            and asks_contact_of_named(t)
+            and not EMAIL_FORMAT.search(t)
+        ):
             return Act.PRIVATE
         if MESSAGE_REQUEST.search(t) and not NO_MESSAGE.search(t):
             return Act.MESSAGE
