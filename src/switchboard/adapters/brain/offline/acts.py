@@ -151,7 +151,8 @@ GOODBYE = re.compile(
     r"\b(?:good ?bye|bye(?: bye)?|see (?:ya|you)|cheers|that'?s (?:all|everything|it)|that is (?:all|it)|"
     r"nothing else|have a (?:good|nice|great) \w+|i'?ll (?:call|try|phone|ring) (?:back|again)|"
     r"(?:call|try) (?:back|again) (?:later|tomorrow)|forget it|(?:i )?(?:have|got) to go|"
-    r"gotta go|all i needed|i'?ll (?:call|try|ring)(?: back| again)? (?:tomorrow|later|another time|"
+    r"gotta go|all i needed|(?:call|ring|phone) (?:back )?in an? \w+|i'?ll (?:just )?(?:wait|email|text|"
+    r"try) (?:and|her|him|them)\b|i'?ll (?:call|try|ring)(?: back| again)? (?:tomorrow|later|another time|"
     r"next week|on \w+day)|i'?ll (?:email|write to) \w+ myself|will call again)\b",
     _F,
 )
@@ -276,10 +277,17 @@ def asks_contact_of_named(text: str) -> bool:
     return bool(CONTACT_WORD.search(text) and _ASKING_FOR.search(text))
 
 
+_ASKS = re.compile(
+    r"\b(?:what|what'?s|whats|which|where|give|tell|need|have|get|send|text|share|know|read|spell|"
+    r"can i|could i|may i|is|are|does|do)\b",
+    _F,
+)
+
+
 def asks_private(text: str) -> bool:
     """Asks for an employee's number, email, extension or home address (never the company's)."""
-    if EMAIL_FORMAT.search(text):
-        return False
+    if EMAIL_FORMAT.search(text) or not _ASKS.search(text):
+        return False  # "I'll just try her cell" says what they will do, asks for nothing
     if re.search(r"\bmy (?:cell|number|mobile|phone|email)\b", text, _F):
         return False
     text = _CONTRACTION.sub(r"\1 is", text)

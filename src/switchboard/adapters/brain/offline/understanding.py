@@ -117,7 +117,7 @@ class Listener:
             return Heard(Act.PAUSE)
         words = t.split()
         if asking is Asking.MESSAGE:
-            if GOODBYE.search(t) and len(words) <= 5:
+            if (GOODBYE.search(t) and len(words) <= 5) or _NO_MESSAGE_AFTER_ALL.match(t):
                 return Heard(Act.GOODBYE)
             return Heard(Act.GIVE_MESSAGE, message=t, urgent=urgent)
         if asking in (Asking.NUMBER, Asking.CONFIRM_NUMBER):
@@ -127,8 +127,9 @@ class Listener:
             if number:
                 return Heard(Act.GIVE_NUMBER, number=number, message=legacy.message_text(t))
             if asking is Asking.CONFIRM_NUMBER:
-                if DENY.search(t) and len(words) <= 6:
-                    return Heard(Act.DENY)
+                short_fix = len(words) <= 12 and _NUMBER_FIX.search(t)
+                if (DENY.search(t) and len(words) <= 6) or short_fix:
+                    return Heard(Act.DENY)  # "close, it ends in four eight": read it again
                 if len(words) >= 8 and not GOODBYE.search(t):
                     # A substantive answer to a read-back confirms it; here it is the message.
                     return Heard(Act.GIVE_MESSAGE, message=t, urgent=urgent)
@@ -251,6 +252,8 @@ class Listener:
         if AFFIRM.search(t):
             return Act.AFFIRM
         if asking is Asking.NAME:
+            if "?" in t and not _INTRODUCES.search(t):
+                return Act.OTHER  # "why do you need my name?" is not a name
             if h.caller_name:
                 return Act.GIVE_NAME
             if h.reason:
@@ -321,8 +324,17 @@ _ITS_SOMEONE = re.compile(
     r"(?!\s+(?:from|calling|here|speaking)\b)",
     _F,
 )
+_INTRODUCES = re.compile(r"\b(?:this is|my name|i'?m|i am|it'?s|call me)\b", _F)
+_NO_MESSAGE_AFTER_ALL = re.compile(
+    r"^\W*(?:nothing|never ?mind|forget it|no message|no,? (?:nothing|never ?mind))\b", _F
+)
+_NUMBER_FIX = re.compile(
+    r"\b(?:ends? (?:in|with)|last (?:\w+ )?digits?|(?:wrong|incorrect) number|should be|not quite|"
+    r"close but)\b|\bclose,",
+    _F,
+)
 _SAME_LINE = re.compile(
-    r"\b(?:the |this )?(?:number|one|line|phone) (?:i'?m|i am) (?:on|using|calling (?:from|on))\b|"
+    r"\b(?:at|on|use) this one\b|\b(?:the |this )?(?:number|one|line|phone) (?:i'?m|i am) (?:on|using|calling (?:from|on))\b|"
     r"\b(?:this|same) (?:number|line|phone)\b|\bcaller ?id\b|\bthe one (?:i'?m|i am) on\b",
     _F,
 )
