@@ -180,7 +180,7 @@ def _find(seq: tuple[str, ...], phrase: tuple[str, ...]) -> int:
 class DepartmentTopics:
     """Department names/aliases, job titles and the topic lexicon, indexed for one directory."""
 
-    __slots__ = ("_concept_departments", "_departments", "_exact", "_order", "_titles")
+    __slots__ = ("_concept_departments", "_departments", "_exact", "_order", "_single", "_titles")
 
     def __init__(self, directory: Directory) -> None:
         self._departments: list[tuple[tuple[str, ...], str]] = []
@@ -196,6 +196,10 @@ class DepartmentTopics:
                     for w in key:
                         words.setdefault(w, {})[dept.id] = 3.0
         self._departments.sort(key=lambda item: -len(item[0]))
+        # One-word names and aliases, for a word the recogniser split in two ("pay check").
+        self._single = {
+            key[0]: dept_id for key, dept_id in reversed(self._departments) if len(key) == 1
+        }
         by_title: dict[tuple[str, ...], list[str]] = {}
         for emp in directory.employees:
             if not emp.title:
@@ -221,6 +225,10 @@ class DepartmentTopics:
         """A department named by its name or alias, in any word form."""
         seq = stems(text)
         words = tuple(tokens(text))
+        for i in range(len(words) - 1):  # "pay check" for "paychecks", "pay roll" for "Payroll"
+            joined = stem(words[i] + words[i + 1])
+            if joined in self._single:
+                return TopicHit("topic", self._single[joined], 1)
         raw_words = {w.strip(".,!?;:'\"").replace(".", "") for w in raw.split()} if raw else set()
         for phrase, dept_id in self._departments:
             at = _find(seq, phrase)

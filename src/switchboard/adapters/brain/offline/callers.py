@@ -35,6 +35,7 @@ _NAME_STOP = re.compile(
 NOT_A_NAME = frozenset(
     (
         "hold", "hang", "wait", "sec", "second", "moment", "minute", "repeat", "pardon",
+        "me", "myself", "him", "them", "us", "you", "nobody", "none", "no-one",
         "calling", "looking", "trying", "here", "fine", "good", "not", "just", "about", "regarding",
         "on", "in", "from", "a", "an", "the", "so", "very", "really", "sorry", "hoping", "wondering",
         "interested", "urgent", "with", "for", "to", "at", "after", "afraid", "returning", "back",

@@ -259,7 +259,11 @@ class Listener:
             if h.reason:
                 return Act.GIVE_REASON
             odd = legacy.strip_filler(t).strip().strip(".!?").strip()
-            plain_short = len(odd.split()) <= 3 and "?" not in t
+            plain_short = (
+                len(odd.split()) <= 3
+                and "?" not in t
+                and not all(w.lower().strip(".,!") in _NOT_NAMES for w in odd.split())
+            )
             if odd and (ODD.search(t) or plain_short) and any(ch.isalpha() for ch in odd):
                 h.caller_name = odd[:80]  # kept verbatim, never interpreted
                 return Act.GIVE_NAME
@@ -324,6 +328,7 @@ _ITS_SOMEONE = re.compile(
     r"(?!\s+(?:from|calling|here|speaking)\b)",
     _F,
 )
+_NOT_NAMES = NOT_A_NAME | {"me", "myself", "him", "her", "them", "us", "you", "nobody", "none"}
 _INTRODUCES = re.compile(r"\b(?:this is|my name|i'?m|i am|it'?s|call me)\b", _F)
 _NO_MESSAGE_AFTER_ALL = re.compile(
     r"^\W*(?:nothing|never ?mind|forget it|no message|no,? (?:nothing|never ?mind))\b", _F
