@@ -160,3 +160,42 @@ def test_slots_come_in_any_order() -> None:
 def test_a_caller_name_that_is_not_plain_is_kept_verbatim() -> None:
     odd = "Robert'); DROP TABLE messages;--"
     assert hear(odd, Asking.NAME).caller_name == odd
+
+
+@pytest.mark.parametrize(
+    ("said", "asking", "who"),
+    [
+        ("hi i have a question about my pay check", Asking.TARGET, {"payroll"}),  # split word
+        ("Can you connect me to our account person? I think it's Angela.", Asking.TARGET,
+         {"angela-bello"}),  # "it's Angela" names the target, not the caller
+        ("I'm looking for the lady who does the benefits, Hannah I think", Asking.TARGET,
+         {"hannah-schultz"}),  # team words beside a lone name
+        ("oh no sorry, I need Kathryn, not Catherine", Asking.NAME, {"kathryn-doyle"}),
+        ("Who's your systems admin? I need them.", Asking.TARGET, {"wei-chan"}),
+        ("the head of engineering please", Asking.TARGET, {"nadia-haddad"}),
+        ("There's an error on my pay slip", Asking.TARGET, {"payroll"}),
+    ],
+)  # fmt: skip
+def test_harder_phrasings_find_the_right_entity(said: str, asking: Asking, who: set[str]) -> None:
+    assert ids(hear(said, asking)) == who
+
+
+@pytest.mark.parametrize(
+    ("said", "asking", "act"),
+    [
+        ("sorry, what?", Asking.NAME, Act.REPEAT),
+        ("hold on a sec", Asking.NUMBER, Act.PAUSE),
+        ("no I'll just try her cell", Asking.OFFER_MESSAGE, Act.GOODBYE),  # not private
+        ("close, it ends in four eight", Asking.CONFIRM_NUMBER, Act.DENY),
+        ("nothing, I'll email him", Asking.MESSAGE, Act.GOODBYE),
+        ("Hours?", Asking.TARGET, Act.INFO_HOURS),
+        ("I'm trying to pay my invoice online and it isn't working", Asking.TARGET, Act.TRANSFER),
+    ],
+)
+def test_answers_to_the_agents_own_questions(said: str, asking: Asking, act: Act) -> None:
+    assert hear(said, asking).act is act
+
+
+def test_me_is_not_a_name_and_the_number_i_am_on_is_the_caller_id() -> None:
+    assert hear("me", Asking.NAME).caller_name is None
+    assert hear("call me at this one", Asking.NUMBER).number == "+16125550177"
