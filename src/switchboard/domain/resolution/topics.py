@@ -35,7 +35,7 @@ _DEPT_NOUNS = frozenset(
 
 
 _IDIOMS = re.compile(
-    r"\b(?:in charge of|take charge|charge of|free of charge|no charge)\b", re.IGNORECASE
+    r"\b(?:in charge(?: of)?|take charge|charge of|free of charge|no charge)\b", re.IGNORECASE
 )
 _MIN_EVIDENCE = 2.0  # a department name/alias word (3), or two job-title words (1 each)
 

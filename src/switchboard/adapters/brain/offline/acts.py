@@ -189,7 +189,8 @@ REQUEST = re.compile(
 )
 # Somebody other than the person already asked for: a colleague, or the one in charge.
 SOMEONE_ELSE = re.compile(
-    r"\b(?:any|some)(?:one|body) else\b|\banother (?:person|colleague)\b|\bsomeone other than\b",
+    r"\b(?:any|some)(?:one|body) else\b|\banother (?:person|colleague)\b|\bsomeone other than\b|"
+    r"\bwho else\b",
     _F,
 )
 THEIR_BOSS = re.compile(

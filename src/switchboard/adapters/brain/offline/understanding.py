@@ -249,6 +249,8 @@ class Listener:
             return Act.GOODBYE
         if deny:
             return Act.DENY
+        if e is not None and e.via == "topic" and asking in _ROUTABLE and len(t.split()) >= 4:
+            return Act.TRANSFER  # "ok, who else can help with a firmware bug?"
         if AFFIRM.search(t):
             return Act.AFFIRM
         if asking is Asking.NAME:
@@ -373,7 +375,7 @@ def _bare(text: str) -> str | None:
 
 
 def _topic_reason(text: str) -> str | None:
-    clean = re.sub(r"^[\s,]+|[\s,.!?]+$", "", text)
+    clean = re.sub(r"^[\W_]+|[\s,.!?]+$", "", text)
     clean = re.sub(
         r"^(?:(?:hi|hello|hey|yes|yeah|um|uh|so|well|good (?:morning|afternoon|evening))\W+)+",
         "",
