@@ -82,7 +82,7 @@ _LEXICON: tuple[tuple[str, str], ...] = (
     ),
     # employees' pay
     (
-        "paycheck paychecks pay-slip pay-slips wage-slip payday pay-day pay-date payslip pay-stub paystub pay-stubs salary salaries wage wages "
+        "paycheck paychecks was-paid were-paid underpaid overpaid pay-slip pay-slips wage-slip payday pay-day pay-date payslip pay-stub paystub pay-stubs salary salaries wage wages "
         "direct-deposit w2 w-2 w-4 tax-form withholding withheld overtime get-paid got-paid "
         "didnt-get-paid didn't-get-paid been-paid pay-rate timesheet timesheets",
         "payroll paychecks pay stubs compensation",
@@ -113,7 +113,7 @@ _LEXICON: tuple[tuple[str, str], ...] = (
     ),
     # press and promotion
     (
-        "press media journalist reporter article story interview-request magazine newspaper "
+        "press media journalist reporter blogger blog influencer write-about article story interview-request magazine newspaper "
         "tribune podcast sponsorship sponsor advertise advertising ad ads partnership brand "
         "social-media campaign publicity",
         "marketing press public relations advertising communications",
