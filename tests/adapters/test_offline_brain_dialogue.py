@@ -271,3 +271,11 @@ def test_a_number_asked_for_twice_falls_back_to_the_caller_id_read_back() -> Non
     assert "number" in say(d, "hmm").text
     reply = say(d, "I don't know it")
     assert reply.text == "I have 612-555-0177. Is that right?"
+
+
+def test_why_do_you_need_my_name_is_answered_and_the_question_asked_again() -> None:
+    d = dialogue()
+    say(d, "Marcus Bell")
+    reply = say(d, "why do you need my name?")
+    assert reply.text == "So I can tell them who's calling. May I have your name, please?"
+    assert d.state.caller_name is None

@@ -45,6 +45,12 @@ _HUMAN = re.compile(
 )
 _RESTATED_NAME = re.compile(r"\b(?:my name is|my name'?s|this is)\b", re.I)
 _BOSS_WORDS = frozenset({"manag", "director", "head", "lead", "supervisor", "controll", "chief"})
+_WHY = re.compile(r"^\W*(?:why|what for|how come)\b", re.I)
+_BECAUSE = {
+    Asking.NAME: "So I can tell them who's calling.",
+    Asking.REASON: "So they know what the call is about before they pick up.",
+    Asking.NUMBER: "So they can call you back.",
+}
 _MAX_ASKS = 2  # a question is asked at most twice
 
 
@@ -145,6 +151,10 @@ class Dialogue:
         if h.act is Act.ABUSE:
             self.note = CIVIL
             return self._repeat(asked)
+        if h.act is Act.OTHER and _WHY.search(text) and self.last_question:
+            why = _BECAUSE.get(asked, "")
+            if why:  # "why do you need my name?": say why, then ask again (not counted)
+                return Reply(f"{why} {self.last_question}")
         if h.act in (Act.REPEAT, Act.PAUSE) and self.last_question:
             # Said again (or after the pause) without counting as a second asking.
             lead = "Of course, take your time." if h.act is Act.PAUSE else ""

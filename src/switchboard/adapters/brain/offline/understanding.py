@@ -220,6 +220,8 @@ class Listener:
             infos = infos[1:]  # "is Dana working today": whether she is in, not our hours
         if infos and (e is None or e.via == "topic" or not request or _ASKS_FIRST.match(t)):
             return infos[0]
+        if asking is Asking.NAME and _QUESTION.match(t) and not _INTRODUCES.search(t):
+            return Act.OTHER  # "why do you need my name?" is not a name
         if asking is Asking.NAME and h.caller_name and not (CORRECTION.search(t) or request):
             return Act.GIVE_NAME
         if e is not None and e.via != "topic":
@@ -331,7 +333,8 @@ _ITS_SOMEONE = re.compile(
     _F,
 )
 _NOT_NAMES = NOT_A_NAME | {"me", "myself", "him", "her", "them", "us", "you", "nobody", "none"}
-_INTRODUCES = re.compile(r"\b(?:this is|my name|i'?m|i am|it'?s|call me)\b", _F)
+_INTRODUCES = re.compile(r"\b(?:this is|my name is|my name'?s|i'?m|i am|it'?s|call me)\b", _F)
+_QUESTION = re.compile(r"^\W*(?:why|what|how|who|where|when|do|does|is|are)\b", _F)
 _NO_MESSAGE_AFTER_ALL = re.compile(
     r"^\W*(?:nothing|never ?mind|forget it|no message|no,? (?:nothing|never ?mind))\b", _F
 )
