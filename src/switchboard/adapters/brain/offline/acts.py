@@ -137,7 +137,8 @@ MESSAGE_REQUEST = re.compile(
     r"\b(?:let|tell) \w+(?: \w+)? know (?:that )?i (?:called|rang|phoned)\b|"
     r"\btell \w+(?: \w+)? (?:that )?i (?:called|rang|phoned|was calling|'?ll call)\b|"
     r"\blet (?!me\b|us\b)\w+(?: \w+)? know\b|\bleave (?:my|a) (?:number|name|details|contact)\b|"
-    r"\bsomeone (?:to )?(?:call|ring|phone) me(?: back)?\b|\b(?:a|for a|request a|book a) call ?back\b|"
+    r"\bsomeone (?:to )?(?:call|ring|phone) me(?: back)?\b|"
+    r"\btell \w+(?: \w+)? to (?:call|ring|phone|email|text) me\b|\b(?:a|for a|request a|book a) call ?back\b|"
     r"\b(?:have|ask|get) \w+(?: \w+)? (?:to )?(?:call|ring|phone|email) me(?: back)?\b|"
     r"\bpass (?:something|it|this) (?:on|along)\b|\brather leave\b",
     _F,

@@ -348,7 +348,11 @@ _SAME_LINE = re.compile(
     r"\b(?:this|same) (?:number|line|phone)\b|\bcaller ?id\b|\bthe one (?:i'?m|i am) on\b",
     _F,
 )
-_ASKS_FIRST = re.compile(r"^\W*(?:how|what|where|when|are|is|do|does)\b", _F)
+_ASKS_FIRST = re.compile(
+    r"^\W*(?:(?:hi|hello|hey|yes|yeah|ok(?:ay)?|so|um+|uh+|good (?:morning|afternoon|evening))\W+)*"
+    r"(?:how|what|where|when|are|is|do|does)\b",
+    _F,
+)
 _MOSTLY_DIGITS = re.compile(r"(?:\d\W*){7,}")
 _REQUEST_WORDS = FILLER | {"talk", "speak", "someone", "department", "please", "now", "team"}
 _PLAIN_WORDS = FILLER | SENTENCE_WORDS | {"talk", "speak", "someone", "department", "please"}
