@@ -82,7 +82,9 @@ class Matcher:
 
     def resolve(self, text: str) -> str | None:
         if self.resolver is not None:
-            result = self.resolver.resolve(text)
+            # `scan` reads a whole caller turn as the offline brain does (names anywhere in it).
+            read = getattr(self.resolver, "scan", self.resolver.resolve)
+            result = read(text)
             return str(result.best.id) if result.status == "match" and result.best else None
         from rapidfuzz import fuzz
 

@@ -17,9 +17,10 @@ FUZZY_CUTOFF = 85.0  # misheard department names ("payrol") below this are not g
 class DepartmentNames:
     """Phrase lookup over department names and aliases, longest phrase first."""
 
-    __slots__ = ("_by_first_word", "_joined")
+    __slots__ = ("_by_first_word", "_joined", "all")
 
     def __init__(self, departments: tuple[Department, ...]) -> None:
+        self.all = departments
         self._by_first_word: dict[str, list[tuple[tuple[str, ...], Department]]] = {}
         self._joined: dict[str, Department] = {}
         for dept in departments:

@@ -170,7 +170,7 @@ HOMOPHONES: tuple[frozenset[str], ...] = tuple(
 )
 
 SPOKEN: dict[str, tuple[str, ...]] = {
-    "siobhan": ("shivon", "shivaun", "shevaun", "chevonne"),
+    "siobhan": ("shivon", "shivaun", "shevaun", "chevonne", "shewon", "shavon"),
     "niamh": ("neeve", "neve"),
     "saoirse": ("sersha", "seersha"),
     "aoife": ("eefa", "eefah"),
@@ -182,6 +182,7 @@ SPOKEN: dict[str, tuple[str, ...]] = {
     "xavier": ("zavier", "zayvier"),
     "eoin": ("owen",),
     "sean": ("shawn",),
+    "nguyen": ("win", "wynn", "new win"),
 }
 
 

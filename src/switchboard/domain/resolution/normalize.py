@@ -41,7 +41,21 @@ _SENTENCE_WORDS = """
     but and or not no if whether sorry excuse ring rang reach tell told message leave left
     about regarding quick quickly urgent urgently put got let lets say said see meet
     wondering wonder hoping other over out up mine our its all any some also very really
-    free busy home work working office hold hang went gone
+    free busy home work working office hold hang went gone instead then guy lady
+    he she they hes shes theyre think guess believe after have has had meant mean said
+    wait directly direct cell mobile email emails address extension home personal
+    work job question questions problem issue issues account order orders invoice bill lease
+    contract meeting payment quote delivery shipment paycheck laptop computer password today's
+    know thing something anything everything nothing stuff matter call called calls return
+    returning back soon asap urgent important message number phone please thank thanks fine
+    told tells says asked wants needs went came come coming going go got get gets give gave
+    yesterday week month morning afternoon evening tonight monday tuesday wednesday thursday
+    friday saturday sunday office building site team boss manager department guy lady woman
+    man person someone somebody maybe though about regarding concerning because since so then
+    grab catch ring buzz page reach contact chat see visit sec second minute moment word quick
+    same one thing what whats whos wheres hows thats its lets when where why how which if
+    earlier cut off last spoke spoken talked sent wanted asked before lunch minutes ago
+    colleague colleagues coworker friend husband wife son daughter brother sister assistant
 """
 SENTENCE_WORDS: frozenset[str] = frozenset(_SENTENCE_WORDS.split()) - FILLER
 

@@ -16,34 +16,100 @@ searched (`spans`), ending with a unique surname whose first name was misheard (
 
 from __future__ import annotations
 
-from switchboard.domain.directory import Department, Directory
+import re
+
+from switchboard.domain.directory import CompanyProfile, Department, Directory
 from switchboard.domain.resolution.departments import DepartmentNames
 from switchboard.domain.resolution.index import NameIndex
 from switchboard.domain.resolution.nicknames import nickname_map
-from switchboard.domain.resolution.normalize import FILLER, MAX_TOKENS, core_variants, tokens
+from switchboard.domain.resolution.normalize import (
+    FILLER,
+    MAX_TOKENS,
+    SENTENCE_WORDS,
+    core_variants,
+    tokens,
+)
 from switchboard.domain.resolution.result import Candidate, Resolution, ResolutionStatus
 from switchboard.domain.resolution.scoring import PartCache, Scorer
 from switchboard.domain.resolution.spans import SpanSearch
+from switchboard.domain.resolution.topics import DepartmentTopics, TopicHit, stems
 
 THRESHOLD = 86.0
+# A caller introducing themselves inside a request ("I'm Sam from Acme", "this is Dana calling"):
+# that name is the caller's, so a model that passes the whole sentence still gets the target.
+_SELF_INTRO = re.compile(
+    r"\b(?:this is|i'?m|i am|my name is|my name'?s)\s+"
+    r"(?!(?:looking|calling|trying|after|a|an|the|here|just|not|so|interested|wondering|hoping|"
+    r"with|from|in|on|at|about|returning|following|sorry|fine|good|well|ringing)\b)"
+    r"[\w'-]+(?:\s+[\w'-]+)?\s+(?:(?:from|with|at)\s+[\w'&.-]+(?:\s+[\w'&-]+)?|calling\b|here\b)",
+    re.IGNORECASE,
+)
 MAX_MATCH_CANDIDATES = 5
+_HEAD_OF = re.compile(
+    r"\b(?:head|boss|manager|director|chief|leader|lead) of\b|\b(?:who|whoever) runs\b",
+    re.IGNORECASE,
+)
+_BOSS = frozenset({"manag", "director", "head", "lead", "supervisor", "controll", "chief"})
+_DETERMINERS = frozenset(["a", "an", "my", "the", "this", "that", "our", "some", "any"])
+# Names that are also everyday nouns callers use ("pay a bill", "my will", "a price").
+_THINGS = frozenset(
+    [
+        "bill",
+        "will",
+        "mark",
+        "grace",
+        "hope",
+        "rose",
+        "art",
+        "frank",
+        "pat",
+        "price",
+        "page",
+        "park",
+        "may",
+    ]
+)
 _Scores = dict[int, float]
 
 
 class Resolver:
     """Immutable dial-by-name resolver over one directory snapshot; build once, query many times."""
 
-    __slots__ = ("_departments", "_hints", "_index", "_keep", "_scorer", "_spans")
+    __slots__ = (
+        "_departments",
+        "_hints",
+        "_index",
+        "_keep",
+        "_scorer",
+        "_spans",
+        "_titles",
+        "_topics",
+    )
 
-    def __init__(self, index: NameIndex, departments: tuple[Department, ...], hints: list[str]):
+    def __init__(
+        self,
+        index: NameIndex,
+        departments: tuple[Department, ...],
+        hints: list[str],
+        topics: DepartmentTopics | None = None,
+        titles: dict[str, tuple[str, ...]] | None = None,
+        title_words: frozenset[str] = frozenset(),
+    ):
         self._index = index
+        self._topics = topics or DepartmentTopics(Directory(CompanyProfile(name=""), departments))
+        self._titles = titles or {}  # employee id → stemmed title words
         self._hints = hints
         # Filler words that may be names here: someone is called Will, or Will is William's nickname.
         nicks = {n for n, formal in nickname_map().items() if formal & index.vocabulary}
         self._keep = frozenset((index.vocabulary | nicks) & FILLER)
         self._departments = DepartmentNames(departments)
         self._scorer = Scorer(index)
-        self._spans = SpanSearch(index, self._scorer, self._keep, THRESHOLD)
+        # Words of department names, aliases and job titles are no person's name: beside a lone
+        # name part they are everyday words ("the benefits lady, Hannah").
+        team_words = {w for d in departments for n in (d.name, *d.aliases) for w in tokens(n)}
+        team_words |= title_words
+        everyday = frozenset((SENTENCE_WORDS | team_words) - index.vocabulary)
+        self._spans = SpanSearch(index, self._scorer, self._keep, THRESHOLD, everyday)
 
     @classmethod
     def build(cls, directory: Directory) -> Resolver:
@@ -51,7 +117,12 @@ class Resolver:
         hints = [e.name for e in directory.employees]
         hints += [a for e in directory.employees for a in e.aliases]
         hints += [n for d in directory.departments for n in (d.name, *d.aliases)]
-        return cls(NameIndex.build(directory), directory.departments, list(dict.fromkeys(hints)))
+        titles = {e.id: stems(e.title) for e in directory.employees if e.title}
+        return cls(
+            NameIndex.build(directory), directory.departments, list(dict.fromkeys(hints)),
+            DepartmentTopics(directory), titles,
+            frozenset(w for e in directory.employees if e.title for w in tokens(e.title)),
+        )  # fmt: skip
 
     def recognition_hints(self) -> list[str]:
         """Employee names, aliases and department names, for prompting speech-to-text."""
@@ -59,6 +130,14 @@ class Resolver:
 
     def resolve(self, text: str) -> Resolution:
         """Who (or which department) `text` most likely names; see the module docstring."""
+        asked = _SELF_INTRO.sub(" , ", text)
+        if asked != text and tokens(asked):
+            # "I'm Sam from Acme, about an overdue invoice": Sam is the caller, not the target.
+            found = self._resolve(asked)
+            return Resolution(text, found.status, found.candidates, found.reason)
+        return self._resolve(text)
+
+    def _resolve(self, text: str) -> Resolution:
         words = tokens(text)
         if not words or len(words) > MAX_TOKENS * 3:
             return Resolution(text, ResolutionStatus.NONE, reason="no name in the request")
@@ -77,7 +156,139 @@ class Resolver:
             close = self._departments.closest(words)
             if close is not None:
                 return _department(text, close[0], close[1], "close to a department name")
+            return self._described(text, named)
         return named
+
+    def _described(self, text: str, named: Resolution) -> Resolution:
+        """No name: a job title said in full, a department in another word form, or the topic
+        ("your controller", "an overdue invoice", "my laptop won't boot")."""
+        title = self._topics.title(text)
+        if title is not None:
+            i = next(i for i, p in enumerate(self._index.people) if p.id == title.id)
+            return Resolution(
+                text, ResolutionStatus.MATCH, (self._candidate(i, 100.0),), "job title"
+            )
+        dept = self._topics.department(text, raw=text) or self._topics.topic(text)
+        if dept is not None:
+            return self._department_hit(text, dept, "topic")
+        return named
+
+    def scan(self, text: str) -> Resolution:
+        """Whoever `text` names anywhere in it, for a whole caller turn rather than a name request.
+
+        In order: a person's name (full name, first name, surname with or without an honorific,
+        nickname, misheard spellings) anywhere in the turn, narrowed by a department or title also
+        said ("John in sales", "the John who is an engineer"); a job title said in full, when it
+        is longer than any department name said with it; a department's name or alias in any word
+        form; the department that handles what the turn is about (`topics`). Statuses as for
+        `resolve`; `reason` starts with "job title", "department name or alias" (then "in another
+        word form" when the turn describes the call with it: "an overdue invoice") or "topic".
+        """
+        words = tokens(text)
+        if not words:
+            return Resolution(text, ResolutionStatus.NONE, reason="no name in the request")
+        # "a bill", "my will", "the park": after a determiner these are things, not people.
+        said = [
+            "um" if i and words[i - 1] in _DETERMINERS and (w in SENTENCE_WORDS or w in _THINGS)
+            else w
+            for i, w in enumerate(words)
+        ]  # fmt: skip
+        plain = FILLER | SENTENCE_WORDS
+        content = [
+            w for w in set(said) if w not in plain or w in self._keep or self._index.strong(w)
+        ]  # fmt: skip
+        if content:
+            person = self._people_in(text, said)
+        else:  # "ok then, put me through": no name here, not even a misspelt one ("then"/Chen)
+            person = Resolution(text, ResolutionStatus.NONE, reason="no name in the request")
+        dept = self._topics.department(text, raw=text)
+        if person.status is not ResolutionStatus.NONE:
+            return self._narrow(person, dept, set(stems(text)))
+        if dept is not None and _HEAD_OF.search(text):
+            bosses = [c for c in self._members(dept.id) if set(self._titles.get(c.id, ())) & _BOSS]
+            if len(bosses) == 1:  # "the head of engineering"
+                return Resolution(text, ResolutionStatus.MATCH, (bosses[0],), "job title")
+        title = self._topics.title(text)
+        if title is not None and (dept is None or title.span > dept.span):
+            i = next(i for i, p in enumerate(self._index.people) if p.id == title.id)
+            cand = self._candidate(i, 100.0)
+            return Resolution(text, ResolutionStatus.MATCH, (cand,), "job title")
+        if dept is not None:
+            why = "department name or alias"
+            why += "" if dept.kind == "department" else " in another word form"
+            return self._department_hit(text, dept, why)
+        topic = self._topics.topic(text)
+        if topic is not None:
+            return self._department_hit(text, topic, "topic")
+        if len(words) <= 3:
+            close = self._departments.closest(words)
+            if close is not None:
+                return _department(text, close[0], close[1], "close to a department name")
+        return person
+
+    def _members(self, department_id: str) -> list[Candidate]:
+        people = self._index.people
+        return [
+            self._candidate(i, 100.0)
+            for i, p in enumerate(people)
+            if p.department_id == department_id
+        ]
+
+    def colleagues(self, employee_id: str) -> tuple[Candidate, ...]:
+        """The other people in `employee_id`'s department, in directory order."""
+        people = self._index.people
+        me = next((p for p in people if p.id == employee_id), None)
+        if me is None or me.department_id is None:
+            return ()
+        return tuple(
+            self._candidate(i, 100.0)
+            for i, p in enumerate(people)
+            if p.department_id == me.department_id and p.id != employee_id
+        )
+
+    def title_of(self, employee_id: str) -> tuple[str, ...]:
+        """An employee's job title, as stemmed words."""
+        return self._titles.get(employee_id, ())
+
+    def _people_in(self, text: str, words: list[str]) -> Resolution:
+        """`_names` over a turn of any length: long turns are read clause by clause."""
+        limit = MAX_TOKENS * 3
+        if len(words) <= limit:
+            return self._names(text, words)
+        best = Resolution(text, ResolutionStatus.NONE, reason="no name in the request")
+        top = 0.0
+        # After the first window, only windows holding a word that sounds like a name part here
+        # are read, so a long story stays cheap (a misspelt name late in one is not searched).
+        named = {w for w in set(words) if w not in FILLER and self._index.strong(w)}
+        for start in range(0, len(words), limit // 2):
+            piece = words[start : start + limit]
+            if not named.intersection(piece) and start:
+                continue
+            found = self._names(text, piece)
+            score = found.best.score if found.best else 0.0
+            if found.status is not ResolutionStatus.NONE and score > top:
+                best, top = found, score
+        return best
+
+    def _narrow(self, person: Resolution, dept: TopicHit | None, said: set[str]) -> Resolution:
+        """An ambiguous name narrowed by the department or job-title words said with it."""
+        if person.status is not ResolutionStatus.AMBIGUOUS:
+            return person
+        ids = {p.id: p.department_id for p in self._index.people}
+        kept = [c for c in person.candidates if dept is not None and ids.get(c.id) == dept.id]
+        kept = kept or list(person.candidates)
+        by_title = [
+            c for c in kept if said & {w for w in self._titles.get(c.id, ()) if w not in FILLER}
+        ]
+        kept = by_title or kept
+        if len(kept) == len(person.candidates):
+            return person
+        status = ResolutionStatus.MATCH if len(kept) == 1 else ResolutionStatus.AMBIGUOUS
+        return Resolution(person.query, status, tuple(kept), "narrowed by department or title")
+
+    def _department_hit(self, text: str, hit: TopicHit, reason: str) -> Resolution:
+        dept = next(d for d in self._departments.all if d.id == hit.id)
+        return _department(text, dept, 100.0, reason)
 
     def _names(
         self, text: str, words: list[str], only: str | None = None, *, spans: bool = True
@@ -94,10 +305,13 @@ class Resolver:
         if top < THRESHOLD and sentence:
             # An exact name inside the sentence beats a typo reading of the whole of it.
             top, scores = self._best([(0, self._spans.exact(words, seen))], only)
-        if top < THRESHOLD:
+        # Only everyday words ("the same person", "ok then"): no name here, not even a misspelt
+        # one ("same"/Sam, "then"/Chen).
+        everyday = all(w in FILLER | SENTENCE_WORDS and w not in self._keep for w in words)
+        if top < THRESHOLD and not everyday:
             readings = [(p, self._scorer.people(c, seen, weak=True)) for c, p in variants]
             top, scores = self._best(readings, only)
-        if top < THRESHOLD and sentence:
+        if top < THRESHOLD and sentence and not everyday:
             top, scores = self._best(
                 [(0, self._spans.loose(words, seen, frozenset(c for c, _ in variants)))], only
             )

@@ -33,9 +33,17 @@ _MAX_SPAN = 4  # "mary kate obrien smith"
 class SpanSearch:
     """Scores people for the name-like spans of a sentence; holds no per-query state."""
 
-    __slots__ = ("_index", "_keep", "_scorer", "_threshold")
+    __slots__ = ("_everyday", "_index", "_keep", "_scorer", "_threshold")
 
-    def __init__(self, index: NameIndex, scorer: Scorer, keep: frozenset[str], threshold: float):
+    def __init__(
+        self,
+        index: NameIndex,
+        scorer: Scorer,
+        keep: frozenset[str],
+        threshold: float,
+        everyday: frozenset[str] = SENTENCE_WORDS,
+    ):
+        self._everyday = everyday  # SENTENCE_WORDS plus this company's team and job-title words
         self._index = index
         self._scorer = scorer
         self._keep = keep  # filler words that are names in this directory
@@ -105,6 +113,6 @@ class SpanSearch:
             return False
         neighbours = words[max(0, i - 1) : i] + words[i + 1 : i + 2]
         return all(
-            not self._edge(w) or (w in SENTENCE_WORDS and not self._known(w, cache))
+            not self._edge(w) or (w in self._everyday and not self._known(w, cache))
             for w in neighbours
         )

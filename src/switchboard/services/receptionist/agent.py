@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterable
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from livekit.agents import Agent, ModelSettings, RunContext, function_tool, llm
+from livekit.agents.utils import is_given
 from livekit.agents.voice import SpeechHandle
 
+from switchboard.domain.directory import Directory
 from switchboard.domain.emergency import is_emergency
 from switchboard.domain.redaction import redact_contact_details
+from switchboard.domain.resolution import Resolver
 from switchboard.domain.spoken_numbers import spoken_digits
 from switchboard.services.receptionist.deps import ReceptionistDeps
 from switchboard.services.receptionist.guard import Chunk, guard_stream
@@ -24,8 +27,17 @@ from switchboard.services.receptionist.tools import ReceptionistTools
 EMERGENCY_LINE = "If this is an emergency, please hang up and dial 911."
 ABUSE_LINE = "I'm going to end the call now. Thank you for calling. Goodbye."
 _INFO = re.compile(
-    r"\b(hours|open|close[sd]?|address|located|location|where are you|website|web site|fax)\b", re.I
+    r"\b(hours|open|close[sd]?|address(?:es)?|located|location|where are you|website|web site|"
+    r"fax|parking|e-?mails?\b.{0,30}\b(?:format\w*|domain|pattern|set up|work))\b",
+    re.I,
 )
+
+
+@runtime_checkable
+class DirectoryAware(Protocol):
+    """A brain that understands turns against the directory (the offline brain)."""
+
+    def use_directory(self, directory: Directory, resolver: Resolver) -> None: ...
 
 
 class SwitchboardAgent(Agent):
@@ -40,9 +52,22 @@ class SwitchboardAgent(Agent):
         self.deps = deps
         self.impl = ReceptionistTools(deps)
         self._screened: set[str] = set()
+        self._brain_told = False
 
     async def on_enter(self) -> None:
+        self._tell_brain()
         self.say(greeting(self.deps.directory.company, self.deps.ai_disclosure))
+
+    def _tell_brain(self) -> None:
+        """Hand a directory-aware brain this call's directory and resolver, once."""
+        if self._brain_told:
+            return
+        self._brain_told = True
+        brain: object = self.llm if is_given(self.llm) else self.session.llm
+        if isinstance(brain, DirectoryAware):
+            given: object = self.deps.resolver
+            resolver = given if isinstance(given, Resolver) else Resolver.build(self.deps.directory)
+            brain.use_directory(self.deps.directory, resolver)
 
     def say(self, text: str) -> SpeechHandle:
         """Speak a scripted line, through the same filter as model replies."""
@@ -83,6 +108,7 @@ class SwitchboardAgent(Agent):
     ) -> AsyncIterable[Chunk]:
         if self.deps.state.caller_left_during_transfer:
             return  # the caller hung up while on hold: there is nobody left to talk to
+        self._tell_brain()
         screened = self._screen_caller_turns(chat_ctx)
         if screened is not None:
             line, end = screened
@@ -100,19 +126,25 @@ class SwitchboardAgent(Agent):
     async def find_employee(self, query: str) -> str:
         """Find who or which department the caller wants. Returns names, titles, departments and
         availability (never contact details). Status is match, ambiguous, department or none.
+        Understands a name anywhere in a sentence, nicknames, surnames with Mr./Ms., misheard
+        names, department names and aliases, job titles ("your controller") and topics ("an
+        overdue invoice" goes to the department that handles it). Never guesses: none is none.
 
         Args:
-            query: the person or department the caller asked for, in their words.
+            query: who or what the caller asked for, in their words: a person, department, job
+                title or what the call is about. Never the caller's own name.
         """
         return await self.impl.find_employee(query)
 
     @function_tool
     async def transfer_call(self, employee_id: str, caller_name: str, reason: str) -> str:
-        """Put the caller on hold and warm-transfer them to an employee.
+        """Put the caller on hold and warm-transfer them to an employee. Refused (say so and offer
+        a message) when the employee is unavailable, the company is closed, after an emergency,
+        or after two attempts to the same person.
 
         Args:
-            employee_id: the employee's id from find_employee (never a phone number).
-            caller_name: the caller's name, as they gave it.
+            employee_id: the employee's id from find_employee (never a phone number or a name).
+            caller_name: the caller's own name, as they gave it ("yes" is not a name).
             reason: why they are calling, in a few words.
         """
         return await self.impl.transfer_call(employee_id, caller_name, reason)
@@ -125,10 +157,13 @@ class SwitchboardAgent(Agent):
         and hearing the caller confirm it.
 
         Args:
-            for_id: the employee or department id from find_employee.
+            for_id: the employee or department id from find_employee (for "whoever handles X",
+                the department's id; for a general message, the front desk's).
             caller_name: the caller's name.
-            callback_number: the number to call back, as the caller said it.
-            message: the message, in the caller's words.
+            callback_number: the number to call back, as the caller said it ("the number I'm
+                calling from" is fine).
+            message: the caller's complete message, verbatim and whole, however long; never a
+                summary.
             urgent: true if the caller says it is urgent.
         """
         return await self.impl.take_message(for_id, caller_name, callback_number, message, urgent)

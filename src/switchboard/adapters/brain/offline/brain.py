@@ -19,9 +19,11 @@ from livekit.agents.types import (
     NotGivenOr,
 )
 
+from switchboard.adapters.brain.offline.company import email_format, front_desk
 from switchboard.adapters.brain.offline.dialogue import Dialogue
 from switchboard.adapters.brain.offline.state import Reply
-from switchboard.domain.directory import CompanyProfile
+from switchboard.domain.directory import CompanyProfile, Directory
+from switchboard.domain.resolution import Resolver
 
 
 class OfflineBrain(llm.LLM[Any]):
@@ -34,6 +36,7 @@ class OfflineBrain(llm.LLM[Any]):
         hours: str | None = None,
         caller_number: str | None = None,
         default_region: str = "US",
+        directory: Directory | None = None,
     ) -> None:
         super().__init__()
         self.dialogue = Dialogue(
@@ -42,6 +45,13 @@ class OfflineBrain(llm.LLM[Any]):
         )  # fmt: skip
         self._seen: set[str] = set()
         self._ids = count(1)
+        if directory is not None:
+            self.use_directory(directory, Resolver.build(directory))
+
+    def use_directory(self, directory: Directory, resolver: Resolver) -> None:
+        """Understand caller turns against `directory` (its people, teams, titles and topics).
+        The agent calls this with the call's own directory and resolver before the first turn."""
+        self.dialogue.use_directory(resolver, email_format(directory), front_desk(directory))
 
     @property
     def model(self) -> str:

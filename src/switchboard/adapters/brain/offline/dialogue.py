@@ -1,101 +1,367 @@
-"""The offline brain's dialogue policy: fill whatever slots a turn answers, then ask for the next
-missing thing in the reference order (docs/call-behaviour.md, "The simulated caller"). Pure."""
+"""The offline brain's dialogue policy: each caller turn is understood (`understanding`: its act and
+every slot it fills, in any order), then the agent acts or asks for the next missing thing in the
+reference order (docs/call-behaviour.md, "The simulated caller"). A slot already filled is never asked
+for again, and no question is asked a third time: the front desk or a message is offered instead.
+Pure.
+"""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from switchboard.adapters.brain.offline import intents as nlu
-from switchboard.adapters.brain.offline.intents import Intent
-from switchboard.adapters.brain.offline.slots import fill_slots
-from switchboard.adapters.brain.offline.state import Asking, DialogueState, Reply
+from switchboard.adapters.brain.offline.acts import INFO_ACTS, Act
+from switchboard.adapters.brain.offline.state import Asking, DialogueState, Reply, Target
+from switchboard.adapters.brain.offline.understanding import Entity, Heard, Listener
 from switchboard.adapters.brain.offline.wording import (
     company_answer,
     pick,
     read_back,
     which_one,
 )
+from switchboard.domain.resolution import Resolver
 from switchboard.domain.spoken_numbers import parse_callback_number
 
 EMERGENCY = "If this is an emergency, please hang up and dial 911."
 GOODBYE = "Thank you for calling. Goodbye!"
+PRIVATE = "I'm sorry, I can't give out our staff's personal contact details."
+CIVIL = "I'm happy to help, but please keep it civil."
+NO_NAME = "a caller who did not give a name"
 _IS_THIS = re.compile(
     r"^\W*(?:\w+\W+)?(?:is this|am i speaking (?:to|with)|have i reached)\b", re.I
 )
-_PLAIN = {Intent.YES, Intent.NO, Intent.URGENT}
+_GENERAL = re.compile(
+    r"\b(?:general|whoever|anyone|anybody|no one in particular|nobody in particular|"
+    r"doesn'?t matter|not sure who|don'?t know who|any ?one)\b",
+    re.I,
+)
+_AGAIN = re.compile(r"\b(?:again|retry|one more time|another try|try (?:him|her|them))\b", re.I)
+_HUMAN = re.compile(
+    r"\b(?:a (?:real |live )?(?:person|human)|someone real|an? (?:operator|representative)|"
+    r"the operator|a receptionist|somebody in the office)\b",
+    re.I,
+)
+_RESTATED_NAME = re.compile(r"\b(?:my name is|my name'?s|this is)\b", re.I)
+_BOSS_WORDS = frozenset({"manag", "director", "head", "lead", "supervisor", "controll", "chief"})
+_WHY = re.compile(r"^\W*(?:why|what for|how come)\b", re.I)
+_BECAUSE = {
+    Asking.NAME: "So I can tell them who's calling.",
+    Asking.REASON: "So they know what the call is about before they pick up.",
+    Asking.NUMBER: "So they can call you back.",
+}
+_MAX_ASKS = 2  # a question is asked at most twice
+
+
+@dataclass(frozen=True, slots=True)
+class FrontDesk:
+    """Where a caller goes when nobody is named: a department (its front contact) or a person."""
+
+    query: str  # what find_employee is asked for
+    label: str  # how the agent says it ("our front desk")
+    reception: bool = True  # a reception desk, not just the first department
 
 
 @dataclass(slots=True)
 class Dialogue:
-    """One call's conversation. `company` facts answer info questions; `hours` describes them."""
+    """One call's conversation. `company` facts answer info questions; `hours` describes them;
+    `resolver` (the directory) lets every turn be scanned for the company's people and teams."""
 
     company_name: str
     info: Mapping[str, str] = field(default_factory=dict)
     hours: str | None = None
     caller_number: str | None = None
     region: str = "US"
+    resolver: Resolver | None = None
+    email_format: str | None = None
+    front_desk: FrontDesk | None = None
     state: DialogueState = field(default_factory=DialogueState)
+    asked: Counter[Asking] = field(default_factory=Counter)
+    note: str = ""  # said before the next question (a refusal, "That sounds like Billing")
+    last_question: str = ""  # the last question asked, to say again on "sorry, what?"
+    offer_after_lookup: bool = False  # after a refusal: "I can put you through to X, or …"
+    _listener: Listener | None = None
+
+    def listener(self) -> Listener:
+        if self._listener is None:
+            self._listener = Listener(self.resolver, self._number)
+        return self._listener
+
+    def use_directory(
+        self, resolver: Resolver, email_format: str | None, front_desk: FrontDesk | None
+    ) -> None:
+        self.resolver, self.email_format, self.front_desk = resolver, email_format, front_desk
+        self._listener = None
+
+    # --- asking -------------------------------------------------------------------------------
 
     def ask(self, what: Asking, text: str) -> Reply:
+        """Ask `what` (with any pending note first); a third time offers a way out instead."""
+        if self.asked[what] >= _MAX_ASKS and what in _WAY_OUT:
+            return self._way_out(what)
+        self.asked[what] += 1
         self.state.asking = what
-        return Reply(text)
+        self.last_question = text
+        return Reply(self._noted(text))
+
+    def _noted(self, text: str) -> str:
+        note, self.note = self.note, ""
+        return f"{note} {text}".strip() if note else text
+
+    def _way_out(self, what: Asking) -> Reply:
+        s = self.state
+        if what is Asking.NAME:
+            s.caller_name = NO_NAME  # asked twice: carry on rather than loop
+            return self.next_step()
+        if what is Asking.REASON:
+            s.reason = "not given"
+            return self.next_step()
+        if what is Asking.MESSAGE:
+            s.message = "The caller asked to be called back."
+            return self.next_step()
+        if what is Asking.NUMBER and self.caller_number and s.callback != self.caller_number:
+            # Asked twice for a number: offer the one they are calling from instead.
+            s.callback, s.callback_confirmed = self.caller_number, False
+            return self._read_back()
+        if what is Asking.OFFER_MESSAGE or self.front_desk is None:
+            return self.goodbye()
+        s.asking = Asking.FALLBACK
+        self.asked[Asking.FALLBACK] += 1
+        return Reply(
+            self._noted(
+                f"I'm sorry, I'm having trouble with that. I can put you through to "
+                f"{self.front_desk.label}, or take a message. Which would you prefer?"
+            )
+        )
+
+    # --- a caller turn ----------------------------------------------------------------------
 
     def on_caller(self, text: str) -> Reply:
         """The reply to one caller turn."""
-        s, found = self.state, nlu.intents(text)
+        s = self.state
         asked = s.asking
-        if Intent.EMERGENCY in found:
+        h = self.listener().hear(text, asked)
+        if h.act is Act.EMERGENCY:
             s.emergency = True
         if s.emergency:  # nothing is looked up or dialled for the rest of the call
-            return self.goodbye() if found & {Intent.GOODBYE, Intent.NO} else Reply(EMERGENCY)
+            if h.act in (Act.GOODBYE, Act.DENY):
+                return self.goodbye()
+            return Reply(EMERGENCY)
+        if h.act is Act.ABUSE:
+            self.note = CIVIL
+            return self._repeat(asked)
+        if h.act is Act.OTHER and _WHY.search(text) and self.last_question:
+            why = _BECAUSE.get(asked, "")
+            if why:  # "why do you need my name?": say why, then ask again (not counted)
+                return Reply(f"{why} {self.last_question}")
+        if h.act in (Act.REPEAT, Act.PAUSE) and self.last_question:
+            # Said again (or after the pause) without counting as a second asking.
+            lead = "Of course, take your time." if h.act is Act.PAUSE else ""
+            return Reply(f"{lead} {self.last_question}".strip())
+        if h.abusive:
+            self.note = CIVIL
+        confirmed = self._fill(h, asked, text)
+        if confirmed is not None:
+            return confirmed
+        return self._act(h, asked, text)
+
+    def _fill(self, h: Heard, asked: Asking, text: str) -> Reply | None:
+        """Put what the turn says into its slots; a reply when the read-back needs one."""
+        s = self.state
+        restated = bool(_RESTATED_NAME.search(text))  # "sorry, my name is actually Anne"
+        if h.caller_name and (not s.caller_name or asked is Asking.NAME or restated):
+            s.caller_name = h.caller_name
+        if h.reason and (not s.reason or asked is Asking.REASON):
+            s.reason = h.reason
+        s.urgent = s.urgent or h.urgent
+        if h.act is Act.MESSAGE or (
+            asked is Asking.OFFER_MESSAGE and (h.act is Act.AFFIRM or h.message)
+        ):
+            s.wants_message = True  # "Sure, tell her the invoice was paid twice."
+        if h.message and (s.wants_message or h.act is Act.GIVE_MESSAGE):
+            s.message = h.message
+        if h.act is Act.GIVE_MESSAGE:
+            s.wants_message = True
+            number = self._number(h.message or "") if not s.callback else None
+            if number:  # "tell him to call me at 612 555 0199": read back before it counts
+                s.callback, s.callback_confirmed = number, False
         if asked is Asking.CONFIRM_NUMBER:
-            new = self._number(text)
-            if new and new != s.callback:
-                s.callback = new
+            if h.number and h.number != s.callback:
+                s.callback, s.callback_confirmed = h.number, False
                 return self._read_back()
-            if Intent.NO in found:
+            if h.act is Act.DENY:
                 s.callback = None
                 return self.ask(Asking.NUMBER, "Sorry about that. What number should they call?")
             s.callback_confirmed = True  # a yes, or a substantive answer, confirms
-        before = (s.caller_name, s.reason)
-        dictated = self._fill(text, found, asked)
-        gave_self = (s.caller_name, s.reason) != before  # "I'm Jane from Initech" is not a target
-        if asked is Asking.OFFER_MESSAGE and Intent.YES in found:
+        elif h.number and h.number != s.callback:
+            s.callback, s.callback_confirmed = h.number, False
+        return None
+
+    def _act(self, h: Heard, asked: Asking, text: str) -> Reply:
+        s = self.state
+        act = h.act
+        if act is Act.GOODBYE:
+            return self.goodbye()
+        if act in INFO_ACTS:
+            return self._info(h, text)
+        if act is Act.PRIVATE:
+            self.note = PRIVATE
+            if h.entity and not self._is_target(h.entity):
+                self.offer_after_lookup = True
+                return self._lookup(h.entity)
+            if s.target is not None and not s.wants_message:
+                self.note += f" I can put you through to {s.target.name}, or take a message."
+            return self.next_step()
+        if h.other and act in (Act.DENY_REQUEST, Act.TRANSFER):
+            someone = self._someone_else(h.other)
+            if someone is not None:
+                s.wants_message = False
+                return someone
+        if act in (Act.DENY_REQUEST, Act.CORRECTION) and h.entity:
+            s.wants_message = s.wants_message and act is Act.CORRECTION
+            return self._lookup(h.entity, fresh=True)
+        if act is Act.MESSAGE:
             s.wants_message = True
-        elif asked in (Asking.OFFER_MESSAGE, Asking.ANYTHING_ELSE) and Intent.NO in found:
-            return self.goodbye()
-        if Intent.GOODBYE in found and not s.wants_message:
-            return self.goodbye()
+            if h.entity and not self._is_target(h.entity):
+                return self._lookup(h.entity)
+            if (
+                s.target is None
+                and self.front_desk
+                and (_GENERAL.search(text) or asked is Asking.FALLBACK)
+            ):
+                return self._lookup_desk()
+            return self.next_step()
+        if (
+            _IS_THIS.search(text)
+            and s.target is None
+            and (h.entity is None or h.entity.status == "query")
+        ):
+            self.note = f"Yes, this is {self.company_name}."
+            return self.next_step()
+        if s.target is None and _HUMAN.search(text) and not s.wants_message:
+            if self.front_desk and self.front_desk.reception:
+                return self._lookup_desk()
+            self.note = "You're speaking with the receptionist, and I can put you through."
+            return self.ask(Asking.TARGET, "Who would you like, or what is the call about?")
+        if asked is Asking.FALLBACK:
+            return self._fallback(h, text)
         if asked is Asking.WHICH and s.candidates:
-            picked = pick(text, s.candidates)
-            if picked is None:
-                return self.ask(Asking.WHICH, which_one(self.state.candidates))
-            s.target, s.candidates = picked, []
-        if _IS_THIS.search(text) and s.target is None:
-            return self.ask(
-                Asking.TARGET,
-                f"Yes, this is {self.company_name}. Who would you like to speak with?",
-            )
-        phrase = None if dictated else nlu.target_phrase(text)
-        if phrase is None and asked is Asking.TARGET and found <= _PLAIN:
-            phrase = nlu.first_clause(text)  # a bare answer to "who would you like?"
-            if phrase and gave_self and phrase.lower() in f"{s.caller_name} {s.reason}".lower():
-                phrase = None  # "I'm Jane Doe from Initech" introduces the caller
-        if phrase and (s.target is None or phrase.lower() not in s.target.name.lower()):
-            s.last_query = phrase
-            return Reply(tool="find_employee", args={"query": phrase})
-        if Intent.INFO in found and s.target is None and not s.wants_message:
-            return self.ask(
-                Asking.ANYTHING_ELSE,
-                company_answer(text, self.company_name, self.info, self.hours)
-                + " Is there anything else?",
-            )
+            return self._which(h, text)
+        if act is Act.TRANSFER and h.entity:
+            if self._is_target(h.entity):
+                if s.target is not None:
+                    s.failed.discard(s.target.id)  # asked for again: try again
+                return self.next_step()
+            return self._lookup(h.entity)
+        if asked is Asking.OFFER_MESSAGE and s.target is not None and _AGAIN.search(text):
+            s.failed.discard(s.target.id)
+            return self.next_step()
+        if asked is Asking.OFFER_MESSAGE:
+            if act is Act.AFFIRM:
+                s.wants_message = True
+            elif act is Act.DENY:
+                return self.goodbye()
+        if asked is Asking.ANYTHING_ELSE and act is Act.DENY:
+            return self.goodbye()
+        if s.target is None and self.front_desk and s.wants_message and _GENERAL.search(text):
+            return self._lookup_desk()
         return self.next_step()
 
-    def _fill(self, text: str, found: set[Intent], asked: Asking) -> bool:
-        return fill_slots(self.state, text, found, asked, self._number)
+    def _repeat(self, asked: Asking) -> Reply:
+        """Ask the current question again (after an abusive turn)."""
+        if asked is Asking.CONFIRM_NUMBER and self.state.callback:
+            return self._read_back()
+        return self.next_step()
+
+    def _is_target(self, entity: Entity) -> bool:
+        t = self.state.target
+        if t is None:
+            return False
+        return t.id in entity.ids or (t.department_id is not None and t.department_id in entity.ids)
+
+    def _lookup(self, entity: Entity, *, fresh: bool = False) -> Reply:
+        s = self.state
+        if fresh:
+            s.target, s.candidates = None, []
+        if entity.status == "ambiguous":
+            s.which_query = entity.query
+            s.candidates = [
+                Target(id=i, name=n, department=d)
+                for i, n, d in zip(entity.ids, entity.names, entity.departments, strict=False)
+            ]
+            return self.ask(Asking.WHICH, which_one(s.candidates))
+        s.last_query = entity.query
+        s.via = "topic" if entity.described else entity.via
+        return Reply(self._noted(""), "find_employee", {"query": entity.query})
+
+    def _someone_else(self, kind: str) -> Reply | None:
+        """A colleague of the current (or last failed) target, or the one in charge there."""
+        s = self.state
+        current = s.target
+        if current is None or self.resolver is None:
+            return None
+        others = [c for c in self.resolver.colleagues(current.id) if c.id not in s.failed]
+        if kind == "boss":
+            bosses = [c for c in others if set(self.resolver.title_of(c.id)) & _BOSS_WORDS]
+            others = bosses or others
+        if not others:
+            return None
+        s.target, s.candidates = None, []
+        s.last_query, s.via = others[0].name, "name"
+        return Reply(self._noted(""), "find_employee", {"query": others[0].name})
+
+    def _lookup_desk(self) -> Reply:
+        assert self.front_desk is not None
+        s = self.state
+        s.last_query, s.via = self.front_desk.query, "department"
+        return Reply(self._noted(""), "find_employee", {"query": self.front_desk.query})
+
+    def _which(self, h: Heard, text: str) -> Reply:
+        s = self.state
+        picked = pick(text, s.candidates)
+        if picked is None and self.resolver is not None:
+            # "the one in sales who's an engineer": the names asked about plus the answer.
+            found = self.resolver.scan(f"{s.which_query} {text}")
+            chosen = [c for c in s.candidates if found.best and c.id == found.best.id]
+            if found.status.value == "match" and chosen:
+                picked = chosen[0]
+        if picked is None and h.entity and h.entity.status == "department":
+            shared = {c.department for c in s.candidates}
+            if shared == {h.entity.names[0]}:  # every candidate is in it: no help choosing
+                return self.ask(Asking.WHICH, which_one(s.candidates))
+        if picked is None and h.entity:
+            among = [c for c in s.candidates if c.id in h.entity.ids]
+            picked = among[0] if len(among) == 1 else None
+            if picked is None and not among:  # somebody else altogether
+                return self._lookup(h.entity, fresh=True)
+        if picked is None:
+            return self.ask(Asking.WHICH, which_one(s.candidates))
+        s.candidates = []
+        s.last_query, s.via = picked.name, "name"
+        return Reply("", "find_employee", {"query": picked.name})
+
+    def _fallback(self, h: Heard, text: str) -> Reply:
+        s = self.state
+        if h.act is Act.MESSAGE or re.search(r"\bmessage\b", text, re.I):
+            s.wants_message = True
+            return self._lookup_desk() if s.target is None else self.next_step()
+        if h.act is Act.DENY:
+            return self.goodbye()
+        if h.entity and h.act in (Act.TRANSFER, Act.CORRECTION, Act.DENY_REQUEST):
+            return self._lookup(h.entity, fresh=True)
+        return self._lookup_desk()
+
+    def _info(self, h: Heard, text: str) -> Reply:
+        s = self.state
+        answer = company_answer(
+            h.info, text, self.company_name, self.info, self.hours, self.email_format
+        )
+        if s.target is not None or s.wants_message:
+            self.note = answer
+            return self.next_step()
+        self.asked[Asking.ANYTHING_ELSE] = 0  # a fresh question each time
+        return self.ask(Asking.ANYTHING_ELSE, f"{answer} Is there anything else I can help with?")
 
     def _number(self, text: str) -> str | None:
         return parse_callback_number(
@@ -109,6 +375,8 @@ class Dialogue:
 
         return after_tool(self, tool, output, is_error)
 
+    # --- the next step ------------------------------------------------------------------------
+
     def next_step(self) -> Reply:
         """Ask for the next missing thing, or act when nothing is missing."""
         s = self.state
@@ -118,6 +386,11 @@ class Dialogue:
             return self.ask(Asking.TARGET, "Who would you like to speak with?")
         if s.wants_message:
             return self._message_step()
+        if s.target.id in s.failed and s.asking is not Asking.NOTHING:
+            # The transfer already failed: offer a message rather than dial again unasked.
+            return self.ask(
+                Asking.OFFER_MESSAGE, f"Would you like to leave a message for {s.target.name}?"
+            )
         if not s.target.available:
             note = s.target.note or f"{s.target.name} isn't available right now."
             # The availability note may already offer a message; ask rather than offer twice.
@@ -133,12 +406,8 @@ class Dialogue:
             return self.ask(Asking.REASON, "And what is the call about?")
         s.asking = Asking.NOTHING
         args = {"employee_id": s.target.id, "caller_name": s.caller_name, "reason": s.reason}
-        return Reply(
-            # The transfer itself announces the hold; saying it here too would repeat it.
-            f"Thank you, {s.caller_name}.",
-            "transfer_call",
-            args,
-        )
+        # The transfer itself announces the hold; saying it here too would repeat it.
+        return Reply(self._noted(f"Thank you, {s.caller_name}."), "transfer_call", args)
 
     def _message_step(self) -> Reply:
         s = self.state
@@ -155,11 +424,17 @@ class Dialogue:
         recipient = s.target.department_id or s.target.id
         args = {"for_id": recipient, "caller_name": s.caller_name, "callback_number": s.callback,
                 "message": s.message, "urgent": s.urgent}  # fmt: skip
-        return Reply("", "take_message", args)
+        return Reply(self._noted(""), "take_message", args)
 
     def _read_back(self) -> Reply:
         return self.ask(Asking.CONFIRM_NUMBER, read_back(self.state.callback or ""))
 
     def goodbye(self) -> Reply:
         self.state.finished = True
-        return Reply(GOODBYE, "end_call")
+        return Reply(self._noted(GOODBYE), "end_call")
+
+
+_WAY_OUT = frozenset(
+    {Asking.TARGET, Asking.WHICH, Asking.NAME, Asking.REASON, Asking.NUMBER,
+     Asking.CONFIRM_NUMBER, Asking.MESSAGE}
+)  # fmt: skip

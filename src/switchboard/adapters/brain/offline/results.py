@@ -32,6 +32,8 @@ def after_tool(d: Dialogue, tool: str, output: str, is_error: bool) -> Reply:
         if data.get("reason") == "emergency":
             return Reply(EMERGENCY)
         s.transfer_failed = True
+        if s.target is not None:
+            s.failed.add(s.target.id)
         if data.get("outcome") == "message_requested":  # the employee asked us to take one
             s.wants_message = True
             return d.next_step()
@@ -55,10 +57,17 @@ def _found(d: Dialogue, data: dict[str, object]) -> Reply:
         s.target = target(data["front_contact"])  # type: ignore[arg-type]
         dept = data.get("department")
         s.target.department_id = dept.get("id") if isinstance(dept, dict) else None
+        dept_name = dept.get("name") if isinstance(dept, dict) else None
+        if s.via == "topic" and dept_name:
+            d.note = f"{d.note} That sounds like {dept_name} — let me get {s.target.name}.".strip()
+        elif dept_name and not s.wants_message:
+            d.note = f"{d.note} {s.target.name} in {dept_name} can help you.".strip()
     elif status == "match" and people:
         s.target = people[0]
+        if s.via == "title" and s.target.department:
+            d.note = f"{d.note} That's {s.target.name}.".strip()
     elif status == "ambiguous" and people:
-        s.candidates = people
+        s.candidates, s.which_query = people, s.last_query or ""
         return d.ask(Asking.WHICH, which_one(d.state.candidates))
     else:
         query = s.last_query or ""
@@ -71,4 +80,10 @@ def _found(d: Dialogue, data: dict[str, object]) -> Reply:
             Asking.TARGET,
             "I'm sorry, I didn't catch who you'd like to reach. Could you tell me their name?",
         )
+    if d.offer_after_lookup and s.target is not None:
+        d.offer_after_lookup = False
+        if not s.wants_message:
+            d.note = f"{d.note} I can put you through to {s.target.name}, or take a message."
+    d.asked[Asking.TARGET] = 0  # found: a later "who?" is a new question
+    d.asked[Asking.WHICH] = 0
     return d.next_step()

@@ -20,6 +20,7 @@ class Asking(StrEnum):
     CONFIRM_NUMBER = "confirm_number"
     MESSAGE = "message"
     ANYTHING_ELSE = "anything_else"
+    FALLBACK = "fallback"  # "the front desk, or a message?" after a question went unanswered twice
 
 
 @dataclass(slots=True)
@@ -48,8 +49,11 @@ class DialogueState:
     urgent: bool = False
     emergency: bool = False
     transfer_failed: bool = False
+    failed: set[str] = field(default_factory=set)  # employees a transfer to has failed this call
+    which_query: str = ""  # the words that named the candidates being chosen between
     finished: bool = False
     last_query: str | None = None
+    via: str = "name"  # how the last lookup was named: name, title, department, topic, ambiguous
 
 
 @dataclass(frozen=True, slots=True)

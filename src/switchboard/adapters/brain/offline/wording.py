@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Mapping
 
+from switchboard.adapters.brain.offline.acts import Act
 from switchboard.adapters.brain.offline.state import Target
 
 
@@ -24,18 +25,45 @@ def read_back(number: str) -> str:
     return f"I have {spoken}. Is that right?"
 
 
-def company_answer(text: str, company: str, info: Mapping[str, str], hours: str | None) -> str:
-    """Answer an info question from the profile's shareable facts and the opening hours."""
+def company_answer(
+    wanted: tuple[Act, ...],
+    text: str,
+    company: str,
+    info: Mapping[str, str],
+    hours: str | None,
+    email_format: str | None = None,
+) -> str:
+    """Answer each info question the turn asks (hours, street address, website, email format,
+    fax, parking) from the profile's shareable facts, the opening hours and the email format."""
     low = text.lower()
-    wanted = [k for k in info if k.replace("_", " ") in low]
-    if re.search(r"web ?site", low):
-        wanted += [k for k in info if k == "website" and k not in wanted]
-    if re.search(r"where|located|location|directions", low):
-        wanted += [k for k in info if k == "address" and k not in wanted]
-    parts = [f"Our {k.replace('_', ' ')} is {info[k]}." for k in wanted]
-    if hours and (not parts or re.search(r"hour|open|clos", low)):
-        parts.append(f"Our hours are {hours}.")
+    keys = {k.lower().replace("_", " "): k for k in info}
+    parts: list[str] = []
+    for act in wanted:
+        if act is Act.INFO_HOURS:
+            parts.append(f"Our hours are {hours}." if hours else "")
+        elif act is Act.INFO_EMAIL_FORMAT:
+            parts.append(email_format or "")
+        else:
+            key = _INFO_KEYS[act]
+            found = next((keys[k] for k in keys if key in k), None)
+            if found:
+                label = "street address" if key == "address" else found.replace("_", " ")
+                value = info[found]
+                parts.append(value if key == "parking" and len(value.split()) > 3
+                             else f"Our {label} is {value}.")  # fmt: skip
+    # Anything else in the profile the caller named ("what's your parking situation").
+    covered = set(_INFO_KEYS.values())
+    for k, original in keys.items():
+        if any(c in k for c in covered):
+            continue  # asked for by its own act, or not at all ("email addresses")
+        if re.search(rf"\b{re.escape(k)}\b", low) and all(info[original] not in p for p in parts):
+            parts.append(f"Our {k} is {info[original]}.")
+    parts = [p for p in parts if p]
     return " ".join(parts) or f"I'm sorry, I don't have that information about {company}."
+
+
+_INFO_KEYS = {Act.INFO_ADDRESS: "address", Act.INFO_WEBSITE: "website", Act.INFO_FAX: "fax",
+              Act.INFO_PARKING: "parking"}  # fmt: skip
 
 
 def tool_json(output: str) -> dict[str, object]:
