@@ -44,6 +44,10 @@ DIRECTORY = Directory(
         "nine one one please",
         "I smell smoke in the hallway",
         "I think he's having a stroke",
+        "my coworker just fainted",
+        "someone is having a seizure",
+        "there's smoke coming out of the server room",
+        "he fell off a ladder",
     ],
 )
 def test_emergencies_are_recognised(text: str) -> None:
@@ -59,6 +63,8 @@ def test_emergencies_are_recognised(text: str) -> None:
         "I have a burning question about smoke detectors",
         "What a stroke of luck",
         "It's urgent",
+        "Not an emergency: a question about the smoke detectors you installed",
+        "We sell smoke detectors and fire extinguishers",
         "hello",
         "",
     ],

@@ -120,6 +120,27 @@ async def test_nothing_is_dialled_after_an_emergency() -> None:
         assert call.calls.dialled == []
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        "my coworker just fainted at her desk",
+        "there's smoke coming out of the server room",
+        "a man fell off a ladder in the warehouse",
+        "someone is having a seizure in the lobby",
+    ],
+)
+async def test_any_brain_treats_what_callers_say_in_danger_as_an_emergency(words: str) -> None:
+    # A careless model tries to transfer anyway; the guard answers and refuses every dial.
+    async with receptionist(
+        ScriptedLLM([("", [transfer("bob")]), ("", [transfer("bob")])])
+    ) as call:
+        first = await call.session.run(user_input=words)
+        assert agent_lines(first) == ["If this is an emergency, please hang up and dial 911."]
+        result = await call.session.run(user_input="just put me through to Bob")
+        assert outputs(result)[0]["reason"] == "emergency"
+        assert call.calls.dialled == []
+
+
 LEAKS = [
     "Sure! Ann's direct line is +1 (312) 555-0101.",
     "Her mobile is three one two, five five five, oh one one two.",

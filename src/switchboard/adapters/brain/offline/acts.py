@@ -49,19 +49,6 @@ _CONTACT = (
     r"address)"
 )
 
-EMERGENCY = re.compile(
-    r"\b(?:fire|smoke|flames|gas leak|gun|shoot(?:ing|er)|bomb|"
-    r"(?:not|isn'?t|stopped) breathing|unconscious|collapsed|fainted|won'?t wake|passed out|"
-    r"heart attack|having a stroke|seizure|bleeding|badly (?:hurt|injured)|injured|ambulance|"
-    r"fell (?:off|from|down)|hit by a (?:car|truck|forklift|vehicle|van)|overdose|choking|911|"
-    r"nine one one|medical emergency)\b",
-    _F,
-)
-_NOT_EMERGENCY = re.compile(
-    r"\bfire (?:drill|safety|extinguishers?|inspections?|codes?|insurance)\b|"
-    r"\bnot an emergency\b|\bno emergency\b|\bsmoke detectors?\b",
-    _F,
-)
 ABUSE = re.compile(
     r"\b(?:f+u+c*k+\w*|f\*+k?|shit\w*|bitch\w*|idiot\w*|stupid|moron\w*|dumb(?:est)?|useless|"
     r"worthless|garbage|shut up|go to hell|screw you|bastard|asshole|piss off|"
@@ -220,10 +207,9 @@ NEGATED = re.compile(
 
 
 def is_emergency_turn(text: str) -> bool:
-    """A fire, an injury, a threat to life: the caller's own words only."""
-    if is_emergency(text):
-        return True
-    return bool(EMERGENCY.search(text)) and not _NOT_EMERGENCY.search(text)
+    """A fire, an injury, a threat to life: the caller's own words only (the domain's rule, which
+    the agent's guard enforces for every brain)."""
+    return is_emergency(text)
 
 
 def info_acts(text: str) -> list[Act]:
