@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from switchboard.domain.provisioning_desired import ProvisioningConfigError, SetupOptions
-from switchboard.domain.provisioning_options import parse_setup_options
+from switchboard.domain.provisioning_options import PLAIN_SIP_REFUSED, parse_setup_options
 
 
 def test_empty_document_gives_defaults() -> None:
@@ -71,3 +71,16 @@ def test_a_sip_username_may_have_32_characters() -> None:
     # Twilio: a SIP credential username "can be up to 32 characters long" (twilio-python 9.13.0).
     assert parse_setup_options({"sip_username": "a" * 32}).sip_username == "a" * 32
     assert parse_setup_options({"prefix": "p" * 40}).prefix == "p" * 40
+
+
+def test_production_encrypts_sip_unless_told_twice() -> None:
+    assert parse_setup_options(None, production=True).tls is True
+    assert parse_setup_options({"prefix": "acme"}, production=True).tls is True
+    assert parse_setup_options(None).tls is False  # development: plain, as before
+    with pytest.raises(ProvisioningConfigError, match="refused in production") as refused:
+        parse_setup_options({"tls": False}, production=True)
+    assert PLAIN_SIP_REFUSED in str(refused.value)
+    plain = parse_setup_options({"tls": False, "allow_plain_sip": True}, production=True)
+    assert (plain.tls, plain.allow_plain_sip) == (False, True)
+    with pytest.raises(ProvisioningConfigError, match="allow_plain_sip: must be true or false"):
+        parse_setup_options({"tls": False, "allow_plain_sip": "yes"}, production=True)

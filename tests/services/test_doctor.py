@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from livekit.protocol.sip import SIPMediaEncryption
 from tests.services.doctor_support import (
     SMTP_PASSWORD,
     SMTP_USER,
@@ -32,7 +33,7 @@ from switchboard.domain.diagnosis import Check, Status, exit_code
 from switchboard.domain.provisioning_desired import SetupOptions
 from switchboard.services.diagnostics import send_webhook
 from switchboard.services.doctor import run_doctor
-from switchboard.settings import Settings
+from switchboard.settings import Environment, Settings
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning"),
@@ -92,7 +93,7 @@ def failed(checks: list[Check]) -> dict[str, Check]:
 async def test_a_correct_setup_is_all_ok(world: World, env: dict[str, Any]) -> None:
     checks = await run_doctor(settings_for(env))
     assert {c.name: c.status for c in checks if c.status is not Status.OK} == {}
-    assert len(checks) == 13
+    assert len(checks) == 14
     assert exit_code(checks) == 0
     assert env["hook"].hits >= 2  # signed and unsigned self-test requests really went out
 
@@ -373,3 +374,39 @@ async def test_a_tls_setup_is_checked_against_its_own_options(
     # The same live set-up judged by the default (tcp) options: the transport is wrong.
     check = failed(await run_doctor(settings))["twilio.origination"]
     assert "want transport=tcp" in check.summary
+
+
+async def test_encryption_in_force_is_shown_and_a_half_encrypted_line_fails(
+    world: World, env: dict[str, Any]
+) -> None:
+    world.reset()
+    settings, tls = settings_for(env), SetupOptions(tls=True)
+    assert (await apply_for(settings, tls)).ok
+    check = by_name(await run_doctor(settings, tls, only=("sip.encryption",)))["sip.encryption"]
+    assert (check.status, check.summary) == (
+        Status.OK,
+        "TLS signalling and SRTP media on every part of the line",
+    )
+    # Someone turns SRTP off on the LiveKit inbound trunk in the console.
+    for trunk in world.livekit.state.inbound_trunks.values():
+        trunk.media_encryption = SIPMediaEncryption.SIP_MEDIA_ENCRYPT_DISABLE
+    check = failed(await run_doctor(settings, tls, only=("sip.encryption",)))["sip.encryption"]
+    assert "half encrypted" in check.summary
+    assert "not: LiveKit inbound SRTP" in check.summary
+    assert "setup apply" in check.fix
+
+
+async def test_a_plain_line_passes_in_development_and_fails_in_production(
+    world: World, env: dict[str, Any]
+) -> None:
+    development = by_name(await run_doctor(settings_for(env), only=("sip.encryption",)))
+    assert development["sip.encryption"].status is Status.OK
+    assert "development default" in development["sip.encryption"].summary
+    production = settings_for(env, webhook_base_url="https://switchboard.example").model_copy(
+        update={"env": Environment.PRODUCTION}
+    )
+    checks = await run_doctor(production, SetupOptions(), only=("sip.encryption",))
+    assert failed(checks)["sip.encryption"].summary.startswith("calls cross the internet")
+    allowed = SetupOptions(allow_plain_sip=True)
+    checks = await run_doctor(production, allowed, only=("sip.encryption",))
+    assert by_name(checks)["sip.encryption"].status is Status.WARN

@@ -32,7 +32,8 @@ class SetupOptions:
     prefix: str = "switchboard"
     domain_name: str | None = None  # default: <prefix>-<end of account sid>.pstn.twilio.com
     sip_username: str = "switchboard-livekit"
-    tls: bool = False
+    tls: bool = False  # production default: True (TLS signalling, SRTP media)
+    allow_plain_sip: bool = False  # production only: accept `tls: false` knowingly
     fallback_uris: tuple[str, ...] = ()  # regional LiveKit SIP hosts, tried after the primary
     transfer_mode: str | None = None  # default follows the merge strategy
     room_prefix: str = "call-"

@@ -4,7 +4,9 @@
 prefix: acme                 # names: acme-trunk, acme-inbound, … (the ownership marker on Twilio)
 domain_name: acme-sip.pstn.twilio.com
 sip_username: acme-livekit
-tls: true                    # origination transport=tls, trunk secure, outbound transport TLS
+tls: true                    # origination transport=tls, trunk secure, outbound transport TLS,
+                             # SRTP required on both LiveKit trunks (the default in production)
+allow_plain_sip: false       # production: accept `tls: false` (unencrypted calls) knowingly
 fallback_uris: [sip:abc123.us-east.sip.livekit.cloud]
 transfer_mode: enable-all    # default: enable-all for the refer merge strategy, else disable-all
 room_prefix: call-
@@ -39,10 +41,20 @@ def _check(problems: list[str], ok: bool, message: str) -> None:
         problems.append(message)
 
 
-def parse_setup_options(data: object) -> SetupOptions:
-    """`SetupOptions` from the YAML document (None or {} → defaults); every problem is listed."""
+PLAIN_SIP_REFUSED = (
+    "tls: false is refused in production: calls would cross the internet unencrypted (SIP over "
+    "TCP, RTP in the clear). Remove it (TLS + SRTP is the production default), or add "
+    "`allow_plain_sip: true` to accept that knowingly"
+)
+
+
+def parse_setup_options(data: object, *, production: bool = False) -> SetupOptions:
+    """`SetupOptions` from the YAML document (None or {} → defaults); every problem is listed.
+
+    In production, SIP signalling and media are encrypted unless the file says otherwise twice:
+    `tls` defaults to true, and `tls: false` needs `allow_plain_sip: true` beside it."""
     if data is None:
-        return SetupOptions()
+        data = {}
     if not isinstance(data, Mapping):
         raise ProvisioningConfigError("switchboard.yaml: the document must be a mapping of keys")
     problems = [f"{key}: unknown key" for key in data if key not in _KEYS]
@@ -71,6 +83,16 @@ def parse_setup_options(data: object) -> SetupOptions:
         )
     if "tls" in values:
         _check(problems, isinstance(values["tls"], bool), "tls: must be true or false")
+    if "allow_plain_sip" in values:
+        _check(
+            problems,
+            isinstance(values["allow_plain_sip"], bool),
+            "allow_plain_sip: must be true or false",
+        )
+    if production:
+        values.setdefault("tls", True)
+        if values["tls"] is False and values.get("allow_plain_sip") is not True:
+            problems.append(PLAIN_SIP_REFUSED)
     if values.get("transfer_mode") is not None:
         _check(
             problems,

@@ -12,7 +12,13 @@ from collections.abc import Mapping
 
 from switchboard.domain.diagnosis import Check
 from switchboard.domain.provisioning_desired import SetupOptions
-from switchboard.services import doctor_livekit, doctor_local, doctor_outbound, doctor_twilio
+from switchboard.services import (
+    doctor_encryption,
+    doctor_livekit,
+    doctor_local,
+    doctor_outbound,
+    doctor_twilio,
+)
 from switchboard.services.doctor_context import CheckFn, DoctorContext, guarded
 from switchboard.settings import Settings
 
@@ -24,6 +30,7 @@ CHECKS: Mapping[str, CheckFn] = {
     **doctor_twilio.CHECKS,
     **doctor_livekit.CHECKS,
     "livekit.outbound_trunk": doctor_outbound.check_outbound,
+    doctor_encryption.NAME: doctor_encryption.check_encryption,
     "webhook": doctor_local.check_webhook,
     "database": doctor_local.check_database,
     "smtp": doctor_local.check_smtp,

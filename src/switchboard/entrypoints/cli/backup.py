@@ -71,7 +71,8 @@ def export_command(
     directory = run_with_app(_directory_yaml)
 
     async def work() -> str:
-        desired = desired_from_settings(settings, load_options(setup_file))
+        options = load_options(setup_file, production=settings.is_production)
+        desired = desired_from_settings(settings, options)
         async with open_providers(settings) as providers:
             return await export_backup(
                 providers,

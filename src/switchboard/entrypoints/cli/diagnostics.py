@@ -42,7 +42,9 @@ sip_app = typer.Typer(help="LiveKit SIP diagnostics.", no_args_is_help=True)
 
 def _context(file: Path | None = None) -> DoctorContext:
     try:
-        return DoctorContext.build(settings_or_exit(), load_options(file), DEFAULT_TIMEOUT)
+        settings = settings_or_exit()
+        options = load_options(file, production=settings.is_production)
+        return DoctorContext.build(settings, options, DEFAULT_TIMEOUT)
     except ProvisioningConfigError as exc:
         fail(str(exc))
 

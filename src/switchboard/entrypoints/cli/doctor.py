@@ -13,7 +13,8 @@ import typer
 from rich.table import Table
 
 from switchboard.domain.diagnosis import Check, Status, exit_code, fail, worst
-from switchboard.domain.provisioning_desired import ProvisioningConfigError, SetupOptions
+from switchboard.domain.provisioning_desired import ProvisioningConfigError
+from switchboard.domain.provisioning_options import parse_setup_options
 from switchboard.entrypoints.cli._runtime import console, plain
 from switchboard.entrypoints.cli._runtime import fail as fail_usage
 from switchboard.services.doctor import CHECKS, DEFAULT_TIMEOUT, run_doctor
@@ -31,12 +32,12 @@ def collect(file: Path | None, check_timeout: float, only: tuple[str, ...] = ())
         return [fail("settings", str(exc), "fix the named variables in .env (see .env.example)")]
     found: list[Check] = []
     try:
-        options = load_options(file)
+        options = load_options(file, production=settings.is_production)
     except ProvisioningConfigError as exc:
         found.append(
             fail("switchboard.yaml", str(exc), "fix the file; defaults were used meanwhile")
         )
-        options = SetupOptions()
+        options = parse_setup_options(None, production=settings.is_production)
     return found + asyncio.run(
         run_doctor(settings, options, check_timeout=check_timeout, only=only)
     )

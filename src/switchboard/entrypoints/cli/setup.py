@@ -35,7 +35,7 @@ FILE_OPTION = typer.Option(
 
 async def _plan(file: Path | None, adopt: bool) -> Plan:
     settings = settings_or_exit()
-    desired = desired_from_settings(settings, load_options(file))
+    desired = desired_from_settings(settings, load_options(file, production=settings.is_production))
     async with open_providers(settings) as providers:
         return await providers.plan(desired, adopt=adopt)
 
@@ -74,7 +74,7 @@ def plan_command(
 
 async def _apply(file: Path | None, adopt: bool, dry_run: bool, yes: bool) -> None:
     settings = settings_or_exit()
-    desired = desired_from_settings(settings, load_options(file))
+    desired = desired_from_settings(settings, load_options(file, production=settings.is_production))
     async with open_providers(settings) as providers:
         plan = await providers.plan(desired, adopt=adopt)
         console.print(render_plan(plan))

@@ -37,18 +37,19 @@ _REQUIRED = (
 )
 
 
-def load_options(path: Path | None = None) -> SetupOptions:
-    """`switchboard.yaml` (or `path`) validated; defaults when the default file is absent."""
+def load_options(path: Path | None = None, *, production: bool = False) -> SetupOptions:
+    """`switchboard.yaml` (or `path`) validated; defaults when the default file is absent (in
+    production those defaults encrypt SIP: see `parse_setup_options`)."""
     target = path or SETUP_FILE
     if path is None and not target.exists():
-        return SetupOptions()
+        return parse_setup_options(None, production=production)
     try:
         data = yaml.safe_load(target.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ProvisioningConfigError(f"{target}: cannot read ({exc.strerror})") from None
     except yaml.YAMLError as exc:
         raise ProvisioningConfigError(f"{target}: not valid YAML ({exc})") from None
-    return parse_setup_options(data)
+    return parse_setup_options(data, production=production)
 
 
 def setup_inputs(settings: Settings) -> SetupInputs:
