@@ -56,13 +56,15 @@ def managed_trunk(fake: RunningFake) -> None:
 
 def test_an_answered_call_passes_and_the_audio_is_honestly_not_checked(fake: RunningFake) -> None:
     managed_trunk(fake)
-    result = runner.invoke(app, ["test-call"])
+    result = runner.invoke(app, ["test-call", "--no-listen"])
     assert result.exit_code == 0, result.output  # warnings only
     out = result.output
     assert "Calling the company number +1******0100" in out
     assert "ok   dial      LiveKit accepted the dial and sent the INVITE" in out
     assert "ok   answered  the call was answered" in out
-    assert "warn greeting  not checked: could not join the room to listen" in out
+    # No WebRTC join in tests: a failed join leaves livekit-rtc's native runtime busy in the
+    # background, which can abort the interpreter at exit. The join path is the adapter's.
+    assert "warn greeting  not checked: listening is off" in out
     assert "ok   cleanup   hung up and deleted room test-call-" in out
     assert fake.state.rooms == {}
     (dialled,) = fake.state.calls
@@ -72,7 +74,7 @@ def test_an_answered_call_passes_and_the_audio_is_honestly_not_checked(fake: Run
 def test_a_busy_line_fails_with_the_reason(fake: RunningFake) -> None:
     managed_trunk(fake)
     fake.state.script(NUMBER, DialOutcome.busy())
-    result = runner.invoke(app, ["test-call", "--json"])
+    result = runner.invoke(app, ["test-call", "--no-listen", "--json"])
     assert result.exit_code == 1
     checks = {c["name"]: c for c in json.loads(result.output)["checks"]}
     assert checks["answered"]["summary"] == "busy (SIP 486)"
@@ -81,7 +83,7 @@ def test_a_busy_line_fails_with_the_reason(fake: RunningFake) -> None:
 
 
 def test_without_an_outbound_trunk_it_says_how_to_get_one(fake: RunningFake) -> None:
-    result = runner.invoke(app, ["test-call"])
+    result = runner.invoke(app, ["test-call", "--no-listen"])
     assert result.exit_code == 1
     assert "no LiveKit outbound trunk to dial through" in result.output
     assert "switchboard setup apply" in result.output
@@ -93,18 +95,18 @@ def test_bad_input_is_refused_before_dialling(
 ) -> None:
     assert runner.invoke(app, ["test-call", "--to", "12"]).exit_code == 2
     monkeypatch.delenv("TWILIO_PHONE_NUMBER")
-    result = runner.invoke(app, ["test-call"])
+    result = runner.invoke(app, ["test-call", "--no-listen"])
     assert result.exit_code == 2
     assert "set TWILIO_PHONE_NUMBER (the company number), or give --to" in result.output
     monkeypatch.delenv("LIVEKIT_URL")
-    result = runner.invoke(app, ["test-call", "--to", "+13125550199"])
+    result = runner.invoke(app, ["test-call", "--no-listen", "--to", "+13125550199"])
     assert "set LIVEKIT_URL first" in result.output
     assert fake.state.calls == []
 
 
 def test_an_unreachable_livekit_is_one_plain_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LIVEKIT_URL", "http://127.0.0.1:9")  # the discard port: nothing listens
-    result = runner.invoke(app, ["test-call"])
+    result = runner.invoke(app, ["test-call", "--no-listen"])
     assert result.exit_code == 1
     assert "could not look for the outbound trunk: could not reach LiveKit" in result.output
     assert "check LIVEKIT_URL" in result.output
@@ -115,7 +117,7 @@ def test_a_configured_trunk_is_used_as_given(
     fake: RunningFake, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("LIVEKIT_OUTBOUND_TRUNK_ID", "ST_typo")
-    result = runner.invoke(app, ["test-call", "--json"])
+    result = runner.invoke(app, ["test-call", "--no-listen", "--json"])
     assert result.exit_code == 1
     dial = json.loads(result.output)["checks"][0]
     assert dial["name"] == "dial"

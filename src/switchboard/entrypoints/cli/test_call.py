@@ -49,7 +49,9 @@ def show(check: Check) -> None:
         console.print(f"               [dim]fix:[/] {plain(check.fix)}", highlight=False)
 
 
-async def probe(settings: Settings, req: TestCallRequest, *, as_json: bool) -> list[Check]:
+async def probe(
+    settings: Settings, req: TestCallRequest, *, as_json: bool, listen: bool = True
+) -> list[Check]:
     """Find the outbound trunk, then run the test call on LiveKit."""
     url, key, secret = settings.livekit_url, settings.livekit_api_key, settings.livekit_api_secret
     if not (url and key and secret):
@@ -63,7 +65,12 @@ async def probe(settings: Settings, req: TestCallRequest, *, as_json: bool) -> l
         if not trunk:
             return [NO_TRUNK]
         line = LiveKitProbeLine(
-            lk, url=url, api_key=key, api_secret=secret.get_secret_value(), trunk_id=trunk
+            lk,
+            url=url,
+            api_key=key,
+            api_secret=secret.get_secret_value(),
+            trunk_id=trunk,
+            media=listen,
         )
 
         def ask() -> None:
@@ -92,6 +99,12 @@ def place_test_call(
     ),
     keypad_seconds: float = typer.Option(
         30, "--keypad", metavar="SECONDS", min=1, max=300, help="How long to wait for a key."
+    ),
+    no_listen: bool = typer.Option(
+        False,
+        "--no-listen",
+        help="Check signalling only: no WebRTC join, so no greeting or key-press check "
+        "(for networks that block WebRTC).",
     ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
@@ -134,7 +147,7 @@ def place_test_call(
         # livekit rtc logs each failed join attempt; the greeting step already says why.
         rtc_logs.setLevel(logging.CRITICAL)
     try:
-        checks = asyncio.run(probe(settings, req, as_json=as_json))
+        checks = asyncio.run(probe(settings, req, as_json=as_json, listen=not no_listen))
     finally:
         rtc_logs.setLevel(level)
     overall = worst(checks)
