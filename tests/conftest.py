@@ -48,3 +48,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
     with temporary_database(os.environ["TEST_DATABASE_URL"]) as url:
         yield url
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Shut livekit-rtc's native runtime down while Python is still whole.
+
+    Tests that resample audio start it (livekit.rtc's FFI and its tokio threads). Left to the
+    interpreter's own exit, one of those threads once aborted the whole test process after every
+    test had passed ("panic in a function that cannot unwind"). Disposing it here, as its own
+    atexit hook would, keeps the exit status the tests earned."""
+    import sys
+
+    ffi = sys.modules.get("livekit.rtc._ffi_client")
+    client = getattr(getattr(ffi, "FfiClient", None), "_instance", None)
+    if client is not None:
+        client._dispose()
