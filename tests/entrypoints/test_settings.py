@@ -157,3 +157,17 @@ def test_messaging_service_sid_and_webhook_shared_key(monkeypatch: pytest.Monkey
     monkeypatch.setenv("TWILIO_MESSAGING_SERVICE_SID", "PN" + "0" * 32)
     with pytest.raises(SettingsError, match="TWILIO_MESSAGING_SERVICE_SID"):
         load_settings()
+
+
+def test_env_example_lists_every_setting() -> None:
+    import re
+
+    from switchboard.settings import Settings, _env_name
+
+    text = (Path(__file__).parents[2] / ".env.example").read_text("utf-8")
+    missing = [
+        _env_name(name, info.validation_alias)
+        for name, info in Settings.model_fields.items()
+        if not re.search(rf"^#?\s*{_env_name(name, info.validation_alias)}=", text, re.M)
+    ]
+    assert missing == [], f".env.example lacks {missing}"
