@@ -16,14 +16,26 @@ from switchboard.domain.provisioning_desired import (
     sip_host,
 )
 from switchboard.domain.provisioning_plan import find_match, plan
+from switchboard.domain.provisioning_sources import parse_signalling_ranges
 
 NUMBER = "+15125550100"
+RANGES = parse_signalling_ranges(
+    {
+        "source": "https://www.twilio.com/docs/sip-trunking/ip-addresses",
+        "checked": "2026-12-07",
+        "edges": {
+            "ashburn": {"signalling": ["54.172.60.0/30"]},
+            "dublin": {"signalling": ["54.171.127.192/30"]},
+        },
+    }
+)
 INPUTS = SetupInputs(
     account_sid="AC" + "0" * 24 + "abcdef12",
     phone_number=NUMBER,
     livekit_sip_uri="sip:abc123.sip.livekit.cloud",
     agent_name="switchboard",
     merge_strategy="move",
+    signalling=RANGES,
 )
 
 
@@ -54,7 +66,10 @@ def test_defaults_follow_the_field_notes() -> None:
     outbound = by_kind(desired, Kind.LIVEKIT_OUTBOUND_TRUNK)
     assert outbound.fields["address"] == trunk.fields["domain_name"]  # bare host, no sip:
     assert outbound.fields["numbers"] == (NUMBER,)
-    assert by_kind(desired, Kind.LIVEKIT_INBOUND_TRUNK).fields["numbers"] == (NUMBER,)
+    inbound = by_kind(desired, Kind.LIVEKIT_INBOUND_TRUNK)
+    assert inbound.fields["numbers"] == (NUMBER,)
+    # Every edge by default: Twilio may fail a call over to any of them.
+    assert inbound.fields["allowed_addresses"] == ("54.172.60.0/30", "54.171.127.192/30")
     rule = by_kind(desired, Kind.DISPATCH_RULE)
     assert rule.fields["agents"] == ("switchboard",)
     assert rule.fields["rule"] == "individual"

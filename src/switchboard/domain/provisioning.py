@@ -24,6 +24,10 @@ ALL = "*"  # shown for a LiveKit dispatch rule with no trunk ids: it covers ever
 Value = str | int | bool | tuple[str, ...] | None
 
 
+class ProvisioningConfigError(ValueError):
+    """`switchboard.yaml` or the settings cannot describe a set-up; one line per problem."""
+
+
 class Kind(StrEnum):
     """Resource kinds, in the order they must be applied (each depends only on earlier ones).
 

@@ -1,7 +1,8 @@
 """The desired Twilio + LiveKit SIP set-up, computed from settings and `switchboard.yaml`. Pure.
 
 The rules (docs/connect-a-real-number.md, "Why the set-up looks like this"): LiveKit's inbound
-trunk admits by `numbers` (Twilio cannot answer LiveKit's digest challenge), the outbound trunk's
+trunk admits calls to our `numbers` from Twilio's signalling addresses only (`allowed_addresses`;
+Twilio Elastic SIP Trunking cannot answer LiveKit's digest challenge), the outbound trunk's
 `address` is the bare `*.pstn.twilio.com` host, origination goes to
 `sip:<livekit sip host>;transport=tcp|tls`, and SIP REFER needs `transfer_mode=enable-all` on the
 Twilio trunk.
@@ -14,15 +15,15 @@ from dataclasses import dataclass
 
 from switchboard.domain.provisioning import Desired, Kind, Value, ref
 
+# Defined beside `Kind` (provisioning_sources needs it too); importers find it here as before.
+from switchboard.domain.provisioning import ProvisioningConfigError as ProvisioningConfigError
+from switchboard.domain.provisioning_sources import SignallingRanges, inbound_addresses
+
 TRANSFER_MODES = frozenset({"enable-all", "sip-only", "disable-all"})  # Twilio TransferSetting
 FALLBACK_PATH = "/twilio/voice-fallback"
 SMS_PATH = "/twilio/sms"
 SMS_FALLBACK_PATH = "/twilio/sms-fallback"
 _SIP_HOST = re.compile(r"^(?:sips?:)?([A-Za-z0-9.\-]+)(?::\d+)?(?:;.*)?$")
-
-
-class ProvisioningConfigError(ValueError):
-    """`switchboard.yaml` or the settings cannot describe a set-up; one line per problem."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,9 @@ class SetupOptions:
     fallback_uris: tuple[str, ...] = ()  # regional LiveKit SIP hosts, tried after the primary
     transfer_mode: str | None = None  # default follows the merge strategy
     room_prefix: str = "call-"
+    twilio_edges: tuple[str, ...] | None = None  # None: every edge Twilio may send calls from
+    extra_inbound_addresses: tuple[str, ...] = ()  # e.g. an SBC in front of LiveKit
+    allow_any_source: bool = False  # an inbound trunk open to any address, knowingly
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +55,8 @@ class SetupInputs:
     webhook_base_url: str | None = None
     trunk_sid: str | None = None
     sms_number: str | None = None  # TWILIO_SMS_NUMBER, when texts use another number
+    # Twilio's signalling ranges (the packaged data); required to build the inbound trunk.
+    signalling: SignallingRanges | None = None
 
 
 def sms_numbers(inputs: SetupInputs) -> tuple[str, ...]:
@@ -106,6 +112,20 @@ def trunk_domain(options: SetupOptions, account_sid: str) -> str:
     return options.domain_name or f"{options.prefix}-{account_sid[-8:].lower()}.pstn.twilio.com"
 
 
+def inbound_trunk_fields(inputs: SetupInputs, options: SetupOptions) -> dict[str, Value]:
+    """The LiveKit inbound trunk: our number, from Twilio's signalling addresses only."""
+    if inputs.signalling is None:
+        raise ProvisioningConfigError("Twilio's signalling ranges were not loaded")
+    fields: dict[str, Value] = {
+        "numbers": (inputs.phone_number,),
+        "allowed_addresses": inbound_addresses(inputs.signalling, options),
+    }
+    # A secure Twilio trunk insists on SRTP, so LiveKit must too; without TLS we leave it alone.
+    if options.tls:
+        fields["media_encryption"] = "require"
+    return fields
+
+
 def desired_state(inputs: SetupInputs, options: SetupOptions) -> tuple[Desired, ...]:
     """Every resource of the set-up, in apply order."""
     n = names(options)
@@ -144,7 +164,7 @@ def desired_state(inputs: SetupInputs, options: SetupOptions) -> tuple[Desired, 
         Desired(
             Kind.LIVEKIT_INBOUND_TRUNK,
             n[Kind.LIVEKIT_INBOUND_TRUNK],
-            {"numbers": (inputs.phone_number,), **srtp},
+            inbound_trunk_fields(inputs, options),
         ),
         Desired(
             Kind.LIVEKIT_OUTBOUND_TRUNK,

@@ -10,6 +10,9 @@ allow_plain_sip: false       # production: accept `tls: false` (unencrypted call
 fallback_uris: [sip:abc123.us-east.sip.livekit.cloud]
 transfer_mode: enable-all    # default: enable-all for the refer merge strategy, else disable-all
 room_prefix: call-
+twilio_edges: [ashburn, umatilla]   # default: every edge (Twilio may fail a call over to any)
+extra_inbound_addresses: [203.0.113.10, 198.51.100.0/28]   # e.g. an SBC; IPs or CIDR blocks
+allow_any_source: false      # true: the inbound trunk admits INVITEs from any address
 ```
 """
 
@@ -25,6 +28,7 @@ from switchboard.domain.provisioning_desired import (
     SetupOptions,
     sip_host,
 )
+from switchboard.domain.provisioning_sources import canonical
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,39}$")
 # Twilio's limit for a SIP credential's username; a longer one fails at apply, after the trunk
@@ -108,6 +112,7 @@ def parse_setup_options(data: object, *, production: bool = False) -> SetupOptio
         )
     if "fallback_uris" in values:
         values["fallback_uris"] = _fallbacks(values["fallback_uris"], problems)
+    _inbound_sources(values, problems)
     if problems:
         raise ProvisioningConfigError("switchboard.yaml: " + "; ".join(problems))
     return SetupOptions(**values)
@@ -123,3 +128,50 @@ def _fallbacks(raw: object, problems: list[str]) -> tuple[str, ...]:
         except ProvisioningConfigError as exc:
             problems.append(f"fallback_uris: {exc}")
     return tuple(raw)
+
+
+_EDGE = re.compile(r"^[a-z][a-z0-9\-]{0,30}$")
+OPEN_TRUNK_REFUSED = (
+    "the LiveKit inbound trunk would admit INVITEs from any address (LiveKit reads an empty "
+    "allowed_addresses as 'any'). Name at least one Twilio edge or extra address, or add "
+    "`allow_any_source: true` to accept that knowingly"
+)
+
+
+def _inbound_sources(values: dict[str, Any], problems: list[str]) -> None:
+    """`twilio_edges`, `extra_inbound_addresses` and `allow_any_source`, checked together.
+
+    Edge names are checked against the packaged data later (`edges_in_use`), where it is known.
+    """
+    if "allow_any_source" in values and not isinstance(values["allow_any_source"], bool):
+        problems.append("allow_any_source: must be true or false")
+    if values.get("twilio_edges") is not None:
+        edges = values["twilio_edges"]
+        if not isinstance(edges, list) or not all(
+            isinstance(e, str) and _EDGE.match(e) for e in edges
+        ):
+            problems.append("twilio_edges: must be a list of Twilio edge names, e.g. [ashburn]")
+        else:
+            values["twilio_edges"] = tuple(edges)
+    if "extra_inbound_addresses" in values:
+        raw = values["extra_inbound_addresses"]
+        if not isinstance(raw, list):
+            problems.append(
+                "extra_inbound_addresses: must be a list of IP addresses or CIDR blocks"
+            )
+            raw = []
+        extras = []
+        for item in raw:
+            try:
+                extras.append(canonical(item))
+            except ValueError as exc:
+                problems.append(f"extra_inbound_addresses: {exc}")
+        values["extra_inbound_addresses"] = tuple(extras)
+    if values.get("allow_any_source") is True:
+        if values.get("twilio_edges") is not None or values.get("extra_inbound_addresses"):
+            problems.append(
+                "allow_any_source: true admits every address, so twilio_edges and "
+                "extra_inbound_addresses would do nothing; remove one or the other"
+            )
+    elif values.get("twilio_edges") == () and not values.get("extra_inbound_addresses"):
+        problems.append(OPEN_TRUNK_REFUSED)

@@ -55,6 +55,11 @@ async def apply_livekit_step(
         _own(inbound, step.desired.name)
         inbound.ClearField("numbers")
         inbound.numbers.extend(fields["numbers"])
+        # Who may send INVITEs: replaced whole (a backup from before this field leaves it be).
+        # Digest credentials an operator put on the live trunk are kept as they are.
+        if "allowed_addresses" in fields:
+            inbound.ClearField("allowed_addresses")
+            inbound.allowed_addresses.extend(fields["allowed_addresses"])
         if "media_encryption" in fields:
             inbound.media_encryption = ENCRYPTION_VALUES[fields["media_encryption"]]
         if not live_id:

@@ -17,6 +17,7 @@ from livekit.protocol.sip import (
     ListSIPInboundTrunkRequest,
     ListSIPOutboundTrunkRequest,
     SIPDispatchRuleInfo,
+    SIPInboundTrunkInfo,
     SIPMediaEncryption,
     SIPOutboundTrunkInfo,
     SIPTransport,
@@ -151,19 +152,22 @@ async def observe_livekit(lk: LiveKitAPI, store: SecretStore) -> list[Live]:
     inbound = await lk.sip.list_inbound_trunk(ListSIPInboundTrunkRequest())
     outbound = await lk.sip.list_outbound_trunk(ListSIPOutboundTrunkRequest())
     rules = await lk.sip.list_dispatch_rule(ListSIPDispatchRuleRequest())
-    out = [
-        Live(
-            Kind.LIVEKIT_INBOUND_TRUNK,
-            t.sip_trunk_id,
-            t.name,
-            {"numbers": tuple(t.numbers), "media_encryption": ENCRYPTION_NAMES[t.media_encryption]},
-            is_managed(t.metadata),
-        )
-        for t in inbound.items
-    ]
+    out = [_inbound(t) for t in inbound.items]
     out += [_outbound(t, store) for t in outbound.items]
     out += [_rule(r) for r in rules.items]
     return out
+
+
+def _inbound(t: SIPInboundTrunkInfo) -> Live:
+    fields: dict[str, Value] = {
+        "numbers": tuple(t.numbers),
+        "allowed_addresses": tuple(t.allowed_addresses),
+        "media_encryption": ENCRYPTION_NAMES[t.media_encryption],
+        # Set by an operator, never by setup (Twilio origination cannot answer a digest
+        # challenge); `doctor` reports it. The password itself is never read into a Live.
+        "digest_auth": bool(t.auth_username or t.auth_password),
+    }
+    return Live(Kind.LIVEKIT_INBOUND_TRUNK, t.sip_trunk_id, t.name, fields, is_managed(t.metadata))
 
 
 def _outbound(t: SIPOutboundTrunkInfo, store: SecretStore) -> Live:

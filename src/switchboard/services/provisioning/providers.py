@@ -12,6 +12,7 @@ from livekit.api import LiveKitAPI
 from twilio.rest import Client
 
 from switchboard.adapters.twilio import make_twilio_client
+from switchboard.adapters.twilio.signalling import twilio_signalling_ranges
 from switchboard.domain.provisioning import Desired, Live, Plan
 from switchboard.domain.provisioning_desired import (
     ProvisioningConfigError,
@@ -68,6 +69,7 @@ def setup_inputs(settings: Settings) -> SetupInputs:
         webhook_base_url=settings.webhook_base_url,
         trunk_sid=settings.twilio_sip_trunk_id,
         sms_number=settings.twilio_sms_number,
+        signalling=twilio_signalling_ranges(),
     )
 
 
