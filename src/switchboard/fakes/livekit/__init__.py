@@ -5,18 +5,25 @@ See docs/livekit-fake.md.
 """
 
 from switchboard.fakes.livekit.app import create_app
-from switchboard.fakes.livekit.inbound import InboundCall, simulate_inbound_call
+from switchboard.fakes.livekit.inbound import (
+    DEFAULT_SOURCE_IP,
+    InboundCall,
+    InboundRefused,
+    simulate_inbound_call,
+)
 from switchboard.fakes.livekit.outcomes import DialOutcome
 from switchboard.fakes.livekit.records import CallRecord, RecordedRequest
 from switchboard.fakes.livekit.server import RunningFake, running_livekit_fake
 from switchboard.fakes.livekit.state import SERVER_VERSIONS, FakeState, Mode, ServerVersion
 
 __all__ = [
+    "DEFAULT_SOURCE_IP",
     "SERVER_VERSIONS",
     "CallRecord",
     "DialOutcome",
     "FakeState",
     "InboundCall",
+    "InboundRefused",
     "Mode",
     "RecordedRequest",
     "RunningFake",
