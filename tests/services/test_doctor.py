@@ -32,7 +32,7 @@ from switchboard.adapters.sqlalchemy import upgrade_database
 from switchboard.domain.diagnosis import Check, Status, exit_code
 from switchboard.domain.provisioning_desired import SetupOptions
 from switchboard.services.diagnostics import send_webhook
-from switchboard.services.doctor import run_doctor
+from switchboard.services.doctor import CHECKS, run_doctor
 from switchboard.settings import Environment, Settings
 
 pytestmark = [
@@ -93,7 +93,7 @@ def failed(checks: list[Check]) -> dict[str, Check]:
 async def test_a_correct_setup_is_all_ok(world: World, env: dict[str, Any]) -> None:
     checks = await run_doctor(settings_for(env))
     assert {c.name: c.status for c in checks if c.status is not Status.OK} == {}
-    assert len(checks) == 14
+    assert len(checks) == len(CHECKS)
     assert exit_code(checks) == 0
     assert env["hook"].hits >= 2  # signed and unsigned self-test requests really went out
 
@@ -410,3 +410,80 @@ async def test_a_plain_line_passes_in_development_and_fails_in_production(
     allowed = SetupOptions(allow_plain_sip=True)
     checks = await run_doctor(production, allowed, only=("sip.encryption",))
     assert by_name(checks)["sip.encryption"].status is Status.WARN
+
+
+SOURCE = "livekit.inbound_source"
+
+
+def inbound_trunk(world: World) -> Any:
+    [trunk] = world.livekit.state.inbound_trunks.values()
+    return trunk
+
+
+async def source_check(env: dict[str, Any], options: SetupOptions | None = None) -> Check:
+    return by_name(await run_doctor(settings_for(env), options, only=(SOURCE,)))[SOURCE]
+
+
+async def test_the_sources_in_force_are_shown(world: World, env: dict[str, Any]) -> None:
+    check = await source_check(env)
+    assert check.status is Status.OK
+    assert check.summary == (
+        "inbound trunk switchboard-inbound admits Twilio ashburn, umatilla, dublin, frankfurt, "
+        "tokyo, singapore, sydney, sao-paulo (ranges as of 2026-12-07)"
+    )
+
+
+async def test_an_open_inbound_trunk_fails(world: World, env: dict[str, Any]) -> None:
+    del inbound_trunk(world).allowed_addresses[:]
+    check = await source_check(env)
+    assert check.status is Status.FAIL
+    assert f"admits INVITEs for {NUMBER} from any address" in check.summary
+    assert "setup apply" in check.fix
+    # Only malformed entries: LiveKit skips them all, which is "any address" again.
+    inbound_trunk(world).allowed_addresses.append("54.172.60.0/30, 54.244.51.0/30")
+    check = await source_check(env)
+    assert check.status is Status.FAIL
+    assert "LiveKit skips every entry" in check.summary
+
+
+async def test_an_open_trunk_the_options_allow_is_a_warning(
+    world: World, env: dict[str, Any]
+) -> None:
+    del inbound_trunk(world).allowed_addresses[:]
+    check = await source_check(env, SetupOptions(allow_any_source=True))
+    assert check.status is Status.WARN
+    assert check.summary.endswith("from any address (allow_any_source)")
+
+
+async def test_missing_edges_and_foreign_addresses_are_warnings(
+    world: World, env: dict[str, Any]
+) -> None:
+    trunk = inbound_trunk(world)
+    trunk.allowed_addresses.remove("54.65.63.192/30")  # tokyo
+    trunk.allowed_addresses.append("198.51.100.7")
+    check = await source_check(env)
+    assert check.status is Status.WARN
+    assert "calls Twilio sends from tokyo are dropped (54.65.63.192/30 missing)" in check.summary
+    assert "also admits 198.51.100.7: not Twilio signalling addresses" in check.summary
+    # Configured as an extra, the address is expected; with tokyo out of use, nothing is missing.
+    edges = ("ashburn", "umatilla", "dublin", "frankfurt", "singapore", "sydney", "sao-paulo")
+    options = SetupOptions(twilio_edges=edges, extra_inbound_addresses=("198.51.100.7",))
+    check = await source_check(env, options)
+    assert check.status is Status.OK
+    assert "sao-paulo + 198.51.100.7" in check.summary
+
+
+async def test_a_catch_all_rule_for_our_agent_bypasses_the_list(
+    world: World, env: dict[str, Any]
+) -> None:
+    for rule in world.livekit.state.dispatch_rules.values():
+        del rule.trunk_ids[:]
+    check = await source_check(env)
+    assert check.status is Status.FAIL
+    assert "has no trunk ids" in check.summary
+
+
+async def test_an_unknown_edge_is_named(world: World, env: dict[str, Any]) -> None:
+    check = await source_check(env, SetupOptions(twilio_edges=("virginia",)))
+    assert check.status is Status.FAIL
+    assert "unknown edge(s) 'virginia'; valid: ashburn" in check.summary

@@ -14,6 +14,7 @@ from switchboard.domain.diagnosis import Check
 from switchboard.domain.provisioning_desired import SetupOptions
 from switchboard.services import (
     doctor_encryption,
+    doctor_inbound_source,
     doctor_livekit,
     doctor_local,
     doctor_outbound,
@@ -29,6 +30,7 @@ CHECKS: Mapping[str, CheckFn] = {
     "settings": doctor_local.check_settings,
     **doctor_twilio.CHECKS,
     **doctor_livekit.CHECKS,
+    doctor_inbound_source.NAME: doctor_inbound_source.check_inbound_source,
     "livekit.outbound_trunk": doctor_outbound.check_outbound,
     doctor_encryption.NAME: doctor_encryption.check_encryption,
     "webhook": doctor_local.check_webhook,

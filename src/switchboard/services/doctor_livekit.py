@@ -1,4 +1,6 @@
-"""Doctor checks on the LiveKit side: credentials, inbound trunk, dispatch rule, outbound trunk."""
+"""Doctor checks on the LiveKit side: credentials, inbound trunk, dispatch rule, outbound trunk.
+
+Who may send calls to the inbound trunk is `doctor_inbound_source`."""
 
 from __future__ import annotations
 
@@ -58,7 +60,8 @@ async def check_credentials(ctx: DoctorContext) -> Check:
     return ok(name, f"API key accepted ({len(rooms.rooms)} active rooms)")
 
 
-def _inbound_for(live: list[Live], number: str) -> Live | None:
+def inbound_for(live: list[Live], number: str) -> Live | None:
+    """The inbound trunk that claims `number`, if any."""
     return next(
         (
             t
@@ -75,7 +78,7 @@ async def check_inbound(ctx: DoctorContext) -> Check:
     number = ctx.settings.twilio_phone_number
     if number is None:
         raise ctx.incomplete()
-    trunk = _inbound_for(await livekit_view(ctx), number)
+    trunk = inbound_for(await livekit_view(ctx), number)
     if trunk is None:
         why = SIP_STATUSES[404]
         return fail(
@@ -92,7 +95,7 @@ async def check_dispatch(ctx: DoctorContext) -> Check:
     if number is None:
         raise ctx.incomplete()
     live = await livekit_view(ctx)
-    trunk = _inbound_for(live, number)
+    trunk = inbound_for(live, number)
     if trunk is None:
         raise NotChecked("no inbound trunk for the number")
     rules = [
