@@ -132,6 +132,28 @@ def test_setup_file_is_validated_and_used(world: World) -> None:
     assert "acme-trunk" in names
 
 
+def test_the_plan_shows_who_may_call_in(world: World) -> None:
+    assert run("setup", "apply", "--yes")[0] == 0
+    [trunk] = world.livekit.state.inbound_trunks.values()
+    del trunk.allowed_addresses[:]
+    code, out = run("setup", "plan", "--json")
+    assert code == 2
+    [step] = [s for s in json.loads(out)["steps"] if s["action"] != "unchanged"]
+    assert step["name"] == "switchboard-inbound"
+    [diff] = step["differences"]
+    assert (diff["field"], diff["live"], len(diff["desired"])) == ("allowed_addresses", [], 8)
+    assert "any address today" in step["notes"][0]
+    Path("switchboard.yaml").write_text("twilio_edges: [virginia]\n")
+    code, out = run("setup", "plan")
+    assert code == 1
+    assert "unknown edge(s) 'virginia'; valid: ashburn, umatilla" in out
+    Path("switchboard.yaml").write_text("twilio_edges: []\n")
+    code, out = run("setup", "apply", "--yes")
+    assert code == 1
+    assert "allow_any_source: true" in out
+    assert list(trunk.allowed_addresses) == []  # nothing was changed
+
+
 def test_missing_settings_are_named(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LIVEKIT_SIP_URI")
     code, out = run("setup", "plan")

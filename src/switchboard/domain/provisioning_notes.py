@@ -37,4 +37,27 @@ def step_notes(step: Step) -> tuple[str, ...]:
                 "or Messaging Service, not to switchboard. setup leaves it alone; see "
                 "docs/connect-a-real-number.md"
             )
+    if step.desired.kind is Kind.LIVEKIT_INBOUND_TRUNK and step.action in _CHANGES:
+        out += _source_notes(step)
     return tuple(out)
+
+
+def _source_notes(step: Step) -> list[str]:
+    """How `allowed_addresses` changes, in words: LiveKit reads an empty list as "any address"."""
+    diff = next((d for d in step.differences if d.field == "allowed_addresses"), None)
+    if diff is None:
+        return []
+    live = diff.live if isinstance(diff.live, tuple) else ()
+    wanted = diff.desired if isinstance(diff.desired, tuple) else ()
+    if not wanted:
+        return ["from now on the trunk admits INVITEs from any address (allow_any_source)"]
+    if not live:
+        return ["the trunk admits INVITEs from any address today; from now on only the listed ones"]
+    added = [a for a in wanted if a not in live]
+    removed = [a for a in live if a not in wanted]
+    words = []
+    if added:
+        words.append(f"admits also {', '.join(added)}")
+    if removed:
+        words.append(f"no longer admits {', '.join(removed)}")
+    return ["; ".join(words)] if words else []
