@@ -487,3 +487,23 @@ async def test_an_unknown_edge_is_named(world: World, env: dict[str, Any]) -> No
     check = await source_check(env, SetupOptions(twilio_edges=("virginia",)))
     assert check.status is Status.FAIL
     assert "unknown edge(s) 'virginia'; valid: ashburn" in check.summary
+
+
+async def test_the_summary_shows_the_edges_the_list_really_admits(
+    world: World, env: dict[str, Any]
+) -> None:
+    # The trunk admits every edge; switchboard.yaml now uses two. Nothing is missing or foreign,
+    # and the summary still says what LiveKit admits today.
+    check = await source_check(env, SetupOptions(twilio_edges=("ashburn", "dublin")))
+    assert check.status is Status.OK
+    assert "admits Twilio ashburn, umatilla, dublin, frankfurt" in check.summary
+
+
+async def test_digest_credentials_alone_are_a_warning(world: World, env: dict[str, Any]) -> None:
+    trunk = inbound_trunk(world)
+    trunk.auth_username, trunk.auth_password = "lk-user", "Lk-passw0rd-long"
+    assert "with digest auth" in (await source_check(env)).summary
+    del trunk.allowed_addresses[:]
+    check = await source_check(env)
+    assert check.status is Status.WARN
+    assert "Twilio's calls fail with 407" in check.summary

@@ -123,7 +123,8 @@ def _compare(
     extras = {canonical(a) for a in ctx.options.extra_inbound_addresses}
     foreign = [e for e in usable if ranges.edge_of(e) is None and _canonical(e) not in extras]
     skipped = [e for e in entries if not _usable(e)]
-    admitted = [e for e in edges if e not in missing]
+    # What is in force, whatever the options say: every Twilio edge the list covers.
+    admitted = [e for e in ranges.edges if all(_covered(c, usable) for c in ranges.edges[e])]
     in_force = (
         f"inbound trunk {label} admits Twilio "
         f"{', '.join(admitted) or 'no edge'}"
