@@ -4,10 +4,12 @@ both fakes through the real clients; the LiveKit fake then refuses an INVITE fro
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from tests.services.provisioning_world import (
     NUMBER,
     World,
@@ -20,8 +22,11 @@ from tests.services.provisioning_world import (
 from switchboard.domain.provisioning import Action, Kind, Step
 from switchboard.domain.provisioning_desired import ProvisioningConfigError, SetupOptions
 from switchboard.fakes.livekit import InboundRefused, simulate_inbound_call
+from switchboard.services.backup import export_backup, read_backup, restore_backup
+from switchboard.services.provisioning import desired_from_settings, open_providers
 
 CALLER = "+16125550123"
+WHEN = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
 TWILIO = (
     "54.172.60.0/30",
     "54.244.51.0/30",
@@ -163,3 +168,19 @@ async def test_an_unknown_edge_stops_the_plan_before_any_request(
     with pytest.raises(ProvisioningConfigError, match="valid: ashburn, umatilla, dublin"):
         await plan_for(settings, SetupOptions(twilio_edges=("us-east",)))
     assert len(world.livekit.state.requests) == before
+
+
+async def test_a_backup_carries_the_list_and_restores_it(world: World, tmp_path: Path) -> None:
+    settings = world.settings(tmp_path)
+    await apply_for(settings)
+    desired = desired_from_settings(settings, SetupOptions())
+    async with open_providers(settings) as providers:
+        text = await export_backup(providers, desired, exported_at=WHEN, directory_yaml="")
+    [doc] = [e for e in yaml.safe_load(text)["setup"] if e["kind"] == "livekit.inbound_trunk"]
+    assert tuple(doc["fields"]["allowed_addresses"]) == TWILIO
+    world.reset()  # a new LiveKit project
+    async with open_providers(settings) as providers:
+        _, report = await restore_backup(providers, read_backup(text))
+    assert report is not None
+    assert report.ok, report.error
+    assert tuple(inbound(world).allowed_addresses) == TWILIO
