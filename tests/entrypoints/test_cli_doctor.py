@@ -139,6 +139,15 @@ def test_a_bad_setup_file_fails_and_the_rest_still_runs(world: World, tmp_path: 
     assert len(document["checks"]) == len(CHECKS) + 1  # every check, and the file's own row
 
 
+def test_an_unknown_twilio_edge_is_a_setup_file_failure(world: World, tmp_path: Path) -> None:
+    (tmp_path / "switchboard.yaml").write_text("twilio_edges: [virginia]\n")
+    code, document = doctor_json()
+    assert code == 1
+    [row] = [c for c in document["checks"] if c["status"] == "fail"]
+    assert row["name"] == "switchboard.yaml"
+    assert "unknown edge(s) 'virginia'; valid: ashburn, umatilla" in row["summary"]
+
+
 def test_trunks_status_side_by_side(world: World) -> None:
     result = runner.invoke(APP, ["trunks", "status"])
     assert result.exit_code == 0, result.output

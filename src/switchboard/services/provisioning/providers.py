@@ -22,6 +22,7 @@ from switchboard.domain.provisioning_desired import (
 )
 from switchboard.domain.provisioning_options import parse_setup_options
 from switchboard.domain.provisioning_plan import plan
+from switchboard.domain.provisioning_sources import edges_in_use
 from switchboard.services.provisioning.observe import observe
 from switchboard.services.provisioning.secrets import SecretStore
 from switchboard.settings import Settings
@@ -50,7 +51,12 @@ def load_options(path: Path | None = None, *, production: bool = False) -> Setup
         raise ProvisioningConfigError(f"{target}: cannot read ({exc.strerror})") from None
     except yaml.YAMLError as exc:
         raise ProvisioningConfigError(f"{target}: not valid YAML ({exc})") from None
-    return parse_setup_options(data, production=production)
+    options = parse_setup_options(data, production=production)
+    try:  # edge names are known from the packaged data, not to the pure parser
+        edges_in_use(twilio_signalling_ranges(), options)
+    except ProvisioningConfigError as exc:
+        raise ProvisioningConfigError(f"switchboard.yaml: {exc}") from None
+    return options
 
 
 def setup_inputs(settings: Settings) -> SetupInputs:
