@@ -23,9 +23,16 @@ class NotificationStatusStore(Protocol):
 
 class CallStatusStore(Protocol):
     async def record_call_status(
-        self, call_sid: str, status: str, at: datetime, *, duration: int | None
-    ) -> None:
-        """Note a Twilio call status on the call's record."""
+        self,
+        call_sid: str,
+        status: str,
+        at: datetime,
+        *,
+        duration: int | None,
+        once_key: str | None = None,
+    ) -> bool:
+        """Note a Twilio call status on the call's record. With `once_key`, the webhook receipt
+        is stored in the same transaction, and a key handled before changes nothing: False."""
         ...
 
 
@@ -52,12 +59,6 @@ class VoicemailStore(Protocol):
 
     async def voicemail_caller(self, call_sid: str) -> str | None:
         """The caller's E.164 number for `call_sid`; None when withheld or unknown."""
-        ...
-
-
-class IdempotencyStore(Protocol):
-    async def first_time(self, key: str) -> bool:
-        """True the first time `key` is seen (and remember it); False for every repeat."""
         ...
 
 
