@@ -181,3 +181,18 @@ async def test_inbound_sms_burst_is_group_committed(stores: SqlAlchemyWebhookSto
     )
     assert stores.inbound_group.commits < 25
     assert len(await stores.inbound(limit=500)) == 50
+
+
+async def test_a_status_keyword_receipt_commits_with_the_change(
+    stores: SqlAlchemyWebhookStores, storage: Storage
+) -> None:
+    assert await stores.set_status("ann", EmployeeStatus.DND, once_key="sms:SM1") is True
+    assert await stores.set_status("ann", EmployeeStatus.AVAILABLE, once_key="sms:SM1") is False
+    async with storage.unit_of_work() as uow:
+        ann = await uow.directory.get_employee("ann")
+    assert ann is not None
+    assert ann.status is EmployeeStatus.DND  # the replay changed nothing
+    # An unknown employee: nothing is kept, not even the receipt.
+    with pytest.raises(LookupError):
+        await stores.set_status("zed", EmployeeStatus.DND, once_key="sms:SM2")
+    assert await stores.set_status("ann", EmployeeStatus.AVAILABLE, once_key="sms:SM2") is True

@@ -59,8 +59,10 @@ class Anything:
     async def employee_by_sms(self, number: str) -> Employee | None:
         return Employee("e", "E", "+13125550101") if number.endswith("1") else None
 
-    async def set_status(self, employee_id: str, status: EmployeeStatus) -> None:
-        return None
+    async def set_status(
+        self, employee_id: str, status: EmployeeStatus, *, once_key: str | None = None
+    ) -> bool:
+        return True
 
     async def store_inbound(self, *args: Any) -> None:
         return None

@@ -77,8 +77,13 @@ class World:
     async def employee_by_sms(self, number: str) -> Employee | None:
         return ANN if number in (ANN.sms, ANN.phone) else None
 
-    async def set_status(self, employee_id: str, status: EmployeeStatus) -> None:
+    async def set_status(
+        self, employee_id: str, status: EmployeeStatus, *, once_key: str | None = None
+    ) -> bool:
+        if once_key is not None and not await self.first_time(once_key):
+            return False
         self.statuses[employee_id] = status
+        return True
 
     async def store_inbound(
         self, message_sid: str, from_number: str, to_number: str, body: str, at: datetime

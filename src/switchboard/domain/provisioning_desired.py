@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from switchboard.domain.errors import InvalidInput
 from switchboard.domain.provisioning import Desired, Kind, Value, ref
 
 TRANSFER_MODES = frozenset({"enable-all", "sip-only", "disable-all"})  # Twilio TransferSetting
@@ -21,7 +22,7 @@ SMS_FALLBACK_PATH = "/twilio/sms-fallback"
 _SIP_HOST = re.compile(r"^(?:sips?:)?([A-Za-z0-9.\-]+)(?::\d+)?(?:;.*)?$")
 
 
-class ProvisioningConfigError(ValueError):
+class ProvisioningConfigError(InvalidInput, ValueError):
     """`switchboard.yaml` or the settings cannot describe a set-up; one line per problem."""
 
 

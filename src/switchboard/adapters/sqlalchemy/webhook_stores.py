@@ -29,6 +29,7 @@ from switchboard.adapters.sqlalchemy.webhook_tables import (
     voicemails,
 )
 from switchboard.domain.directory import Employee, EmployeeStatus
+from switchboard.domain.errors import NoSuchRecord
 from switchboard.ports.clock import Clock
 
 
@@ -131,14 +132,25 @@ class SqlAlchemyWebhookStores:
         async with SqlAlchemyUnitOfWork(self._sessions) as uow:
             return await uow.directory.get_employee(chosen.id)
 
-    async def set_status(self, employee_id: str, status: EmployeeStatus) -> None:
+    async def set_status(
+        self, employee_id: str, status: EmployeeStatus, *, once_key: str | None = None
+    ) -> bool:
         async with SqlAlchemyUnitOfWork(self._sessions) as uow:
+            if once_key is not None:
+                receipt = (
+                    self._insert(webhook_receipts)
+                    .values(key=once_key, received_at=utc(self._clock.now()))
+                    .on_conflict_do_nothing(index_elements=["key"])
+                )
+                if not (await uow.execute(receipt)).rowcount:  # type: ignore[attr-defined]
+                    return False
             employee = await uow.directory.get_employee(employee_id)
             if employee is None:
-                raise LookupError(f"no employee {employee_id!r}")
+                raise NoSuchRecord(f"no employee {employee_id!r}")
             if employee.status is not status:
                 await uow.directory.save_employee(replace(employee, status=status))
-                await uow.commit()
+            await uow.commit()
+        return True
 
     # --- InboundSmsLog -----------------------------------------------------------------------------
     async def store_inbound(

@@ -41,7 +41,12 @@ class EmployeeStatusStore(Protocol):
         """The employee whose `sms` (or `phone`) number is `number`, if any."""
         ...
 
-    async def set_status(self, employee_id: str, status: EmployeeStatus) -> None: ...
+    async def set_status(
+        self, employee_id: str, status: EmployeeStatus, *, once_key: str | None = None
+    ) -> bool:
+        """Set the employee's status. With `once_key`, the webhook receipt commits with the
+        change, and a key handled before changes nothing: False (a replay: do not reply again)."""
+        ...
 
 
 class InboundSmsLog(Protocol):

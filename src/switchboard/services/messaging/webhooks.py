@@ -95,9 +95,10 @@ class WebhookService:
     async def inbound_sms(self, params: Mapping[str, str], key: str) -> str | None:
         """Store an inbound SMS; returns the reply text, or None for no reply.
 
-        Every step is idempotent, so a retry redoes only what did not happen: the SMS log is keyed
-        by MessageSid, a status keyword sets the same status again (and replies again — Twilio
-        retries only when it did not get the first reply), and the message is stored once per key.
+        Every write is idempotent and the receipt commits with the write it guards, so a delivery
+        that failed half-way is done in full by Twilio's retry, and a replay after success changes
+        nothing and gets no second reply: the SMS log is keyed by MessageSid, a status keyword's
+        receipt commits with the status change, and a message is stored once per key.
         """
         sender, body = params.get("From", ""), params.get("Body", "")
         now = self._c.clock.now()
@@ -109,7 +110,8 @@ class WebhookService:
             status = KEYWORDS.get(body.strip().upper().rstrip(".!"))
             if status is None:
                 return HELP_REPLY
-            await self._c.employees.set_status(employee.id, status)
+            if not await self._c.employees.set_status(employee.id, status, once_key=key):
+                return None  # a replay: the first delivery already changed it and replied
             return KEYWORD_REPLIES[status]
         front = self._c.front_desk
         receipt = await self._c.desk.take_message(
