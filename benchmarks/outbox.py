@@ -51,7 +51,6 @@ from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutb
 from switchboard.adapters.sqlalchemy.message_queries import SqlAlchemyMessageQueries
 from switchboard.adapters.sqlalchemy.message_tables import notifications
 from switchboard.adapters.sqlalchemy.status_callbacks import GroupCommitStatusWriter
-from switchboard.adapters.sqlalchemy.webhook_receipts import SqlAlchemyWebhookReceipts
 from switchboard.adapters.sqlalchemy.webhook_stores import SqlAlchemyWebhookStores
 from switchboard.adapters.twilio import close_async_client, make_async_twilio_client
 from switchboard.domain.directory import CompanyProfile, Directory, Employee
@@ -198,8 +197,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         outbox = SqlAlchemyMessageOutbox(storage.engine)
         stores = SqlAlchemyWebhookStores(storage.engine, SystemClock())
         collaborators = WebhookCollaborators(
-            notifications=outbox, calls=stores, employees=stores, inbound=stores,
-            voicemails=stores, idempotency=SqlAlchemyWebhookReceipts(storage.engine, SystemClock()),
+            calls=stores, employees=stores, inbound=stores, voicemails=stores,
             desk=None,  # type: ignore[arg-type]  # no inbound messages in this run
             clock=SystemClock(), front_desk=Recipient("employee", "e0"),
             status_writer=GroupCommitStatusWriter(storage.engine),

@@ -23,6 +23,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from switchboard.domain.errors import InvalidInput
 from switchboard.domain.phone import is_e164
 from switchboard.domain.transfer_events import MergeStrategy
 
@@ -42,7 +43,7 @@ _PLACEHOLDER = re.compile(
 )
 
 
-class SettingsError(Exception):
+class SettingsError(InvalidInput):
     """Configuration that cannot be used; the message names the variable(s) and is shown as is."""
 
 

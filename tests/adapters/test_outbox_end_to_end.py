@@ -12,7 +12,7 @@ import uvicorn
 from switchboard.adapters.notify import LocalOutboxNotifier, TwilioSmsNotifier
 from switchboard.adapters.sqlalchemy import Storage, open_storage
 from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
-from switchboard.adapters.sqlalchemy.webhook_receipts import SqlAlchemyWebhookReceipts
+from switchboard.adapters.sqlalchemy.status_callbacks import GroupCommitStatusWriter
 from switchboard.adapters.twilio import close_async_client, make_async_twilio_client
 from switchboard.domain.directory import CompanyProfile, Directory, Employee
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
@@ -67,15 +67,14 @@ async def system(
     outbox = SqlAlchemyMessageOutbox(storage.engine)
     unused: Any = Unused()
     collaborators = WebhookCollaborators(
-        outbox,
-        unused,
-        unused,
-        unused,
-        unused,
-        SqlAlchemyWebhookReceipts(storage.engine, SystemClock()),
-        unused,
-        SystemClock(),
-        Recipient("employee", "ann"),
+        status_writer=GroupCommitStatusWriter(storage.engine),  # what serve uses
+        calls=unused,
+        employees=unused,
+        inbound=unused,
+        voicemails=unused,
+        desk=unused,
+        clock=SystemClock(),
+        front_desk=Recipient("employee", "ann"),
     )
     app = create_app(settings, WebhookService(collaborators))
     server = uvicorn.Server(

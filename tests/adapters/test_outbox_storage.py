@@ -187,3 +187,32 @@ async def test_fallback_candidates_are_only_what_still_needs_a_decision(
     assert sorted(n.id for n, _ in found) == sorted([sms1.id, sms2.id])
     assert {m.id for _, m in found} == {"m1", "m2"}
     assert all(m == message(int(m.id[1:])) for _, m in found)
+
+
+async def test_a_message_with_a_once_key_is_stored_once(
+    outbox: SqlAlchemyMessageOutbox, storage: Storage
+) -> None:
+    """An inbound SMS or voicemail replayed by Twilio: the key stored with the message refuses
+    the second copy."""
+    m1 = message(1)
+    assert await outbox.add(m1, plan_notifications(m1, None, DIRECTORY, T0), once_key="sms:SM1")
+    m2 = message(2)
+    assert not await outbox.add(m2, plan_notifications(m2, None, DIRECTORY, T0), once_key="sms:SM1")
+    assert await outbox.notifications_of("m2") == []
+    assert await outbox.notifications_of("m1")
+
+
+async def test_the_once_key_rolls_back_with_a_failed_message(
+    outbox: SqlAlchemyMessageOutbox, storage: Storage
+) -> None:
+    """The receipt is not kept when the message could not be stored, so Twilio's retry of the
+    webhook stores it instead of being skipped as already seen."""
+    notes = await store(outbox, 1)
+    with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
+        await outbox.add(message(2), [notes[0]], once_key="recording:RE1")
+    m2 = message(2)
+    retried = await outbox.add(
+        m2, plan_notifications(m2, None, DIRECTORY, T0), once_key="recording:RE1"
+    )
+    assert retried
+    assert await outbox.notifications_of("m2")

@@ -108,3 +108,24 @@ async def test_a_poisoned_callback_fails_alone(
     monkeypatch.setattr(module.GroupCommitStatusWriter, "_move_forward", real)
     monkeypatch.setattr(module, "apply_provider_status_in", real_one)
     assert await writer.apply_once("k3", "SM3", S.SENT, None, T0) is True
+
+
+async def test_a_burst_of_unknown_sids_keeps_the_furthest_status_for_later(
+    storage: Storage,
+) -> None:
+    """Callbacks for SIDs we have not recorded yet (the send's answer is still on its way) are
+    group-committed like the rest; each SID keeps its furthest status, which applies once the SID
+    is recorded."""
+    writer = GroupCommitStatusWriter(storage.engine)
+    order = [(i, st) for i in range(40) for st in (S.SENT, S.DELIVERED, S.QUEUED)]
+    random.Random(7).shuffle(order)
+    results = await asyncio.gather(
+        *(writer.apply_once(f"k{i}:{st.value}", f"SMX{i}", st, None, T0) for i, st in order)
+    )
+    assert results == [False] * len(order)  # handled, but no notification has these ids yet
+    assert writer.commits < len(order) / 4
+    outbox = SqlAlchemyMessageOutbox(storage.engine)
+    m = Message("late", RecipientKind.EMPLOYEE, "ann", "Bob", None, "hi", T0)
+    await outbox.add(m, [Notification("late.sms.0", "late", Channel.SMS, "+13125550112", T0, T0)])
+    recorded = await outbox.record_sent("late.sms.0", "SMX7", S.SENT, T0)
+    assert recorded.status is S.DELIVERED  # the early "delivered" won over "sent" and "queued"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -112,3 +114,85 @@ async def test_call_status_history_without_duplicates(stores: SqlAlchemyWebhookS
     await stores.record_call_status("CA1", "completed", done, duration=40)
     assert await stores.call_statuses("CA1") == [("ringing", None, T0), ("completed", 40, done)]
     assert await stores.call_statuses("CA2") == []
+
+
+async def test_call_status_receipt_commits_with_its_row(stores: SqlAlchemyWebhookStores) -> None:
+    """The receipt guards the row in the same transaction: a replay is refused and adds nothing."""
+    first = await stores.record_call_status(
+        "CA1", "ringing", T0, duration=None, once_key="status:tok-1"
+    )
+    replay = await stores.record_call_status(
+        "CA1", "completed", T0, duration=9, once_key="status:tok-1"
+    )
+    assert (first, replay) == (True, False)
+    assert [s for s, _, _ in await stores.call_statuses("CA1")] == ["ringing"]
+
+
+async def test_concurrent_call_statuses_share_transactions(
+    stores: SqlAlchemyWebhookStores,
+) -> None:
+    """A burst of call status callbacks is group-committed: far fewer commits than callbacks,
+    and every callback's row is there once each answer has come back."""
+    statuses = ("initiated", "ringing", "answered", "completed")
+    results = await asyncio.gather(
+        *(
+            stores.record_call_status(
+                f"CA{i}", status, T0, duration=None, once_key=f"status:CA{i}:{status}"
+            )
+            for i in range(40)
+            for status in statuses
+        )
+    )
+    assert all(results)
+    assert stores.call_statuses_group.commits < len(results) / 4
+    for i in range(40):
+        assert {s for s, _, _ in await stores.call_statuses(f"CA{i}")} == set(statuses)
+
+
+async def test_a_bad_write_fails_alone_and_its_neighbours_commit(
+    stores: SqlAlchemyWebhookStores,
+) -> None:
+    bad_status: Any = None  # violates NOT NULL: the shared transaction fails
+    outcomes = await asyncio.gather(
+        stores.record_call_status("CA1", "ringing", T0, duration=None, once_key="k1"),
+        stores.record_call_status("CA3", bad_status, T0, duration=None, once_key="k3"),
+        stores.record_call_status("CA2", "ringing", T0, duration=None, once_key="k2"),
+        return_exceptions=True,
+    )
+    assert outcomes[0] is True
+    assert outcomes[2] is True
+    assert isinstance(outcomes[1], Exception)
+    assert await stores.call_statuses("CA1")
+    assert await stores.call_statuses("CA2")
+    # The good writes' receipts committed with them; the bad one's did not (Twilio's retry of it
+    # is handled, not skipped).
+    again = await stores.record_call_status("CA1", "ringing", T0, duration=None, once_key="k1")
+    assert again is False
+    retried = await stores.record_call_status("CA3", "ringing", T0, duration=None, once_key="k3")
+    assert retried is True
+
+
+async def test_inbound_sms_burst_is_group_committed(stores: SqlAlchemyWebhookStores) -> None:
+    await asyncio.gather(
+        *(
+            stores.store_inbound(f"SM{i % 50}", "+13125550199", "+13125550100", "hi", T0)
+            for i in range(100)
+        )
+    )
+    assert stores.inbound_group.commits < 25
+    assert len(await stores.inbound(limit=500)) == 50
+
+
+async def test_a_status_keyword_receipt_commits_with_the_change(
+    stores: SqlAlchemyWebhookStores, storage: Storage
+) -> None:
+    assert await stores.set_status("ann", EmployeeStatus.DND, once_key="sms:SM1") is True
+    assert await stores.set_status("ann", EmployeeStatus.AVAILABLE, once_key="sms:SM1") is False
+    async with storage.unit_of_work() as uow:
+        ann = await uow.directory.get_employee("ann")
+    assert ann is not None
+    assert ann.status is EmployeeStatus.DND  # the replay changed nothing
+    # An unknown employee: nothing is kept, not even the receipt.
+    with pytest.raises(LookupError):
+        await stores.set_status("zed", EmployeeStatus.DND, once_key="sms:SM2")
+    assert await stores.set_status("ann", EmployeeStatus.AVAILABLE, once_key="sms:SM2") is True

@@ -410,3 +410,22 @@ async def test_shared_key_setting_validates_shared_key_signed_webhooks(world: Wo
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
         assert (await c.post("/twilio/status", data=params, headers=headers)).status_code == 204
     assert world.notifications["SM1"] is NotificationStatus.DELIVERED
+
+
+@pytest.mark.parametrize("path", ["/twilio/sms", "/twilio/recording"])
+async def test_a_message_whose_write_failed_is_stored_by_twilios_retry(
+    world: World, path: str
+) -> None:
+    """No message is lost to a blip: the receipt is stored with the message, not before it, so
+    the retry Twilio sends after our 500 is handled in full rather than skipped as seen."""
+    world.failing_takes = 1
+    transport = httpx.ASGITransport(app=build(world), raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://10.0.0.7:8080") as c:
+        failed = await signed_post(c, path, VALID[path])
+        assert failed.status_code == 500
+        assert world.taken == []
+        retried = await signed_post(c, path, VALID[path])
+        assert retried.status_code < 300
+        again = await signed_post(c, path, VALID[path])
+        assert again.status_code < 300
+    assert len(world.taken) == 1

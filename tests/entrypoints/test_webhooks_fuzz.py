@@ -46,15 +46,23 @@ class Anything:
         return True
 
     async def record_call_status(
-        self, call_sid: str, status: str, at: datetime, *, duration: int | None
-    ) -> None:
-        return None
+        self,
+        call_sid: str,
+        status: str,
+        at: datetime,
+        *,
+        duration: int | None,
+        once_key: str | None = None,
+    ) -> bool:
+        return True
 
     async def employee_by_sms(self, number: str) -> Employee | None:
         return Employee("e", "E", "+13125550101") if number.endswith("1") else None
 
-    async def set_status(self, employee_id: str, status: EmployeeStatus) -> None:
-        return None
+    async def set_status(
+        self, employee_id: str, status: EmployeeStatus, *, once_key: str | None = None
+    ) -> bool:
+        return True
 
     async def store_inbound(self, *args: Any) -> None:
         return None
@@ -68,13 +76,23 @@ class Anything:
     async def first_time(self, key: str) -> bool:
         return True
 
+    async def apply_once(
+        self,
+        key: str,
+        provider_id: str,
+        status: NotificationStatus,
+        error_code: str | None,
+        at: datetime,
+    ) -> bool | None:
+        return True
+
     async def take_message(self, request: MessageRequest) -> MessageReceipt:
         return MessageReceipt("m")
 
 
 def app() -> Any:
     a = Anything()
-    c = WebhookCollaborators(a, a, a, a, a, a, a, a, Recipient("department", "front"))
+    c = WebhookCollaborators(a, a, a, a, a, a, a, Recipient("department", "front"))
     settings_ = Settings(_env_file=None, twilio_auth_token=TOKEN, webhook_base_url=BASE)
     return create_app(settings_, WebhookService(c), max_body_bytes=2048)
 

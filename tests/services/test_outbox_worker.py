@@ -49,13 +49,25 @@ class MemoryOutbox:
 
     def __init__(self) -> None:
         self.messages: dict[str, Message] = {}
+        self.once_keys: set[str] = set()
         self.notes: dict[str, Notification] = {}
         self.early: dict[str, NotificationStatus] = {}
         self.lock = asyncio.Lock()
 
-    async def add(self, message: Message, notifications: Sequence[Notification]) -> None:
+    async def add(
+        self,
+        message: Message,
+        notifications: Sequence[Notification],
+        *,
+        once_key: str | None = None,
+    ) -> bool:
+        if once_key is not None:
+            if once_key in self.once_keys:
+                return False
+            self.once_keys.add(once_key)
         self.messages[message.id] = message
         await self.add_notifications(notifications)
+        return True
 
     async def add_notifications(self, notifications: Sequence[Notification]) -> None:
         for n in notifications:

@@ -41,6 +41,7 @@ class World:
     voicemails: dict[str, str | None] = field(default_factory=dict)
     seen: set[str] = field(default_factory=set)
     taken: list[MessageRequest] = field(default_factory=list)
+    failing_takes: int = 0  # the next N take_message calls fail (the database blipped)
 
     def now(self) -> datetime:
         return NOW
@@ -60,26 +61,56 @@ class World:
         return True
 
     async def record_call_status(
-        self, call_sid: str, status: str, at: datetime, *, duration: int | None
-    ) -> None:
+        self,
+        call_sid: str,
+        status: str,
+        at: datetime,
+        *,
+        duration: int | None,
+        once_key: str | None = None,
+    ) -> bool:
+        if once_key is not None and not await self.first_time(once_key):
+            return False
         self.call_statuses.append((call_sid, status))
+        return True
 
     async def employee_by_sms(self, number: str) -> Employee | None:
         return ANN if number in (ANN.sms, ANN.phone) else None
 
-    async def set_status(self, employee_id: str, status: EmployeeStatus) -> None:
+    async def set_status(
+        self, employee_id: str, status: EmployeeStatus, *, once_key: str | None = None
+    ) -> bool:
+        if once_key is not None and not await self.first_time(once_key):
+            return False
         self.statuses[employee_id] = status
+        return True
 
     async def store_inbound(
         self, message_sid: str, from_number: str, to_number: str, body: str, at: datetime
     ) -> None:
-        self.inbound.append(message_sid)
+        if (
+            message_sid not in self.inbound
+        ):  # the SQL store: INSERT … ON CONFLICT (message_sid) DO NOTHING
+            self.inbound.append(message_sid)
 
     async def expect_voicemail(self, call_sid: str, caller_number: str | None) -> None:
         self.voicemails[call_sid] = caller_number
 
     async def voicemail_caller(self, call_sid: str) -> str | None:
         return self.voicemails.get(call_sid)
+
+    async def apply_once(
+        self,
+        key: str,
+        provider_id: str,
+        status: NotificationStatus,
+        error_code: str | None,
+        at: datetime,
+    ) -> bool | None:
+        """The group-commit writer: the receipt and the update together (one transaction)."""
+        if not await self.first_time(key):
+            return None
+        return await self.apply_provider_status(provider_id, status, error_code, at)
 
     async def first_time(self, key: str) -> bool:
         if key in self.seen:
@@ -88,6 +119,11 @@ class World:
         return True
 
     async def take_message(self, request: MessageRequest) -> MessageReceipt:
+        if self.failing_takes:  # the outbox's transaction rolled back: no message, no receipt
+            self.failing_takes -= 1
+            raise ConnectionError("database unavailable")
+        if request.once_key is not None and not await self.first_time(request.once_key):
+            return MessageReceipt(message_id="", duplicate=True)
         self.taken.append(request)
         return MessageReceipt(message_id=f"m{len(self.taken)}", channels=("email",))
 
@@ -100,12 +136,11 @@ def build(world: World, app_options: dict[str, Any] | None = None, **settings: A
         "livekit_sip_uri": "sip:abc123.sip.livekit.cloud;transport=tcp",
     }
     c = WebhookCollaborators(
-        notifications=world,
+        status_writer=world,
         calls=world,
         employees=world,
         inbound=world,
         voicemails=world,
-        idempotency=world,
         desk=world,
         clock=world,
         front_desk=Recipient("department", "front"),

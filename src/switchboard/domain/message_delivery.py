@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from switchboard.domain.directory import Employee
+from switchboard.domain.errors import Refused
 from switchboard.domain.messages import Message
 from switchboard.domain.notification_plan import FRONT_DESK, address_for, notification_id
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
@@ -39,7 +40,7 @@ class StoredMessage:
     notifications: tuple[Notification, ...]
 
 
-class ResendRefused(ValueError):
+class ResendRefused(Refused, ValueError):
     """A resend that would double-send or has nowhere to go; the text says why."""
 
 

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from switchboard.domain.errors import InvalidInput
 from switchboard.domain.phone import is_e164
 
 MAX_TEXT_LENGTH = 4000
 MAX_NAME_LENGTH = 200
 
 
-class InvalidMessage(ValueError):
+class InvalidMessage(InvalidInput, ValueError):
     """A message that cannot be stored as given; the text says which field and why."""
 
 

@@ -6,6 +6,8 @@ import re
 
 import phonenumbers
 
+from switchboard.domain.errors import InvalidInput
+
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 _NUMBERISH = re.compile(r"\+?\d[\d\-\s().]{5,}\d")
 # ISO-8601 dates and times, and IPv4 addresses, look like digit runs too; they are kept as they are.
@@ -14,7 +16,7 @@ _IPV4 = r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])"
 _NUMBER_OR_TIME = re.compile(f"(?P<time>{_ISO_TIME}|{_IPV4})|{_NUMBERISH.pattern}")
 
 
-class InvalidPhoneNumber(ValueError):
+class InvalidPhoneNumber(InvalidInput, ValueError):
     """A number that is not a valid, dialable E.164 number."""
 
 

@@ -18,13 +18,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from switchboard.domain.errors import InvalidInput
+
 MANAGED_BY = "switchboard"
 ALL = "*"  # shown for a LiveKit dispatch rule with no trunk ids: it covers every trunk
 
 Value = str | int | bool | tuple[str, ...] | None
 
 
-class ProvisioningConfigError(ValueError):
+class ProvisioningConfigError(InvalidInput, ValueError):
     """`switchboard.yaml` or the settings cannot describe a set-up; one line per problem."""
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from switchboard.domain.errors import InvalidValue
+
 
 class DataKind(StrEnum):
     CALLS = "calls"
@@ -35,7 +37,7 @@ class RetentionPolicy:
     def __post_init__(self) -> None:
         for kind, days in self.days.items():
             if days < 0:
-                raise ValueError(f"retention for {kind} must be 0 (for ever) or more days")
+                raise InvalidValue(f"retention for {kind} must be 0 (for ever) or more days")
 
     def cutoffs(self, now: datetime) -> dict[DataKind, datetime]:
         """{kind: the instant before which that data goes}, for the kinds with a period."""

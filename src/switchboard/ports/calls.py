@@ -40,12 +40,17 @@ class MessageRequest:
     urgent: bool = False
     caller_number: str | None = None  # caller ID, when known
     recording_url: str | None = None  # a voicemail's recording, when the message is one
+    # The webhook delivery that asked for this message (Twilio's idempotency token, or route +
+    # SID): stored in the message's own transaction, so a retry after a failure stores the message
+    # and a replay after success stores nothing. None for messages taken on a call.
+    once_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class MessageReceipt:
     message_id: str
     channels: tuple[str, ...] = ()  # e.g. ("email", "sms"): how the recipient will be notified
+    duplicate: bool = False  # the request's once_key was handled before: nothing was stored
 
 
 class MessageDesk(Protocol):

@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from switchboard.domain.errors import SwitchboardError
 from switchboard.domain.messages import Message
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
 
 
-class NotifyError(Exception):
+class NotifyError(SwitchboardError):
     """A failed send. `permanent` and `retryable` are never both true."""
 
     permanent = False

@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Sequence
 from typing import Protocol
 
+from switchboard.domain.errors import Refused, SwitchboardError
 
-class MediaUnavailable(Exception):
+
+class MediaUnavailable(SwitchboardError):
     """The line cannot hear the call (no rtc connection); the audio steps are then not checked."""
 
 
-class DialRefused(Exception):
+class DialRefused(Refused):
     """The dial ended without an answer. `sip_status` is the far end's final SIP status, None when
     LiveKit itself refused the request (bad trunk, credentials, unreachable server); `fix` then
     says what to do. `rang_out`: LiveKit stopped ringing after the ringing time, with no SIP

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from switchboard.domain.errors import SwitchboardError
+
 
 class DialStatus(StrEnum):
     """Why a dial did not end in a live, answered leg. Values match `TransferOutcome`."""
@@ -26,7 +28,7 @@ class DialStatus(StrEnum):
     FAILED = "failed"
 
 
-class TelephonyError(Exception):
+class TelephonyError(SwitchboardError):
     """A failure of the phone network (SIP status where known)."""
 
     def __init__(self, message: str, *, sip_status: int | None = None) -> None:

@@ -12,13 +12,15 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from switchboard.domain.errors import InvalidInput
+
 # Scrypt cost: ~0.1 s and 32 MiB per attempt, the usual interactive setting.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
 MAX_SCRYPT_N = 2**20  # a hostile file must not make us burn gigabytes of memory
 MIN_PASSPHRASE = 8
 
 
-class BackupError(ValueError):
+class BackupError(InvalidInput, ValueError):
     """A backup cannot be read or used; the message says why."""
 
 

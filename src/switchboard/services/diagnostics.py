@@ -15,6 +15,7 @@ from livekit.protocol.models import ParticipantInfo
 from livekit.protocol.room import ListParticipantsRequest, ListRoomsRequest
 from twilio.request_validator import RequestValidator
 
+from switchboard.domain.errors import InvalidValue
 from switchboard.services.doctor_context import DoctorContext
 from switchboard.services.doctor_livekit import livekit_api
 from switchboard.settings import Settings
@@ -53,12 +54,12 @@ async def send_webhook(
     Raises ValueError when WEBHOOK_BASE_URL, or the token for a signed request, is not set.
     """
     if not settings.webhook_base_url:
-        raise ValueError("WEBHOOK_BASE_URL is not set")
+        raise InvalidValue("WEBHOOK_BASE_URL is not set")
     url = settings.webhook_base_url.rstrip("/") + "/" + path.lstrip("/")
     headers = {"User-Agent": "switchboard-webhook-test"}
     if signed:
         if settings.twilio_auth_token is None:
-            raise ValueError("TWILIO_AUTH_TOKEN is needed to sign the request")
+            raise InvalidValue("TWILIO_AUTH_TOKEN is needed to sign the request")
         validator = RequestValidator(settings.twilio_auth_token.get_secret_value())
         headers[SIGNATURE_HEADER] = validator.compute_signature(url, dict(params))
     started = time.perf_counter()

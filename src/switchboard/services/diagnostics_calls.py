@@ -15,6 +15,7 @@ from typing import Any
 
 from switchboard.adapters.twilio import make_twilio_client
 from switchboard.domain.call_record import CallRecord
+from switchboard.domain.errors import InvalidValue
 from switchboard.services.call_records import UnitOfWorkFactory, list_calls
 from switchboard.settings import Settings
 
@@ -112,7 +113,7 @@ async def twilio_calls(
 ) -> list[TwilioCall]:
     """Twilio's call log, newest first (blocking client in a worker thread)."""
     if status is not None and status not in TWILIO_STATUSES:
-        raise ValueError(f"--status must be one of {', '.join(sorted(TWILIO_STATUSES))}")
+        raise InvalidValue(f"--status must be one of {', '.join(sorted(TWILIO_STATUSES))}")
     client = make_twilio_client(settings)
     filters: dict[str, Any] = {"limit": limit}
     if since is not None:

@@ -14,6 +14,7 @@ from switchboard.adapters.directory_file import (
     parse_directory_yaml,
 )
 from switchboard.domain.directory import Department, Directory, Employee
+from switchboard.domain.errors import InvalidInput, NotFound
 from switchboard.ports.repositories import UnitOfWork
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
@@ -27,13 +28,13 @@ class ImportReport:
     created_departments: tuple[str, ...] = field(default=())
 
 
-class EmployeeNotFound(LookupError):
+class EmployeeNotFound(NotFound, LookupError):
     def __init__(self, employee_id: str) -> None:
         super().__init__(f"no employee with id {employee_id!r}")
         self.employee_id = employee_id
 
 
-class EmployeeExists(ValueError):
+class EmployeeExists(InvalidInput, ValueError):
     def __init__(self, employee_id: str) -> None:
         super().__init__(f"an employee with id {employee_id!r} already exists")
         self.employee_id = employee_id

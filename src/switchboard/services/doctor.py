@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Mapping
 
 from switchboard.domain.diagnosis import Check
+from switchboard.domain.errors import InvalidValue
 from switchboard.domain.provisioning_desired import SetupOptions
 from switchboard.services import (
     doctor_encryption,
@@ -52,7 +53,7 @@ async def run_doctor(
     """
     unknown = sorted(set(only) - set(CHECKS))
     if unknown:
-        raise ValueError(f"unknown check(s): {', '.join(unknown)}; known: {', '.join(CHECKS)}")
+        raise InvalidValue(f"unknown check(s): {', '.join(unknown)}; known: {', '.join(CHECKS)}")
     ctx = DoctorContext.build(settings, options or SetupOptions(), check_timeout)
     chosen = {name: fn for name, fn in CHECKS.items() if not only or name in only}
     ctx.settings_reported = "settings" in chosen

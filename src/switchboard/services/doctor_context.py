@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from switchboard.domain.diagnosis import Check, fail, warn
+from switchboard.domain.errors import SwitchboardError
 from switchboard.domain.provisioning import Desired, Kind
 from switchboard.domain.provisioning_desired import ProvisioningConfigError, SetupOptions
 from switchboard.services.provisioning import SecretStore, desired_from_settings
@@ -22,7 +23,7 @@ from switchboard.settings import Settings
 T = TypeVar("T")
 
 
-class NotChecked(Exception):
+class NotChecked(SwitchboardError):
     """A check could not run because something it depends on is missing or unreadable.
 
     `failed` is True when a provider could not be read: the set-up is then unknown, which must

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from switchboard.domain.errors import SwitchboardError
 from switchboard.settings import Settings
 
 OFFLINE = "offline"
@@ -20,7 +21,7 @@ EXTRA = "providers"
 OLLAMA_URL = "http://localhost:11434/v1"
 
 
-class ProviderError(Exception):
+class ProviderError(SwitchboardError):
     """A brain or voice that cannot be built; the message says what to install or set."""
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from switchboard.domain.errors import InvalidInput
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -25,7 +27,7 @@ class Problem:
         return ": ".join(parts)
 
 
-class DirectoryFileError(Exception):
+class DirectoryFileError(InvalidInput):
     """A directory file (or CLI field update) that was refused as a whole; `problems` says why."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
@@ -38,7 +40,7 @@ class DirectoryFileError(Exception):
         return cls([Problem(source=source, location=location, field=None, reason=reason)])
 
 
-class FieldError(ValueError):
+class FieldError(InvalidInput, ValueError):
     """A single value that failed validation; the message is the human reason."""
 
 

@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from switchboard.domain.directory import Employee
+from switchboard.domain.errors import InvalidValue
 from switchboard.ports.telephony import Reply
 
 
@@ -70,12 +71,12 @@ class EmployeeScript:
         """Read one `employees:` entry; raises ValueError naming the bad key or value."""
         unknown = set(spec) - _EMPLOYEE_KEYS
         if unknown:
-            raise ValueError(f"unknown employee keys: {', '.join(sorted(unknown))}")
+            raise InvalidValue(f"unknown employee keys: {', '.join(sorted(unknown))}")
         raw_answer = spec.get("answer", False)
         answer = str(raw_answer).lower() if isinstance(raw_answer, bool) else str(raw_answer)
         by = str(spec.get("by", "voice"))
         if by not in ("voice", "keypad"):
-            raise ValueError(f"by must be voice or keypad, not {by!r}")
+            raise InvalidValue(f"by must be voice or keypad, not {by!r}")
         said = spec.get("say", ())
         try:
             return cls(
@@ -88,7 +89,7 @@ class EmployeeScript:
                 say=(said,) if isinstance(said, str) else tuple(str(s) for s in said),
             )
         except (TypeError, ValueError) as exc:
-            raise ValueError(f"bad employee script {dict(spec)!r}: {exc}") from None
+            raise InvalidValue(f"bad employee script {dict(spec)!r}: {exc}") from None
 
     def replies(self) -> tuple[Reply, ...]:
         """What the employee answers, one reply per prompt heard, in order."""
@@ -114,13 +115,13 @@ class CallerScript:
         try:
             return cls(HangupPoint(str(hangup["during"])), _seconds(hangup, "after", 1.0))
         except ValueError as exc:
-            raise ValueError(f"bad caller hangup {dict(hangup)!r}: {exc}") from None
+            raise InvalidValue(f"bad caller hangup {dict(hangup)!r}: {exc}") from None
 
 
 def _seconds(spec: Mapping[str, Any], key: str, default: float) -> float:
     value = float(spec.get(key, default))
     if value < 0:
-        raise ValueError(f"{key} must not be negative")
+        raise InvalidValue(f"{key} must not be negative")
     return value
 
 
@@ -135,5 +136,5 @@ def scripts_by_target(
     by_id = {employee.id: employee for employee in employees}
     unknown = sorted(set(spec) - set(by_id))
     if unknown:
-        raise ValueError(f"employees not in the directory: {', '.join(unknown)}")
+        raise InvalidValue(f"employees not in the directory: {', '.join(unknown)}")
     return {by_id[eid].phone: EmployeeScript.from_spec(entry) for eid, entry in spec.items()}

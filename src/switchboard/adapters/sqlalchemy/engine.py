@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from switchboard.domain.errors import InvalidValue
+
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 IDLE_TX_MS = "60000"
@@ -32,7 +34,7 @@ def create_engine(url: str) -> AsyncEngine:
     """
     parsed = make_url(url)
     if parsed.drivername not in SUPPORTED_DRIVERS:
-        raise ValueError(
+        raise InvalidValue(
             f"unsupported database driver {parsed.drivername!r}: use one of "
             + ", ".join(f"{d}://" for d in SUPPORTED_DRIVERS)
         )

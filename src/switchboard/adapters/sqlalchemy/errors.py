@@ -10,10 +10,12 @@ from typing import Literal
 
 from sqlalchemy.exc import IntegrityError
 
+from switchboard.domain.errors import SwitchboardError
+
 ConstraintKind = Literal["unique", "foreign_key", "not_null", "check", "other"]
 
 
-class StorageError(Exception):
+class StorageError(SwitchboardError):
     """Base class for errors raised by the storage adapter."""
 
 

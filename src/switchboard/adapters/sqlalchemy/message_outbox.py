@@ -12,9 +12,11 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Update, and_, delete, exists, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from switchboard.adapters.sqlalchemy.engine import create_session_factory
+from switchboard.adapters.sqlalchemy.engine import create_session_factory, is_sqlite
 from switchboard.adapters.sqlalchemy.message_rows import (
     message_from_row,
     message_row,
@@ -26,6 +28,7 @@ from switchboard.adapters.sqlalchemy.message_tables import (
     early_provider_statuses,
     messages,
     notifications,
+    webhook_receipts,
 )
 from switchboard.domain.messages import Message
 from switchboard.domain.notifications import Notification, NotificationStatus, moves_forward
@@ -37,13 +40,26 @@ _CLAIMABLE = (S.QUEUED.value, S.SENDING.value)
 class SqlAlchemyMessageOutbox:
     def __init__(self, engine: AsyncEngine) -> None:
         self._sessions = create_session_factory(engine)
+        self._insert = sqlite_insert if is_sqlite(engine) else pg_insert
 
-    async def add(self, message: Message, notes: Sequence[Notification]) -> None:
-        """The message and its notifications in one transaction."""
+    async def add(
+        self, message: Message, notes: Sequence[Notification], *, once_key: str | None = None
+    ) -> bool:
+        """The message and its notifications in one transaction; with `once_key`, the webhook
+        receipt too (False, and nothing stored, when the key was handled before)."""
         async with self._sessions.begin() as s:
+            if once_key is not None:
+                receipt = (
+                    self._insert(webhook_receipts)
+                    .values(key=once_key, received_at=utc(message.created_at))
+                    .on_conflict_do_nothing(index_elements=["key"])
+                )
+                if not (await s.execute(receipt)).rowcount:  # type: ignore[attr-defined]
+                    return False
             await s.execute(insert(messages).values(message_row(message)))
             if notes:
                 await s.execute(insert(notifications), [notification_row(n) for n in notes])
+        return True
 
     async def add_notifications(self, notes: Sequence[Notification]) -> None:
         """Queue more notifications; ids already stored are skipped."""

@@ -15,13 +15,14 @@ from switchboard.adapters.sqlalchemy.message_rows import (
     utc,
 )
 from switchboard.adapters.sqlalchemy.message_tables import messages, notifications
+from switchboard.domain.errors import InvalidInput
 from switchboard.domain.message_delivery import StoredMessage
 from switchboard.domain.notifications import Notification
 
 _PAGE = 200
 
 
-class AmbiguousMessageId(LookupError):
+class AmbiguousMessageId(InvalidInput, LookupError):
     """A shortened message id that matches more than one message."""
 
 

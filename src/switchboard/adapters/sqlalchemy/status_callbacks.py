@@ -16,7 +16,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -28,8 +28,12 @@ from switchboard.adapters.sqlalchemy.message_outbox import (
     rank,
 )
 from switchboard.adapters.sqlalchemy.message_rows import utc
-from switchboard.adapters.sqlalchemy.message_tables import notifications, webhook_receipts
-from switchboard.domain.notifications import NotificationStatus
+from switchboard.adapters.sqlalchemy.message_tables import (
+    early_provider_statuses,
+    notifications,
+    webhook_receipts,
+)
+from switchboard.domain.notifications import NotificationStatus, moves_forward
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 256
@@ -122,19 +126,39 @@ class GroupCommitStatusWriter:
                 inserted.discard(cb.key)
                 fresh.append(cb)
         known = await self._move_forward(conn, fresh)
-        found: dict[str, bool] = {}
-        for cb in fresh:
-            if cb.provider_id not in known and cb.provider_id not in found:
-                found[cb.provider_id] = await apply_provider_status_in(
-                    conn, cb.provider_id, cb.status, cb.error_code, cb.at
-                )
+        await self._keep_early(conn, [cb for cb in fresh if cb.provider_id not in known])
         chosen = {id(cb) for cb in fresh}
-        return [
-            (cb.provider_id in known or found.get(cb.provider_id, False))
-            if id(cb) in chosen
-            else None
-            for cb in batch
+        return [cb.provider_id in known if id(cb) in chosen else None for cb in batch]
+
+    async def _keep_early(self, conn: AsyncConnection, unknown: list[_Callback]) -> None:
+        """Statuses for provider ids no notification has (yet — the send's response may still be
+        on its way, or the SID is another app's): keep the furthest status per id, in three
+        statements for the whole batch, to be applied when the SID is recorded."""
+        best: dict[str, _Callback] = {}
+        for cb in unknown:
+            current = best.get(cb.provider_id)
+            if current is None or moves_forward(current.status, cb.status):
+                best[cb.provider_id] = cb
+        if not best:
+            return
+        table = early_provider_statuses
+        query = select(table.c.provider_id, table.c.status).where(table.c.provider_id.in_(best))
+        old = {str(r.provider_id): str(r.status) for r in (await conn.execute(query)).all()}
+        write = [
+            cb
+            for pid, cb in best.items()
+            if pid not in old or moves_forward(NotificationStatus(old[pid]), cb.status)
         ]
+        if not write:
+            return
+        ids = [cb.provider_id for cb in write]
+        await conn.execute(delete(table).where(table.c.provider_id.in_(ids)))
+        rows = [
+            {"provider_id": cb.provider_id, "status": cb.status.value,
+             "error_code": cb.error_code, "received_at": utc(cb.at)}
+            for cb in write
+        ]  # fmt: skip
+        await conn.execute(insert(table), rows)
 
     async def _move_forward(self, conn: AsyncConnection, fresh: list[_Callback]) -> set[str]:
         """Apply the statuses in rank order (so `sent` then `delivered` for one message ends at

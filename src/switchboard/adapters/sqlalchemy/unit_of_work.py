@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
+from sqlalchemy import Executable, Result
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from switchboard.adapters.sqlalchemy.call_record_repository import SqlAlchemyCallRecordRepository
@@ -53,6 +54,11 @@ class SqlAlchemyUnitOfWork:
     async def commit(self) -> None:
         """Make everything done so far permanent; the unit of work stays usable afterwards."""
         await self._open_session().commit()
+
+    async def execute(self, statement: Executable) -> Result[Any]:
+        """Run a statement of the adapter's own in this unit of work's transaction (a webhook
+        receipt that must commit with the change it guards)."""
+        return await self._open_session().execute(statement)
 
     async def rollback(self) -> None:
         """Discard everything since the last commit."""

@@ -1,4 +1,7 @@
-"""IdempotencyStore on SQLAlchemy: a webhook key is handled once, across restarts and replicas."""
+"""Webhook receipts on SQLAlchemy: a webhook key is handled once, across restarts and replicas.
+
+The receipts are written inside the transaction of the write they guard (group commit, the
+outbox's `add(once_key=)`); this store reads them and forgets old ones."""
 
 from __future__ import annotations
 

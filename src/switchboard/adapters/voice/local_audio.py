@@ -25,6 +25,7 @@ from switchboard.adapters.voice.audio import telephone_audio, to_frames
 from switchboard.adapters.voice.availability import VoiceUnavailableError
 from switchboard.adapters.voice.stt import OfflineSTT
 from switchboard.adapters.voice.tts import OfflineTTS
+from switchboard.domain.errors import InvalidValue
 
 RATE = 8000  # what a phone line carries; the local call hears what a real one would
 _SILENCE = np.zeros(RATE, dtype=np.int16)  # 1 s: the VAD needs the pause to end a turn
@@ -52,7 +53,7 @@ def read_wav(path: Path) -> np.ndarray:
     """A WAV file (16-bit PCM, any rate, mono or stereo) as 8 kHz phone-line audio."""
     with wave.open(str(path), "rb") as w:
         if w.getsampwidth() != 2:
-            raise ValueError(f"{path}: only 16-bit PCM WAV files are supported")
+            raise InvalidValue(f"{path}: only 16-bit PCM WAV files are supported")
         channels, rate = w.getnchannels(), w.getframerate()
         samples = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
     if channels > 1:
@@ -95,7 +96,7 @@ class FileListener:
     def from_path(cls, stt: OfflineSTT, vad: lk_vad.VAD, path: Path) -> FileListener:
         files = sorted(path.glob("*.wav")) if path.is_dir() else [path]
         if not files:
-            raise ValueError(f"{path}: no .wav files")
+            raise InvalidValue(f"{path}: no .wav files")
         return cls(stt, vad, files)
 
     async def next_line(self) -> str | None:

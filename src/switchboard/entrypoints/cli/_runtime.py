@@ -14,6 +14,7 @@ from rich.markup import escape
 
 from switchboard.adapters.directory_file import DirectoryFileError
 from switchboard.bootstrap import Application, bootstrap
+from switchboard.domain.errors import SwitchboardError
 from switchboard.settings import Settings, SettingsError, load_settings
 
 T = TypeVar("T")
@@ -71,10 +72,12 @@ def run_with_app(work: Callable[[Application], Awaitable[T]]) -> T:
 
 @contextmanager
 def known_errors() -> Iterator[None]:
-    """Bad input and missing records end the command with a clear message, not a traceback."""
+    """Errors Switchboard raises on purpose (domain/errors.py: bad input, missing records, refused
+    requests, a provider or the database failing) end the command with their one clear line.
+    Anything else is a bug and is left to print its traceback."""
     try:
         yield
     except DirectoryFileError as exc:
         fail(f"nothing was changed:\n{exc}")
-    except (LookupError, ValueError) as exc:
+    except SwitchboardError as exc:
         fail(str(exc))

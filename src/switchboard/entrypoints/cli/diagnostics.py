@@ -13,6 +13,7 @@ import typer
 from rich.table import Table
 
 from switchboard.bootstrap import Application
+from switchboard.domain.errors import SwitchboardError
 from switchboard.domain.phone import mask
 from switchboard.domain.provisioning_desired import ProvisioningConfigError
 from switchboard.entrypoints.cli._runtime import (
@@ -31,8 +32,13 @@ from switchboard.services.diagnostics import (
 from switchboard.services.diagnostics_calls import JoinedCall, joined_calls
 from switchboard.services.diagnostics_trunks import trunks_status
 from switchboard.services.doctor import DEFAULT_TIMEOUT
-from switchboard.services.doctor_context import DoctorContext, NotChecked
-from switchboard.services.provisioning import explain_provider_error, load_options
+from switchboard.services.doctor_context import DoctorContext
+from switchboard.services.provisioning import (
+    PROVIDER_FAILURES,
+    ProviderUnavailable,
+    explain_provider_error,
+    load_options,
+)
 
 T = TypeVar("T")
 trunks_app = typer.Typer(help="Twilio and LiveKit SIP trunks.", no_args_is_help=True)
@@ -53,11 +59,9 @@ def _run(work: Coroutine[Any, Any, T]) -> T:
     """Run provider reads; their failures become one explained line, not a traceback."""
     try:
         return asyncio.run(work)
-    except NotChecked as exc:
+    except SwitchboardError as exc:  # NotChecked, bad options and settings, …
         fail(str(exc))
-    except (ValueError, ProvisioningConfigError) as exc:
-        fail(str(exc))
-    except Exception as exc:
+    except PROVIDER_FAILURES as exc:
         fail(explain_provider_error(exc))
 
 
@@ -186,10 +190,8 @@ def register(calls_app: typer.Typer) -> None:
                 return await joined_calls(
                     app.settings, app.unit_of_work, since=after, status=status, limit=limit
                 )
-            except ValueError:
-                raise
-            except Exception as exc:
-                raise ValueError(explain_provider_error(exc)) from exc
+            except PROVIDER_FAILURES as exc:
+                raise ProviderUnavailable(explain_provider_error(exc)) from exc
 
         calls = run_with_app(work)
         console.print(_calls_table(calls) if calls else "no calls in that period")

@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from switchboard.domain.errors import SwitchboardError
 from switchboard.domain.provisioning import Plan
 from switchboard.domain.provisioning_desired import ProvisioningConfigError
 from switchboard.entrypoints.cli._runtime import console, fail, settings_or_exit
@@ -18,6 +19,7 @@ from switchboard.entrypoints.cli.plan_view import (
     show_progress,
 )
 from switchboard.services.provisioning import (
+    PROVIDER_FAILURES,
     PlanBlocked,
     apply_plan,
     desired_from_settings,
@@ -50,9 +52,9 @@ def run_async(coro: Any) -> Any:
         fail(str(exc))
     except PlanBlocked as exc:
         fail(str(exc), EXIT_PENDING)
-    except (ValueError, RuntimeError) as exc:  # missing credentials and similar
+    except SwitchboardError as exc:  # missing credentials and similar
         fail(str(exc))
-    except Exception as exc:  # provider errors while observing: explained, not a traceback
+    except PROVIDER_FAILURES as exc:  # provider errors while observing: explained, not a trace
         fail(f"could not read the live set-up: {explain_provider_error(exc)}")
 
 

@@ -15,6 +15,7 @@ from livekit import api
 
 from switchboard.adapters.livekit.probe_line import LiveKitProbeLine, outbound_trunk
 from switchboard.domain.diagnosis import Check, Status, exit_code, fail, worst
+from switchboard.domain.errors import InvalidValue
 from switchboard.domain.phone import InvalidPhoneNumber, mask, to_e164
 from switchboard.entrypoints.cli._runtime import (
     EXIT_USAGE,
@@ -55,7 +56,7 @@ async def probe(
     """Find the outbound trunk, then run the test call on LiveKit."""
     url, key, secret = settings.livekit_url, settings.livekit_api_key, settings.livekit_api_secret
     if not (url and key and secret):
-        raise ValueError("LiveKit settings missing")  # the command checked them
+        raise InvalidValue("LiveKit settings missing")  # the command checked them
     lk = api.LiveKitAPI(url, key, secret.get_secret_value())
     try:
         try:

@@ -15,13 +15,14 @@ import yaml
 from switchboard.adapters.simulator import EmployeeScript
 from switchboard.domain.availability import is_open, next_opening
 from switchboard.domain.directory import CompanyProfile, Directory
+from switchboard.domain.errors import InvalidInput
 
 EVERYONE_ACCEPTS: Mapping[str, Any] = {"answer": True, "decision": "accept"}
 # Just after opening: far enough past it that "opening time" edge cases never decide the call.
 SETTLE_AFTER_OPENING = timedelta(minutes=30)
 
 
-class BehaviourError(ValueError):
+class BehaviourError(InvalidInput, ValueError):
     """A bad --employee option or employees file; the message names the option, file and key."""
 
 

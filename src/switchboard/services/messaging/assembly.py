@@ -93,8 +93,11 @@ class Messaging:
     receipts: SqlAlchemyWebhookReceipts
     channels: tuple[Channel, ...]
     _twilio: Any = None
+    _stores: SqlAlchemyWebhookStores | None = None
 
     async def aclose(self) -> None:
+        if self._stores is not None:
+            await self._stores.aclose()  # let queued webhook writes commit
         if self._twilio is not None:
             await close_async_client(self._twilio)
 
@@ -131,12 +134,10 @@ async def open_messaging(app: Application) -> AsyncIterator[Messaging]:
     receipts = SqlAlchemyWebhookReceipts(app.storage.engine, app.clock)
     desk = OutboxMessageDesk(outbox, cache.refresh, app.clock)
     collaborators = WebhookCollaborators(
-        notifications=outbox,
         calls=stores,
         employees=stores,
         inbound=stores,
         voicemails=stores,
-        idempotency=receipts,
         desk=desk,
         clock=app.clock,
         front_desk=front_desk(directory, settings.front_desk),
@@ -149,6 +150,7 @@ async def open_messaging(app: Application) -> AsyncIterator[Messaging]:
         receipts=receipts,
         channels=tuple(notifiers),
         _twilio=twilio,
+        _stores=stores,
     )
     log.info("messaging ready", extra={"channels": [c.value for c in notifiers]})
     try:

@@ -52,5 +52,6 @@ class OutboxMessageDesk:
             recording_url=request.recording_url or None,
         )
         notifications = plan_notifications(message, None, await self._directory(), now)
-        await self._outbox.add(message, notifications)
+        if not await self._outbox.add(message, notifications, once_key=request.once_key):
+            return MessageReceipt(message.id, (), duplicate=True)
         return MessageReceipt(message.id, tuple(n.channel.value for n in notifications))

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 from switchboard.domain.directory import Directory
+from switchboard.domain.errors import NotFound
 from switchboard.domain.message_delivery import (
     DeliveryState,
     StoredMessage,
@@ -39,7 +40,7 @@ class MessageView:
     state: DeliveryState
 
 
-class MessageNotFound(LookupError):
+class MessageNotFound(NotFound, LookupError):
     pass
 
 

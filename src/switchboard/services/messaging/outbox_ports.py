@@ -22,7 +22,16 @@ from switchboard.domain.notifications import Notification, NotificationStatus
 
 
 class MessageOutbox(Protocol):
-    async def add(self, message: Message, notifications: Sequence[Notification]) -> None: ...
+    async def add(
+        self,
+        message: Message,
+        notifications: Sequence[Notification],
+        *,
+        once_key: str | None = None,
+    ) -> bool:
+        """Store the message with its notifications in one transaction. With `once_key`, the key
+        is recorded in that same transaction and a key seen before stores nothing: False."""
+        ...
 
     async def add_notifications(self, notifications: Sequence[Notification]) -> None:
         """Queue more notifications of stored messages (fallbacks); an existing id is ignored."""

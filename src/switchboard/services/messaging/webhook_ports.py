@@ -23,9 +23,16 @@ class NotificationStatusStore(Protocol):
 
 class CallStatusStore(Protocol):
     async def record_call_status(
-        self, call_sid: str, status: str, at: datetime, *, duration: int | None
-    ) -> None:
-        """Note a Twilio call status on the call's record."""
+        self,
+        call_sid: str,
+        status: str,
+        at: datetime,
+        *,
+        duration: int | None,
+        once_key: str | None = None,
+    ) -> bool:
+        """Note a Twilio call status on the call's record. With `once_key`, the webhook receipt
+        is stored in the same transaction, and a key handled before changes nothing: False."""
         ...
 
 
@@ -34,7 +41,12 @@ class EmployeeStatusStore(Protocol):
         """The employee whose `sms` (or `phone`) number is `number`, if any."""
         ...
 
-    async def set_status(self, employee_id: str, status: EmployeeStatus) -> None: ...
+    async def set_status(
+        self, employee_id: str, status: EmployeeStatus, *, once_key: str | None = None
+    ) -> bool:
+        """Set the employee's status. With `once_key`, the webhook receipt commits with the
+        change, and a key handled before changes nothing: False (a replay: do not reply again)."""
+        ...
 
 
 class InboundSmsLog(Protocol):
@@ -52,12 +64,6 @@ class VoicemailStore(Protocol):
 
     async def voicemail_caller(self, call_sid: str) -> str | None:
         """The caller's E.164 number for `call_sid`; None when withheld or unknown."""
-        ...
-
-
-class IdempotencyStore(Protocol):
-    async def first_time(self, key: str) -> bool:
-        """True the first time `key` is seen (and remember it); False for every repeat."""
         ...
 
 

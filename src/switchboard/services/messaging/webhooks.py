@@ -2,8 +2,10 @@
 
 The web layer validates and parses; this service decides: forward-only status updates, employee
 status keywords by SMS, inbound SMS and voicemails that become messages. Every handler is idempotent
-on the key the route gives it (Twilio's idempotency token, or SID + status), so Twilio's retries
-and replays change nothing.
+on the key the route gives it (Twilio's idempotency token, or SID + status), so Twilio's replays
+change nothing. The key is stored in the same transaction as the write it guards (never before it),
+so a webhook that failed half-way — the database blipped, the process died — is done in full by
+Twilio's retry instead of being skipped as "seen": no inbound SMS or voicemail is lost that way.
 """
 
 from __future__ import annotations
@@ -21,9 +23,7 @@ from switchboard.ports.clock import Clock
 from switchboard.services.messaging.webhook_ports import (
     CallStatusStore,
     EmployeeStatusStore,
-    IdempotencyStore,
     InboundSmsLog,
-    NotificationStatusStore,
     StatusCallbackWriter,
     VoicemailStore,
 )
@@ -53,17 +53,15 @@ class Recipient:
 
 @dataclass(frozen=True, slots=True)
 class WebhookCollaborators:
-    notifications: NotificationStatusStore
+    # Message status callbacks: the receipt and the forward-only update in one transaction.
+    status_writer: StatusCallbackWriter
     calls: CallStatusStore
     employees: EmployeeStatusStore
     inbound: InboundSmsLog
     voicemails: VoicemailStore
-    idempotency: IdempotencyStore
     desk: MessageDesk
     clock: Clock
     front_desk: Recipient
-    # Optional: message status callbacks as one transaction (receipt + update), group-committed.
-    status_writer: StatusCallbackWriter | None = None
 
 
 def _int(value: str | None) -> int | None:
@@ -83,29 +81,25 @@ class WebhookService:
                 return  # e.g. "receiving": nothing to record about a delivery
             code = params.get("ErrorCode") or None
             sid = params["MessageSid"]
-            found: bool | None
-            if self._c.status_writer is not None:
-                found = await self._c.status_writer.apply_once(key, sid, status, code, now)
-                if found is None:
-                    return  # a retry or replay: already handled
-            elif not await self._c.idempotency.first_time(key):
-                return
-            else:
-                found = await self._c.notifications.apply_provider_status(sid, status, code, now)
+            found = await self._c.status_writer.apply_once(key, sid, status, code, now)
+            if found is None:
+                return  # a retry or replay: already handled
             if not found:
                 log.info("status for unknown message", extra={"sid": params["MessageSid"]})
             return
-        if not await self._c.idempotency.first_time(key):
-            return
         duration = _int(params.get("CallDuration"))
         await self._c.calls.record_call_status(
-            params["CallSid"], params.get("CallStatus", ""), now, duration=duration
+            params["CallSid"], params.get("CallStatus", ""), now, duration=duration, once_key=key
         )
 
     async def inbound_sms(self, params: Mapping[str, str], key: str) -> str | None:
-        """Store an inbound SMS; returns the reply text, or None for no reply."""
-        if not await self._c.idempotency.first_time(key):
-            return None  # Twilio retried: the first delivery already replied
+        """Store an inbound SMS; returns the reply text, or None for no reply.
+
+        Every write is idempotent and the receipt commits with the write it guards, so a delivery
+        that failed half-way is done in full by Twilio's retry, and a replay after success changes
+        nothing and gets no second reply: the SMS log is keyed by MessageSid, a status keyword's
+        receipt commits with the status change, and a message is stored once per key.
+        """
         sender, body = params.get("From", ""), params.get("Body", "")
         now = self._c.clock.now()
         await self._c.inbound.store_inbound(
@@ -116,10 +110,11 @@ class WebhookService:
             status = KEYWORDS.get(body.strip().upper().rstrip(".!"))
             if status is None:
                 return HELP_REPLY
-            await self._c.employees.set_status(employee.id, status)
+            if not await self._c.employees.set_status(employee.id, status, once_key=key):
+                return None  # a replay: the first delivery already changed it and replied
             return KEYWORD_REPLIES[status]
         front = self._c.front_desk
-        await self._c.desk.take_message(
+        receipt = await self._c.desk.take_message(
             MessageRequest(
                 call_id=params.get("MessageSid", key),
                 recipient_kind=front.kind,
@@ -128,8 +123,11 @@ class WebhookService:
                 callback_number=sender if is_e164(sender) else "",
                 text=body[:MAX_TEXT_LENGTH],
                 caller_number=sender or None,
+                once_key=key,
             )
         )
+        if receipt.duplicate:
+            return None  # a replay: the message was stored the first time
         log.info("inbound sms became a message", extra={"from": mask(sender)})
         return None
 
@@ -144,8 +142,6 @@ class WebhookService:
         """A finished voicemail recording: it becomes a message for the front desk."""
         if params.get("RecordingStatus", "completed") != "completed":
             return  # "failed"/"absent": nothing to attach; the call record has the status
-        if not await self._c.idempotency.first_time(key):
-            return
         call_sid = params.get("CallSid", "")
         caller = await self._c.voicemails.voicemail_caller(call_sid)
         seconds = params.get("RecordingDuration", "?")
@@ -160,5 +156,6 @@ class WebhookService:
                 text=f"Voicemail ({seconds} s): {params.get('RecordingUrl', '')}",
                 caller_number=caller,
                 recording_url=params.get("RecordingUrl") or None,
+                once_key=key,  # stored with the message: a retry after a failure is not skipped
             )
         )

@@ -1,7 +1,11 @@
 """Provisioning: desired state → observe what is live → plan → apply (`switchboard setup`)."""
 
 from switchboard.services.provisioning.apply import ApplyReport, PlanBlocked, apply_plan
-from switchboard.services.provisioning.errors import explain_provider_error
+from switchboard.services.provisioning.errors import (
+    PROVIDER_FAILURES,
+    ProviderUnavailable,
+    explain_provider_error,
+)
 from switchboard.services.provisioning.observe import observe, observe_livekit, observe_twilio
 from switchboard.services.provisioning.providers import (
     Providers,
@@ -14,8 +18,10 @@ from switchboard.services.provisioning.secrets import SecretStore, generate_pass
 from switchboard.services.provisioning.twilio_ops import ProvisioningError
 
 __all__ = [
+    "PROVIDER_FAILURES",
     "ApplyReport",
     "PlanBlocked",
+    "ProviderUnavailable",
     "Providers",
     "ProvisioningError",
     "SecretStore",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from livekit.api import LiveKitAPI
 from twilio.rest import Client
 
+from switchboard.domain.errors import Refused
 from switchboard.domain.provisioning import Plan, Step, ref
 from switchboard.services.provisioning.errors import explain_provider_error
 from switchboard.services.provisioning.livekit_ops import apply_livekit_step
@@ -19,7 +20,7 @@ from switchboard.services.provisioning.twilio_ops import apply_twilio_step
 Progress = Callable[[Step, str], None]
 
 
-class PlanBlocked(RuntimeError):
+class PlanBlocked(Refused, RuntimeError):
     """The plan has blocked steps; nothing was changed."""
 
     def __init__(self, plan: Plan) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
+import aiohttp
+import httpx
 from livekit.api.twirp_client import ServerError
 from twilio.base.exceptions import TwilioException, TwilioRestException
 
 from switchboard.adapters.twilio import classify_twilio_error
+from switchboard.domain.errors import SwitchboardError
 
 # Twilio REST error codes seen while provisioning (https://www.twilio.com/docs/api/errors).
 _TWILIO_HINTS: dict[int, str] = {
@@ -22,6 +26,22 @@ _LIVEKIT_HINTS: dict[str, str] = {
     "resource_exhausted": "LiveKit is rate-limiting requests: wait and run apply again",
     "unavailable": "LiveKit is unavailable right now: try again shortly",
 }
+
+
+class ProviderUnavailable(SwitchboardError):
+    """Twilio or LiveKit failed or could not be reached; the message explains it."""
+
+
+# What a provider call can fail with that is the provider's or the network's doing, not a bug of
+# ours: explained in one line by `explain_provider_error`. Anything else is left to show its trace.
+PROVIDER_FAILURES: tuple[type[BaseException], ...] = (
+    TwilioException,
+    ServerError,
+    OSError,  # refused, unreachable, DNS
+    aiohttp.ClientError,
+    httpx.HTTPError,
+    asyncio.TimeoutError,
+)
 
 
 def _as_rest_error(exc: TwilioException) -> TwilioRestException | None:

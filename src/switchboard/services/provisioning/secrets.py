@@ -8,6 +8,8 @@ import secrets
 import string
 from pathlib import Path
 
+from switchboard.domain.errors import InvalidValue
+
 # Twilio's rule: 12+ characters, at least one digit, mixed case. Longer is free.
 PASSWORD_LENGTH = 24
 _ALPHABET = string.ascii_letters + string.digits
@@ -17,7 +19,7 @@ _USERNAME = re.compile(r"^[A-Za-z0-9_\-.]{1,64}$")
 def generate_password(length: int = PASSWORD_LENGTH) -> str:
     """A random password Twilio accepts for SIP credentials."""
     if length < 12:
-        raise ValueError("Twilio needs SIP passwords of at least 12 characters")
+        raise InvalidValue("Twilio needs SIP passwords of at least 12 characters")
     while True:
         candidate = "".join(secrets.choice(_ALPHABET) for _ in range(length))
         if (
@@ -36,7 +38,7 @@ class SecretStore:
 
     def _path(self, username: str) -> Path:
         if not _USERNAME.match(username):
-            raise ValueError(f"{username!r} cannot name a secret file")
+            raise InvalidValue(f"{username!r} cannot name a secret file")
         return self.root / f"sip-credential-{username}"
 
     def get(self, username: str) -> str | None:

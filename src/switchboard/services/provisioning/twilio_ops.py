@@ -7,13 +7,14 @@ from typing import Any
 
 from twilio.rest import Client
 
+from switchboard.domain.errors import SwitchboardError
 from switchboard.domain.provisioning import Action, Kind, Step, ref, resolve
 from switchboard.domain.provisioning_plan import RESTORED_PASSWORD
 from switchboard.services.provisioning.numbers import find_number
 from switchboard.services.provisioning.secrets import SecretStore, generate_password
 
 
-class ProvisioningError(RuntimeError):
+class ProvisioningError(SwitchboardError, RuntimeError):
     """A step cannot be carried out for a reason of ours (not the provider's)."""
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from switchboard.adapters.simulator import CallerScript, EmployeeScript
 from switchboard.adapters.simulator.clock import DEFAULT_START
+from switchboard.domain.errors import InvalidInput
 
 EXPECT_KEYS = {
     "outcome", "transferred_to", "attempts", "dialed", "message", "agent_says", "agent_never_says",
@@ -18,7 +19,7 @@ EXPECT_KEYS = {
 OUTCOMES = {"transferred", "message_taken", "info_only", "ended_by_caller", "no_transfer"}
 
 
-class ScenarioError(ValueError):
+class ScenarioError(InvalidInput, ValueError):
     """A scenario file that cannot be run as written: `<file>: <key>: <what is wrong>`."""
 
     def __init__(self, path: Path, key: str, reason: str) -> None:
