@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from switchboard.domain.call_record import CallEvent, CallRecord
-from switchboard.services.diagnostics_calls import (
+from switchboard.services.diagnostics.calls import (
     MATCH_WINDOW,
     JoinedCall,
     TwilioCall,

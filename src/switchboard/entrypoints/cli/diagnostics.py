@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import typer
 from rich.table import Table
 
+from switchboard.adapters.twilio.webhook_probe import SELF_TEST_PARAMS, send_webhook
 from switchboard.bootstrap import Application
 from switchboard.domain.errors import SwitchboardError
 from switchboard.domain.phone import mask
@@ -24,15 +25,11 @@ from switchboard.entrypoints.cli._runtime import (
     settings_or_exit,
 )
 from switchboard.entrypoints.cli.calls import parse_since
-from switchboard.services.diagnostics import (
-    SELF_TEST_PARAMS,
-    send_webhook,
-    sip_events,
-)
-from switchboard.services.diagnostics_calls import JoinedCall, joined_calls
-from switchboard.services.diagnostics_trunks import trunks_status
+from switchboard.services.diagnostics import sip_events
+from switchboard.services.diagnostics.calls import JoinedCall, joined_calls
+from switchboard.services.diagnostics.trunks import trunks_status
 from switchboard.services.doctor import DEFAULT_TIMEOUT
-from switchboard.services.doctor_context import DoctorContext
+from switchboard.services.doctor.context import DoctorContext
 from switchboard.services.provisioning import (
     PROVIDER_FAILURES,
     ProviderUnavailable,

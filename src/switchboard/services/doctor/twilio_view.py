@@ -15,7 +15,7 @@ from twilio.rest import Client
 from switchboard.adapters.twilio import make_twilio_client
 from switchboard.domain.provisioning import Desired, Kind, Live
 from switchboard.domain.provisioning_plan import find_match
-from switchboard.services.doctor_context import DoctorContext
+from switchboard.services.doctor.context import DoctorContext
 from switchboard.services.provisioning import SecretStore, observe_twilio
 from switchboard.services.provisioning.numbers import find_number
 

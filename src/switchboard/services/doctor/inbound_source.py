@@ -20,9 +20,9 @@ from switchboard.domain.provisioning_sources import (
     network,
     twilio_addresses,
 )
-from switchboard.services.doctor_context import DoctorContext, NotChecked
-from switchboard.services.doctor_livekit import inbound_for, livekit_view, values
-from switchboard.services.doctor_twilio import SETUP
+from switchboard.services.doctor.context import DoctorContext, NotChecked
+from switchboard.services.doctor.livekit import inbound_for, livekit_view, values
+from switchboard.services.doctor.twilio import SETUP
 
 NAME = "livekit.inbound_source"
 APPLY = "run `switchboard setup apply`: it sets allowed_addresses to Twilio's signalling ranges"

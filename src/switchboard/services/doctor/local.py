@@ -10,9 +10,9 @@ import aiosmtplib
 from sqlalchemy import make_url
 
 from switchboard.adapters.sqlalchemy import create_engine, is_up_to_date
+from switchboard.adapters.twilio.webhook_probe import send_webhook
 from switchboard.domain.diagnosis import Check, fail, ok, warn
-from switchboard.services.diagnostics import send_webhook
-from switchboard.services.doctor_context import DoctorContext
+from switchboard.services.doctor.context import DoctorContext
 from switchboard.settings import LOOPBACK_HOSTS
 
 SELF_TEST_PATH = "/twilio/status"

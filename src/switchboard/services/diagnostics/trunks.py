@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from switchboard.domain.provisioning import Kind
 from switchboard.domain.provisioning_desired import ProvisioningConfigError, sip_host
-from switchboard.services.doctor_context import DoctorContext
-from switchboard.services.doctor_livekit import livekit_view, values
-from switchboard.services.doctor_twilio_view import twilio_view
+from switchboard.services.doctor.context import DoctorContext
+from switchboard.services.doctor.livekit import livekit_view, values
+from switchboard.services.doctor.twilio_view import twilio_view
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,8 @@ from switchboard.domain.diagnosis import TWILIO_ERRORS, Check, fail, ok, warn
 from switchboard.domain.provisioning import Desired, Kind, Live
 from switchboard.domain.provisioning_desired import sip_host
 from switchboard.domain.provisioning_plan import differences
-from switchboard.services.doctor_context import DoctorContext, NotChecked
-from switchboard.services.doctor_twilio_view import client_for, twilio_view
+from switchboard.services.doctor.context import DoctorContext, NotChecked
+from switchboard.services.doctor.twilio_view import client_for, twilio_view
 
 SETUP = "run `switchboard setup plan`, then `switchboard setup apply`"
 

@@ -1,6 +1,6 @@
 """Doctor checks on the LiveKit side: credentials, inbound trunk, dispatch rule, outbound trunk.
 
-Who may send calls to the inbound trunk is `doctor_inbound_source`."""
+Who may send calls to the inbound trunk is `doctor/inbound_source.py`."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from livekit.protocol.room import ListRoomsRequest
 
 from switchboard.domain.diagnosis import SIP_STATUSES, Check, fail, ok
 from switchboard.domain.provisioning import ALL, Kind, Live
-from switchboard.services.doctor_context import DoctorContext, NotChecked
-from switchboard.services.doctor_twilio import SETUP
+from switchboard.services.doctor.context import DoctorContext, NotChecked
+from switchboard.services.doctor.twilio import SETUP
 from switchboard.services.provisioning import observe_livekit
 
 

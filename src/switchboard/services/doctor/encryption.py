@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from switchboard.domain.diagnosis import Check, fail, ok, warn
 from switchboard.domain.provisioning import Kind, Live
-from switchboard.services.doctor_context import DoctorContext, NotChecked
-from switchboard.services.doctor_livekit import livekit_view
-from switchboard.services.doctor_twilio import SETUP
-from switchboard.services.doctor_twilio_view import twilio_view
+from switchboard.services.doctor.context import DoctorContext, NotChecked
+from switchboard.services.doctor.livekit import livekit_view
+from switchboard.services.doctor.twilio import SETUP
+from switchboard.services.doctor.twilio_view import twilio_view
 
 NAME = "sip.encryption"
 

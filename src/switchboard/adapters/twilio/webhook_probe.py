@@ -1,8 +1,5 @@
-"""The debug commands of docs/troubleshooting.md as services: webhook test, SIP events, both trunks side by side.
-
-Both trunks side by side are in diagnostics_trunks.py, the Twilio-joined call listing in
-diagnostics_calls.py.
-"""
+"""A signed request to our own webhooks, made as Twilio makes them (`switchboard webhook test`,
+doctor's `webhook` check): what a Twilio-side failure would look like, seen from outside."""
 
 from __future__ import annotations
 
@@ -11,13 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import httpx
-from livekit.protocol.models import ParticipantInfo
-from livekit.protocol.room import ListParticipantsRequest, ListRoomsRequest
 from twilio.request_validator import RequestValidator
 
 from switchboard.domain.errors import InvalidValue
-from switchboard.services.doctor_context import DoctorContext
-from switchboard.services.doctor_livekit import livekit_api
 from switchboard.settings import Settings
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
@@ -71,32 +64,3 @@ async def send_webhook(
         return WebhookResult(url, signed, None, elapsed, f"{type(exc).__name__}: {exc}")
     elapsed = (time.perf_counter() - started) * 1000
     return WebhookResult(url, signed, response.status_code, elapsed)
-
-
-@dataclass(frozen=True, slots=True)
-class SipEvent:
-    """A SIP participant in a LiveKit room, with its `sip.*` attributes."""
-
-    room: str
-    identity: str
-    status: str
-    attributes: Mapping[str, str]
-
-
-async def sip_events(ctx: DoctorContext, limit: int = 50) -> list[SipEvent]:
-    """The SIP participants of the active rooms (LiveKit keeps no history of finished calls)."""
-    lk = livekit_api(ctx)
-    out: list[SipEvent] = []
-    try:
-        rooms = await lk.room.list_rooms(ListRoomsRequest())
-        for room in sorted(rooms.rooms, key=lambda r: r.creation_time, reverse=True):
-            found = await lk.room.list_participants(ListParticipantsRequest(room=room.name))
-            for p in found.participants:
-                sip = {k: v for k, v in p.attributes.items() if k.startswith("sip.")}
-                if p.kind == ParticipantInfo.Kind.SIP or sip:
-                    out.append(SipEvent(room.name, p.identity, sip.get("sip.callStatus", ""), sip))
-            if len(out) >= limit:
-                break
-    finally:
-        await lk.aclose()
-    return out[:limit]

@@ -13,30 +13,30 @@ from collections.abc import Mapping
 from switchboard.domain.diagnosis import Check
 from switchboard.domain.errors import InvalidValue
 from switchboard.domain.provisioning_desired import SetupOptions
-from switchboard.services import (
-    doctor_encryption,
-    doctor_inbound_source,
-    doctor_livekit,
-    doctor_local,
-    doctor_outbound,
-    doctor_twilio,
+from switchboard.services.doctor import (
+    encryption,
+    inbound_source,
+    livekit,
+    local,
+    outbound,
+    twilio,
 )
-from switchboard.services.doctor_context import CheckFn, DoctorContext, guarded
+from switchboard.services.doctor.context import CheckFn, DoctorContext, guarded
 from switchboard.settings import Settings
 
 # Seconds per check. Long enough for a slow provider, short enough that doctor answers promptly.
 DEFAULT_TIMEOUT = 10.0
 
 CHECKS: Mapping[str, CheckFn] = {
-    "settings": doctor_local.check_settings,
-    **doctor_twilio.CHECKS,
-    **doctor_livekit.CHECKS,
-    doctor_inbound_source.NAME: doctor_inbound_source.check_inbound_source,
-    "livekit.outbound_trunk": doctor_outbound.check_outbound,
-    doctor_encryption.NAME: doctor_encryption.check_encryption,
-    "webhook": doctor_local.check_webhook,
-    "database": doctor_local.check_database,
-    "smtp": doctor_local.check_smtp,
+    "settings": local.check_settings,
+    **twilio.CHECKS,
+    **livekit.CHECKS,
+    inbound_source.NAME: inbound_source.check_inbound_source,
+    "livekit.outbound_trunk": outbound.check_outbound,
+    encryption.NAME: encryption.check_encryption,
+    "webhook": local.check_webhook,
+    "database": local.check_database,
+    "smtp": local.check_smtp,
 }
 
 

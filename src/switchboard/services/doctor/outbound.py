@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from switchboard.domain.diagnosis import SIP_STATUSES, Check, fail, ok, warn
 from switchboard.domain.provisioning import Kind
-from switchboard.services.doctor_context import DoctorContext, NotChecked
-from switchboard.services.doctor_livekit import livekit_view, values
-from switchboard.services.doctor_twilio import SETUP
-from switchboard.services.doctor_twilio_view import twilio_view
+from switchboard.services.doctor.context import DoctorContext, NotChecked
+from switchboard.services.doctor.livekit import livekit_view, values
+from switchboard.services.doctor.twilio import SETUP
+from switchboard.services.doctor.twilio_view import twilio_view
 
 
 async def check_outbound(ctx: DoctorContext) -> Check:
