@@ -4,6 +4,7 @@ passwords from the environment, and every failure as a CalendarFetchError."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -12,15 +13,15 @@ from pathlib import Path
 import httpx
 import pytest
 from aiohttp import web
+from tests.support.radicale_server import radicale
 
-from switchboard.adapters.calendar import CalendarFetcher
 from switchboard.adapters.calendar.ical import busy_from_ics
+from switchboard.adapters.calendar.source import CalendarFetcher
 from switchboard.adapters.simulator import SimulatedClock
 from switchboard.domain.calendar import BusyInterval, CalendarConfig
 from switchboard.domain.directory import CompanyProfile, Directory, Employee
 from switchboard.ports.calendar import CalendarFetchError
 from switchboard.services.calendars import CalendarCache
-from tests.support.radicale_server import radicale
 
 TZ = "America/Chicago"
 # Monday 2026-12-07; December in Chicago is UTC-6.
@@ -81,7 +82,9 @@ STATUS:CANCELLED
 END:VEVENT
 END:VCALENDAR
 """
-MONDAY_2PM = BusyInterval(datetime(2026, 12, 7, 20, tzinfo=UTC), datetime(2026, 12, 7, 21, tzinfo=UTC))
+MONDAY_2PM = BusyInterval(
+    datetime(2026, 12, 7, 20, tzinfo=UTC), datetime(2026, 12, 7, 21, tzinfo=UTC)
+)
 TUESDAY_ALL_DAY = BusyInterval(
     datetime(2026, 12, 8, 6, tzinfo=UTC), datetime(2026, 12, 9, 6, tzinfo=UTC)
 )
@@ -92,6 +95,12 @@ def _put(base: str, path: str, body: str, auth: tuple[str, str]) -> None:
         f"{base}{path}", content=body, auth=auth, headers={"Content-Type": "text/calendar"}
     )
     assert response.status_code in (201, 204), response.text
+
+
+def _calendar_with(base: str, event: str) -> None:
+    made = httpx.request("MKCALENDAR", f"{base}/dana/work/", auth=("dana", "x"))
+    assert made.status_code == 201, made.text
+    _put(base, "/dana/work/event.ics", event, ("dana", "x"))
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +127,9 @@ async def test_caldav_busy_times_expand_weekly_meetings_in_their_zone_and_all_da
     caldav_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DANA_CALDAV_PASSWORD", "s3cret")
-    config = CalendarConfig(caldav=caldav_server, username="dana", password_env="DANA_CALDAV_PASSWORD")
+    config = CalendarConfig(
+        caldav=caldav_server, username="dana", password_env="DANA_CALDAV_PASSWORD"
+    )
     fetcher = CalendarFetcher(timeout=5)
     try:
         busy = await fetcher.fetch("dana", config, *WINDOW, timezone=TZ)
@@ -131,7 +142,9 @@ async def test_caldav_wrong_or_missing_password_is_a_fetch_error(
     caldav_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fetcher = CalendarFetcher(timeout=5)
-    config = CalendarConfig(caldav=caldav_server, username="dana", password_env="DANA_CALDAV_PASSWORD")
+    config = CalendarConfig(
+        caldav=caldav_server, username="dana", password_env="DANA_CALDAV_PASSWORD"
+    )
     try:
         monkeypatch.delenv("DANA_CALDAV_PASSWORD", raising=False)
         with pytest.raises(CalendarFetchError, match="DANA_CALDAV_PASSWORD is not set"):
@@ -149,8 +162,7 @@ async def test_caldav_server_down_keeps_the_stale_busy_times_and_logs_the_employ
 ) -> None:
     clock = SimulatedClock(datetime(2026, 12, 7, 19, 30, tzinfo=UTC))
     with radicale(tmp_path / "storage") as url:
-        assert httpx.request("MKCALENDAR", f"{url}/dana/work/", auth=("dana", "x")).status_code == 201
-        _put(url, "/dana/work/weekly.ics", WEEKLY, ("dana", "x"))
+        await asyncio.to_thread(_calendar_with, url, WEEKLY)
         dana = Employee("dana", "Dana Reyes", "+16125550101",
                         calendar=CalendarConfig(caldav=f"{url}/dana/work/", username="dana"))  # fmt: skip
         directory = Directory(CompanyProfile("Acme", timezone=TZ), employees=(dana,))
@@ -162,7 +174,9 @@ async def test_caldav_server_down_keeps_the_stale_busy_times_and_logs_the_employ
     await cache.aclose()
     assert MONDAY_2PM in (cache.busy("dana") or ())
     failed = [r for r in caplog.records if r.getMessage() == "calendar.fetch_failed"]
-    assert failed and failed[0].employee_id == "dana" and failed[0].using_stale is True
+    assert failed
+    assert failed[0].employee_id == "dana"
+    assert failed[0].using_stale is True
 
 
 @pytest.fixture
@@ -224,5 +238,7 @@ def test_free_and_cancelled_events_are_not_busy_and_floating_times_use_the_compa
         "DTEND;VALUE=DATE:20261209", "DTEND:20261207T093000"
     )
     assert busy_from_ics(floating, *WINDOW, timezone=TZ) == [
-        BusyInterval(datetime(2026, 12, 7, 15, tzinfo=UTC), datetime(2026, 12, 7, 15, 30, tzinfo=UTC))
+        BusyInterval(
+            datetime(2026, 12, 7, 15, tzinfo=UTC), datetime(2026, 12, 7, 15, 30, tzinfo=UTC)
+        )
     ]

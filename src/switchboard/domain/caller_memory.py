@@ -41,10 +41,11 @@ def rememberable_name(name: str | None) -> str | None:
     return text
 
 
-def welcome_back(greeting: str, caller: KnownCaller) -> str:
+def welcome_back(greeting: str, name: str) -> str:
     """The greeting for a returning caller: "Thank you for calling Acme. Welcome back, Ann!
     How can I help you?" (the name goes before the question, when there is one)."""
-    welcome = f"Welcome back, {caller.first_name}!"
+    first = name.split()[0] if name.split() else name
+    welcome = f"Welcome back, {first}!"
     head, sep, question = greeting.rpartition(". ")
     if sep and question.rstrip().endswith("?"):
         return f"{head}. {welcome} {question}"

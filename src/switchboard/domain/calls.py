@@ -40,7 +40,9 @@ class CallContext:
     caller_number: str | None = None  # E.164 caller ID (sip.phoneNumber), when known
     dialed_number: str | None = None  # the company number dialled (sip.trunkPhoneNumber)
     twilio_call_sid: str | None = None
-    verstat: str | None = None  # X-Twilio-VerStat: Twilio's STIR/SHAKEN result (domain/screening.py)
+    verstat: str | None = (
+        None  # X-Twilio-VerStat: Twilio's STIR/SHAKEN result (domain/screening.py)
+    )
 
 
 @dataclass(frozen=True, slots=True)

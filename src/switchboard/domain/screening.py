@@ -89,6 +89,11 @@ class ScreeningPolicy:
     blocked: BlockList = BlockList()
     failed_to_message: bool = False
 
+    @classmethod
+    def from_settings(cls, blocked_numbers: str, failed_to_message: bool) -> ScreeningPolicy:
+        """From BLOCKED_NUMBERS (comma-separated) and FAILED_ATTESTATION_MESSAGE_ONLY."""
+        return cls(BlockList.parse(blocked_numbers.split(",")), failed_to_message)
+
     def screen(self, caller_number: str | None, verstat: str | None) -> Screening:
         if self.blocked.blocks(caller_number):
             return Screening.BLOCK
@@ -97,6 +102,4 @@ class ScreeningPolicy:
         return Screening.ALLOW
 
 
-BLOCKED_LINE = (
-    "Thank you for calling. We're not able to take your call on this line. Goodbye."
-)
+BLOCKED_LINE = "Thank you for calling. We're not able to take your call on this line. Goodbye."

@@ -13,7 +13,8 @@ import os
 from datetime import datetime
 from urllib.parse import urlparse
 
-import caldav
+from caldav.collection import Calendar
+from caldav.davclient import DAVClient
 
 from switchboard.adapters.calendar.ical import busy_from_ics
 from switchboard.domain.calendar import BusyInterval, CalendarConfig
@@ -34,10 +35,11 @@ def password_for(config: CalendarConfig) -> str | None:
 
 
 async def fetch_caldav(
-    config: CalendarConfig, start: datetime, end: datetime, *, timezone: str, timeout: float
+    config: CalendarConfig, start: datetime, end: datetime, *, timezone: str, seconds: float
 ) -> list[BusyInterval]:
+    """Busy times from the CalDAV calendar; each HTTP request gives up after `seconds`."""
     password = password_for(config)
-    return await asyncio.to_thread(_fetch, config, password, start, end, timezone, timeout)
+    return await asyncio.to_thread(_fetch, config, password, start, end, timezone, seconds)
 
 
 def _fetch(
@@ -52,7 +54,7 @@ def _fetch(
     # Plain http only to a server on this machine (a password must not cross a network in clear).
     local = (urlparse(url).hostname or "") in _LOOPBACK
     try:
-        with caldav.DAVClient(
+        with DAVClient(
             url=url,
             username=config.username,
             password=password,
@@ -60,9 +62,11 @@ def _fetch(
             require_tls=not local,
             enable_rfc6764=False,
         ) as client:
-            calendar = client.calendar(url=url)
-            found = calendar.search(start=start, end=end, event=True, expand=False)
-            texts = [item.data for item in found]
+            calendar = Calendar(client=client, url=url)  # no request until the search
+            found: object = calendar.search(start=start, end=end, event=True, expand=False)
+            # The sync client returns a list (a coroutine only from caldav's async client).
+            assert isinstance(found, list)
+            texts: list[str] = [item.data for item in found]
     except CalendarFetchError:
         raise
     except Exception as exc:  # caldav raises its own errors and niquests' for the network

@@ -24,7 +24,7 @@ class CalendarFetcher:
     ) -> list[BusyInterval]:  # fmt: skip
         if config.ics:
             return await fetch_ics(self._http, config.ics, start, end, timezone=timezone)
-        return await fetch_caldav(config, start, end, timezone=timezone, timeout=self.timeout)
+        return await fetch_caldav(config, start, end, timezone=timezone, seconds=self.timeout)
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -92,7 +92,9 @@ def dump_employees_csv(employees: Sequence[Employee]) -> str:
     Extra values that are not text are written as JSON (CSV cannot keep their type).
     """
     optional = [
-        c for c in ("sip_uri", "hours", "calendar") if any(getattr(e, c) is not None for e in employees)
+        c
+        for c in ("sip_uri", "hours", "calendar")
+        if any(getattr(e, c) is not None for e in employees)
     ]
     extra = list(dict.fromkeys(k for e in employees for k in e.extra if k not in EMPLOYEE_FIELDS))
     out = io.StringIO()
