@@ -57,5 +57,5 @@ def open_message_note(count: int) -> str:
     if count <= 0:
         return ""
     if count == 1:
-        return "They also left you a message earlier that is still open"
-    return f"They also left you {count} messages earlier that are still open"
+        return "they also left you a message earlier that is still open"
+    return f"they also left you {count} messages earlier that are still open"

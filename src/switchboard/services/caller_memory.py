@@ -98,8 +98,8 @@ class _BriefedCalls:
     ) -> TransferResult:
         self.memory.heard_name(caller_name)
         note = await self.memory.briefing_note(call, employee)
-        if note:  # "… on the line about the invoice. They also left you a message …"
-            reason = f"{reason.strip().rstrip('.')}. {note}" if reason.strip() else note
+        if note:  # "… on the line about the invoice (they also left you a message …), calling"
+            reason = f"{reason.strip().rstrip('.')} ({note})" if reason.strip() else f"({note})"
         return await self.inner.warm_transfer(
             call, employee, caller_name=caller_name, reason=reason
         )
