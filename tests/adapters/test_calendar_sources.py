@@ -242,3 +242,28 @@ def test_free_and_cancelled_events_are_not_busy_and_floating_times_use_the_compa
             datetime(2026, 12, 7, 15, tzinfo=UTC), datetime(2026, 12, 7, 15, 30, tzinfo=UTC)
         )
     ]
+
+
+async def test_the_worker_warms_calendars_before_calls_and_survives_a_dead_server(
+    ics_server: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from switchboard.adapters.sqlalchemy import open_storage
+    from switchboard.entrypoints.agent_worker import warm_calendars
+    from switchboard.settings import Settings
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'w.db'}"
+    storage = await open_storage(url)
+    dana = Employee("dana", "Dana Reyes", "+16125550101",
+                    calendar=CalendarConfig(ics=f"{ics_server}/dana.ics"))  # fmt: skip
+    gone = Employee("tom", "Tom Reed", "+16125550102",
+                    calendar=CalendarConfig(ics="http://127.0.0.1:9/tom.ics"))  # fmt: skip
+    async with storage.unit_of_work() as uow:
+        await uow.directory.replace(Directory(CompanyProfile("Acme", TZ), employees=(dana, gone)))
+        await uow.commit()
+    await storage.dispose()
+    settings = Settings(_env_file=None, database_url=url, calendar_fetch_timeout=3)  # type: ignore[call-arg]
+    with caplog.at_level(logging.WARNING, logger="switchboard.services.calendars"):
+        entries, refreshed = await warm_calendars(settings)
+    assert refreshed is not None
+    assert set(entries) == {"dana"}  # Tom's server is down and nothing was fetched before
+    assert any(getattr(r, "employee_id", None) == "tom" for r in caplog.records)

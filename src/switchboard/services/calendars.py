@@ -68,6 +68,15 @@ class CalendarCache:
             self._quiet_refresh(directory), name="calendar-refresh"
         )
 
+    def seed(self, entries: dict[str, CalendarEntry], refreshed_at: datetime | None) -> None:
+        """Start from what another cache fetched (the worker's prewarm, in another event loop)."""
+        self.entries.update(entries)
+        self._last_refresh = refreshed_at
+
+    @property
+    def refreshed_at(self) -> datetime | None:
+        return self._last_refresh
+
     # --- fetching --------------------------------------------------------------------------------
 
     async def refresh(self, directory: Directory) -> dict[str, bool]:
