@@ -119,8 +119,8 @@ def _calendars(path: Path, value: Any) -> dict[str, CalendarScript]:
         for i, item in enumerate(items):
             entry = mapping(path, f"{key}.busy[{i}]", item)
             known(path, f"{key}.busy[{i}]", entry, {"start", "end"})
-            start = parse_now(path, entry.get("start"))
-            end = parse_now(path, entry.get("end"))
+            start = _moment(path, f"{key}.busy[{i}].start", entry.get("start"))
+            end = _moment(path, f"{key}.busy[{i}].end", entry.get("end"))
             if end <= start:
                 raise ScenarioError(path, f"{key}.busy[{i}]", "end must be after start")
             busy.append(BusyInterval(start, end))
@@ -129,6 +129,16 @@ def _calendars(path: Path, value: Any) -> dict[str, CalendarScript]:
             raise ScenarioError(path, f"{key}.down", "must be true or false")
         out[eid] = CalendarScript(tuple(busy), down)
     return out
+
+
+def _moment(path: Path, key: str, value: Any) -> datetime:
+    """An ISO-8601 time with an offset (the same rule as `now`), errors naming `key`."""
+    if value is None:
+        raise ScenarioError(path, key, "is required")
+    try:
+        return parse_now(path, value)
+    except ScenarioError as exc:
+        raise ScenarioError(path, key, exc.reason) from None
 
 
 def check_calendar_employees(path: Path, extras: ScenarioExtras, directory: Directory) -> None:
