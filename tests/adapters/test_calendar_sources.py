@@ -175,8 +175,8 @@ async def test_caldav_server_down_keeps_the_stale_busy_times_and_logs_the_employ
     assert MONDAY_2PM in (cache.busy("dana") or ())
     failed = [r for r in caplog.records if r.getMessage() == "calendar.fetch_failed"]
     assert failed
-    assert failed[0].employee_id == "dana"
-    assert failed[0].using_stale is True
+    assert getattr(failed[0], "employee_id", None) == "dana"
+    assert getattr(failed[0], "using_stale", None) is True
 
 
 @pytest.fixture
@@ -261,7 +261,7 @@ async def test_the_worker_warms_calendars_before_calls_and_survives_a_dead_serve
         await uow.directory.replace(Directory(CompanyProfile("Acme", TZ), employees=(dana, gone)))
         await uow.commit()
     await storage.dispose()
-    settings = Settings(_env_file=None, database_url=url, calendar_fetch_timeout=3)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, database_url=url, calendar_fetch_timeout=3)
     with caplog.at_level(logging.WARNING, logger="switchboard.services.calendars"):
         entries, refreshed = await warm_calendars(settings)
     assert refreshed is not None

@@ -45,7 +45,7 @@ async def storage(database_url: str) -> AsyncIterator[Storage]:
 
 
 def factory(storage: Storage, **values: Any) -> CallFactory:
-    settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, **values)
     return call_factory(storage, CallPolicy.from_settings(settings))
 
 
