@@ -4,6 +4,7 @@ block list, failed attestation, and a caller-memory store that fails."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -186,3 +187,22 @@ async def test_a_failing_caller_memory_never_stops_a_call(
     assert outcome is CallOutcome.MESSAGE_TAKEN
     events = {r.getMessage() for r in caplog.records}
     assert {"caller_memory.recall_failed", "caller_memory.remember_failed"} <= events
+
+
+class SlowMemory(BrokenMemory):
+    async def recall(self, number: str) -> KnownCaller | None:
+        await asyncio.sleep(3600)
+        raise AssertionError("unreachable")
+
+
+async def test_a_hanging_caller_memory_does_not_hold_up_the_greeting(
+    storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("switchboard.services.caller_memory.RECALL_TIMEOUT_SECONDS", 0.05)
+    calls = factory(storage)
+    calls.caller_memory = SlowMemory()
+    _, outcome, said = await text_call(
+        calls, ["What are your hours?"], {"sip.phoneNumber": CALLER}, "S10"
+    )
+    assert outcome is CallOutcome.INFO_ONLY
+    assert "Welcome back" not in said[0]

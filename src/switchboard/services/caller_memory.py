@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +22,9 @@ from switchboard.ports.caller_memory import CallerMemoryStore
 from switchboard.ports.calls import CallControl, MessageDesk, MessageReceipt, MessageRequest
 
 log = logging.getLogger(__name__)
+
+# The look-up happens before the greeting: a slow database must not hold the caller in silence.
+RECALL_TIMEOUT_SECONDS = 2.0
 
 
 @dataclass
@@ -42,8 +46,9 @@ class CallerMemory:
             return None
         assert self.store is not None
         try:
-            self.known = await self.store.recall(call.caller_number)
-        except Exception as exc:  # the call goes on without memory
+            async with asyncio.timeout(RECALL_TIMEOUT_SECONDS):
+                self.known = await self.store.recall(call.caller_number)
+        except Exception as exc:  # the call goes on without memory (TimeoutError included)
             log.warning("caller_memory.recall_failed", extra={"error": str(exc)})
             self.known = None
         return self.known
