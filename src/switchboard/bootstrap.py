@@ -23,6 +23,7 @@ from livekit.agents import llm
 
 from switchboard.adapters.brain.offline import OfflineBrain
 from switchboard.adapters.sqlalchemy import Storage, open_storage
+from switchboard.adapters.sqlalchemy.caller_memory import SqlAlchemyCallerMemory
 from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
 from switchboard.domain.availability import describe_hours
 from switchboard.domain.calls import CallContext
@@ -30,6 +31,7 @@ from switchboard.domain.directory import Directory
 from switchboard.logs import configure_logging
 from switchboard.ports.clock import Clock, SystemClock
 from switchboard.ports.repositories import UnitOfWork
+from switchboard.services.calendars import CalendarCache
 from switchboard.services.calls import CallFactory, CallPolicy, ResolverCache
 from switchboard.settings import Settings
 
@@ -42,11 +44,14 @@ class Application:
     storage: Storage
     calls: CallFactory  # every call's parts (see `call_factory`)
     clock: Clock = field(default_factory=SystemClock)
+    owns_calendars: bool = False  # built here (closed here), not handed in by the worker
 
     def unit_of_work(self) -> UnitOfWork:
         return self.storage.unit_of_work()
 
     async def close(self) -> None:
+        if self.owns_calendars and self.calls.calendars is not None:
+            await self.calls.calendars.aclose()
         await self.storage.dispose()
 
 
@@ -59,18 +64,41 @@ async def bootstrap(
     clock: Clock | None = None,
     brain: llm.LLM[Any] | None = None,
     resolvers: ResolverCache | None = None,
+    calendars: CalendarCache | None = None,
 ) -> Application:
     """Open storage (applying migrations unless `migrate=False`) and wire the application.
-    `brain` is the hosted LLM every call uses (None: each call gets the offline brain)."""
+    `brain` is the hosted LLM every call uses (None: each call gets the offline brain).
+    `calendars` is a calendar cache that outlives this application (the worker's, warmed before
+    calls arrive); without one, one is built here and closed with the application."""
     if configure_logs:
         configure_logging(settings.log_level, settings.log_format)
     if storage is None:
         storage = await open_storage(settings.effective_database_url, migrate=migrate)
     clock = clock or SystemClock()
+    owned = calendars is None
+    calendars = calendars or calendar_cache(settings, clock)
     calls = call_factory(
-        storage, CallPolicy.from_settings(settings), clock=clock, brain=brain, resolvers=resolvers
-    )
-    return Application(settings=settings, storage=storage, clock=clock, calls=calls)
+        storage, CallPolicy.from_settings(settings), clock=clock, brain=brain, resolvers=resolvers,
+        calendars=calendars,
+    )  # fmt: skip
+    return Application(
+        settings=settings, storage=storage, clock=clock, calls=calls,
+        owns_calendars=owned and calendars is not None,
+    )  # fmt: skip
+
+
+def calendar_cache(settings: Settings, clock: Clock) -> CalendarCache | None:
+    """The cache of employees' busy times over their real calendars (CalDAV, ICS), or None when
+    the `calendars` extra is not installed (then nobody is ever "in a meeting")."""
+    try:
+        from switchboard.adapters.calendar.source import CalendarFetcher
+    except ImportError:
+        return None
+    fetcher = CalendarFetcher(timeout=settings.calendar_fetch_timeout)
+    return CalendarCache(
+        fetcher, clock, ttl=settings.calendar_refresh_seconds,
+        timeout=settings.calendar_fetch_timeout,
+    )  # fmt: skip
 
 
 def call_factory(
@@ -80,8 +108,10 @@ def call_factory(
     clock: Clock | None = None,
     brain: llm.LLM[Any] | None = None,
     resolvers: ResolverCache | None = None,
+    calendars: CalendarCache | None = None,
 ) -> CallFactory:
-    """The call wiring on `storage`: messages go to its outbox, records to its calls table."""
+    """The call wiring on `storage`: messages go to its outbox, records to its calls table,
+    returning callers to its caller memory."""
     return CallFactory(
         unit_of_work=storage.unit_of_work,
         outbox=SqlAlchemyMessageOutbox(storage.engine),
@@ -90,6 +120,8 @@ def call_factory(
         policy=policy or CallPolicy(),
         brain=brain,
         resolvers=resolvers or ResolverCache(),
+        caller_memory=SqlAlchemyCallerMemory(storage.engine),
+        calendars=calendars,
     )
 
 

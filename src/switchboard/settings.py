@@ -136,6 +136,24 @@ class Settings(BaseSettings):
     retention_recordings_days: int = Field(90, ge=0, le=36500)
     # Messages whose every notification is final, and the inbound SMS log, older than this go.
     retention_messages_days: int = Field(365, ge=0, le=36500)
+    # Returning callers remembered by number (name, last call) are forgotten after this long
+    # without a call.
+    retention_caller_memory_days: int = Field(180, ge=0, le=36500)
+
+    # --- caller memory and screening (docs/call-behaviour.md) -----------------------------------
+    # Recognise returning callers by number: greeted by name, not asked for it again.
+    caller_memory_enabled: bool = True
+    # Comma-separated E.164 numbers and prefixes ("+19005550100,+1900") that hear a polite
+    # refusal; the call ends with outcome `blocked`.
+    blocked_numbers: str = ""
+    # Callers whose caller ID failed Twilio's STIR/SHAKEN verification may only leave a message.
+    failed_attestation_message_only: bool = False
+
+    # --- calendars (docs/calendars.md) -----------------------------------------------------------
+    # How often employees' calendars are fetched again in the background (seconds).
+    calendar_refresh_seconds: float = Field(300.0, ge=30, le=86400)
+    # The longest one calendar fetch may take before it counts as failed (seconds).
+    calendar_fetch_timeout: float = Field(10.0, gt=0, le=120)
 
     # --- email (SMTP) ------------------------------------------------------------------------------
     smtp_host: str | None = None
@@ -165,6 +183,17 @@ class Settings(BaseSettings):
         if value is not None and not is_e164(value.strip()):
             raise ValueError(f"{value!r} is not a valid E.164 phone number (e.g. +13125550100)")
         return value.strip() if value else value
+
+    @field_validator("blocked_numbers")
+    @classmethod
+    def _blocked_numbers(cls, value: str) -> str:
+        from switchboard.domain.screening import BlockList, BlockListError
+
+        try:
+            BlockList.parse(value.split(","))
+        except BlockListError as exc:
+            raise ValueError(str(exc)) from None
+        return value
 
     @field_validator("twilio_account_sid")
     @classmethod

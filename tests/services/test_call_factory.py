@@ -165,7 +165,9 @@ async def test_every_override_reaches_the_call(storage: Storage) -> None:
     assert cache.directory == directory  # the caller's cache holds this call's resolver
     assert (deps.ai_disclosure, deps.default_region, deps.clock) == ("I am an AI.", "GB", clock)
     assert parts.coordinator is not None
-    assert deps.calls is parts.coordinator
+    # Caller memory wraps the coordinator (to learn the caller's name and brief about open
+    # messages); the transfers themselves are the coordinator's.
+    assert getattr(deps.calls, "inner", deps.calls) is parts.coordinator
     config = parts.coordinator.config
     assert (config.merge_strategy, config.ring_timeout) == (MergeStrategy.REFER, 12)
     assert config.announce_outcome is False  # the brain says it; the coordinator must not repeat

@@ -25,6 +25,8 @@ class ReachabilityReason(StrEnum):
     OUT_OF_OFFICE = "out_of_office"
     DND = "dnd"
     OUTSIDE_OWN_HOURS = "outside_own_hours"
+    IN_MEETING = "in_meeting"  # from the employee's calendar (domain/calendar_availability.py)
+    CALLER_UNVERIFIED = "caller_unverified"  # screening: message only (domain/screening.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,7 @@ class CallRecord:
     events: tuple[CallEvent, ...] = ()
     twilio_call_sid: str | None = None  # Twilio's CA… id, when the call came through Twilio
     carrier: tuple[CarrierStatus, ...] = ()  # Twilio's status callbacks, joined on the SID
+    verstat: str | None = None  # Twilio's STIR/SHAKEN result (X-Twilio-VerStat), when passed on
 
     @property
     def carrier_status(self) -> CarrierStatus | None:

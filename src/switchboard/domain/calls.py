@@ -27,6 +27,7 @@ class CallOutcome(StrEnum):
     ENDED_BY_CALLER = "ended_by_caller"
     INFO_ONLY = "info_only"
     NO_TRANSFER = "no_transfer"
+    BLOCKED = "blocked"  # the caller is on the block list (domain/screening.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,9 @@ class CallContext:
     caller_number: str | None = None  # E.164 caller ID (sip.phoneNumber), when known
     dialed_number: str | None = None  # the company number dialled (sip.trunkPhoneNumber)
     twilio_call_sid: str | None = None
+    verstat: str | None = (
+        None  # X-Twilio-VerStat: Twilio's STIR/SHAKEN result (domain/screening.py)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, time
 from enum import StrEnum
 
+from switchboard.domain.calendar import CalendarConfig
+
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -87,6 +89,8 @@ class Employee:
     hours: WeeklyHours | None = None  # own hours; None means the company's
     # Unknown keys from the directory file, kept so an export round-trips them.
     extra: Mapping[str, object] = field(default_factory=dict)
+    # Where busy times come from (docs/calendars.md); None: no calendar.
+    calendar: CalendarConfig | None = None
 
     def with_changes(self, **changes: object) -> Employee:
         return replace(self, **changes)  # type: ignore[arg-type]

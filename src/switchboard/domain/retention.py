@@ -8,6 +8,7 @@ What "goes" means per kind (docs/operations.md, "Retention"):
     caller_numbers   caller numbers are removed from call records, finished messages, voicemail logs
     recordings       links to voicemail recordings are removed from messages
     messages         messages whose every notification is final, and the inbound SMS log, deleted
+    caller_memory    returning callers (number, name) not heard from since the cut-off, forgotten
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class DataKind(StrEnum):
     CALLER_NUMBERS = "caller_numbers"
     RECORDINGS = "recordings"
     MESSAGES = "messages"
+    CALLER_MEMORY = "caller_memory"
 
 
 @dataclass(frozen=True, slots=True)

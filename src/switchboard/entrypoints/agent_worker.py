@@ -19,6 +19,7 @@ import contextlib
 import gc
 import logging
 import signal
+from datetime import datetime
 from typing import Any
 
 from livekit import api, rtc
@@ -32,10 +33,12 @@ from switchboard.adapters.livekit.room_media import LiveKitMedia
 from switchboard.adapters.livekit.sip_attributes import call_from_sip
 from switchboard.adapters.livekit.trunks import managed_outbound_trunk
 from switchboard.adapters.sqlalchemy import is_up_to_date, open_storage
-from switchboard.bootstrap import Application, bootstrap
+from switchboard.bootstrap import Application, bootstrap, calendar_cache
 from switchboard.domain.calls import CallContext, CallOutcome
 from switchboard.domain.transfer_events import MergeStrategy
 from switchboard.logs import bind_call, configure_logging
+from switchboard.ports.clock import SystemClock
+from switchboard.services.calendars import CalendarEntry
 from switchboard.services.calls import ResolverCache
 from switchboard.services.directory import load_directory
 from switchboard.services.live_call import hold_call
@@ -45,6 +48,7 @@ from switchboard.settings import Settings, SettingsError, is_livekit_cloud, load
 log = logging.getLogger(__name__)
 
 _SETTINGS, _VAD, _RESOLVERS, _TRUNK = "settings", "vad", "resolvers", "outbound_trunk"
+_CALENDARS = "calendars"  # (busy times per employee, when fetched) from prewarm
 
 
 # --- what the worker needs, checked before it starts --------------------------------------------------
@@ -141,6 +145,7 @@ def prewarm(proc: JobProcess) -> None:
     configure_logging(settings.log_level, settings.log_format)
     proc.userdata[_SETTINGS] = settings
     proc.userdata[_RESOLVERS] = asyncio.run(warm_resolvers(settings))
+    proc.userdata[_CALENDARS] = asyncio.run(warm_calendars(settings))
     if uses_offline_voice(settings):
         from switchboard.adapters.voice.vad import load_vad
 
@@ -171,6 +176,27 @@ async def warm_resolvers(settings: Settings) -> ResolverCache:
     finally:
         await storage.dispose()
     return cache
+
+
+async def warm_calendars(settings: Settings) -> tuple[dict[str, CalendarEntry], datetime | None]:
+    """Employees' busy times, fetched before a call arrives (each fetch bounded by
+    CALENDAR_FETCH_TIMEOUT); never fails the process. The call then reads them without waiting
+    and refreshes them in the background once they are older than CALENDAR_REFRESH_SECONDS."""
+    cache = calendar_cache(settings, SystemClock())
+    if cache is None:
+        return {}, None
+    try:
+        storage = await open_storage(settings.effective_database_url, migrate=False)
+        try:
+            directory = await load_directory(storage.unit_of_work)
+        finally:
+            await storage.dispose()
+        await cache.refresh(directory)
+    except Exception as exc:  # the call goes on without calendars
+        log.warning("prewarm.calendars_failed", extra={"error": str(exc)})
+    finally:
+        await cache.aclose()
+    return cache.entries, cache.refreshed_at
 
 
 # --- once per call --------------------------------------------------------------------------------------
@@ -204,12 +230,16 @@ async def entrypoint(ctx: JobContext) -> None:
         fallback_id=ctx.job.id,
         region=settings.default_region,
     )
+    calendars = calendar_cache(settings, SystemClock())
+    if calendars is not None and _CALENDARS in ctx.proc.userdata:
+        calendars.seed(*ctx.proc.userdata[_CALENDARS])
     app = await bootstrap(
         settings,
         configure_logs=prewarmed is None,
         migrate=False,  # done once, before the worker started
         brain=build_llm(settings),
         resolvers=ctx.proc.userdata.get(_RESOLVERS),
+        calendars=calendars,
     )
     lk = api.LiveKitAPI(url, key, secret)
     try:
@@ -223,6 +253,8 @@ async def entrypoint(ctx: JobContext) -> None:
     finally:
         await lk.aclose()
         await app.close()
+        if calendars is not None:
+            await calendars.aclose()  # a background refresh still running ends with the call
         ctx.shutdown("call handled")
 
 
@@ -314,6 +346,7 @@ __all__ = [
     "migrate_database",
     "prewarm",
     "run_worker",
+    "warm_calendars",
     "warm_resolvers",
     "worker_options",
     "worker_warnings",

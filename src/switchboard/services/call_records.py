@@ -42,6 +42,7 @@ class CallLog:
             caller_number=call.caller_number,
             dialed_number=call.dialed_number,
             twilio_call_sid=call.twilio_call_sid,
+            verstat=call.verstat,
         )
         self._events: list[CallEvent] = []
 

@@ -26,6 +26,7 @@ def policy_from_settings(settings: Settings) -> RetentionPolicy:
             DataKind.CALLER_NUMBERS: settings.retention_caller_numbers_days,
             DataKind.RECORDINGS: settings.retention_recordings_days,
             DataKind.MESSAGES: settings.retention_messages_days,
+            DataKind.CALLER_MEMORY: settings.retention_caller_memory_days,
         }
     )
 

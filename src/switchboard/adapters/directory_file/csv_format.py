@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from switchboard.domain.directory import Employee
 
 from . import fields
+from .calendar_field import calendar_text
 from .errors import DirectoryFileError, ProblemLog
 from .rows import EMPLOYEE_FIELDS, employee_from_mapping
 
@@ -91,7 +92,9 @@ def dump_employees_csv(employees: Sequence[Employee]) -> str:
     Extra values that are not text are written as JSON (CSV cannot keep their type).
     """
     optional = [
-        c for c in ("sip_uri", "hours") if any(getattr(e, c) is not None for e in employees)
+        c
+        for c in ("sip_uri", "hours", "calendar")
+        if any(getattr(e, c) is not None for e in employees)
     ]
     extra = list(dict.fromkeys(k for e in employees for k in e.extra if k not in EMPLOYEE_FIELDS))
     out = io.StringIO()
@@ -110,6 +113,7 @@ def dump_employees_csv(employees: Sequence[Employee]) -> str:
             "status": e.status.value,
             "sip_uri": e.sip_uri or "",
             "hours": fields.hours_text(e.hours) if e.hours is not None else "",
+            "calendar": calendar_text(e.calendar) if e.calendar is not None else "",
         }
         writer.writerow(
             [known[c] for c in (*BASE_COLUMNS, *optional)] + [_cell(e.extra.get(k)) for k in extra]

@@ -8,6 +8,7 @@ from typing import Any
 
 from switchboard.domain.directory import Employee
 
+from . import calendar_field
 from . import fields as rules
 from .errors import FieldError, ProblemLog
 
@@ -25,6 +26,7 @@ VALIDATORS: dict[str, _Validator] = {
     "sip_uri": lambda v, _: rules.sip_uri(v),
     "status": lambda v, _: rules.status(v),
     "hours": lambda v, _: rules.optional_weekly_hours(v),
+    "calendar": lambda v, _: calendar_field.calendar(v),
 }
 EMPLOYEE_FIELDS: tuple[str, ...] = tuple(VALIDATORS)
 

@@ -49,5 +49,7 @@ def employee_to_mapping(e: Employee) -> dict[str, Any]:
     data |= {k: v for k, v in optional.items() if v is not None}
     if e.hours is not None:
         data["hours"] = e.hours.as_mapping()
+    if e.calendar is not None:
+        data["calendar"] = e.calendar.as_mapping()
     data |= {k: v for k, v in e.extra.items() if k not in data}
     return data

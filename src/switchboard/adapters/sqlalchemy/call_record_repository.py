@@ -35,6 +35,7 @@ def _row(record: CallRecord) -> dict[str, Any]:
         "transferred_to": record.transferred_to,
         "message_id": record.message_id,
         "twilio_call_sid": record.twilio_call_sid,
+        "verstat": record.verstat,
         "events": [
             {"at": _utc(e.at).isoformat(), "kind": e.kind, "data": dict(e.data)}  # type: ignore[union-attr]
             for e in record.events
@@ -56,6 +57,7 @@ def _record(row: Mapping[Any, Any]) -> CallRecord:
         transferred_to=row["transferred_to"],
         message_id=row["message_id"],
         twilio_call_sid=row["twilio_call_sid"],
+        verstat=row["verstat"],
         events=tuple(
             CallEvent(at=datetime.fromisoformat(e["at"]), kind=e["kind"], data=e["data"])
             for e in row["events"]

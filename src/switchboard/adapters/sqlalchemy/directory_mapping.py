@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import date, time
 from typing import Any
 
+from switchboard.domain.calendar import CalendarConfig
 from switchboard.domain.directory import (
     WEEKDAYS,
     CompanyProfile,
@@ -90,7 +91,8 @@ def employee_to_row(employee: Employee, position: int) -> dict[str, Any]:
         "sip_uri": employee.sip_uri,
         "status": employee.status.value,
         "hours": hours_to_json(employee.hours) if employee.hours is not None else None,
-        "extra": dict(employee.extra),
+        # The calendar rides in `extra` (no column of its own): {"calendar": {"ics": URL}}.
+        "extra": dict(employee.extra) | calendar_json(employee.calendar),
         "position": position,
     }
 
@@ -109,7 +111,8 @@ def employee_from_row(row: Row) -> Employee:
             sip_uri=row["sip_uri"],
             status=EmployeeStatus(row["status"]),
             hours=hours_from_json(row["hours"]) if row["hours"] is not None else None,
-            extra=dict(row["extra"]),
+            extra={k: v for k, v in row["extra"].items() if k != CALENDAR_KEY},
+            calendar=calendar_from_json(row["extra"].get(CALENDAR_KEY)),
         )
     except (TypeError, ValueError) as exc:
         raise ValueError(f"stored employee {row['id']!r} is unreadable: {exc}") from exc
@@ -125,3 +128,25 @@ def _range(text: str) -> TimeRange:
     if not sep:
         raise ValueError(f"{text!r} is not a time range like 08:30-17:30")
     return TimeRange(time.fromisoformat(start), time.fromisoformat(end))
+
+
+CALENDAR_KEY = "calendar"
+
+
+def calendar_json(config: CalendarConfig | None) -> dict[str, Any]:
+    """{"calendar": {...}} to merge into the stored `extra`, or {} without a calendar."""
+    return {CALENDAR_KEY: config.as_mapping()} if config is not None else {}
+
+
+def calendar_from_json(value: Any) -> CalendarConfig | None:
+    """The inverse of `calendar_json` (a password is never stored, so none is read)."""
+    if not isinstance(value, Mapping):
+        return None
+    if "ics" in value:
+        return CalendarConfig(ics=str(value["ics"]))
+    dav = value.get("caldav")
+    if not isinstance(dav, Mapping):
+        raise ValueError("stored calendar has neither ics nor caldav")
+    return CalendarConfig(
+        caldav=str(dav["url"]), username=dav.get("username"), password_env=dav.get("password_env")
+    )

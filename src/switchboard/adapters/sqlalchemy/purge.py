@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Table, and_, delete, exists, func, not_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from switchboard.adapters.sqlalchemy.caller_tables import caller_memory
 from switchboard.adapters.sqlalchemy.message_tables import messages, notifications
 from switchboard.adapters.sqlalchemy.tables import calls
 from switchboard.adapters.sqlalchemy.webhook_tables import (
@@ -103,6 +104,14 @@ async def _messages(conn: AsyncConnection, cutoff: datetime, apply: bool) -> int
     return count
 
 
+async def _caller_memory(conn: AsyncConnection, cutoff: datetime, apply: bool) -> int:
+    where = caller_memory.c.last_seen < cutoff
+    count = await _count(conn, caller_memory, where)
+    if apply:
+        await conn.execute(delete(caller_memory).where(where))
+    return count
+
+
 _STEPS = {
     # Order matters only for what is counted: numbers and transcripts of calls about to be
     # deleted are counted under `calls` by running the narrower kinds first.
@@ -111,6 +120,7 @@ _STEPS = {
     DataKind.RECORDINGS: _recordings,
     DataKind.MESSAGES: _messages,
     DataKind.CALLS: _calls,
+    DataKind.CALLER_MEMORY: _caller_memory,
 }
 
 

@@ -92,6 +92,7 @@ calls = Table(
     Column("message_id", Text, nullable=True),
     Column("events", JSON, nullable=False),
     Column("twilio_call_sid", Text, nullable=True),  # joins Twilio's call status callbacks
+    Column("verstat", Text, nullable=True),  # X-Twilio-VerStat (STIR/SHAKEN), if passed on
     Index(None, "started_at"),
     Index(None, "twilio_call_sid"),
 )

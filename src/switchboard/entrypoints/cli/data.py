@@ -111,7 +111,8 @@ def purge(
         None,
         "--kind",
         metavar="KIND",
-        help="Only this kind (repeatable): calls, transcripts, caller_numbers, recordings, messages.",
+        help="Only this kind (repeatable): calls, transcripts, caller_numbers, recordings, "
+        "messages, caller_memory.",
     ),
     apply: bool = typer.Option(
         False, "--apply", help="Delete (without it: only count what would go)."

@@ -14,19 +14,26 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from livekit.agents import llm
 
 from switchboard.domain.availability import describe_hours, reachability
+from switchboard.domain.calendar_availability import ReachabilityFn, with_calendars
+from switchboard.domain.caller_memory import KnownCaller
 from switchboard.domain.calls import CallContext, CallOutcome
 from switchboard.domain.directory import Directory
 from switchboard.domain.resolution import Resolver
-from switchboard.ports.calls import CallRecorder, MessageDesk
+from switchboard.domain.screening import Screening, ScreeningPolicy, verification
+from switchboard.ports.caller_memory import CallerMemoryStore
+from switchboard.ports.calls import CallControl, CallRecorder, MessageDesk
 from switchboard.ports.clock import Clock
 from switchboard.ports.telephony import Telephony
+from switchboard.services.calendars import CalendarCache
 from switchboard.services.call_records import CallLog, UnitOfWorkFactory
+from switchboard.services.caller_memory import CallerMemory
 from switchboard.services.calls.resolvers import ResolverCache
+from switchboard.services.calls.screening import message_only
 from switchboard.services.directory import load_directory
 from switchboard.services.messaging.desk import OutboxMessageDesk
 from switchboard.services.messaging.outbox_ports import MessageOutbox
@@ -46,11 +53,26 @@ class CallPolicy:
     transfer: TransferConfig = field(default_factory=lambda: TransferConfig(announce_outcome=False))
     ai_disclosure: str | None = None
     default_region: str = "US"
+    screening: ScreeningPolicy = field(default_factory=ScreeningPolicy)
+    caller_memory: bool = True  # CALLER_MEMORY_ENABLED
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CallPolicy:
         transfer = replace(TransferConfig.from_settings(settings), announce_outcome=False)
-        return cls(transfer, settings.ai_disclosure, settings.default_region)
+        screening = ScreeningPolicy.from_settings(
+            settings.blocked_numbers, settings.failed_attestation_message_only
+        )
+        return cls(
+            transfer, settings.ai_disclosure, settings.default_region, screening,
+            settings.caller_memory_enabled,
+        )  # fmt: skip
+
+
+@runtime_checkable
+class KnowsCaller(Protocol):
+    """A per-call brain that can be told the returning caller's name (the offline brain)."""
+
+    def know_caller(self, name: str) -> None: ...
 
 
 class CallTaps(Protocol):
@@ -84,21 +106,34 @@ class CallParts:
     unit_of_work: UnitOfWorkFactory
     coordinator: WarmTransferCoordinator | None = None
     deps: ReceptionistDeps | None = None
+    # Screening, caller memory and calendars (docs/call-behaviour.md, docs/calendars.md).
+    screening: Screening = Screening.ALLOW
+    memory: CallerMemory = field(default_factory=lambda: CallerMemory(None))
+    reachability: ReachabilityFn = reachability
+
+    @property
+    def known_caller(self) -> KnownCaller | None:
+        return self.memory.known
 
     def connect(self, telephony: Telephony) -> ReceptionistDeps:
         """The agent's collaborators, with the warm-transfer coordinator over `telephony`."""
         self.coordinator = WarmTransferCoordinator(telephony, self.clock, self.policy.transfer)
+        calls: CallControl = self.coordinator
+        if self.memory.active:  # learns the caller's name; briefs about open messages
+            calls = self.memory.briefed(calls)
         self.deps = ReceptionistDeps(
             directory=self.directory,
             resolver=self.resolver,
-            reachability=reachability,
+            reachability=self.reachability,
             clock=self.clock,
-            calls=self.coordinator,
+            calls=calls,
             messages=self.messages,
             recorder=self.recorder,
             call=self.call,
             ai_disclosure=self.policy.ai_disclosure,
             default_region=self.policy.default_region,
+            known_caller=self.known_caller.name if self.known_caller else None,
+            blocked=self.screening is Screening.BLOCK,
         )
         return self.deps
 
@@ -120,6 +155,8 @@ class CallParts:
             message_id=state.message_id,
         )
         await self.log.save(self.unit_of_work)
+        if outcome is not CallOutcome.BLOCKED:
+            await self.memory.remember(self.call, self.clock.now())
         return outcome
 
 
@@ -135,6 +172,8 @@ class CallFactory:
     policy: CallPolicy = field(default_factory=CallPolicy)
     brain: llm.LLM[Any] | None = None  # a hosted LLM shared by every call; None: offline per call
     resolvers: ResolverCache = field(default_factory=ResolverCache)
+    caller_memory: CallerMemoryStore | None = None
+    calendars: CalendarCache | None = None  # employees' busy times (None: no calendars)
 
     async def load_directory(self) -> Directory:
         return await load_directory(self.unit_of_work)
@@ -146,21 +185,40 @@ class CallFactory:
         clock: Clock | None = None,
         directory: Directory | None = None,
         taps: CallTaps | None = None,
+        calendars: CalendarCache | None = None,
     ) -> CallParts:
         """Open `call`'s record (saved at once, so even a call that fails to start is on record)
         and build its parts. `directory` fixes the directory for the whole call (a local call's
         spec); by default it is loaded now, and reloaded when a message is taken so its
-        notifications reach the current contacts."""
+        notifications reach the current contacts. `calendars` replaces the factory's calendar
+        cache for this call (a scenario's simulated calendars)."""
         clock = clock or self.clock
         log = CallLog(call, clock)
         await log.save(self.unit_of_work)
         current = self.load_directory if directory is None else _always(directory)
         loaded = await current()
+        screening = self.policy.screening.screen(call.caller_number, call.verstat)
+        log.record("screening", decision=screening, verification=verification(call.verstat))
+        memory = CallerMemory(self.caller_memory, enabled=self.policy.caller_memory)
+        if screening is not Screening.BLOCK:
+            await memory.recall(call)
         desk: MessageDesk = OutboxMessageDesk(self.outbox, current, clock)
+        if memory.active:
+            desk = memory.listening(desk)
         recorder: CallRecorder = log
         if taps is not None:
             recorder, desk = taps.recorder(log), taps.messages(desk)
         region = self.policy.default_region
+        calendars = calendars or self.calendars
+        reach: ReachabilityFn = reachability
+        if calendars is not None:
+            calendars.refresh_if_stale(loaded)  # in the background; this call reads what is there
+            reach = with_calendars(calendars.busy)
+        if screening is Screening.MESSAGE_ONLY:
+            reach = message_only(reach)
+        brain = self.brain or self.offline_brain(loaded, call, region)
+        if self.brain is None and memory.known is not None and isinstance(brain, KnowsCaller):
+            brain.know_caller(memory.known.name)  # a per-call brain: never the shared hosted one
         return CallParts(
             call=call,
             directory=loaded,
@@ -169,10 +227,13 @@ class CallFactory:
             log=log,
             recorder=recorder,
             messages=desk,
-            brain=self.brain or self.offline_brain(loaded, call, region),
+            brain=brain,
             hours=describe_hours(loaded.company),
             policy=self.policy,
             unit_of_work=self.unit_of_work,
+            screening=screening,
+            memory=memory,
+            reachability=reach,
         )
 
 

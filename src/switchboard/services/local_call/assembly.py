@@ -23,6 +23,7 @@ from switchboard.adapters.simulator import (
     scripts_by_target,
 )
 from switchboard.domain.directory import Directory
+from switchboard.services.calendars import CalendarCache
 from switchboard.services.calls import CallFactory
 from switchboard.services.local_call.lines import CallLine, CallLines, LineSink
 from switchboard.services.local_call.observed import ObservedNetwork
@@ -57,6 +58,8 @@ class LocalCallSpec:
     # 0: virtual time (a transfer takes no real time: scenarios, tests). Else real seconds per
     # simulated second, so a person on the line lives through the ringing and the hold.
     clock_scale: float = 0.0
+    verstat: str | None = None  # X-Twilio-VerStat on the incoming call (screening)
+    calendars: CalendarCache | None = None  # employees' busy times (None: the factory's)
 
 
 async def run_local_call(
@@ -89,9 +92,11 @@ async def run_local_call(
         spec.caller_number, CallerScript.from_spec(spec.hangup), company_number=spec.company_number
     )
     # The network numbers calls from 1 in every run; records in a shared store need unique ids.
-    call = replace(placed, call_id=f"local-{uuid.uuid4().hex[:12]}")
+    call = replace(placed, call_id=f"local-{uuid.uuid4().hex[:12]}", verstat=spec.verstat)
     taps = LocalTaps(lines)
-    parts = await calls.begin(call, clock=clock, directory=directory, taps=taps)
+    parts = await calls.begin(
+        call, clock=clock, directory=directory, taps=taps, calendars=spec.calendars
+    )
     deps = parts.connect(network)
 
     async def caller_line() -> str | None:

@@ -6,6 +6,8 @@ caught on the caller's turn before the model runs, and every reply passes the ou
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 from collections.abc import AsyncIterable
 from typing import Any, Protocol, runtime_checkable
@@ -18,11 +20,12 @@ from switchboard.domain.directory import Directory
 from switchboard.domain.emergency import is_emergency
 from switchboard.domain.redaction import redact_contact_details
 from switchboard.domain.resolution import Resolver
+from switchboard.domain.screening import BLOCKED_LINE
 from switchboard.domain.spoken_numbers import spoken_digits
 from switchboard.services.receptionist.deps import ReceptionistDeps
 from switchboard.services.receptionist.guard import Chunk, guard_stream
 from switchboard.services.receptionist.instructions import build_instructions, greeting
-from switchboard.services.receptionist.tools import ReceptionistTools
+from switchboard.services.receptionist.tools import GOODBYE_PLAYOUT_SECONDS, ReceptionistTools
 
 EMERGENCY_LINE = "If this is an emergency, please hang up and dial 911."
 ABUSE_LINE = "I'm going to end the call now. Thank you for calling. Goodbye."
@@ -46,17 +49,36 @@ class SwitchboardAgent(Agent):
     def __init__(self, deps: ReceptionistDeps, *, hours: str | None = None) -> None:
         super().__init__(
             instructions=build_instructions(
-                deps.directory, hours=hours, ai_disclosure=deps.ai_disclosure
+                deps.directory,
+                hours=hours,
+                ai_disclosure=deps.ai_disclosure,
+                known_caller=deps.known_caller,
             )
         )
         self.deps = deps
         self.impl = ReceptionistTools(deps)
         self._screened: set[str] = set()
         self._brain_told = False
+        deps.state.blocked = deps.blocked  # the outcome is `blocked` however the call ends
 
     async def on_enter(self) -> None:
+        if self.deps.blocked:
+            await self._refuse()
+            return
         self._tell_brain()
-        self.say(greeting(self.deps.directory.company, self.deps.ai_disclosure))
+        d = self.deps
+        self.say(greeting(d.directory.company, d.ai_disclosure, known_caller=d.known_caller))
+
+    async def _refuse(self) -> None:
+        """A blocked caller: one polite line, then the call ends (outcome `blocked`). Nothing
+        else runs: no brain, no lookup, no dial."""
+        self.deps.state.blocked = True
+        self.deps.record("decision", decision="blocked")
+        handle = self.say(BLOCKED_LINE)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(GOODBYE_PLAYOUT_SECONDS):
+                await handle.wait_for_playout()
+        await self.impl.end_call()
 
     def _tell_brain(self) -> None:
         """Hand a directory-aware brain this call's directory and resolver, once."""
@@ -106,8 +128,8 @@ class SwitchboardAgent(Agent):
     async def llm_node(
         self, chat_ctx: llm.ChatContext, tools: list[llm.Tool], model_settings: ModelSettings
     ) -> AsyncIterable[Chunk]:
-        if self.deps.state.caller_left_during_transfer:
-            return  # the caller hung up while on hold: there is nobody left to talk to
+        if self.deps.state.caller_left_during_transfer or self.deps.state.blocked:
+            return  # the caller hung up while on hold, or is refused: nobody to talk to
         self._tell_brain()
         screened = self._screen_caller_turns(chat_ctx)
         if screened is not None:

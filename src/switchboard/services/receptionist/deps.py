@@ -51,6 +51,7 @@ class CallState:
     other_requested: bool = False
     ended: bool = False
     caller_turns: int = 0
+    blocked: bool = False  # the caller is on the block list: refused, the call ends
     # Numbers the agent has read back (last 7 digits) → caller turns heard by then.
     read_back: dict[str, int] = field(default_factory=dict)
 
@@ -66,6 +67,8 @@ class CallState:
 
     def outcome(self, *, caller_hung_up: bool = False) -> CallOutcome:
         """The call outcome, the first that applies (docs/call-behaviour.md, "Outcome")."""
+        if self.blocked:
+            return CallOutcome.BLOCKED
         if self.transferred_to:
             return CallOutcome.TRANSFERRED
         if self.message_id:
@@ -93,6 +96,8 @@ class ReceptionistDeps:
     ai_disclosure: str | None = None
     default_region: str = "US"
     max_message_chars: int = MAX_TEXT_LENGTH  # the messaging layer's documented limit
+    known_caller: str | None = None  # a returning caller's remembered name (caller memory)
+    blocked: bool = False  # screening put the caller on the block list
     state: CallState = field(default_factory=CallState)
 
     def record(self, kind: str, /, **data: object) -> None:

@@ -6,6 +6,9 @@ learns about people only through `find_employee`, whose output is filtered too.
 
 from __future__ import annotations
 
+import json
+
+from switchboard.domain.caller_memory import welcome_back
 from switchboard.domain.directory import CompanyProfile, Directory
 from switchboard.domain.redaction import redact_contact_details
 from switchboard.domain.resolution.email_format import email_format
@@ -67,7 +70,11 @@ def company_facts(
 
 
 def build_instructions(
-    directory: Directory, *, hours: str | None = None, ai_disclosure: str | None = None
+    directory: Directory,
+    *,
+    hours: str | None = None,
+    ai_disclosure: str | None = None,
+    known_caller: str | None = None,
 ) -> str:
     """The full system prompt for `directory`'s company."""
     text = _RULES.format(company=directory.company.name)
@@ -77,10 +84,22 @@ def build_instructions(
         text += "\nDepartments: " + ", ".join(d.name for d in directory.departments)
     if ai_disclosure:
         text += f"\nIf asked, say you are an AI assistant: {ai_disclosure}"
+    if known_caller:
+        # The name is data the caller gave on an earlier call (quoted, never an instruction).
+        text += (
+            f"\nThis caller is calling from a number we know: they gave the name "
+            f"{json.dumps(known_caller)} on an earlier call, and you have greeted them by it. "
+            "Use it as the caller's name for transfer_call and take_message and do not ask for "
+            "their name, unless they say they are someone else."
+        )
     return redact_contact_details(text, directory)
 
 
-def greeting(company: CompanyProfile, ai_disclosure: str | None = None) -> str:
-    """The first thing the caller hears."""
+def greeting(
+    company: CompanyProfile, ai_disclosure: str | None = None, known_caller: str | None = None
+) -> str:
+    """The first thing the caller hears; a returning caller is welcomed back by first name."""
     text = company.greeting or f"Thank you for calling {company.name}. How can I help you?"
+    if known_caller:
+        text = welcome_back(text, known_caller)
     return f"{text} {ai_disclosure}" if ai_disclosure else text

@@ -49,7 +49,7 @@ async def run_text_conversation(
         await session.start(SwitchboardAgent(deps, hours=hours))
         if session.current_speech is not None:  # let the greeting come first
             await session.current_speech.wait_for_playout()
-        while not deps.state.ended and not deps.state.transferred_to:
+        while not deps.state.ended and not deps.state.transferred_to and not deps.blocked:
             await flush()
             line = await read_line()
             if line is None:

@@ -9,6 +9,7 @@ from switchboard.adapters.directory_file import DirectoryFileError, read_directo
 from switchboard.adapters.simulator import scripts_by_target
 from switchboard.domain.directory import Directory
 from switchboard.services.directory import demo_directory
+from switchboard.services.scenarios.extras import check_calendar_employees
 from switchboard.services.scenarios.fields import ScenarioError
 from switchboard.services.scenarios.model import Scenario
 
@@ -32,6 +33,7 @@ def directories_for(
             scripts_by_target(found[key].employees, scenario.employees)
         except ValueError as exc:
             raise ScenarioError(scenario.path, "employees", str(exc)) from None
+        check_calendar_employees(scenario.path, scenario.extras, found[key])
     return found
 
 

@@ -14,9 +14,11 @@ from switchboard.domain.errors import InvalidInput
 
 EXPECT_KEYS = {
     "outcome", "transferred_to", "attempts", "dialed", "message", "agent_says", "agent_never_says",
-    "notify_only_recipient", "notified",
+    "notify_only_recipient", "notified", "record",
 }  # fmt: skip
-OUTCOMES = {"transferred", "message_taken", "info_only", "ended_by_caller", "no_transfer"}
+OUTCOMES = {
+    "transferred", "message_taken", "info_only", "ended_by_caller", "no_transfer", "blocked",
+}  # fmt: skip
 
 
 class ScenarioError(InvalidInput, ValueError):
@@ -125,6 +127,9 @@ def parse_expect(path: Path, value: Any) -> dict[str, Any]:
             raise ScenarioError(path, f"expect.{key}", "must be a list")
     if expect.get("message") is not None:
         mapping(path, "expect.message", expect["message"])
+    if "record" in expect:
+        known(path, "expect.record", mapping(path, "expect.record", expect["record"]),
+              {"outcome", "verstat"})  # fmt: skip
     for key in ("agent_says", "agent_never_says"):
         for pattern in expect.get(key, []):
             try:

@@ -13,6 +13,7 @@ import yaml
 
 from switchboard.domain.phone import is_e164
 from switchboard.services.local_call import DEFAULT_CALLER
+from switchboard.services.scenarios.extras import ScenarioExtras, parse_extras
 from switchboard.services.scenarios.fields import (
     ScenarioError,
     known,
@@ -25,8 +26,11 @@ from switchboard.services.scenarios.fields import (
     parse_text,
 )
 
-TOP_KEYS = {"name", "description", "directory", "now", "caller", "employees", "expect"}
-CALLER_KEYS = {"number", "turns", "hangup"}
+TOP_KEYS = {
+    "name", "description", "directory", "now", "caller", "employees", "expect",
+    "history", "screening", "calendars",
+}  # fmt: skip
+CALLER_KEYS = {"number", "turns", "hangup", "verstat"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +47,8 @@ class Scenario:
     hangup: Mapping[str, Any] | None = None  # {during: hold|ringing|consultation}
     employees: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     expect: Mapping[str, Any] = field(default_factory=dict)
+    # Calendars, caller memory and screening (services/scenarios/extras.py).
+    extras: ScenarioExtras = field(default_factory=ScenarioExtras)
 
 
 def is_scenario_file(path: Path) -> bool:
@@ -84,4 +90,5 @@ def load_scenario(path: Path) -> Scenario:
         hangup=during,
         employees=parse_employees(path, top.get("employees", {})),
         expect=parse_expect(path, top.get("expect", {})),
+        extras=parse_extras(path, top, caller),
     )

@@ -25,6 +25,8 @@ from switchboard.services.local_call import (
 )
 from switchboard.services.scenarios.directories import DEFAULT_KEY, directories_for
 from switchboard.services.scenarios.expect import check
+from switchboard.services.scenarios.extras import simulated_calendars
+from switchboard.services.scenarios.history import check_record, prepare
 from switchboard.services.scenarios.model import Scenario
 
 DEFAULT_CONCURRENCY = 8
@@ -79,18 +81,21 @@ async def run_scenario(
                 await uow.directory.replace(directory)
                 await uow.commit()
             stored = await load_directory(storage.unit_of_work)  # what the agent really sees
+            calls = await prepare(scenario, stored, wire(storage))
             spec = LocalCallSpec(
                 directory=stored, start=scenario.now, employees=scenario.employees,
                 caller_number=scenario.caller_number, hangup=scenario.hangup,
+                verstat=scenario.extras.verstat,
+                calendars=await simulated_calendars(scenario.extras, stored, scenario.now),
             )  # fmt: skip
-            result = await run_local_call(spec, wire(storage), scripted_caller(scenario))
+            result = await run_local_call(spec, calls, scripted_caller(scenario))
+            failures = check(scenario.expect, result, stored, scenario.caller_number)
+            failures += await check_record(scenario.expect, result.call_id, storage)
         except Exception as exc:  # a crash fails this scenario, not the whole run
             return ScenarioReport(scenario, None, [f"crashed: {type(exc).__name__}: {exc}"])
         finally:
             await storage.dispose()
-    return ScenarioReport(
-        scenario, result, check(scenario.expect, result, stored, scenario.caller_number)
-    )
+    return ScenarioReport(scenario, result, failures)
 
 
 async def migrated_template(folder: Path) -> Path:

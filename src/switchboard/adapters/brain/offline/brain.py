@@ -53,6 +53,11 @@ class OfflineBrain(llm.LLM[Any]):
         The agent calls this with the call's own directory and resolver before the first turn."""
         self.dialogue.use_directory(resolver, email_format(directory), front_desk(directory))
 
+    def know_caller(self, name: str) -> None:
+        """A returning caller (caller memory): their name is known, so it is never asked for."""
+        if not self.dialogue.state.caller_name:
+            self.dialogue.state.caller_name = name
+
     @property
     def model(self) -> str:
         return "offline"
