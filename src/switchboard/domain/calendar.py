@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from switchboard.domain.errors import InvalidInput
+
 ROUND_TO_MINUTES = 15  # "back around" is said to the next quarter hour
 # Busy chains longer than this are not "a meeting": the agent says no back time.
 LONGEST_MEETING = timedelta(hours=12)
 
 
-class CalendarConfigError(ValueError):
+class CalendarConfigError(InvalidInput, ValueError):
     """A `calendar:` entry that cannot be used (message names the key)."""
 
 

@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from switchboard.domain.errors import InvalidInput
+
 _PREFIX = re.compile(r"^\+[1-9]\d{0,14}$")
 
 
@@ -50,7 +52,7 @@ class Screening(StrEnum):
     MESSAGE_ONLY = "message_only"  # nobody is dialled; the caller may leave a message
 
 
-class BlockListError(ValueError):
+class BlockListError(InvalidInput, ValueError):
     """A block-list entry that is not an E.164 number or prefix."""
 
 

@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Protocol
 
 from switchboard.domain.calendar import BusyInterval, CalendarConfig
+from switchboard.domain.errors import SwitchboardError
 
 
-class CalendarFetchError(Exception):
+class CalendarFetchError(SwitchboardError):
     """A calendar could not be fetched or read; the message never holds a password."""
 
 
