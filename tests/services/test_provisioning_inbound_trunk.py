@@ -184,3 +184,15 @@ async def test_a_backup_carries_the_list_and_restores_it(world: World, tmp_path:
     assert report is not None
     assert report.ok, report.error
     assert tuple(inbound(world).allowed_addresses) == TWILIO
+
+
+async def test_the_caller_id_verification_header_reaches_the_agent_as_an_attribute(
+    world: World, tmp_path: Path
+) -> None:
+    """Screening reads Twilio's X-Twilio-VerStat from the caller's participant attributes; setup
+    asks LiveKit to copy it there, and a second apply finds nothing to change."""
+    settings = world.settings(tmp_path)
+    report = await apply_for(settings)
+    assert report.ok, report.error
+    assert dict(inbound(world).headers_to_attributes) == {"X-Twilio-VerStat": "sip.verstat"}
+    assert pending(await plan_for(settings)) == []

@@ -19,6 +19,8 @@ from switchboard.domain.provisioning import Desired, Kind, Value, ref
 from switchboard.domain.provisioning import ProvisioningConfigError as ProvisioningConfigError
 from switchboard.domain.provisioning_sources import SignallingRanges, inbound_addresses
 
+# SIP header → LiveKit participant attribute, as "Header=attribute" (the plan compares strings).
+INBOUND_HEADER_ATTRIBUTES: tuple[str, ...] = ("X-Twilio-VerStat=sip.verstat",)
 TRANSFER_MODES = frozenset({"enable-all", "sip-only", "disable-all"})  # Twilio TransferSetting
 FALLBACK_PATH = "/twilio/voice-fallback"
 SMS_PATH = "/twilio/sms"
@@ -119,6 +121,9 @@ def inbound_trunk_fields(inputs: SetupInputs, options: SetupOptions) -> dict[str
     fields: dict[str, Value] = {
         "numbers": (inputs.phone_number,),
         "allowed_addresses": inbound_addresses(inputs.signalling, options),
+        # Twilio's caller-ID verification (STIR/SHAKEN) reaches the agent as a participant
+        # attribute (adapters/livekit/sip_attributes.py: VERSTAT), for screening.
+        "headers_to_attributes": INBOUND_HEADER_ATTRIBUTES,
     }
     # A secure Twilio trunk insists on SRTP, so LiveKit must too; without TLS we leave it alone.
     if options.tls:

@@ -62,6 +62,11 @@ async def apply_livekit_step(
             inbound.allowed_addresses.extend(fields["allowed_addresses"])
         if "media_encryption" in fields:
             inbound.media_encryption = ENCRYPTION_VALUES[fields["media_encryption"]]
+        if "headers_to_attributes" in fields:
+            inbound.headers_to_attributes.clear()
+            for pair in fields["headers_to_attributes"]:
+                header, _, attribute = pair.partition("=")
+                inbound.headers_to_attributes[header] = attribute
         if not live_id:
             made = await lk.sip.create_inbound_trunk(CreateSIPInboundTrunkRequest(trunk=inbound))
             return made.sip_trunk_id

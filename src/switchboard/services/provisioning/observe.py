@@ -163,6 +163,9 @@ def _inbound(t: SIPInboundTrunkInfo) -> Live:
         "numbers": tuple(t.numbers),
         "allowed_addresses": tuple(t.allowed_addresses),
         "media_encryption": ENCRYPTION_NAMES[t.media_encryption],
+        "headers_to_attributes": tuple(
+            f"{header}={attribute}" for header, attribute in sorted(t.headers_to_attributes.items())
+        ),
         # Set by an operator, never by setup (Twilio origination cannot answer a digest
         # challenge); `doctor` reports it. The password itself is never read into a Live.
         "digest_auth": bool(t.auth_username or t.auth_password),
