@@ -94,3 +94,17 @@ def test_open_message_note() -> None:
     assert open_message_note(0) == ""
     assert "a message" in open_message_note(1)
     assert "3 messages" in open_message_note(3)
+
+
+def test_the_briefing_reason_tells_of_open_messages_in_a_sentence() -> None:
+    from switchboard.domain.caller_memory import reason_with_open_messages
+    from switchboard.domain.transfer_words import briefing
+
+    assert reason_with_open_messages("the invoice.", 0) == "the invoice"
+    with_reason = briefing("Nora Diaz", "Ann", reason_with_open_messages("the invoice", 1), None)
+    assert (
+        "about the invoice (they also left you a message earlier that is still open)" in with_reason
+    )
+    bare = briefing("Nora Diaz", "Ann", reason_with_open_messages("", 2), None)
+    assert "on the line about 2 messages they left earlier that are still open." in bare
+    assert "about (" not in bare

@@ -52,6 +52,20 @@ def welcome_back(greeting: str, name: str) -> str:
     return f"{greeting} {welcome}"
 
 
+def reason_with_open_messages(reason: str, count: int) -> str:
+    """The reason the employee is briefed with, telling them of messages still open from this
+    caller: "… about the invoice (they also left you a message earlier that is still open)", or,
+    with no reason given, "… about a message they left earlier that is still open"."""
+    reason = reason.strip().rstrip(".")
+    if count <= 0:
+        return reason
+    if reason:
+        return f"{reason} ({open_message_note(count)})"
+    if count == 1:
+        return "a message they left earlier that is still open"
+    return f"{count} messages they left earlier that are still open"
+
+
 def open_message_note(count: int) -> str:
     """What the employee hears in the briefing about messages still open from this caller."""
     if count <= 0:

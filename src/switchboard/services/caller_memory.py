@@ -15,7 +15,11 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from switchboard.domain.caller_memory import KnownCaller, open_message_note, rememberable_name
+from switchboard.domain.caller_memory import (
+    KnownCaller,
+    reason_with_open_messages,
+    rememberable_name,
+)
 from switchboard.domain.calls import CallContext, TransferResult
 from switchboard.domain.directory import Employee
 from switchboard.ports.caller_memory import CallerMemoryStore
@@ -74,16 +78,16 @@ class CallerMemory:
             return False
         return True
 
-    async def briefing_note(self, call: CallContext, employee: Employee) -> str:
+    async def open_messages(self, call: CallContext, employee: Employee) -> int:
+        """Messages from this caller to `employee` still open (0 when unknown)."""
         if not self.active or not call.caller_number:
-            return ""
+            return 0
         assert self.store is not None
         try:
-            count = await self.store.open_messages(call.caller_number, employee.id)
+            return await self.store.open_messages(call.caller_number, employee.id)
         except Exception as exc:
             log.warning("caller_memory.open_messages_failed", extra={"error": str(exc)})
-            return ""
-        return open_message_note(count)
+            return 0
 
     def briefed(self, calls: CallControl) -> CallControl:
         return _BriefedCalls(calls, self)
@@ -102,9 +106,8 @@ class _BriefedCalls:
         self, call: CallContext, employee: Employee, *, caller_name: str, reason: str
     ) -> TransferResult:
         self.memory.heard_name(caller_name)
-        note = await self.memory.briefing_note(call, employee)
-        if note:  # "… on the line about the invoice (they also left you a message …), calling"
-            reason = f"{reason.strip().rstrip('.')} ({note})" if reason.strip() else f"({note})"
+        count = await self.memory.open_messages(call, employee)
+        reason = reason_with_open_messages(reason, count)
         return await self.inner.warm_transfer(
             call, employee, caller_name=caller_name, reason=reason
         )
