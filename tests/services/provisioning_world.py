@@ -8,16 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from switchboard.adapters.provisioning import open_providers
 from switchboard.domain.provisioning import Action, Kind, Plan
 from switchboard.domain.provisioning_desired import SetupOptions
 from switchboard.fakes.livekit import RunningFake, running_livekit_fake
 from switchboard.fakes.twilio import RunningTwilioFake, running_twilio_fake
-from switchboard.services.provisioning import (
-    ApplyReport,
-    apply_plan,
-    desired_from_settings,
-    open_providers,
-)
+from switchboard.services.provisioning import ApplyReport, apply_plan, desired_from_settings
 from switchboard.settings import Settings
 
 NUMBER = "+15125550100"
@@ -71,7 +67,7 @@ async def apply_for(
     desired = desired_from_settings(settings, options or SetupOptions())
     async with open_providers(settings) as providers:
         plan = await providers.plan(desired, adopt=adopt)
-        return await apply_plan(plan, providers.twilio, providers.livekit, providers.store)
+        return await apply_plan(plan, providers)
 
 
 def actions(plan: Plan) -> dict[tuple[Kind, str], Action]:

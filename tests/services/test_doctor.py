@@ -319,13 +319,14 @@ async def test_a_hanging_provider_times_out_one_check_only(
     world: World, env: dict[str, Any]
 ) -> None:
     settings = settings_for(env)
-    world.twilio.state.delay_next(f"/Accounts/{world.twilio.account_sid}.json", 1.6)
+    # Generous limits: the other checks must finish within the limit even on a loaded machine.
+    world.twilio.state.delay_next(f"/Accounts/{world.twilio.account_sid}.json", 5.0)
     only = ("twilio.credentials", "livekit.credentials", "settings")
-    checks = await run_doctor(settings, check_timeout=1.0, only=only)
+    checks = await run_doctor(settings, check_timeout=3.0, only=only)
     assert {c.name for c in checks} == set(only)
     bad = failed(checks)
     assert list(bad) == ["twilio.credentials"]
-    assert "no answer within 1 s" in bad["twilio.credentials"].summary
+    assert "no answer within 3 s" in bad["twilio.credentials"].summary
 
 
 async def test_unknown_check_names_are_refused(tmp_path: Path) -> None:

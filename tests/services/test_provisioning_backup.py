@@ -10,6 +10,7 @@ import pytest
 import yaml
 from tests.services.provisioning_world import World, apply_for, pending, plan_for, running_world
 
+from switchboard.adapters.provisioning import open_providers
 from switchboard.domain.provisioning import Action, Kind
 from switchboard.domain.provisioning_desired import SetupOptions
 from switchboard.services.backup import (
@@ -20,7 +21,7 @@ from switchboard.services.backup import (
     restore_backup,
 )
 from switchboard.services.backup_crypto import BackupError, decrypt_secrets, encrypt_secrets
-from switchboard.services.provisioning import desired_from_settings, open_providers
+from switchboard.services.provisioning import desired_from_settings
 from switchboard.settings import Settings
 
 WHEN = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)

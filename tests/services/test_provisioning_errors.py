@@ -9,10 +9,10 @@ import pytest
 from tests.services.provisioning_world import NUMBER, World, apply_for, plan_for, running_world
 from twilio.base.exceptions import TwilioException
 
+from switchboard.adapters.provisioning import explain_provider_error
 from switchboard.domain.provisioning import Kind
 from switchboard.fakes.livekit.errors import TwirpError
 from switchboard.fakes.twilio.resources import sms_target, voice_target
-from switchboard.services.provisioning import explain_provider_error
 
 
 @pytest.fixture(scope="module")

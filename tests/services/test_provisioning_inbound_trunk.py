@@ -19,11 +19,12 @@ from tests.services.provisioning_world import (
     running_world,
 )
 
+from switchboard.adapters.provisioning import open_providers
 from switchboard.domain.provisioning import Action, Kind, Step
 from switchboard.domain.provisioning_desired import ProvisioningConfigError, SetupOptions
 from switchboard.fakes.livekit import InboundRefused, simulate_inbound_call
 from switchboard.services.backup import export_backup, read_backup, restore_backup
-from switchboard.services.provisioning import desired_from_settings, open_providers
+from switchboard.services.provisioning import desired_from_settings
 
 CALLER = "+16125550123"
 WHEN = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ import pytest
 from livekit.api.twirp_client import ServerError
 from twilio.base.exceptions import TwilioRestException
 
-from switchboard.services.provisioning import SecretStore, explain_provider_error, generate_password
+from switchboard.adapters.provisioning import SecretStore, explain_provider_error, generate_password
 
 
 def test_generated_passwords_follow_twilio_rules_and_differ() -> None:

@@ -14,10 +14,11 @@ from typing import Any
 
 import yaml
 
+from switchboard.adapters.provisioning import Providers
 from switchboard.domain.provisioning import Desired, Kind, Live, Plan, Value
 from switchboard.domain.provisioning_plan import live_setup, plan
 from switchboard.services.backup_crypto import BackupError, decrypt_secrets, encrypt_secrets
-from switchboard.services.provisioning import ApplyReport, Providers, apply_plan
+from switchboard.services.provisioning import ApplyReport, apply_plan
 from switchboard.services.provisioning.apply import Progress
 
 SCHEMA_VERSION = 1
@@ -145,7 +146,5 @@ async def restore_backup(
     result = await providers.plan(backup.setup, adopt=adopt, reset_passwords=reset)
     if dry_run or result.in_sync:
         return result, None
-    report = await apply_plan(
-        result, providers.twilio, providers.livekit, providers.store, progress=progress
-    )
+    report = await apply_plan(result, providers, progress=progress)
     return result, report

@@ -16,6 +16,7 @@ from switchboard.adapters.sqlalchemy.migrate import (
     current_revision,
     head_revision,
     is_up_to_date,
+    schema_state,
     upgrade_database,
 )
 from switchboard.adapters.sqlalchemy.storage import Storage, open_storage
@@ -35,5 +36,6 @@ __all__ = [
     "is_up_to_date",
     "metadata",
     "open_storage",
+    "schema_state",
     "upgrade_database",
 ]

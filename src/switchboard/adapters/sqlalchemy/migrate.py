@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 import weakref
 from pathlib import Path
+from typing import Literal
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -137,3 +138,18 @@ async def _check_foreign_keys(connection: AsyncConnection) -> None:
     problems = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
     if problems:
         raise StorageError(f"migration left broken foreign keys, rolled back: {problems[:5]}")
+
+
+async def schema_state(url: str) -> Literal["missing", "behind", "current"]:
+    """Where the database at `url` stands, without changing anything: "missing" when it is a
+    SQLite file that does not exist (opening it would create it), "behind" when it is not at the
+    latest migration, else "current"."""
+    parsed = make_url(url)
+    sqlite_file = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    if sqlite_file and not await asyncio.to_thread(Path(sqlite_file).exists):
+        return "missing"
+    engine = create_engine(url)
+    try:
+        return "current" if await is_up_to_date(engine) else "behind"
+    finally:
+        await engine.dispose()

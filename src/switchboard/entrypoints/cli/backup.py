@@ -18,6 +18,7 @@ from switchboard.adapters.directory_file import (
     dump_directory_yaml,
     parse_directory_yaml,
 )
+from switchboard.adapters.provisioning import open_providers
 from switchboard.bootstrap import Application
 from switchboard.entrypoints.cli._runtime import (
     console,
@@ -37,7 +38,7 @@ from switchboard.services.backup import (
 )
 from switchboard.services.backup_crypto import BackupError
 from switchboard.services.directory import import_directory, load_directory
-from switchboard.services.provisioning import desired_from_settings, load_options, open_providers
+from switchboard.services.provisioning import desired_from_settings, load_options
 
 PASSPHRASE_ENV = "SWITCHBOARD_BACKUP_PASSPHRASE"  # for scripts; otherwise we prompt
 

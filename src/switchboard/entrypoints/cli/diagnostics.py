@@ -12,6 +12,11 @@ from typing import Any, TypeVar
 import typer
 from rich.table import Table
 
+from switchboard.adapters.provisioning import (
+    PROVIDER_FAILURES,
+    ProviderUnavailable,
+    explain_provider_error,
+)
 from switchboard.adapters.twilio.webhook_probe import SELF_TEST_PARAMS, send_webhook
 from switchboard.bootstrap import Application
 from switchboard.domain.errors import SwitchboardError
@@ -30,12 +35,7 @@ from switchboard.services.diagnostics.calls import JoinedCall, joined_calls
 from switchboard.services.diagnostics.trunks import trunks_status
 from switchboard.services.doctor import DEFAULT_TIMEOUT
 from switchboard.services.doctor.context import DoctorContext
-from switchboard.services.provisioning import (
-    PROVIDER_FAILURES,
-    ProviderUnavailable,
-    explain_provider_error,
-    load_options,
-)
+from switchboard.services.provisioning import load_options
 
 T = TypeVar("T")
 trunks_app = typer.Typer(help="Twilio and LiveKit SIP trunks.", no_args_is_help=True)

@@ -8,6 +8,11 @@ from typing import Any
 
 import typer
 
+from switchboard.adapters.provisioning import (
+    PROVIDER_FAILURES,
+    explain_provider_error,
+    open_providers,
+)
 from switchboard.domain.errors import SwitchboardError
 from switchboard.domain.provisioning import Plan
 from switchboard.domain.provisioning_desired import ProvisioningConfigError
@@ -19,13 +24,10 @@ from switchboard.entrypoints.cli.plan_view import (
     show_progress,
 )
 from switchboard.services.provisioning import (
-    PROVIDER_FAILURES,
     PlanBlocked,
     apply_plan,
     desired_from_settings,
-    explain_provider_error,
     load_options,
-    open_providers,
 )
 
 EXIT_PENDING = 2
@@ -90,9 +92,7 @@ async def _apply(file: Path | None, adopt: bool, dry_run: bool, yes: bool) -> No
             raise PlanBlocked(plan)
         if not yes and not typer.confirm("Apply these changes?"):
             raise typer.Exit(1)
-        report = await apply_plan(
-            plan, providers.twilio, providers.livekit, providers.store, progress=show_progress
-        )
+        report = await apply_plan(plan, providers, progress=show_progress)
     print_report(report)
 
 

@@ -7,11 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from livekit.protocol.models import ParticipantInfo
-from livekit.protocol.room import ListParticipantsRequest, ListRoomsRequest
-
+from switchboard.adapters.provisioning.readers import sip_participants
 from switchboard.services.doctor.context import DoctorContext
-from switchboard.services.doctor.livekit import livekit_api
+from switchboard.services.doctor.livekit import require_livekit
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,18 +24,9 @@ class SipEvent:
 
 async def sip_events(ctx: DoctorContext, limit: int = 50) -> list[SipEvent]:
     """The SIP participants of the active rooms (LiveKit keeps no history of finished calls)."""
-    lk = livekit_api(ctx)
-    out: list[SipEvent] = []
-    try:
-        rooms = await lk.room.list_rooms(ListRoomsRequest())
-        for room in sorted(rooms.rooms, key=lambda r: r.creation_time, reverse=True):
-            found = await lk.room.list_participants(ListParticipantsRequest(room=room.name))
-            for p in found.participants:
-                sip = {k: v for k, v in p.attributes.items() if k.startswith("sip.")}
-                if p.kind == ParticipantInfo.Kind.SIP or sip:
-                    out.append(SipEvent(room.name, p.identity, sip.get("sip.callStatus", ""), sip))
-            if len(out) >= limit:
-                break
-    finally:
-        await lk.aclose()
-    return out[:limit]
+    require_livekit(ctx)
+    found = await sip_participants(ctx.settings, limit)
+    return [
+        SipEvent(p.room, p.identity, p.attributes.get("sip.callStatus", ""), p.attributes)
+        for p in found
+    ]

@@ -12,12 +12,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from switchboard.adapters.provisioning import SecretStore
+from switchboard.adapters.provisioning.errors import explain_provider_error
 from switchboard.domain.diagnosis import Check, fail, warn
 from switchboard.domain.errors import SwitchboardError
 from switchboard.domain.provisioning import Desired, Kind
 from switchboard.domain.provisioning_desired import ProvisioningConfigError, SetupOptions
-from switchboard.services.provisioning import SecretStore, desired_from_settings
-from switchboard.services.provisioning.errors import explain_provider_error
+from switchboard.services.provisioning import desired_from_settings
 from switchboard.settings import Settings
 
 T = TypeVar("T")

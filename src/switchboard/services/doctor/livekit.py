@@ -4,14 +4,15 @@ Who may send calls to the inbound trunk is `doctor/inbound_source.py`."""
 
 from __future__ import annotations
 
-from livekit.api import LiveKitAPI
-from livekit.protocol.room import ListRoomsRequest
-
+from switchboard.adapters.provisioning.readers import (
+    count_rooms,
+    has_livekit_credentials,
+    read_livekit,
+)
 from switchboard.domain.diagnosis import SIP_STATUSES, Check, fail, ok
 from switchboard.domain.provisioning import ALL, Kind, Live
 from switchboard.services.doctor.context import DoctorContext, NotChecked
 from switchboard.services.doctor.twilio import SETUP
-from switchboard.services.provisioning import observe_livekit
 
 
 def values(live: Live, name: str) -> tuple[str, ...]:
@@ -23,24 +24,18 @@ def values(live: Live, name: str) -> tuple[str, ...]:
 _NO_CREDENTIALS = "LIVEKIT_URL / LIVEKIT_API_KEY / LIVEKIT_API_SECRET not set"
 
 
-def livekit_api(ctx: DoctorContext) -> LiveKitAPI:
-    """A LiveKit API client for the configured project (close it with `aclose`)."""
-    s = ctx.settings
-    if not (s.livekit_url and s.livekit_api_key and s.livekit_api_secret):
+def require_livekit(ctx: DoctorContext) -> None:
+    """NotChecked when the LiveKit credentials are not set."""
+    if not has_livekit_credentials(ctx.settings):
         raise NotChecked("LiveKit credentials not set", fix="see `livekit.credentials`")
-    secret = s.livekit_api_secret.get_secret_value()
-    return LiveKitAPI(s.livekit_url, s.livekit_api_key, secret)
 
 
 async def livekit_view(ctx: DoctorContext) -> list[Live]:
     """Every inbound trunk, outbound trunk and dispatch rule, read once per doctor run."""
 
     async def read() -> list[Live]:
-        lk = livekit_api(ctx)
-        try:
-            return await observe_livekit(lk, ctx.store)
-        finally:
-            await lk.aclose()
+        require_livekit(ctx)
+        return await read_livekit(ctx.settings, ctx.store)
 
     return await ctx.shared("LiveKit", read)
 
@@ -48,16 +43,11 @@ async def livekit_view(ctx: DoctorContext) -> list[Live]:
 async def check_credentials(ctx: DoctorContext) -> Check:
     """The API key and secret are accepted (rooms are listed)."""
     name = "livekit.credentials"
-    try:
-        lk = livekit_api(ctx)
-    except NotChecked:
+    if not has_livekit_credentials(ctx.settings):
         fix = "copy them from the LiveKit Cloud project settings into .env"
         return fail(name, _NO_CREDENTIALS, fix)
-    try:
-        rooms = await lk.room.list_rooms(ListRoomsRequest())
-    finally:
-        await lk.aclose()
-    return ok(name, f"API key accepted ({len(rooms.rooms)} active rooms)")
+    rooms = await count_rooms(ctx.settings)
+    return ok(name, f"API key accepted ({rooms} active rooms)")
 
 
 def inbound_for(live: list[Live], number: str) -> Live | None:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
 from urllib.parse import urlparse
 
-import aiosmtplib
-from sqlalchemy import make_url
-
-from switchboard.adapters.sqlalchemy import create_engine, is_up_to_date
+from switchboard.adapters.notify.smtp_probe import probe_smtp
+from switchboard.adapters.sqlalchemy import schema_state
 from switchboard.adapters.twilio.webhook_probe import send_webhook
 from switchboard.domain.diagnosis import Check, fail, ok, warn
 from switchboard.services.doctor.context import DoctorContext
@@ -36,23 +32,14 @@ async def check_settings(ctx: DoctorContext) -> Check:
 async def check_database(ctx: DoctorContext) -> Check:
     """The database is at the latest migration; a missing SQLite file is reported, not created."""
     name = "database"
-    url = make_url(ctx.settings.effective_database_url)
     fix = "run `switchboard db upgrade`"
-    # Opening a missing SQLite file would create it: doctor looks, it never changes anything.
-    sqlite_file = url.database if url.get_backend_name() == "sqlite" else None
-    if sqlite_file and not await asyncio.to_thread(Path(sqlite_file).exists):
-        return fail(name, f"the database file {url.database} does not exist", fix)
-    engine = create_engine(url.render_as_string(hide_password=False))
-    try:
-        current = await is_up_to_date(engine)
-    finally:
-        await engine.dispose()
-    if not current:
-        return fail(
-            name,
-            "the database schema is not at the latest migration",
-            "run `switchboard db upgrade`",
-        )
+    url = ctx.settings.effective_database_url
+    state = await schema_state(url)
+    if state == "missing":
+        database = url.split("///", 1)[-1]
+        return fail(name, f"the database file {database} does not exist", fix)
+    if state == "behind":
+        return fail(name, "the database schema is not at the latest migration", fix)
     return ok(name, "migrated to the latest revision")
 
 
@@ -62,39 +49,25 @@ async def check_smtp(ctx: DoctorContext) -> Check:
     s = ctx.settings
     if not s.smtp_host:
         return ok(name, "SMTP_HOST not set: email notifications are off (skipped)")
-    smtp = aiosmtplib.SMTP(
-        hostname=s.smtp_host,
-        port=s.smtp_port,
-        use_tls=s.smtp_security == "tls",
-        start_tls=s.smtp_security == "starttls",
-        timeout=ctx.timeout,
-    )
-    try:
-        await smtp.connect()
-    except (aiosmtplib.SMTPException, OSError) as exc:
+    probe = await probe_smtp(s, ctx.timeout)
+    if probe.stage == "connect":
         return fail(
             name,
-            f"cannot connect to {s.smtp_host}:{s.smtp_port}: {exc}",
+            f"cannot connect to {s.smtp_host}:{s.smtp_port}: {probe.detail}",
             "check SMTP_HOST, SMTP_PORT and SMTP_SECURITY",
         )
-    try:
-        if s.smtp_username and s.smtp_password is not None:
-            await smtp.login(s.smtp_username, s.smtp_password.get_secret_value())
-        await smtp.quit()
-    except aiosmtplib.SMTPAuthenticationError as exc:
+    if probe.stage == "login":
         return fail(
             name,
-            f"login refused ({exc.code}): {exc.message}",
+            f"login refused {probe.detail}",
             "check SMTP_USERNAME and SMTP_PASSWORD (an app password for Gmail/365)",
         )
-    except aiosmtplib.SMTPException as exc:
+    if probe.stage == "smtp":
         return fail(
             name,
-            f"SMTP error: {exc}",
+            f"SMTP error: {probe.detail}",
             "check SMTP_SECURITY matches the port (587 starttls, 465 tls)",
         )
-    finally:
-        smtp.close()
     who = f" as {s.smtp_username}" if s.smtp_username else ""
     return ok(name, f"connected to {s.smtp_host}:{s.smtp_port}{who}")
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-from twilio.base.exceptions import TwilioRestException
-
+from switchboard.adapters.provisioning.readers import CredentialsRefused, account_status
 from switchboard.domain.diagnosis import TWILIO_ERRORS, Check, fail, ok, warn
 from switchboard.domain.provisioning import Desired, Kind, Live
 from switchboard.domain.provisioning_desired import sip_host
 from switchboard.domain.provisioning_plan import differences
 from switchboard.services.doctor.context import DoctorContext, NotChecked
-from switchboard.services.doctor.twilio_view import client_for, twilio_view
+from switchboard.services.doctor.twilio_view import twilio_view
 
 SETUP = "run `switchboard setup plan`, then `switchboard setup apply`"
 
@@ -22,15 +21,11 @@ async def check_credentials(ctx: DoctorContext) -> Check:
     sid = ctx.settings.twilio_account_sid
     if sid is None or ctx.settings.twilio_auth_token is None:
         return fail(name, "TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN not set", "set both in .env")
-    client = client_for(ctx)
     try:
-        account = await asyncio.to_thread(client.api.v2010.accounts(sid).fetch)
-    except TwilioRestException as exc:
-        if exc.status in (401, 403) or exc.code == 20003:
-            why = TWILIO_ERRORS[20003]
-            return fail(name, f"{why.meaning} (error 20003)", why.fix)
-        raise
-    status = getattr(account, "status", "active")
+        status = await asyncio.to_thread(account_status, ctx.settings, ctx.timeout)
+    except CredentialsRefused:
+        why = TWILIO_ERRORS[20003]
+        return fail(name, f"{why.meaning} (error 20003)", why.fix)
     if status != "active":
         return fail(name, f"the Twilio account is {status}", "reactivate it in the Twilio console")
     return ok(name, f"account {sid[:6]}… is active")

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from livekit.api import LiveKitAPI
-from twilio.rest import Client
-
 from switchboard.domain.errors import Refused
 from switchboard.domain.provisioning import Plan, Step, ref
-from switchboard.services.provisioning.errors import explain_provider_error
-from switchboard.services.provisioning.livekit_ops import apply_livekit_step
-from switchboard.services.provisioning.secrets import SecretStore
-from switchboard.services.provisioning.twilio_ops import apply_twilio_step
+from switchboard.ports.provisioning import SetupProviders
 
 # (step, "start" | "done" | "failed") — the CLI draws progress from it.
 Progress = Callable[[Step, str], None]
@@ -47,9 +40,7 @@ class ApplyReport:
 
 async def apply_plan(
     plan: Plan,
-    twilio: Client,
-    lk: LiveKitAPI,
-    store: SecretStore,
+    providers: SetupProviders,
     *,
     progress: Progress | None = None,
 ) -> ApplyReport:
@@ -68,16 +59,11 @@ async def apply_plan(
         if progress:
             progress(step, "start")
         try:
-            if step.desired.kind.value.startswith("twilio."):
-                new_id = await asyncio.to_thread(
-                    apply_twilio_step, twilio, step, ids, store, report.new_secrets
-                )
-            else:
-                new_id = await apply_livekit_step(lk, step, ids, store)
+            new_id = await providers.apply_step(step, ids, report.new_secrets)
         except Exception as exc:  # every failure is reported, not raised: see the docstring
             if progress:
                 progress(step, "failed")
-            report.failed, report.error = step, explain_provider_error(exc)
+            report.failed, report.error = step, providers.explain(exc)
             report.not_applied = pending[index:]
             return report
         ids[ref(step.desired.kind)] = new_id

@@ -1,19 +1,14 @@
-"""The desired state from settings and `switchboard.yaml`, and the provider clients to compare it with."""
+"""What the set-up asks for: the settings and `switchboard.yaml`, turned into the desired state
+that a plan compares with what is live (adapters/provisioning/)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection, Sequence
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from livekit.api import LiveKitAPI
-from twilio.rest import Client
 
-from switchboard.adapters.twilio import make_twilio_client
 from switchboard.adapters.twilio.signalling import twilio_signalling_ranges
-from switchboard.domain.provisioning import Desired, Live, Plan
+from switchboard.domain.provisioning import Desired
 from switchboard.domain.provisioning_desired import (
     ProvisioningConfigError,
     SetupInputs,
@@ -21,10 +16,7 @@ from switchboard.domain.provisioning_desired import (
     desired_state,
 )
 from switchboard.domain.provisioning_options import parse_setup_options
-from switchboard.domain.provisioning_plan import plan
 from switchboard.domain.provisioning_sources import edges_in_use
-from switchboard.services.provisioning.observe import observe
-from switchboard.services.provisioning.secrets import SecretStore
 from switchboard.settings import Settings
 
 SETUP_FILE = Path("switchboard.yaml")
@@ -82,39 +74,3 @@ def setup_inputs(settings: Settings) -> SetupInputs:
 def desired_from_settings(settings: Settings, options: SetupOptions) -> tuple[Desired, ...]:
     """The whole set-up these settings and options ask for."""
     return desired_state(setup_inputs(settings), options)
-
-
-@dataclass
-class Providers:
-    """Open clients for both providers plus the local secret store."""
-
-    twilio: Client
-    livekit: LiveKitAPI
-    store: SecretStore
-
-    async def plan(
-        self,
-        desired: Sequence[Desired],
-        *,
-        adopt: bool = False,
-        reset_passwords: Collection[str] = (),
-    ) -> Plan:
-        """Observe what is live and decide what to do."""
-        live = await self.observe(desired)
-        return plan(desired, live, adopt=adopt, reset_passwords=reset_passwords)
-
-    async def observe(self, desired: Sequence[Desired]) -> list[Live]:
-        """Everything live on both providers (the chosen trunk's children included)."""
-        return await observe(self.twilio, self.livekit, desired, self.store)
-
-
-@asynccontextmanager
-async def open_providers(settings: Settings) -> AsyncIterator[Providers]:
-    """Twilio (honouring TWILIO_API_BASE_URL) and LiveKit clients, closed on exit."""
-    secret = settings.livekit_api_secret.get_secret_value() if settings.livekit_api_secret else None
-    twilio = make_twilio_client(settings)
-    livekit = LiveKitAPI(settings.livekit_url, settings.livekit_api_key, secret)
-    try:
-        yield Providers(twilio, livekit, SecretStore(settings.data_dir))
-    finally:
-        await livekit.aclose()

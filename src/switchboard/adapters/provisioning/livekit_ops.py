@@ -25,10 +25,10 @@ from livekit.protocol.sip import (
     SIPTransport,
 )
 
+from switchboard.adapters.provisioning.observe import ENCRYPTION_VALUES, TRANSPORT_VALUES
+from switchboard.adapters.provisioning.secrets import SecretStore
+from switchboard.adapters.provisioning.twilio_ops import ProvisioningError
 from switchboard.domain.provisioning import MANAGED_BY, Action, Kind, Step, resolve
-from switchboard.services.provisioning.observe import ENCRYPTION_VALUES, TRANSPORT_VALUES
-from switchboard.services.provisioning.secrets import SecretStore
-from switchboard.services.provisioning.twilio_ops import ProvisioningError
 
 MARKER = json.dumps({"managed_by": MANAGED_BY})
 
