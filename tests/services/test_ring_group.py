@@ -12,11 +12,11 @@ from switchboard.adapters.simulator.scripts import CallerScript
 from switchboard.domain.calls import CallContext, TransferOutcome
 from switchboard.domain.department_routing import RingGroup, RingStrategy
 from switchboard.domain.directory import Department, Employee
-from switchboard.domain.ring_group import RingPlan
+from switchboard.domain.ring_group import RingGroupOutcome, RingPlan
 from switchboard.domain.ring_group_words import TO_EMPLOYEE_ALREADY_TAKEN
 from switchboard.domain.transfer_events import MergeStrategy
 from switchboard.services.transfer import TransferConfig
-from switchboard.services.transfer.ring_group import RingGroupCoordinator, RingGroupOutcome
+from switchboard.services.transfer.ring_group import RingGroupCoordinator
 
 ANN = Employee("ann-lee", "Ann Lee", "+13125550101", department="sales")
 BO = Employee("bo-chen", "Bo Chen", "+13125550102", department="sales")

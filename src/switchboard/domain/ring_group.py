@@ -10,12 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
-from switchboard.domain.availability import Reachability, reachability
+from switchboard.domain.availability import reachability
+from switchboard.domain.calls import TransferResult
 from switchboard.domain.department_routing import RingGroup
 from switchboard.domain.directory import CompanyProfile, Department, Directory, Employee
 
-ReachabilityRule = Callable[[Employee, CompanyProfile, datetime], Reachability]
+
+class Reach(Protocol):
+    """What a reachability rule answers, as far as the ring group uses it."""
+
+    @property
+    def reachable(self) -> bool: ...
+
+
+ReachabilityRule = Callable[[Employee, CompanyProfile, datetime], Reach]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +34,7 @@ class RingPlan:
 
     group: RingGroup
     ringing: tuple[Employee, ...]
-    skipped: tuple[tuple[Employee, Reachability], ...] = ()
+    skipped: tuple[tuple[Employee, Reach], ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -49,7 +59,7 @@ def ring_plan(
     """Who rings for `department` at `at`; `rule` decides who may be dialled (skip otherwise)."""
     group = department.ring or RingGroup()
     ringing: list[Employee] = []
-    skipped: list[tuple[Employee, Reachability]] = []
+    skipped: list[tuple[Employee, Reach]] = []
     for member in group_members(directory, department):
         reach = rule(member, directory.company, at)
         if reach.reachable:
@@ -57,3 +67,12 @@ def ring_plan(
         else:
             skipped.append((member, reach))
     return RingPlan(group, tuple(ringing), tuple(skipped))
+
+
+@dataclass(frozen=True, slots=True)
+class RingGroupOutcome:
+    """The group's result (`employee_id` is the winner, or the department when nobody won) and
+    every leg's own result, in ringing order."""
+
+    result: TransferResult
+    legs: tuple[TransferResult, ...]

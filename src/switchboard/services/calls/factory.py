@@ -99,6 +99,7 @@ class CallParts:
             call=self.call,
             ai_disclosure=self.policy.ai_disclosure,
             default_region=self.policy.default_region,
+            groups=self.coordinator,
         )
         return self.deps
 

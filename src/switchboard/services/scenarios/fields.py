@@ -13,7 +13,7 @@ from switchboard.adapters.simulator.clock import DEFAULT_START
 
 EXPECT_KEYS = {
     "outcome", "transferred_to", "attempts", "dialed", "message", "agent_says", "agent_never_says",
-    "notify_only_recipient", "notified",
+    "notify_only_recipient", "notified", "paged",
 }  # fmt: skip
 OUTCOMES = {"transferred", "message_taken", "info_only", "ended_by_caller", "no_transfer"}
 
@@ -124,6 +124,8 @@ def parse_expect(path: Path, value: Any) -> dict[str, Any]:
             raise ScenarioError(path, f"expect.{key}", "must be a list")
     if expect.get("message") is not None:
         mapping(path, "expect.message", expect["message"])
+    if "paged" in expect and expect["paged"] is not None:
+        parse_text(path, "expect.paged", expect["paged"])
     for key in ("agent_says", "agent_never_says"):
         for pattern in expect.get(key, []):
             try:

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from dataclasses import dataclass
 
 from switchboard.domain.calls import CallContext, TransferOutcome, TransferResult
 from switchboard.domain.department_routing import RingStrategy
 from switchboard.domain.directory import Department, Employee
-from switchboard.domain.ring_group import RingPlan
+from switchboard.domain.ring_group import RingGroupOutcome, RingPlan
 from switchboard.domain.ring_group_words import (
     group_checkin,
     group_hold_intro,
@@ -44,15 +43,6 @@ _PRECEDENCE = (
     TransferOutcome.NO_ANSWER,
     TransferOutcome.FAILED,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class RingGroupOutcome:
-    """The group's result (`employee_id` is the winner, or the department when nobody won) and
-    every leg's own result, in the order the legs ended."""
-
-    result: TransferResult
-    legs: tuple[TransferResult, ...]
 
 
 class RingGroupCoordinator:
@@ -176,8 +166,9 @@ class _GroupRun:
                 finally:
                     await leg.sweep()
         except asyncio.CancelledError:
+            # A leg stopped for a colleague counts as not answered; there is no "cancelled".
             result = TransferResult(
-                TransferOutcome.DECLINED if self.claim.winner else TransferOutcome.CALLER_HUNG_UP,
+                TransferOutcome.NO_ANSWER if self.claim.winner else TransferOutcome.CALLER_HUNG_UP,
                 member.id,
                 detail="cancelled: taken by a colleague" if self.claim.winner else "cancelled",
             )
@@ -257,7 +248,9 @@ class _GroupRun:
     # --- outcome --------------------------------------------------------------------------
 
     def _outcome(self) -> RingGroupOutcome:
-        legs = tuple(self.results)
+        # In ringing order, so the record reads the same however the legs' endings interleaved.
+        order = {member.id: n for n, member in enumerate(self.plan.ringing)}
+        legs = tuple(sorted(self.results, key=lambda r: order.get(r.employee_id, len(order))))
         winner = next((r for r in legs if r.employee_id == self.claim.winner), None)
         if winner is not None and self.ended_by is None:
             return RingGroupOutcome(winner, legs)

@@ -123,4 +123,4 @@ class RingGroupLeg(Attempt):
                 self.tel.say(self.employee_room, self.identity, TO_EMPLOYEE_ALREADY_TAKEN),
             )
         # sweep() hangs the leg up and deletes its room: the machine never reached an outcome.
-        return TransferResult(TransferOutcome.DECLINED, self.employee.id, detail="already taken")
+        return TransferResult(TransferOutcome.NO_ANSWER, self.employee.id, detail="already taken")

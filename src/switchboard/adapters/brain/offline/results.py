@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from switchboard.adapters.brain.offline.dialogue import EMERGENCY, Dialogue
 from switchboard.adapters.brain.offline.state import Asking, Reply
-from switchboard.adapters.brain.offline.wording import target, targets, tool_json, which_one
+from switchboard.adapters.brain.offline.wording import (
+    department_target,
+    target,
+    targets,
+    tool_json,
+    which_one,
+)
 
 
 def after_tool(d: Dialogue, tool: str, output: str, is_error: bool) -> Reply:
@@ -58,7 +64,16 @@ def _found(d: Dialogue, data: dict[str, object]) -> Reply:
         dept = data.get("department")
         s.target.department_id = dept.get("id") if isinstance(dept, dict) else None
         dept_name = dept.get("name") if isinstance(dept, dict) else None
-        if s.via == "topic" and dept_name:
+        route = data.get("route")
+        if isinstance(route, dict) and dept_name and s.target.department_id:
+            # A ring group or an after-hours rule: the department itself is dialled (or not).
+            s.target = department_target(s.target.department_id, dept_name, route)
+            if route.get("kind") == "voicemail":  # no offer: straight to taking the message
+                s.wants_message = True
+                d.note = f"{d.note} {s.target.note}".strip()
+            elif s.via == "topic":
+                d.note = f"{d.note} That sounds like {dept_name}.".strip()
+        elif s.via == "topic" and dept_name:
             d.note = f"{d.note} That sounds like {dept_name} — let me get {s.target.name}.".strip()
         elif dept_name and not s.wants_message:
             d.note = f"{d.note} {s.target.name} in {dept_name} can help you.".strip()
