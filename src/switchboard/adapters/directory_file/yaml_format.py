@@ -28,6 +28,8 @@ def parse_directory_yaml(
         data = yaml.load(text, Loader=_LOADER)  # safe: _LOADER is a SafeLoader
     except yaml.YAMLError as exc:
         raise DirectoryFileError.single(source, f"not valid YAML: {_one_line(exc)}") from None
+    except ValueError as exc:  # the YAML date resolver reads 2026-13-01 and refuses it
+        raise DirectoryFileError.single(source, f"not a valid date: {exc}") from None
     if data is None:
         raise DirectoryFileError.single(source, "the file is empty")
     if not isinstance(data, Mapping):
