@@ -24,7 +24,12 @@ from switchboard.domain.ring_group_words import (
     group_not_connected,
 )
 from switchboard.domain.transfer import WarmTransfer
-from switchboard.domain.transfer_events import CallerHungUp, EmployeeDecision, TransferRequest
+from switchboard.domain.transfer_events import (
+    CallerAskedForMessage,
+    CallerHungUp,
+    EmployeeDecision,
+    TransferRequest,
+)
 from switchboard.domain.transfer_words import parse_employee_decision
 from switchboard.logs import bind_call, get_logger
 from switchboard.ports.clock import Clock
@@ -106,7 +111,6 @@ class _GroupRun:
         self.claim = GroupClaim(self._cancel_others)
         self.results: list[TransferResult] = []
         self.legs: dict[str, RingGroupLeg] = {}
-        self.leg_tasks: dict[str, asyncio.Task[None]] = {}
         self.hold = False
         self.ended_by: TransferOutcome | None = None  # caller hung up / asked for a message
         self.done = asyncio.Event()
@@ -126,11 +130,9 @@ class _GroupRun:
             await self.done.wait()
             for task in watchers:
                 task.cancel()
-            if self.ended_by is not None:
-                # Cancelling `ringing` cancels every live leg, which sweeps itself. Otherwise the
-                # legs are over or already cancelled by the winner's claim: each is cancelled
-                # once only, so no sweep is interrupted halfway.
-                ringing.cancel()
+            # The legs end by themselves (stopped by the winner's claim or by `_end`), each
+            # sweeping its own line; `ringing` finishes once the last one has.
+            await ringing
         return self._outcome()
 
     # --- legs ---------------------------------------------------------------------------------
@@ -139,15 +141,13 @@ class _GroupRun:
         try:
             if self.plan.group.strategy is RingStrategy.HUNT:
                 for member in self.plan.ringing:
-                    if self.claim.winner is not None:
+                    if self.claim.winner is not None or self.ended_by is not None:
                         break
                     await self._leg(member)
             else:
                 async with asyncio.TaskGroup() as legs:
                     for member in self.plan.ringing:
-                        self.leg_tasks[member.id] = legs.create_task(
-                            self._leg(member), name=f"ring_group-leg-{member.id}"
-                        )
+                        legs.create_task(self._leg(member), name=f"ring_group-leg-{member.id}")
         finally:
             self.done.set()
 
@@ -161,17 +161,16 @@ class _GroupRun:
                     claim=self.claim, stop_hold=self.release_hold,
                 )  # fmt: skip
                 self.legs[member.id] = leg
+                if self.ended_by is not None or self.claim.winner is not None:
+                    leg.stop(self._stop_event())  # the group ended before this leg began
                 try:
                     result = await leg.run()
                 finally:
                     await leg.sweep()
         except asyncio.CancelledError:
-            # A leg stopped for a colleague counts as not answered; there is no "cancelled".
-            result = TransferResult(
-                TransferOutcome.NO_ANSWER if self.claim.winner else TransferOutcome.CALLER_HUNG_UP,
-                member.id,
-                detail="cancelled: taken by a colleague" if self.claim.winner else "cancelled",
-            )
+            # Only when the whole group is cancelled from outside (the call is torn down); the
+            # leg's sweep has run. Legs ended by the group itself end cooperatively instead.
+            result = TransferResult(TransferOutcome.FAILED, member.id, detail="cancelled")
             raise
         except Exception:
             log.exception("ring_group.leg_crashed", employee_id=member.id)
@@ -185,9 +184,9 @@ class _GroupRun:
 
     def _cancel_others(self, winner: str) -> None:
         log.info("ring_group.claimed", winner=winner)
-        for employee_id, task in self.leg_tasks.items():
+        for employee_id, leg in self.legs.items():
             if employee_id != winner:
-                task.cancel()
+                leg.stop(None)  # runs before any other task: no leg can be briefed after this
 
     def _request(self, member: Employee) -> TransferRequest:
         cfg = self.config
@@ -242,8 +241,16 @@ class _GroupRun:
 
     def _end(self, why: TransferOutcome) -> None:
         self.ended_by = why
-        self.claim.closed = True  # no leg may win after this: every leg is being cancelled
+        self.claim.closed = True  # no leg may win after this: every leg is being ended
+        for leg in self.legs.values():
+            leg.stop(self._stop_event())
         self.done.set()
+
+    def _stop_event(self) -> CallerHungUp | CallerAskedForMessage | None:
+        """What ends a leg now: the caller's hang-up or message request, or (None) a winner."""
+        if self.ended_by is TransferOutcome.CALLER_HUNG_UP:
+            return CallerHungUp()
+        return CallerAskedForMessage() if self.ended_by is not None else None
 
     # --- outcome --------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from switchboard.domain.transfer_events import (
     EmployeeDecision,
     EmployeeReplied,
     HoldStarted,
+    TransferEvent,
 )
 from switchboard.logs import get_logger
 from switchboard.ports.clock import Clock
@@ -73,8 +74,20 @@ class RingGroupLeg(Attempt):
         self.claim = claim
         self._stop_group_hold = stop_hold
         self.taken_elsewhere = False
+        self._stop_event: TransferEvent | None = None  # set once by stop(); None: taken
+        self._stopping = asyncio.Event()
+
+    def stop(self, event: TransferEvent | None) -> None:
+        """End this leg from outside, cooperatively (never by cancelling it, so its clean-up is
+        never cut short): `event` (CallerHungUp, CallerAskedForMessage) goes to its machine, which
+        says the right words to the employee; None means a colleague took the call."""
+        if not self._stopping.is_set():
+            self._stop_event = event
+            self._stopping.set()
 
     async def run(self) -> TransferResult:
+        if self._stopping.is_set():
+            return self._stopped_before_dialling()
         self.machine.handle(Begin())  # the group already announced the hold and started it
         commands = self.machine.handle(HoldStarted())
         while True:
@@ -82,16 +95,38 @@ class RingGroupLeg(Attempt):
                 await self._execute(command)
             if self.machine.result is not None:
                 return self.machine.result
-            event = await self._events.get()
-            if isinstance(event, DialAnswered) and self.claim.winner is not None:
-                return await self._already_taken()
-            if (
+            event = await self._next_event()
+            if event is None:  # stopped from outside
+                if self._stop_event is None:
+                    answered = self.machine.state is TransferState.CONSULTING
+                    return await self._already_taken(answered=answered)
+                event = self._stop_event
+            elif (isinstance(event, DialAnswered) and self.claim.winner is not None) or (
                 isinstance(event, EmployeeReplied)
                 and event.decision is EmployeeDecision.ACCEPT
                 and not self.claim.take(self.employee.id)
             ):
-                return await self._already_taken()
+                return await self._already_taken(answered=True)
             commands = self.machine.handle(event)
+
+    async def _next_event(self) -> TransferEvent | None:
+        """The next event from the line, or None once `stop()` was called."""
+        if self._stopping.is_set():
+            return None
+        get = asyncio.ensure_future(self._events.get())
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait({get, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            if not get.done():
+                get.cancel()
+        return get.result() if get.done() and not get.cancelled() else None
+
+    def _stopped_before_dialling(self) -> TransferResult:
+        event = self._stop_event
+        outcome = TransferOutcome.NO_ANSWER if event is None else TransferOutcome.CALLER_HUNG_UP
+        return TransferResult(outcome, self.employee.id, detail="not dialled: group ended")
 
     async def _execute(self, command: TransferCommand) -> None:
         if isinstance(command, StartHold):
@@ -103,24 +138,14 @@ class RingGroupLeg(Attempt):
             return  # only the winner speaks to the caller (the group words everything else)
         await super()._execute(command)
 
-    async def sweep(self) -> None:
-        # A leg cancelled mid-consultation because a colleague accepted is told so before it ends.
-        lost = self.claim.winner not in (None, self.employee.id) and not self.taken_elsewhere
-        if lost and self.machine.state is TransferState.CONSULTING and self.employee_room:
-            self.taken_elsewhere = True
-            await self._quietly(
-                "say_to_employee",
-                self.tel.say(self.employee_room, self.identity, TO_EMPLOYEE_ALREADY_TAKEN),
-            )
-        await super().sweep()
-
-    async def _already_taken(self) -> TransferResult:
+    async def _already_taken(self, *, answered: bool) -> TransferResult:
         self.taken_elsewhere = True
-        log.info("ring_group.leg_already_taken", employee_id=self.employee.id)
-        if self.employee_room is not None:
+        log.info("ring_group.leg_already_taken", employee_id=self.employee.id, answered=answered)
+        if answered and self.employee_room is not None:
             await self._quietly(
                 "say_to_employee",
                 self.tel.say(self.employee_room, self.identity, TO_EMPLOYEE_ALREADY_TAKEN),
             )
         # sweep() hangs the leg up and deletes its room: the machine never reached an outcome.
+        # An employee who answered is told; one still ringing just stops ringing.
         return TransferResult(TransferOutcome.NO_ANSWER, self.employee.id, detail="already taken")
