@@ -230,3 +230,50 @@ def test_a_closed_claim_lets_nobody_win() -> None:
     assert not claim.take(ANN.id)
     assert won == []
     assert claim.winner is None
+
+
+async def test_the_caller_asking_for_a_message_while_holding_ends_every_leg() -> None:
+    from switchboard.ports.telephony import Reply
+
+    net = SimulatedNetwork(SimulatedClock())
+    for person in (ANN, BO):
+        net.employees[person.phone] = EmployeeScript.from_spec({"answer": True, "answer_after": 30})
+    call = net.place_call()
+    net.clock.call_later(
+        5,
+        lambda: net.speak(call.room_name, call.caller_identity, Reply(text="just take a message")),
+    )
+    config = TransferConfig(announce_outcome=False)
+    outcome = await RingGroupCoordinator(net, net.clock, config).ring_group(
+        call, SALES, RingPlan(RingGroup(RingStrategy.SIMULTANEOUS, 20.0), (ANN, BO)), caller_name="Dana",
+        reason="a quote",
+    )  # fmt: skip
+    assert outcome.result.outcome is TransferOutcome.MESSAGE_REQUESTED
+    live = await net.live_resources()
+    assert (live.rooms, live.ringing, live.holds) == ((call.room_name,), (), ())
+    assert net.connections == []
+
+
+async def test_a_bug_in_the_line_still_leaves_nothing_behind() -> None:
+    class Broken(SimulatedNetwork):
+        created = 0
+
+        async def create_consultation_room(self, caller_room: str) -> str:
+            self.created += 1
+            if self.created == 2:  # the second leg's room: a bug, not a TelephonyError
+                raise RuntimeError("boom")
+            return await super().create_consultation_room(caller_room)
+
+    net = Broken(SimulatedClock())
+    net.employees[ANN.phone] = EmployeeScript.from_spec({"answer": True, "answer_after": 3})
+    call = net.place_call()
+    outcome = await RingGroupCoordinator(net, net.clock, TransferConfig()).ring_group(
+        call, SALES, RingPlan(RingGroup(), (ANN, BO)), caller_name="Dana", reason="a quote"
+    )
+    # Bo's leg crashed and is a failed attempt; Ann's leg still connects the caller.
+    assert outcome.result.employee_id == ANN.id
+    assert {(r.employee_id, r.outcome) for r in outcome.legs} == {
+        (ANN.id, TransferOutcome.CONNECTED), (BO.id, TransferOutcome.FAILED)
+    }  # fmt: skip
+    live = await net.live_resources()
+    assert (live.rooms, live.ringing, live.holds) == ((call.room_name,), (), ())
