@@ -102,7 +102,10 @@ def test_dated_shifts_include_both_ends_and_a_gap_is_nobody() -> None:
             OnCallShift(date(2026, 12, 27), date(2026, 12, 27), "cy"),
         )
     )
-    at = lambda d: datetime(2026, 12, d, 18, 0, tzinfo=UTC)  # noqa: E731 - a local helper
+
+    def at(day: int) -> datetime:
+        return datetime(2026, 12, day, 18, 0, tzinfo=UTC)
+
     assert [on_call_id(rota, COMPANY, at(d)) for d in (23, 24, 26, 27, 28)] == [
         None, "ann", "ann", "cy", None
     ]  # fmt: skip
