@@ -215,7 +215,7 @@ class _GroupRun:
         winner = self.legs.get(self.claim.winner or "")
         if winner is not None:
             # The winner's merge decides (a REFER takes the caller out of the room on purpose).
-            winner._post(CallerHungUp())  # the leg's own event queue
+            winner.caller_left()
             return
         self._end(TransferOutcome.CALLER_HUNG_UP)
 

@@ -22,6 +22,7 @@ from switchboard.domain.transfer_commands import (
 )
 from switchboard.domain.transfer_events import (
     Begin,
+    CallerHungUp,
     DialAnswered,
     EmployeeDecision,
     EmployeeReplied,
@@ -84,6 +85,11 @@ class RingGroupLeg(Attempt):
         if not self._stopping.is_set():
             self._stop_event = event
             self._stopping.set()
+
+    def caller_left(self) -> None:
+        """The winner's caller left: its machine decides, in order with the merge's own result
+        (a REFER takes the caller out of the room on purpose; livekit adapter waits for it)."""
+        self._post(CallerHungUp())
 
     async def run(self) -> TransferResult:
         if self._stopping.is_set():
