@@ -108,7 +108,7 @@ class _GroupRun:
         self.tel, self.clock, self.config = owner.telephony, owner.clock, owner.config
         self.call, self.department, self.plan = call, department, plan
         self.caller_name, self.reason = caller_name, reason
-        self.claim = GroupClaim(self._cancel_others)
+        self.claim = GroupClaim(self._stop_others)
         self.results: list[TransferResult] = []
         self.legs: dict[str, RingGroupLeg] = {}
         self.hold = False
@@ -182,7 +182,7 @@ class _GroupRun:
             if self.claim.winner == member.id:
                 self.done.set()  # the winner's leg is over: connected, or its merge failed
 
-    def _cancel_others(self, winner: str) -> None:
+    def _stop_others(self, winner: str) -> None:
         log.info("ring_group.claimed", winner=winner)
         for employee_id, leg in self.legs.items():
             if employee_id != winner:
