@@ -59,21 +59,22 @@ def _found(d: Dialogue, data: dict[str, object]) -> Reply:
     s = d.state
     status = data.get("status")
     people = targets(data.get("candidates"))
-    if status == "department" and isinstance(data.get("front_contact"), dict):
+    dept, route = data.get("department"), data.get("route")
+    if status == "department" and isinstance(dept, dict) and isinstance(route, dict):
+        # A ring group or an after-hours rule: the department itself is dialled (or not), even
+        # when none of the ring members is listed in the department itself.
+        s.target = department_target(str(dept.get("id")), str(dept.get("name")), route)
+        if route.get("kind") == "voicemail":  # no offer: straight to taking the message
+            s.wants_message = True
+            d.note = f"{d.note} {s.target.note}".strip()
+        elif s.via == "topic":
+            d.note = f"{d.note} That sounds like {s.target.name}.".strip()
+    elif status == "department" and isinstance(data.get("front_contact"), dict):
         s.target = target(data["front_contact"])  # type: ignore[arg-type]
         dept = data.get("department")
         s.target.department_id = dept.get("id") if isinstance(dept, dict) else None
         dept_name = dept.get("name") if isinstance(dept, dict) else None
-        route = data.get("route")
-        if isinstance(route, dict) and dept_name and s.target.department_id:
-            # A ring group or an after-hours rule: the department itself is dialled (or not).
-            s.target = department_target(s.target.department_id, dept_name, route)
-            if route.get("kind") == "voicemail":  # no offer: straight to taking the message
-                s.wants_message = True
-                d.note = f"{d.note} {s.target.note}".strip()
-            elif s.via == "topic":
-                d.note = f"{d.note} That sounds like {dept_name}.".strip()
-        elif s.via == "topic" and dept_name:
+        if s.via == "topic" and dept_name:
             d.note = f"{d.note} That sounds like {dept_name} — let me get {s.target.name}.".strip()
         elif dept_name and not s.wants_message:
             d.note = f"{d.note} {s.target.name} in {dept_name} can help you.".strip()
