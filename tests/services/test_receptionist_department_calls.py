@@ -156,3 +156,14 @@ async def test_without_a_ring_group_control_the_first_reachable_member_is_dialle
     t = tools(groups=None)
     assert json.loads(await t.transfer_call("it", "Dana", "printer"))["status"] == "connected"
     assert t.calls.dialled == [ANN.phone]
+
+
+async def test_a_department_without_routing_goes_to_its_front_contact_with_every_check() -> None:
+    plain = Department("it", "IT")
+    d = Directory(COMPANY, (plain,), (BO, ANN))  # Bo (DND) is the front contact
+    t = tools()
+    t.deps.directory = d
+    out = json.loads(await t.transfer_call("it", "Dana", "printer"))
+    assert out["status"] == "refused"
+    assert out["reason"] == "dnd"
+    assert t.calls.dialled == []

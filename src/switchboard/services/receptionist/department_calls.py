@@ -49,7 +49,8 @@ async def transfer_to_department(
         if front is None:
             return tools._out("transfer_call", {"status": "refused", "reason": "no_members",
                                                 "offer_message": True})  # fmt: skip
-        return await tools.dial_employee(front, caller_name, reason)
+        # Every guardrail for one employee applies (availability, hours, attempts).
+        return await tools.transfer_call(front.id, caller_name, reason)
     if route.kind is RouteKind.ON_CALL:
         assert route.on_call is not None  # ON_CALL always names the person
         d.record("decision", decision="on_call", department_id=department.id,
