@@ -10,6 +10,14 @@ from sqlalchemy import select
 
 from switchboard.adapters.sqlalchemy import ConstraintViolation, Storage, open_storage
 from switchboard.adapters.sqlalchemy.tables import company_profile, employees
+from switchboard.domain.department_routing import (
+    AfterHours,
+    AfterHoursAction,
+    OnCallRota,
+    OnCallShift,
+    RingGroup,
+    RingStrategy,
+)
 from switchboard.domain.directory import (
     CompanyProfile,
     Department,
@@ -36,7 +44,16 @@ def full_directory() -> Directory:
         info={"website": "https://example.com", "address": "1 Rue Zoë", "fax": "+13125550199"},
     )
     departments = (
-        Department("sales", "Ventes", aliases=("sales", "commercial")),
+        Department(
+            "sales",
+            "Ventes",
+            aliases=("sales", "commercial"),
+            ring=RingGroup(RingStrategy.HUNT, 12.5, ("andre", "zoe")),
+            after_hours=AfterHours(
+                AfterHoursAction.ON_CALL,
+                OnCallRota(shifts=(OnCallShift(date(2026, 12, 24), date(2026, 12, 26), "zoe"),)),
+            ),
+        ),
         Department("accounting", "Comptabilité", aliases=("payroll",)),
     )
     people = (

@@ -12,6 +12,7 @@ from datetime import date, time
 from enum import StrEnum
 
 from switchboard.domain.calendar import CalendarConfig
+from switchboard.domain.department_routing import AfterHours, RingGroup
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -72,6 +73,9 @@ class Department:
     id: str
     name: str
     aliases: tuple[str, ...] = ()
+    # Call routing (domain/department_routing.py); None keeps the plain front-contact behaviour.
+    ring: RingGroup | None = None
+    after_hours: AfterHours | None = None
 
 
 @dataclass(frozen=True, slots=True)

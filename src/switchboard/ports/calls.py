@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from switchboard.domain.calls import CallContext, TransferResult
-from switchboard.domain.directory import Employee
+from switchboard.domain.directory import Department, Employee
+from switchboard.domain.ring_group import RingGroupOutcome, RingPlan
 
 
 class CallControl(Protocol):
@@ -26,6 +27,21 @@ class CallControl(Protocol):
 
     async def hang_up(self, call: CallContext) -> None:
         """End the call for everyone (after the agent has said goodbye)."""
+        ...
+
+
+class RingGroupControl(Protocol):
+    async def ring_group(
+        self,
+        call: CallContext,
+        department: Department,
+        plan: RingPlan,
+        *,
+        caller_name: str,
+        reason: str,
+    ) -> RingGroupOutcome:
+        """Hold the caller once and ring `plan`'s members (together or in turn); connect the first
+        to accept and end every other leg at once. Never raises for telephony failures."""
         ...
 
 

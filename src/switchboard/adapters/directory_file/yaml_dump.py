@@ -6,7 +6,9 @@ from typing import Any
 
 import yaml
 
-from switchboard.domain.directory import Directory, Employee
+from switchboard.domain.directory import Department, Directory, Employee
+
+from .routing import after_hours_to_mapping, ring_to_mapping
 
 
 def dump_directory_yaml(directory: Directory) -> str:
@@ -24,12 +26,19 @@ def dump_directory_yaml(directory: Directory) -> str:
         company["greeting"] = c.greeting
     data = {
         "company": company,
-        "departments": [
-            {"id": d.id, "name": d.name, "aliases": list(d.aliases)} for d in directory.departments
-        ],
+        "departments": [department_to_mapping(d) for d in directory.departments],
         "employees": [employee_to_mapping(e) for e in directory.employees],
     }
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def department_to_mapping(d: Department) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": d.id, "name": d.name, "aliases": list(d.aliases)}
+    if d.ring is not None:
+        data["ring"] = ring_to_mapping(d.ring)
+    if d.after_hours is not None:
+        data["after_hours"] = after_hours_to_mapping(d.after_hours)
+    return data
 
 
 def employee_to_mapping(e: Employee) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import yaml
 
 from switchboard.domain.directory import CompanyProfile, Department, Directory, Employee
 
-from . import fields
+from . import fields, routing
 from .errors import DirectoryFileError, FieldError, ProblemLog
 from .rows import EMPLOYEE_FIELDS, employee_from_mapping, employee_location
 
@@ -17,7 +17,7 @@ from .rows import EMPLOYEE_FIELDS, employee_from_mapping, employee_location
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TOP = ("company", "departments", "employees")
 _COMPANY = ("name", "timezone", "hours", "holidays", "info", "greeting")
-_DEPARTMENT = ("id", "name", "aliases")
+_DEPARTMENT = ("id", "name", "aliases", "ring", "after_hours")
 
 
 def parse_directory_yaml(
@@ -28,6 +28,8 @@ def parse_directory_yaml(
         data = yaml.load(text, Loader=_LOADER)  # safe: _LOADER is a SafeLoader
     except yaml.YAMLError as exc:
         raise DirectoryFileError.single(source, f"not valid YAML: {_one_line(exc)}") from None
+    except ValueError as exc:  # the YAML date resolver reads 2026-13-01 and refuses it
+        raise DirectoryFileError.single(source, f"not a valid date: {exc}") from None
     if data is None:
         raise DirectoryFileError.single(source, "the file is empty")
     if not isinstance(data, Mapping):
@@ -39,6 +41,7 @@ def parse_directory_yaml(
     company = _company(log, data.get("company"))
     departments = _departments(log, _list(log, data, "departments"))
     employees = _employees(log, _list(log, data, "employees"), default_region, departments)
+    routing.check_references(log, departments, employees, _department_location)
     log.raise_if_any()
     assert company is not None  # no problems means the company parsed
     return Directory(company, tuple(departments), tuple(employees))
@@ -134,9 +137,26 @@ def _departments(log: ProblemLog, items: list[Any]) -> list[Department]:
         if values.get("id") in seen:
             log.add(location, "id", f"duplicate department id {values['id']!r}")
         seen.add(values.get("id", ""))
-        if len(values) == 3:
-            result.append(Department(**values))
+        routed = _routing(log, location, raw)
+        if len(values) == 3 and routed is not None:
+            result.append(Department(**values, ring=routed[0], after_hours=routed[1]))
     return result
+
+
+def _routing(log: ProblemLog, location: str, raw: Mapping[str, Any]) -> tuple[Any, Any] | None:
+    """The department's ring group and after-hours rule; None when either is refused."""
+    before = len(log.problems)
+
+    def report(field: str, reason: str) -> None:
+        log.add(location, field, reason)
+
+    ring = routing.parse_ring(raw.get("ring"), report)
+    after_hours = routing.parse_after_hours(raw.get("after_hours"), report)
+    return (ring, after_hours) if len(log.problems) == before else None
+
+
+def _department_location(index: int, department: Department) -> str:
+    return f"departments[{index}] (id={department.id})"
 
 
 def _employees(

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import date, time
 from typing import Any
 
+from switchboard.adapters.sqlalchemy.routing_mapping import routing_from_json, routing_to_json
 from switchboard.domain.calendar import CalendarConfig
 from switchboard.domain.directory import (
     WEEKDAYS,
@@ -71,11 +72,19 @@ def department_to_row(department: Department, position: int) -> dict[str, Any]:
         "name": department.name,
         "aliases": list(department.aliases),
         "position": position,
+        "routing": routing_to_json(department),
     }
 
 
 def department_from_row(row: Row) -> Department:
-    return Department(id=row["id"], name=row["name"], aliases=tuple(row["aliases"]))
+    ring, after_hours = routing_from_json(row.get("routing"), row["id"])
+    return Department(
+        id=row["id"],
+        name=row["name"],
+        aliases=tuple(row["aliases"]),
+        ring=ring,
+        after_hours=after_hours,
+    )
 
 
 def employee_to_row(employee: Employee, position: int) -> dict[str, Any]:

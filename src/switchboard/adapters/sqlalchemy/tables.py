@@ -55,6 +55,8 @@ departments = Table(
     Column("name", Text, nullable=False),
     Column("aliases", JSON, nullable=False),
     Column("position", Integer, nullable=False),  # listing order
+    # Ring group and after-hours rule in the directory file's form; None: neither (migration 0009).
+    Column("routing", JSON, nullable=True),
 )
 
 employees = Table(

@@ -134,6 +134,7 @@ class CallParts:
             default_region=self.policy.default_region,
             known_caller=self.known_caller.name if self.known_caller else None,
             blocked=self.screening is Screening.BLOCK,
+            groups=self.coordinator,
         )
         return self.deps
 

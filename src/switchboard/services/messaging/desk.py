@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from switchboard.domain.directory import Directory
 from switchboard.domain.messages import Message, recipient_kind
 from switchboard.domain.notification_plan import plan_notifications
+from switchboard.domain.on_call_page import on_call_page
 from switchboard.ports.calls import MessageReceipt, MessageRequest
 from switchboard.ports.clock import Clock
 from switchboard.services.messaging.outbox_ports import MessageOutbox
@@ -51,7 +52,11 @@ class OutboxMessageDesk:
             call_id=request.call_id or None,
             recording_url=request.recording_url or None,
         )
-        notifications = plan_notifications(message, None, await self._directory(), now)
+        directory = await self._directory()
+        notifications = plan_notifications(message, None, directory, now)
+        page = on_call_page(message, directory, now, notifications)
+        if page is not None:  # urgent after hours: the on-call person is texted at once too
+            notifications = (*notifications, page)
         if not await self._outbox.add(message, notifications, once_key=request.once_key):
             return MessageReceipt(message.id, (), duplicate=True)
         return MessageReceipt(message.id, tuple(n.channel.value for n in notifications))

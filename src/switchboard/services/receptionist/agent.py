@@ -165,7 +165,8 @@ class SwitchboardAgent(Agent):
         or after two attempts to the same person.
 
         Args:
-            employee_id: the employee's id from find_employee (never a phone number or a name).
+            employee_id: the employee's id from find_employee (never a phone number or a name),
+                or a department's `route.transfer_to` id to ring its group or on-call person.
             caller_name: the caller's own name, as they gave it ("yes" is not a name).
             reason: why they are calling, in a few words.
         """

@@ -12,7 +12,7 @@ from switchboard.domain.calls import CallContext, CallOutcome
 from switchboard.domain.directory import CompanyProfile, Directory, Employee
 from switchboard.domain.messages import MAX_TEXT_LENGTH
 from switchboard.domain.resolution.result import Resolution
-from switchboard.ports.calls import CallControl, CallRecorder, MessageDesk
+from switchboard.ports.calls import CallControl, CallRecorder, MessageDesk, RingGroupControl
 from switchboard.ports.clock import Clock
 
 
@@ -99,6 +99,8 @@ class ReceptionistDeps:
     known_caller: str | None = None  # a returning caller's remembered name (caller memory)
     blocked: bool = False  # screening put the caller on the block list
     state: CallState = field(default_factory=CallState)
+    # Department ring groups (docs/call-behaviour.md); None: department calls go to the front contact.
+    groups: RingGroupControl | None = None
 
     def record(self, kind: str, /, **data: object) -> None:
         """Append to the call record, always tagged with the call id."""

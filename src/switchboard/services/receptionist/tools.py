@@ -22,6 +22,10 @@ from switchboard.domain.resolution.result import ResolutionStatus
 from switchboard.domain.spoken_numbers import parse_callback_number
 from switchboard.ports.calls import MessageRequest
 from switchboard.services.receptionist.arguments import recorded, text_arg
+from switchboard.services.receptionist.department_calls import (
+    route_summary,
+    transfer_to_department,
+)
 from switchboard.services.receptionist.deps import ReceptionistDeps
 
 MAX_QUERY_CHARS = 200
@@ -70,6 +74,10 @@ class ReceptionistTools:
             front = self.deps.directory.front_contact(result.best.id)
             payload["department"] = {"id": result.best.id, "name": result.best.name}
             payload["front_contact"] = self._summary(front) if front else None
+            department = self.deps.directory.department(result.best.id)
+            route = route_summary(self, department) if department is not None else None
+            if route is not None:  # a ring group or an after-hours rule decides, not one person
+                payload["route"] = route
         else:
             payload["candidates"] = [self._summary(e) for e in people if e is not None]
         return self._out("find_employee", payload)
@@ -80,6 +88,9 @@ class ReceptionistTools:
         d, state = self.deps, self.deps.state
         name = text_arg(caller_name, "caller_name", MAX_NAME_CHARS)
         why = text_arg(reason, "reason", MAX_REASON_CHARS)
+        department = d.directory.department(str(employee_id).strip())
+        if department is not None and d.directory.employee(department.id) is None:
+            return await transfer_to_department(self, department, name, why)
         employee = dial_target(d.directory, employee_id)
         # Only a known id is recorded: a model may pass a phone number here.
         d.record("tool_call", tool="transfer_call", employee_id=employee.id if employee else None)
@@ -94,6 +105,11 @@ class ReceptionistTools:
             d.record("decision", decision="refused", why=refusal, employee_id=employee.id)
             return self._out("transfer_call", {"status": "refused", "reason": refusal,
                                                "offer_message": refusal != "emergency"})  # fmt: skip
+        return await self.dial_employee(employee, name, why)
+
+    async def dial_employee(self, employee: Employee, name: str, why: str) -> str:
+        """The warm transfer itself, once every guardrail has said yes."""
+        d, state = self.deps, self.deps.state
         attempt = state.ledger.record(employee.id)
         state.transfer_in_progress = True
         d.record("attempt", employee_id=employee.id, attempt=attempt)

@@ -40,7 +40,23 @@ def check(
             failures.append(f"agent_never_says: {pattern!r} matched {said[0]!r}")
     if expect.get("notify_only_recipient") or "notified" in expect:
         failures += _notified(expect, result, directory, caller)
+    if "paged" in expect:
+        failures += _paged(expect["paged"], result, directory)
     return failures
+
+
+def _paged(who: str | None, result: LocalCallResult, directory: Directory) -> list[str]:
+    """`paged: <employee id>`: an SMS went to that employee's sms number (the on-call page);
+    `paged: null`: no SMS went to anyone but the message's recipient."""
+    texted = {to for channel, to in result.sent_to if channel == "sms"}
+    if who is None:
+        recipient = _recipient(result.message, directory) if result.message else None
+        others = texted - _addresses(recipient)
+        return [f"paged: expected nobody, {len(others)} other SMS sent"] if others else []
+    person = directory.employee(who)
+    if person is None or person.sms is None:
+        return [f"paged: {who!r} is not an employee with an sms number"]
+    return [] if person.sms in texted else [f"paged: no SMS to {who}"]
 
 
 def _actual(result: LocalCallResult, key: str) -> Any:

@@ -14,7 +14,7 @@ from switchboard.domain.errors import InvalidInput
 
 EXPECT_KEYS = {
     "outcome", "transferred_to", "attempts", "dialed", "message", "agent_says", "agent_never_says",
-    "notify_only_recipient", "notified", "record",
+    "notify_only_recipient", "notified", "record", "paged",
 }  # fmt: skip
 OUTCOMES = {
     "transferred", "message_taken", "info_only", "ended_by_caller", "no_transfer", "blocked",
@@ -130,6 +130,8 @@ def parse_expect(path: Path, value: Any) -> dict[str, Any]:
     if "record" in expect:
         known(path, "expect.record", mapping(path, "expect.record", expect["record"]),
               {"outcome", "verstat"})  # fmt: skip
+    if "paged" in expect and expect["paged"] is not None:
+        parse_text(path, "expect.paged", expect["paged"])
     for key in ("agent_says", "agent_never_says"):
         for pattern in expect.get(key, []):
             try:

@@ -10,8 +10,9 @@ import asyncio
 from dataclasses import dataclass
 
 from switchboard.domain.calls import CallContext, TransferOutcome, TransferResult
-from switchboard.domain.directory import Employee
+from switchboard.domain.directory import Department, Employee
 from switchboard.domain.phone import mask
+from switchboard.domain.ring_group import RingGroupOutcome, RingPlan
 from switchboard.domain.transfer import WarmTransfer
 from switchboard.domain.transfer_events import MergeStrategy, TransferRequest
 from switchboard.logs import bind_call, get_logger
@@ -90,6 +91,24 @@ class WarmTransferCoordinator:
                 ignored_events=len(machine.ignored),
             )
             return result
+
+    async def ring_group(
+        self,
+        call: CallContext,
+        department: Department,
+        plan: RingPlan,
+        *,
+        caller_name: str,
+        reason: str,
+    ) -> RingGroupOutcome:
+        """`ports.calls.RingGroupControl`: the department's ring group with this line and config."""
+        # Imported here: ring_group.py builds on this module's TransferConfig.
+        from switchboard.services.transfer.ring_group import RingGroupCoordinator
+
+        group = RingGroupCoordinator(self.telephony, self.clock, self.config)
+        return await group.ring_group(
+            call, department, plan, caller_name=caller_name, reason=reason
+        )
 
     async def hang_up(self, call: CallContext) -> None:
         """End the call for everyone: delete the caller's room (ending every leg in it)."""

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from switchboard.adapters.brain.offline.dialogue import EMERGENCY, Dialogue
 from switchboard.adapters.brain.offline.state import Asking, Reply
-from switchboard.adapters.brain.offline.wording import target, targets, tool_json, which_one
+from switchboard.adapters.brain.offline.wording import (
+    department_target,
+    target,
+    targets,
+    tool_json,
+    which_one,
+)
 
 
 def after_tool(d: Dialogue, tool: str, output: str, is_error: bool) -> Reply:
@@ -53,7 +59,17 @@ def _found(d: Dialogue, data: dict[str, object]) -> Reply:
     s = d.state
     status = data.get("status")
     people = targets(data.get("candidates"))
-    if status == "department" and isinstance(data.get("front_contact"), dict):
+    dept, route = data.get("department"), data.get("route")
+    if status == "department" and isinstance(dept, dict) and isinstance(route, dict):
+        # A ring group or an after-hours rule: the department itself is dialled (or not), even
+        # when none of the ring members is listed in the department itself.
+        s.target = department_target(str(dept.get("id")), str(dept.get("name")), route)
+        if route.get("kind") == "voicemail":  # no offer: straight to taking the message
+            s.wants_message = True
+            d.note = f"{d.note} {s.target.note}".strip()
+        elif s.via == "topic":
+            d.note = f"{d.note} That sounds like {s.target.name}.".strip()
+    elif status == "department" and isinstance(data.get("front_contact"), dict):
         s.target = target(data["front_contact"])  # type: ignore[arg-type]
         dept = data.get("department")
         s.target.department_id = dept.get("id") if isinstance(dept, dict) else None

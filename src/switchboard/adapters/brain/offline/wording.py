@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from switchboard.adapters.brain.offline.acts import Act
 from switchboard.adapters.brain.offline.state import Target
@@ -106,3 +107,16 @@ def pick(text: str, candidates: list[Target]) -> Target | None:
     best = max((score for score, _ in scored), default=0)
     winners = [c for score, c in scored if score == best]
     return winners[0] if best and len(winners) == 1 else None
+
+
+def department_target(department_id: str, name: str, route: dict[str, Any]) -> Target:
+    """A department whose `route` (find_employee) decides who is rung: the department is the
+    target, for the transfer and for a message alike."""
+    return Target(
+        id=department_id,
+        name=name,
+        available=bool(route.get("available")),
+        note=str(route.get("availability_note") or ""),
+        department=name,
+        department_id=department_id,
+    )
