@@ -23,7 +23,7 @@ from typing import Any
 from switchboard.adapters.simulator import EmployeeScript, SimulatedClock, SimulatedNetwork
 from switchboard.domain.calls import TransferOutcome
 from switchboard.domain.directory import Employee
-from switchboard.domain.transfer_events import MergeStrategy
+from switchboard.domain.transfer.events import MergeStrategy
 from switchboard.logs import configure_logging
 from switchboard.ports.telephony import Reply
 from switchboard.services.transfer import TransferConfig, WarmTransferCoordinator

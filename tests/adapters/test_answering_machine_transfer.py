@@ -21,7 +21,7 @@ from tests.adapters.test_livekit_telephony_transfer import (
 
 from switchboard.adapters.livekit import LiveKitTelephony
 from switchboard.domain.calls import TransferOutcome
-from switchboard.domain.transfer_events import MergeStrategy
+from switchboard.domain.transfer.events import MergeStrategy
 from switchboard.fakes.livekit import DialOutcome, RunningFake
 from switchboard.ports.telephony import DialError, DialStatus, Reply
 

@@ -13,7 +13,7 @@ from switchboard.adapters.directory_file import (
     parse_directory_yaml,
 )
 from switchboard.adapters.sqlalchemy.routing_mapping import routing_from_json, routing_to_json
-from switchboard.domain.department_routing import (
+from switchboard.domain.routing.config import (
     AfterHoursAction,
     OnCallShift,
     RingStrategy,

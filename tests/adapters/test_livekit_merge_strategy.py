@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from switchboard.domain.transfer_events import MergeStrategy
+from switchboard.domain.transfer.events import MergeStrategy
 from switchboard.entrypoints.agent_worker import check_worker
 from switchboard.entrypoints.cli import app
 from switchboard.settings import Settings, SettingsError, is_livekit_cloud

@@ -17,10 +17,10 @@ from tests.adapters.livekit_telephony_support import (
 
 from switchboard.adapters.livekit import LiveKitTelephony
 from switchboard.domain.calls import CallContext, TransferOutcome
-from switchboard.domain.department_routing import RingGroup, RingStrategy
 from switchboard.domain.directory import Department, Employee
-from switchboard.domain.ring_group import RingGroupOutcome, RingPlan
-from switchboard.domain.transfer_events import MergeStrategy
+from switchboard.domain.routing.config import RingGroup, RingStrategy
+from switchboard.domain.routing.ring_group import RingGroupOutcome, RingPlan
+from switchboard.domain.transfer.events import MergeStrategy
 from switchboard.fakes.livekit import DialOutcome, RunningFake
 from switchboard.ports.clock import SystemClock
 from switchboard.ports.telephony import Reply

@@ -17,7 +17,7 @@ from tests.adapters.livekit_telephony_support import (
 from switchboard.adapters.livekit import LiveKitTelephony
 from switchboard.domain.calls import CallContext, TransferOutcome, TransferResult
 from switchboard.domain.directory import Employee
-from switchboard.domain.transfer_events import MergeStrategy
+from switchboard.domain.transfer.events import MergeStrategy
 from switchboard.fakes.livekit import DialOutcome, RunningFake
 from switchboard.ports.clock import SystemClock
 from switchboard.ports.telephony import Reply

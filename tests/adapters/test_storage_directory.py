@@ -10,14 +10,6 @@ from sqlalchemy import select
 
 from switchboard.adapters.sqlalchemy import ConstraintViolation, Storage, open_storage
 from switchboard.adapters.sqlalchemy.tables import company_profile, employees
-from switchboard.domain.department_routing import (
-    AfterHours,
-    AfterHoursAction,
-    OnCallRota,
-    OnCallShift,
-    RingGroup,
-    RingStrategy,
-)
 from switchboard.domain.directory import (
     CompanyProfile,
     Department,
@@ -26,6 +18,14 @@ from switchboard.domain.directory import (
     EmployeeStatus,
     TimeRange,
     WeeklyHours,
+)
+from switchboard.domain.routing.config import (
+    AfterHours,
+    AfterHoursAction,
+    OnCallRota,
+    OnCallShift,
+    RingGroup,
+    RingStrategy,
 )
 
 WEEKDAY = (TimeRange(time(8, 30), time(12, 0)), TimeRange(time(13, 0), time(17, 30)))

@@ -10,7 +10,7 @@ from switchboard.adapters.twilio.signalling import (
     read_signalling_ranges,
     twilio_signalling_ranges,
 )
-from switchboard.domain.provisioning_desired import ProvisioningConfigError
+from switchboard.domain.provisioning.desired import ProvisioningConfigError
 
 
 def test_the_packaged_data_has_the_eight_published_edges() -> None:

@@ -16,7 +16,7 @@ from switchboard.domain.calendar import (
     busy_until,
     merge,
 )
-from switchboard.domain.calendar_availability import with_calendars
+from switchboard.domain.calendar.availability import with_calendars
 from switchboard.domain.directory import (
     CompanyProfile,
     Employee,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from switchboard.domain.provisioning_desired import ProvisioningConfigError, SetupOptions
-from switchboard.domain.provisioning_options import PLAIN_SIP_REFUSED, parse_setup_options
+from switchboard.domain.provisioning.desired import ProvisioningConfigError, SetupOptions
+from switchboard.domain.provisioning.options import PLAIN_SIP_REFUSED, parse_setup_options
 
 
 def test_empty_document_gives_defaults() -> None:

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from switchboard.domain.provisioning import ALL, Action, Desired, Kind, Live, Value, ref, resolve
-from switchboard.domain.provisioning_desired import (
+from switchboard.domain.provisioning.desired import (
     ProvisioningConfigError,
     SetupInputs,
     SetupOptions,
@@ -15,8 +15,8 @@ from switchboard.domain.provisioning_desired import (
     origination_url,
     sip_host,
 )
-from switchboard.domain.provisioning_plan import find_match, plan
-from switchboard.domain.provisioning_sources import parse_signalling_ranges
+from switchboard.domain.provisioning.plan import find_match, plan
+from switchboard.domain.provisioning.sources import parse_signalling_ranges
 
 NUMBER = "+15125550100"
 RANGES = parse_signalling_ranges(
@@ -206,7 +206,7 @@ def test_list_fields_compare_as_sets() -> None:
 
 
 def test_live_setup_turns_ids_back_into_references() -> None:
-    from switchboard.domain.provisioning_plan import live_setup
+    from switchboard.domain.provisioning.plan import live_setup
 
     desired = desired_state(INPUTS, SetupOptions())
     live = everything_live(desired)
@@ -218,7 +218,7 @@ def test_live_setup_turns_ids_back_into_references() -> None:
 
 
 def test_live_setup_keeps_drifted_values_and_skips_what_is_not_ours() -> None:
-    from switchboard.domain.provisioning_plan import live_setup
+    from switchboard.domain.provisioning.plan import live_setup
 
     desired = desired_state(INPUTS, SetupOptions())
     live = everything_live(desired)

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from switchboard.domain.provisioning_desired import ProvisioningConfigError, SetupOptions
-from switchboard.domain.provisioning_options import OPEN_TRUNK_REFUSED, parse_setup_options
-from switchboard.domain.provisioning_sources import (
+from switchboard.domain.provisioning.desired import ProvisioningConfigError, SetupOptions
+from switchboard.domain.provisioning.options import OPEN_TRUNK_REFUSED, parse_setup_options
+from switchboard.domain.provisioning.sources import (
     SignallingRanges,
     canonical,
     edges_in_use,

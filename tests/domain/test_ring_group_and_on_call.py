@@ -7,15 +7,6 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from switchboard.domain.availability import Reachability, ReachabilityReason, reachability
-from switchboard.domain.department_route import RouteKind, department_route
-from switchboard.domain.department_routing import (
-    AfterHours,
-    AfterHoursAction,
-    OnCallRota,
-    OnCallShift,
-    RingGroup,
-    RingStrategy,
-)
 from switchboard.domain.directory import (
     CompanyProfile,
     Department,
@@ -28,9 +19,18 @@ from switchboard.domain.directory import (
 from switchboard.domain.messages import Message, RecipientKind
 from switchboard.domain.notification_plan import plan_notifications
 from switchboard.domain.notifications import Channel
-from switchboard.domain.on_call import on_call_id, on_call_person
-from switchboard.domain.on_call_page import on_call_page
-from switchboard.domain.ring_group import group_members, ring_plan
+from switchboard.domain.routing.config import (
+    AfterHours,
+    AfterHoursAction,
+    OnCallRota,
+    OnCallShift,
+    RingGroup,
+    RingStrategy,
+)
+from switchboard.domain.routing.on_call import on_call_id, on_call_person
+from switchboard.domain.routing.on_call_page import on_call_page
+from switchboard.domain.routing.ring_group import group_members, ring_plan
+from switchboard.domain.routing.route import RouteKind, department_route
 
 NINE_TO_FIVE = WeeklyHours(((TimeRange(time(9), time(17)),),) * 5 + ((), ()))
 COMPANY = CompanyProfile("Acme", "America/Chicago", NINE_TO_FIVE, holidays=(date(2026, 11, 26),))

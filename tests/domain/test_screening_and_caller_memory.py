@@ -98,7 +98,7 @@ def test_open_message_note() -> None:
 
 def test_the_briefing_reason_tells_of_open_messages_in_a_sentence() -> None:
     from switchboard.domain.caller_memory import reason_with_open_messages
-    from switchboard.domain.transfer_words import briefing
+    from switchboard.domain.transfer.words import briefing
 
     assert reason_with_open_messages("the invoice.", 0) == "the invoice"
     with_reason = briefing("Nora Diaz", "Ann", reason_with_open_messages("the invoice", 1), None)

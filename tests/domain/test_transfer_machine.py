@@ -8,7 +8,7 @@ import pytest
 
 from switchboard.domain.calls import TransferOutcome
 from switchboard.domain.transfer import TransferState, WarmTransfer
-from switchboard.domain.transfer_commands import (
+from switchboard.domain.transfer.commands import (
     CreateConsultationRoom,
     DeleteConsultationRoom,
     Dial,
@@ -21,7 +21,7 @@ from switchboard.domain.transfer_commands import (
     StopHold,
     TransferCommand,
 )
-from switchboard.domain.transfer_events import (
+from switchboard.domain.transfer.events import (
     Begin,
     CallerAskedForMessage,
     CallerHungUp,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from switchboard.domain.calls import TransferOutcome
-from switchboard.domain.transfer_events import EmployeeDecision, MergeStrategy
-from switchboard.domain.transfer_words import (
+from switchboard.domain.transfer.events import EmployeeDecision, MergeStrategy
+from switchboard.domain.transfer.words import (
     briefing,
     checkin,
     first_name,

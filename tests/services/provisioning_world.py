@@ -10,7 +10,7 @@ from typing import Any
 
 from switchboard.adapters.provisioning import open_providers
 from switchboard.domain.provisioning import Action, Kind, Plan
-from switchboard.domain.provisioning_desired import SetupOptions
+from switchboard.domain.provisioning.desired import SetupOptions
 from switchboard.fakes.livekit import RunningFake, running_livekit_fake
 from switchboard.fakes.twilio import RunningTwilioFake, running_twilio_fake
 from switchboard.services.provisioning import ApplyReport, apply_plan, desired_from_settings

@@ -23,7 +23,7 @@ from switchboard.adapters.sqlalchemy.message_queries import SqlAlchemyMessageQue
 from switchboard.bootstrap import bootstrap, call_factory
 from switchboard.domain.calls import CallContext, CallOutcome
 from switchboard.domain.directory import EmployeeStatus
-from switchboard.domain.transfer_events import MergeStrategy
+from switchboard.domain.transfer.events import MergeStrategy
 from switchboard.entrypoints import agent_worker
 from switchboard.ports.calls import MessageRequest
 from switchboard.ports.telephony import Telephony

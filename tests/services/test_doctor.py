@@ -31,7 +31,7 @@ from tests.support.webhook_world import build as build_web_app
 from switchboard.adapters.sqlalchemy import upgrade_database
 from switchboard.adapters.twilio.webhook_probe import send_webhook
 from switchboard.domain.diagnosis import Check, Status, exit_code
-from switchboard.domain.provisioning_desired import SetupOptions
+from switchboard.domain.provisioning.desired import SetupOptions
 from switchboard.services.doctor import CHECKS, run_doctor
 from switchboard.settings import Environment, Settings
 

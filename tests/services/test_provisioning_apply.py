@@ -20,7 +20,7 @@ from tests.services.provisioning_world import (
 )
 
 from switchboard.domain.provisioning import Action, Kind
-from switchboard.domain.provisioning_desired import SetupOptions
+from switchboard.domain.provisioning.desired import SetupOptions
 from switchboard.fakes.twilio.resources import sms_target, voice_target
 
 

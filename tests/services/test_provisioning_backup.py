@@ -12,7 +12,7 @@ from tests.services.provisioning_world import World, apply_for, pending, plan_fo
 
 from switchboard.adapters.provisioning import open_providers
 from switchboard.domain.provisioning import Action, Kind
-from switchboard.domain.provisioning_desired import SetupOptions
+from switchboard.domain.provisioning.desired import SetupOptions
 from switchboard.services.backup import (
     SCHEMA_VERSION,
     diff_backup,

@@ -21,7 +21,7 @@ from tests.services.provisioning_world import (
 
 from switchboard.adapters.provisioning import open_providers
 from switchboard.domain.provisioning import Action, Kind, Step
-from switchboard.domain.provisioning_desired import ProvisioningConfigError, SetupOptions
+from switchboard.domain.provisioning.desired import ProvisioningConfigError, SetupOptions
 from switchboard.fakes.livekit import InboundRefused, simulate_inbound_call
 from switchboard.services.backup import export_backup, read_backup, restore_backup
 from switchboard.services.provisioning import desired_from_settings

@@ -11,12 +11,6 @@ from tests.services.fakes_calls import FakeCallControl, FakeClock, FakeMessageDe
 
 from switchboard.domain.availability import reachability
 from switchboard.domain.calls import CallContext, TransferOutcome, TransferResult
-from switchboard.domain.department_routing import (
-    AfterHours,
-    AfterHoursAction,
-    OnCallRota,
-    RingGroup,
-)
 from switchboard.domain.directory import (
     CompanyProfile,
     Department,
@@ -27,7 +21,13 @@ from switchboard.domain.directory import (
     WeeklyHours,
 )
 from switchboard.domain.resolution import Resolver
-from switchboard.domain.ring_group import RingGroupOutcome, RingPlan
+from switchboard.domain.routing.config import (
+    AfterHours,
+    AfterHoursAction,
+    OnCallRota,
+    RingGroup,
+)
+from switchboard.domain.routing.ring_group import RingGroupOutcome, RingPlan
 from switchboard.services.receptionist.deps import ReceptionistDeps
 from switchboard.services.receptionist.tools import ReceptionistTools
 

@@ -10,11 +10,11 @@ import pytest
 from switchboard.adapters.simulator import EmployeeScript, SimulatedClock, SimulatedNetwork
 from switchboard.adapters.simulator.scripts import CallerScript
 from switchboard.domain.calls import CallContext, TransferOutcome
-from switchboard.domain.department_routing import RingGroup, RingStrategy
 from switchboard.domain.directory import Department, Employee
-from switchboard.domain.ring_group import RingGroupOutcome, RingPlan
-from switchboard.domain.ring_group_words import TO_EMPLOYEE_ALREADY_TAKEN
-from switchboard.domain.transfer_events import MergeStrategy
+from switchboard.domain.routing.config import RingGroup, RingStrategy
+from switchboard.domain.routing.ring_group import RingGroupOutcome, RingPlan
+from switchboard.domain.routing.words import TO_EMPLOYEE_ALREADY_TAKEN
+from switchboard.domain.transfer.events import MergeStrategy
 from switchboard.services.transfer import TransferConfig
 from switchboard.services.transfer.ring_group import RingGroupCoordinator
 
@@ -191,7 +191,7 @@ async def test_a_leg_that_answers_after_the_claim_is_told_already_taken_never_br
     import asyncio
 
     from switchboard.domain.transfer import WarmTransfer
-    from switchboard.domain.transfer_events import TransferRequest
+    from switchboard.domain.transfer.events import TransferRequest
     from switchboard.services.transfer.ring_group_leg import GroupClaim, RingGroupLeg
 
     net = SimulatedNetwork(SimulatedClock())

@@ -12,7 +12,7 @@ from tests.services.test_receptionist_guardrails import ScriptedLLM, transfer
 
 from switchboard.domain.availability import reachability
 from switchboard.domain.calendar import BusyInterval
-from switchboard.domain.calendar_availability import with_calendars
+from switchboard.domain.calendar.availability import with_calendars
 from switchboard.services.calls.screening import message_only
 
 

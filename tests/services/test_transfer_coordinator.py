@@ -18,7 +18,7 @@ from switchboard.adapters.simulator import (
 )
 from switchboard.domain.calls import CallContext, TransferOutcome, TransferResult
 from switchboard.domain.directory import Employee
-from switchboard.domain.transfer_events import MergeStrategy
+from switchboard.domain.transfer.events import MergeStrategy
 from switchboard.ports.calls import CallControl
 from switchboard.ports.telephony import Reply
 from switchboard.services.transfer import TransferConfig, WarmTransferCoordinator

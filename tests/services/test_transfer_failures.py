@@ -12,7 +12,7 @@ import pytest
 from switchboard.adapters.simulator import EmployeeScript, SimulatedClock, SimulatedNetwork
 from switchboard.domain.calls import CallContext, TransferOutcome
 from switchboard.domain.directory import Employee
-from switchboard.domain.transfer_events import MergeStrategy
+from switchboard.domain.transfer.events import MergeStrategy
 from switchboard.logs import configure_logging
 from switchboard.ports.telephony import LiveResources, TelephonyError
 from switchboard.services.transfer import TransferConfig, WarmTransferCoordinator

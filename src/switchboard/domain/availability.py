@@ -25,7 +25,7 @@ class ReachabilityReason(StrEnum):
     OUT_OF_OFFICE = "out_of_office"
     DND = "dnd"
     OUTSIDE_OWN_HOURS = "outside_own_hours"
-    IN_MEETING = "in_meeting"  # from the employee's calendar (domain/calendar_availability.py)
+    IN_MEETING = "in_meeting"  # from the employee's calendar (domain/calendar/availability.py)
     CALLER_UNVERIFIED = "caller_unverified"  # screening: message only (domain/screening.py)
 
 

@@ -12,7 +12,7 @@ from datetime import date, time
 from enum import StrEnum
 
 from switchboard.domain.calendar import CalendarConfig
-from switchboard.domain.department_routing import AfterHours, RingGroup
+from switchboard.domain.routing.config import AfterHours, RingGroup
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -73,7 +73,7 @@ class Department:
     id: str
     name: str
     aliases: tuple[str, ...] = ()
-    # Call routing (domain/department_routing.py); None keeps the plain front-contact behaviour.
+    # Call routing (domain/routing/config.py); None keeps the plain front-contact behaviour.
     ring: RingGroup | None = None
     after_hours: AfterHours | None = None
 

@@ -35,7 +35,7 @@ from switchboard.adapters.livekit.trunks import managed_outbound_trunk
 from switchboard.adapters.sqlalchemy import is_up_to_date, open_storage
 from switchboard.bootstrap import Application, bootstrap, calendar_cache
 from switchboard.domain.calls import CallContext, CallOutcome
-from switchboard.domain.transfer_events import MergeStrategy
+from switchboard.domain.transfer.events import MergeStrategy
 from switchboard.logs import bind_call, configure_logging
 from switchboard.ports.clock import SystemClock
 from switchboard.services.calendars import CalendarEntry

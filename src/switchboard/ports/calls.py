@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from switchboard.domain.calls import CallContext, TransferResult
 from switchboard.domain.directory import Department, Employee
-from switchboard.domain.ring_group import RingGroupOutcome, RingPlan
+from switchboard.domain.routing.ring_group import RingGroupOutcome, RingPlan
 
 
 class CallControl(Protocol):

@@ -16,7 +16,7 @@ import yaml
 
 from switchboard.adapters.provisioning import Providers
 from switchboard.domain.provisioning import Desired, Kind, Live, Plan, Value
-from switchboard.domain.provisioning_plan import live_setup, plan
+from switchboard.domain.provisioning.plan import live_setup, plan
 from switchboard.services.backup_crypto import BackupError, decrypt_secrets, encrypt_secrets
 from switchboard.services.provisioning import ApplyReport, apply_plan
 from switchboard.services.provisioning.apply import Progress

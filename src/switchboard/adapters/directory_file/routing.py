@@ -16,7 +16,8 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from switchboard.domain.department_routing import (
+from switchboard.domain.directory import Department, Employee
+from switchboard.domain.routing.config import (
     DEFAULT_RING_SECONDS,
     AfterHours,
     AfterHoursAction,
@@ -25,7 +26,6 @@ from switchboard.domain.department_routing import (
     RingGroup,
     RingStrategy,
 )
-from switchboard.domain.directory import Department, Employee
 
 from . import fields
 from .errors import FieldError, ProblemLog

@@ -27,8 +27,8 @@ from twilio.rest import Client
 from switchboard.adapters.provisioning.numbers import find_number
 from switchboard.adapters.provisioning.secrets import SecretStore
 from switchboard.domain.provisioning import ALL, MANAGED_BY, Desired, Kind, Live, Value
-from switchboard.domain.provisioning_desired import is_switchboard_sms_url
-from switchboard.domain.provisioning_plan import find_match
+from switchboard.domain.provisioning.desired import is_switchboard_sms_url
+from switchboard.domain.provisioning.plan import find_match
 
 NOT_ON_ACCOUNT = "{number} is not a phone number on this Twilio account (buy or port it first)"
 

@@ -18,7 +18,7 @@ from switchboard.adapters.provisioning.secrets import SecretStore
 from switchboard.adapters.provisioning.twilio_ops import apply_twilio_step
 from switchboard.adapters.twilio import make_twilio_client
 from switchboard.domain.provisioning import Desired, Live, Plan, Step
-from switchboard.domain.provisioning_plan import plan
+from switchboard.domain.provisioning.plan import plan
 from switchboard.settings import Settings
 
 

@@ -21,7 +21,7 @@ from switchboard.adapters.provisioning.secrets import SecretStore
 from switchboard.adapters.twilio import make_twilio_client
 from switchboard.domain.errors import SwitchboardError
 from switchboard.domain.provisioning import Desired, Kind, Live
-from switchboard.domain.provisioning_plan import find_match
+from switchboard.domain.provisioning.plan import find_match
 from switchboard.settings import Settings
 
 

@@ -11,7 +11,7 @@ from switchboard.adapters.provisioning.numbers import find_number
 from switchboard.adapters.provisioning.secrets import SecretStore, generate_password
 from switchboard.domain.errors import SwitchboardError
 from switchboard.domain.provisioning import Action, Kind, Step, ref, resolve
-from switchboard.domain.provisioning_plan import RESTORED_PASSWORD
+from switchboard.domain.provisioning.plan import RESTORED_PASSWORD
 
 
 class ProvisioningError(SwitchboardError, RuntimeError):

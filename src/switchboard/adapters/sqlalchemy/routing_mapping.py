@@ -14,8 +14,8 @@ from switchboard.adapters.directory_file.routing import (
     parse_ring,
     ring_to_mapping,
 )
-from switchboard.domain.department_routing import AfterHours, RingGroup
 from switchboard.domain.directory import Department
+from switchboard.domain.routing.config import AfterHours, RingGroup
 
 
 def routing_to_json(department: Department) -> dict[str, Any] | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from switchboard.domain.provisioning import ProvisioningConfigError
-from switchboard.domain.provisioning_sources import SignallingRanges, parse_signalling_ranges
+from switchboard.domain.provisioning.sources import SignallingRanges, parse_signalling_ranges
 
 DATA_FILE = "twilio_signalling.yaml"
 

@@ -21,7 +21,7 @@ from switchboard.adapters.twilio.webhook_probe import SELF_TEST_PARAMS, send_web
 from switchboard.bootstrap import Application
 from switchboard.domain.errors import SwitchboardError
 from switchboard.domain.phone import mask
-from switchboard.domain.provisioning_desired import ProvisioningConfigError
+from switchboard.domain.provisioning.desired import ProvisioningConfigError
 from switchboard.entrypoints.cli._runtime import (
     console,
     fail,

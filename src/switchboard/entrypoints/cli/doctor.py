@@ -13,8 +13,8 @@ import typer
 from rich.table import Table
 
 from switchboard.domain.diagnosis import Check, Status, exit_code, fail, worst
-from switchboard.domain.provisioning_desired import ProvisioningConfigError
-from switchboard.domain.provisioning_options import parse_setup_options
+from switchboard.domain.provisioning.desired import ProvisioningConfigError
+from switchboard.domain.provisioning.options import parse_setup_options
 from switchboard.entrypoints.cli._runtime import console, plain
 from switchboard.entrypoints.cli._runtime import fail as fail_usage
 from switchboard.services.doctor import CHECKS, DEFAULT_TIMEOUT, run_doctor

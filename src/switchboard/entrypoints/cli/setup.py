@@ -15,7 +15,7 @@ from switchboard.adapters.provisioning import (
 )
 from switchboard.domain.errors import SwitchboardError
 from switchboard.domain.provisioning import Plan
-from switchboard.domain.provisioning_desired import ProvisioningConfigError
+from switchboard.domain.provisioning.desired import ProvisioningConfigError
 from switchboard.entrypoints.cli._runtime import console, fail, settings_or_exit
 from switchboard.entrypoints.cli.plan_view import (
     plan_json,

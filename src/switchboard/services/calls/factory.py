@@ -19,7 +19,7 @@ from typing import Any, Protocol, runtime_checkable
 from livekit.agents import llm
 
 from switchboard.domain.availability import describe_hours, reachability
-from switchboard.domain.calendar_availability import ReachabilityFn, with_calendars
+from switchboard.domain.calendar.availability import ReachabilityFn, with_calendars
 from switchboard.domain.caller_memory import KnownCaller
 from switchboard.domain.calls import CallContext, CallOutcome
 from switchboard.domain.directory import Directory

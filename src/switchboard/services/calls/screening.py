@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from switchboard.domain.availability import Reachability, ReachabilityReason
-from switchboard.domain.calendar_availability import ReachabilityFn
+from switchboard.domain.calendar.availability import ReachabilityFn
 from switchboard.domain.directory import CompanyProfile, Employee
 
 

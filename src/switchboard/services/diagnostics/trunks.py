@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from switchboard.domain.provisioning import Kind
-from switchboard.domain.provisioning_desired import ProvisioningConfigError, sip_host
+from switchboard.domain.provisioning.desired import ProvisioningConfigError, sip_host
 from switchboard.services.doctor.context import DoctorContext
 from switchboard.services.doctor.livekit import livekit_view, values
 from switchboard.services.doctor.twilio_view import twilio_view

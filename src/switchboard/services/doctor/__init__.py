@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from switchboard.domain.diagnosis import Check
 from switchboard.domain.errors import InvalidValue
-from switchboard.domain.provisioning_desired import SetupOptions
+from switchboard.domain.provisioning.desired import SetupOptions
 from switchboard.services.doctor import (
     encryption,
     inbound_source,

@@ -17,7 +17,7 @@ from switchboard.adapters.provisioning.errors import explain_provider_error
 from switchboard.domain.diagnosis import Check, fail, warn
 from switchboard.domain.errors import SwitchboardError
 from switchboard.domain.provisioning import Desired, Kind
-from switchboard.domain.provisioning_desired import ProvisioningConfigError, SetupOptions
+from switchboard.domain.provisioning.desired import ProvisioningConfigError, SetupOptions
 from switchboard.services.provisioning import desired_from_settings
 from switchboard.settings import Settings
 

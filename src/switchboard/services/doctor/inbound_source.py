@@ -13,7 +13,7 @@ from __future__ import annotations
 from switchboard.adapters.twilio.signalling import twilio_signalling_ranges
 from switchboard.domain.diagnosis import Check, fail, ok, warn
 from switchboard.domain.provisioning import ALL, Kind, Live, ProvisioningConfigError
-from switchboard.domain.provisioning_sources import (
+from switchboard.domain.provisioning.sources import (
     SignallingRanges,
     canonical,
     edges_in_use,

@@ -7,8 +7,8 @@ import asyncio
 from switchboard.adapters.provisioning.readers import CredentialsRefused, account_status
 from switchboard.domain.diagnosis import TWILIO_ERRORS, Check, fail, ok, warn
 from switchboard.domain.provisioning import Desired, Kind, Live
-from switchboard.domain.provisioning_desired import sip_host
-from switchboard.domain.provisioning_plan import differences
+from switchboard.domain.provisioning.desired import sip_host
+from switchboard.domain.provisioning.plan import differences
 from switchboard.services.doctor.context import DoctorContext, NotChecked
 from switchboard.services.doctor.twilio_view import twilio_view
 

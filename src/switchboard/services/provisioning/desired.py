@@ -9,14 +9,14 @@ import yaml
 
 from switchboard.adapters.twilio.signalling import twilio_signalling_ranges
 from switchboard.domain.provisioning import Desired
-from switchboard.domain.provisioning_desired import (
+from switchboard.domain.provisioning.desired import (
     ProvisioningConfigError,
     SetupInputs,
     SetupOptions,
     desired_state,
 )
-from switchboard.domain.provisioning_options import parse_setup_options
-from switchboard.domain.provisioning_sources import edges_in_use
+from switchboard.domain.provisioning.options import parse_setup_options
+from switchboard.domain.provisioning.sources import edges_in_use
 from switchboard.settings import Settings
 
 SETUP_FILE = Path("switchboard.yaml")

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from switchboard.domain.calls import TransferOutcome
-from switchboard.domain.department_route import DepartmentRoute, RouteKind, department_route
 from switchboard.domain.directory import Department
-from switchboard.domain.ring_group import RingPlan
+from switchboard.domain.routing.ring_group import RingPlan
+from switchboard.domain.routing.route import DepartmentRoute, RouteKind, department_route
 
 if TYPE_CHECKING:
     from switchboard.services.receptionist.tools import ReceptionistTools

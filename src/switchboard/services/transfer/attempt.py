@@ -9,7 +9,7 @@ removes whatever is still live, whatever happened, so no leg, room or hold track
 from __future__ import annotations
 
 from switchboard.domain.calls import TransferOutcome, TransferResult
-from switchboard.domain.transfer_commands import (
+from switchboard.domain.transfer.commands import (
     CreateConsultationRoom,
     DeleteConsultationRoom,
     Dial,
@@ -22,7 +22,7 @@ from switchboard.domain.transfer_commands import (
     StopHold,
     TransferCommand,
 )
-from switchboard.domain.transfer_events import (
+from switchboard.domain.transfer.events import (
     Begin,
     DialRejected,
     HoldStarted,

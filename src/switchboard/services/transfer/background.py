@@ -13,7 +13,7 @@ from typing import Any
 from switchboard.domain.calls import CallContext, TransferOutcome
 from switchboard.domain.directory import Employee
 from switchboard.domain.transfer import WarmTransfer
-from switchboard.domain.transfer_events import (
+from switchboard.domain.transfer.events import (
     CallerAskedForMessage,
     CallerHungUp,
     CheckinDue,
@@ -25,7 +25,7 @@ from switchboard.domain.transfer_events import (
     ReplyTimedOut,
     TransferEvent,
 )
-from switchboard.domain.transfer_words import parse_employee_decision
+from switchboard.domain.transfer.words import parse_employee_decision
 from switchboard.logs import get_logger
 from switchboard.ports.clock import Clock
 from switchboard.ports.telephony import DialError, Telephony, TelephonyError

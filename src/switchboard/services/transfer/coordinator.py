@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from switchboard.domain.calls import CallContext, TransferOutcome, TransferResult
 from switchboard.domain.directory import Department, Employee
 from switchboard.domain.phone import mask
-from switchboard.domain.ring_group import RingGroupOutcome, RingPlan
+from switchboard.domain.routing.ring_group import RingGroupOutcome, RingPlan
 from switchboard.domain.transfer import WarmTransfer
-from switchboard.domain.transfer_events import MergeStrategy, TransferRequest
+from switchboard.domain.transfer.events import MergeStrategy, TransferRequest
 from switchboard.logs import bind_call, get_logger
 from switchboard.ports.clock import Clock
 from switchboard.ports.telephony import Telephony, TelephonyError

@@ -15,22 +15,22 @@ import asyncio
 from collections.abc import Awaitable
 
 from switchboard.domain.calls import CallContext, TransferOutcome, TransferResult
-from switchboard.domain.department_routing import RingStrategy
 from switchboard.domain.directory import Department, Employee
-from switchboard.domain.ring_group import RingGroupOutcome, RingPlan
-from switchboard.domain.ring_group_words import (
+from switchboard.domain.routing.config import RingStrategy
+from switchboard.domain.routing.ring_group import RingGroupOutcome, RingPlan
+from switchboard.domain.routing.words import (
     group_checkin,
     group_hold_intro,
     group_not_connected,
 )
 from switchboard.domain.transfer import WarmTransfer
-from switchboard.domain.transfer_events import (
+from switchboard.domain.transfer.events import (
     CallerAskedForMessage,
     CallerHungUp,
     EmployeeDecision,
     TransferRequest,
 )
-from switchboard.domain.transfer_words import parse_employee_decision
+from switchboard.domain.transfer.words import parse_employee_decision
 from switchboard.logs import bind_call, get_logger
 from switchboard.ports.clock import Clock
 from switchboard.ports.telephony import Telephony, TelephonyError

@@ -12,15 +12,15 @@ from collections.abc import Awaitable, Callable
 
 from switchboard.domain.calls import CallContext, TransferOutcome, TransferResult
 from switchboard.domain.directory import Employee
-from switchboard.domain.ring_group_words import TO_EMPLOYEE_ALREADY_TAKEN
+from switchboard.domain.routing.words import TO_EMPLOYEE_ALREADY_TAKEN
 from switchboard.domain.transfer import TransferState, WarmTransfer
-from switchboard.domain.transfer_commands import (
+from switchboard.domain.transfer.commands import (
     SayToCaller,
     StartHold,
     StopHold,
     TransferCommand,
 )
-from switchboard.domain.transfer_events import (
+from switchboard.domain.transfer.events import (
     Begin,
     CallerHungUp,
     DialAnswered,

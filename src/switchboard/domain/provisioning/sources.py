@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from switchboard.domain.provisioning import ProvisioningConfigError
 
-if TYPE_CHECKING:  # provisioning_desired builds on this module
-    from switchboard.domain.provisioning_desired import SetupOptions
+if TYPE_CHECKING:  # desired.py builds on this module
+    from switchboard.domain.provisioning.desired import SetupOptions
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 

@@ -9,7 +9,6 @@ from datetime import datetime
 from enum import StrEnum
 
 from switchboard.domain.availability import Reachability, ReachabilityReason, reachability
-from switchboard.domain.department_routing import AfterHoursAction
 from switchboard.domain.directory import (
     CompanyProfile,
     Department,
@@ -17,8 +16,9 @@ from switchboard.domain.directory import (
     Employee,
     EmployeeStatus,
 )
-from switchboard.domain.on_call import after_hours_action, on_call_person
-from switchboard.domain.ring_group import ReachabilityRule, RingPlan, ring_plan
+from switchboard.domain.routing.config import AfterHoursAction
+from switchboard.domain.routing.on_call import after_hours_action, on_call_person
+from switchboard.domain.routing.ring_group import ReachabilityRule, RingPlan, ring_plan
 
 
 class RouteKind(StrEnum):

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from switchboard.domain import transfer_commands as cmd
-from switchboard.domain import transfer_events as ev
-from switchboard.domain import transfer_words as words
 from switchboard.domain.calls import TransferOutcome, TransferResult
+from switchboard.domain.transfer import commands as cmd
+from switchboard.domain.transfer import events as ev
+from switchboard.domain.transfer import words
 
 Commands = tuple[cmd.TransferCommand, ...]
 

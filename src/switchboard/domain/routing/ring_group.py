@@ -14,8 +14,8 @@ from typing import Protocol
 
 from switchboard.domain.availability import reachability
 from switchboard.domain.calls import TransferResult
-from switchboard.domain.department_routing import RingGroup
 from switchboard.domain.directory import CompanyProfile, Department, Directory, Employee
+from switchboard.domain.routing.config import RingGroup
 
 
 class Reach(Protocol):

@@ -1,6 +1,6 @@
 """What a warm transfer reacts to (events), and the values that describe one attempt.
 
-Pure values. The coordinator turns telephony results into events (commands: transfer_commands).
+Pure values. The coordinator turns telephony results into events (commands: commands.py).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from switchboard.domain.calls import TransferOutcome
-from switchboard.domain.transfer_events import EmployeeDecision, MergeStrategy
+from switchboard.domain.transfer.events import EmployeeDecision, MergeStrategy
 
 _KEYS = {"1": EmployeeDecision.ACCEPT, "2": EmployeeDecision.DECLINE, "3": EmployeeDecision.MESSAGE}
 _SPOKEN_KEYS = {

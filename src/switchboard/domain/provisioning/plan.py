@@ -20,7 +20,7 @@ from switchboard.domain.provisioning import (
     ref,
     resolve,
 )
-from switchboard.domain.provisioning_notes import step_notes
+from switchboard.domain.provisioning.notes import step_notes
 
 RESTORED_PASSWORD = "password"
 LOCAL_FIELDS = frozenset({"password_stored", "password_matches"})

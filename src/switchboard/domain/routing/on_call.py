@@ -11,8 +11,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from switchboard.domain.availability import is_open
-from switchboard.domain.department_routing import AfterHoursAction, OnCallRota
 from switchboard.domain.directory import CompanyProfile, Department, Directory, Employee
+from switchboard.domain.routing.config import AfterHoursAction, OnCallRota
 
 
 def on_call_id(rota: OnCallRota, company: CompanyProfile, at: datetime) -> str | None:

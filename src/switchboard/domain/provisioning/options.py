@@ -22,13 +22,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from switchboard.domain.provisioning_desired import (
+from switchboard.domain.provisioning.desired import (
     TRANSFER_MODES,
     ProvisioningConfigError,
     SetupOptions,
     sip_host,
 )
-from switchboard.domain.provisioning_sources import canonical
+from switchboard.domain.provisioning.sources import canonical
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,39}$")
 # Twilio's limit for a SIP credential's username; a longer one fails at apply, after the trunk

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from switchboard.domain.provisioning import Desired, Kind, Value, ref
 
-# Defined beside `Kind` (provisioning_sources needs it too); importers find it here as before.
+# Defined beside `Kind` (sources.py needs it too); importers find it here as before.
 from switchboard.domain.provisioning import ProvisioningConfigError as ProvisioningConfigError
-from switchboard.domain.provisioning_sources import SignallingRanges, inbound_addresses
+from switchboard.domain.provisioning.sources import SignallingRanges, inbound_addresses
 
 # SIP header → LiveKit participant attribute, as "Header=attribute" (the plan compares strings).
 INBOUND_HEADER_ATTRIBUTES: tuple[str, ...] = ("X-Twilio-VerStat=sip.verstat",)
