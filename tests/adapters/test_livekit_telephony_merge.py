@@ -216,8 +216,10 @@ async def test_wait_until_left_returns_when_they_hang_up(
     tel: LiveKitTelephony, server: RunningFake
 ) -> None:
     place_caller(server)
+    looked = len(server.state.requests_for("GetParticipant"))
     watcher = asyncio.create_task(tel.wait_until_left(CALLER_ROOM, CALLER))
-    await asyncio.sleep(0.05)
+    # The watcher has looked twice and found the caller there both times: it must still wait.
+    await until(lambda: len(server.state.requests_for("GetParticipant")) >= looked + 2)
     assert not watcher.done()
     server.state.hang_up(CALLER_ROOM, CALLER)
     async with asyncio.timeout(1):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import threading
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
@@ -103,15 +104,22 @@ async def test_the_keyboard_hangs_up_immediately_even_while_the_agent_is_busy() 
 
 async def test_piped_input_hangs_up_only_after_the_lines_before_it() -> None:
     lines = iter(["one", "two"])
+    at_end = threading.Event()
+    reader: list[threading.Thread] = []
 
     def ask() -> str:
         try:
             return next(lines)
         except StopIteration:
+            reader.append(threading.current_thread())
+            at_end.set()
             raise EOFError from None
 
     keyboard = Keyboard(CallScreen(Console(file=io.StringIO())), ask, immediate=False)
-    await asyncio.sleep(0.1)  # the whole "file" has been read by now
+    # The reader has reached the end of the "file", and still the call is not hung up.
+    assert await asyncio.to_thread(at_end.wait, 5)
+    await asyncio.to_thread(reader[0].join, 5)  # it has handed its end-of-file to the loop
+    await asyncio.sleep(0)  # and the loop has run what it handed over
     assert not keyboard.hang_up.is_set()
     assert [await keyboard.read(), await keyboard.read(), await keyboard.read()] == [
         "one",
