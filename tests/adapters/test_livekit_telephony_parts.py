@@ -16,7 +16,7 @@ from switchboard.adapters.livekit.errors import (
     from_dial,
     from_transport,
 )
-from switchboard.adapters.livekit.targets import DialTarget, dial_target, refer_target
+from switchboard.adapters.livekit.targets import DialTarget, parse_dial_target, refer_target
 from switchboard.ports.telephony import (
     DialError,
     DialStatus,
@@ -159,7 +159,7 @@ def test_transport_failures_point_at_the_url_setting() -> None:
     ],
 )
 def test_dial_targets(raw: str, parsed: DialTarget) -> None:
-    assert dial_target(raw) == parsed
+    assert parse_dial_target(raw) == parsed
 
 
 @pytest.mark.parametrize(
@@ -167,7 +167,7 @@ def test_dial_targets(raw: str, parsed: DialTarget) -> None:
 )
 def test_bad_dial_targets(raw: str) -> None:
     with pytest.raises(TelephonyError) as caught:
-        dial_target(raw)
+        parse_dial_target(raw)
     assert caught.value.sip_status == 400
 
 

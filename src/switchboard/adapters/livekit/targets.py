@@ -28,7 +28,7 @@ class DialTarget:
     host: str | None = None  # None: dial through the configured outbound trunk
 
 
-def dial_target(target: str) -> DialTarget:
+def parse_dial_target(target: str) -> DialTarget:
     """Parse an E.164 number, `tel:` URI or `sip:user@host` URI; TelephonyError(400) otherwise."""
     text = target.strip()
     if text.startswith("tel:"):
@@ -70,7 +70,7 @@ def dial_request(
     """CreateSIPParticipant that returns only once a person (or machine) answers."""
     if ringing_timeout <= 0:
         raise TelephonyError("ringing_timeout must be positive", sip_status=400)
-    to = dial_target(target)
+    to = parse_dial_target(target)
     ring = Duration()
     ring.FromNanoseconds(int(ringing_timeout * 1e9))
     return api.CreateSIPParticipantRequest(
