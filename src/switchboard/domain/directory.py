@@ -70,6 +70,8 @@ class Department:
     id: str
     name: str
     aliases: tuple[str, ...] = ()
+    # Chat URLs (apprise form, `${VAR}` allowed) told of every message for the department.
+    chat: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,8 @@ class Employee:
     hours: WeeklyHours | None = None  # own hours; None means the company's
     # Unknown keys from the directory file, kept so an export round-trips them.
     extra: Mapping[str, object] = field(default_factory=dict)
+    # Chat URLs (apprise form: slack://, msteams://, discord://, json://, ...; `${VAR}` allowed).
+    chat: tuple[str, ...] = ()
 
     def with_changes(self, **changes: object) -> Employee:
         return replace(self, **changes)  # type: ignore[arg-type]

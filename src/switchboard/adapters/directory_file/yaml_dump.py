@@ -25,7 +25,9 @@ def dump_directory_yaml(directory: Directory) -> str:
     data = {
         "company": company,
         "departments": [
-            {"id": d.id, "name": d.name, "aliases": list(d.aliases)} for d in directory.departments
+            {"id": d.id, "name": d.name, "aliases": list(d.aliases)}
+            | ({"chat": list(d.chat)} if d.chat else {})
+            for d in directory.departments
         ],
         "employees": [employee_to_mapping(e) for e in directory.employees],
     }
@@ -49,5 +51,7 @@ def employee_to_mapping(e: Employee) -> dict[str, Any]:
     data |= {k: v for k, v in optional.items() if v is not None}
     if e.hours is not None:
         data["hours"] = e.hours.as_mapping()
+    if e.chat:
+        data["chat"] = list(e.chat)
     data |= {k: v for k, v in e.extra.items() if k not in data}
     return data

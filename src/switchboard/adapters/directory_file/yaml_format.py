@@ -17,7 +17,7 @@ from .rows import EMPLOYEE_FIELDS, employee_from_mapping, employee_location
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TOP = ("company", "departments", "employees")
 _COMPANY = ("name", "timezone", "hours", "holidays", "info", "greeting")
-_DEPARTMENT = ("id", "name", "aliases")
+_DEPARTMENT = ("id", "name", "aliases", "chat")
 
 
 def parse_directory_yaml(
@@ -126,6 +126,7 @@ def _departments(log: ProblemLog, items: list[Any]) -> list[Department]:
             ("id", fields.slug),
             ("name", fields.required_text),
             ("aliases", fields.aliases),
+            ("chat", fields.chat_urls),
         ):
             try:
                 values[key] = check(raw.get(key))
@@ -134,7 +135,7 @@ def _departments(log: ProblemLog, items: list[Any]) -> list[Department]:
         if values.get("id") in seen:
             log.add(location, "id", f"duplicate department id {values['id']!r}")
         seen.add(values.get("id", ""))
-        if len(values) == 3:
+        if len(values) == len(_DEPARTMENT):
             result.append(Department(**values))
     return result
 

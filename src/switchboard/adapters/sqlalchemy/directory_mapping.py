@@ -70,11 +70,14 @@ def department_to_row(department: Department, position: int) -> dict[str, Any]:
         "name": department.name,
         "aliases": list(department.aliases),
         "position": position,
+        "chat": list(department.chat) or None,
     }
 
 
 def department_from_row(row: Row) -> Department:
-    return Department(id=row["id"], name=row["name"], aliases=tuple(row["aliases"]))
+    return Department(
+        id=row["id"], name=row["name"], aliases=tuple(row["aliases"]), chat=_chat(row)
+    )
 
 
 def employee_to_row(employee: Employee, position: int) -> dict[str, Any]:
@@ -92,6 +95,7 @@ def employee_to_row(employee: Employee, position: int) -> dict[str, Any]:
         "hours": hours_to_json(employee.hours) if employee.hours is not None else None,
         "extra": dict(employee.extra),
         "position": position,
+        "chat": list(employee.chat) or None,
     }
 
 
@@ -110,9 +114,15 @@ def employee_from_row(row: Row) -> Employee:
             status=EmployeeStatus(row["status"]),
             hours=hours_from_json(row["hours"]) if row["hours"] is not None else None,
             extra=dict(row["extra"]),
+            chat=_chat(row),
         )
     except (TypeError, ValueError) as exc:
         raise ValueError(f"stored employee {row['id']!r} is unreadable: {exc}") from exc
+
+
+def _chat(row: Row) -> tuple[str, ...]:
+    # A row written before migration 0011 (or by a reader that selects fewer columns) has none.
+    return tuple(row.get("chat") or ())
 
 
 def _time_text(t: time) -> str:

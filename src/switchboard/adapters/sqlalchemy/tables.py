@@ -55,6 +55,7 @@ departments = Table(
     Column("name", Text, nullable=False),
     Column("aliases", JSON, nullable=False),
     Column("position", Integer, nullable=False),  # listing order
+    Column("chat", JSON, nullable=True),  # chat URLs as written (`${VAR}` kept); None: none
 )
 
 employees = Table(
@@ -75,6 +76,7 @@ employees = Table(
     # Listing order: a department's first listed employee is its front contact.
     Column("position", Integer, nullable=False),
     Index(None, "department_id"),
+    Column("chat", JSON, nullable=True),  # chat URLs as written (`${VAR}` kept); None: none
 )
 
 # One row per call; the timeline is a JSON list of {"at", "kind", "data"} written as the call goes.

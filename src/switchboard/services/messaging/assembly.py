@@ -2,7 +2,7 @@
 
 Used by `switchboard serve` and `switchboard worker`. Channels are chosen by what is configured:
 email when SMTP_HOST and SMTP_FROM are set, SMS when Twilio credentials and TWILIO_SMS_NUMBER are
-set, and always the local outbox (the file `<data dir>/outbox.jsonl`, marked as not delivered).
+set, chat always (the URLs are in the directory), and always the local outbox (the file `<data dir>/outbox.jsonl`, marked as not delivered).
 A notification on a channel that is not configured fails at once and falls back to the next one.
 """
 
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from switchboard.adapters.notify import LocalOutboxNotifier, SmtpConfig, SmtpEmailNotifier
+from switchboard.adapters.notify.chat import AppriseChatNotifier
 from switchboard.adapters.notify.sms import TwilioSmsNotifier
 from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
 from switchboard.adapters.sqlalchemy.status_callbacks import GroupCommitStatusWriter
@@ -113,6 +114,9 @@ async def open_messaging(app: Application) -> AsyncIterator[Messaging]:
     notifiers: dict[Channel, Notifier] = {
         Channel.LOCAL: LocalOutboxNotifier.in_data_dir(settings.data_dir)
     }
+    notifiers[Channel.CHAT] = AppriseChatNotifier(
+        company=company, timezone=timezone, timeout=settings.chat_timeout_seconds
+    )
     smtp = SmtpConfig.from_settings(settings)
     if smtp is not None:
         notifiers[Channel.EMAIL] = SmtpEmailNotifier(smtp, company=company, timezone=timezone)
