@@ -11,11 +11,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
-_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-# Schemes whose host is a plain web address (a generic webhook): the host is no secret.
-_WEB_SCHEMES = frozenset({"json", "jsons", "form", "forms", "xml", "xmls"})
+from switchboard.domain.chat_address import VARIABLE as _VARIABLE
+from switchboard.domain.chat_address import mask
+
 MAX_CHAT_URLS = 10  # per employee or department: a list this long is a mistake, not a team
 
 
@@ -55,27 +54,4 @@ def check(url: str, env: Mapping[str, str] | None = None) -> str:
     return written
 
 
-def mask(url: str) -> str:
-    """A chat URL fit for logs and screens: scheme, `${VAR}` references and #channel/@user parts
-    are kept, a generic webhook's host is kept, every other part (tokens, passwords, webhook
-    ids) is cut to its first two characters; the query string is dropped."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        return _part(url)
-    rest = rest.split("?", 1)[0]
-    host, slash, path = rest.partition("/")
-    if scheme.lower() in _WEB_SCHEMES:
-        parts = urlsplit(f"http://{host}")
-        shown_host = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
-        if parts.username or parts.password:
-            shown_host = "…@" + shown_host
-    else:
-        shown_host = "@".join(_part(p) for p in host.split("@"))
-    shown_path = "/".join(_part(p) for p in path.split("/")) if slash else ""
-    return f"{scheme}://{shown_host}{slash}{shown_path}"
-
-
-def _part(text: str) -> str:
-    if not text or _VARIABLE.fullmatch(text) or text[0] in "#@" or len(text) <= 4:
-        return text
-    return text[:2] + "…"
+__all__ = ["MAX_CHAT_URLS", "ChatUrlError", "check", "expand", "mask"]

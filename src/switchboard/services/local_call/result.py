@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from switchboard.domain.calls import CallOutcome
+from switchboard.domain.chat_address import mask as mask_chat_url
 from switchboard.domain.notifications import Channel
 from switchboard.domain.phone import mask
 from switchboard.ports.calls import MessageReceipt, MessageRequest
@@ -98,6 +99,7 @@ async def collect_result(
         for n in await outbox.notifications_of(receipt.message_id):
             # Phone numbers are masked in output; email addresses and local labels are not.
             to = mask(n.to) if n.channel is Channel.SMS else n.to
+            to = mask_chat_url(to) if n.channel is Channel.CHAT else to  # tokens never shown
             notifications.append({"channel": n.channel.value, "to": to, "status": n.status.value})
             sent_to.append((n.channel.value, n.to))
     return LocalCallResult(
