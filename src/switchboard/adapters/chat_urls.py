@@ -3,14 +3,23 @@
 A chat URL is an apprise URL (https://github.com/caronc/apprise/wiki: `slack://`, `msteams://`,
 `discord://`, `json://`/`jsons://` for a generic webhook, ...). Tokens need not sit in the
 directory file: `${NAME}` is replaced by the environment variable NAME when the URL is checked and
-again when a notification is sent, so the database and the file keep only the reference.
+again when a notification is sent, so the database and the file keep only the reference. NAME is
+looked up in the process environment, then in `.env` (the file the settings read; pydantic does
+not export it to the environment), then in `variables(...)` set by the caller (the simulator
+names its local chat service this way).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from types import MappingProxyType
+
+from dotenv import dotenv_values
 
 from switchboard.domain.chat_address import VARIABLE as _VARIABLE
 from switchboard.domain.chat_address import mask
@@ -18,14 +27,41 @@ from switchboard.domain.chat_address import mask
 MAX_CHAT_URLS = 10  # per employee or department: a list this long is a mistake, not a team
 
 
+SIMULATOR_VARIABLE = "SWITCHBOARD_SIM_CHAT"  # host:port of the simulator's chat service
+_EXTRA: ContextVar[Mapping[str, str]] = ContextVar(
+    "chat_url_variables", default=MappingProxyType({})
+)
+
+
+@functools.cache
+def _dotenv() -> dict[str, str]:
+    # Read once per process, like the settings; a changed .env needs a restart either way.
+    return {k: v for k, v in dotenv_values(".env").items() if v is not None}
+
+
+def environment() -> dict[str, str]:
+    """Where `${NAME}` is looked up: `variables(...)`, then the process environment, then .env."""
+    return {**_dotenv(), **os.environ, **_EXTRA.get()}
+
+
+@contextmanager
+def variables(values: Mapping[str, str]) -> Iterator[None]:
+    """Extra `${NAME}` values for URLs checked or expanded inside the block (this task only)."""
+    token = _EXTRA.set({**_EXTRA.get(), **values})
+    try:
+        yield
+    finally:
+        _EXTRA.reset(token)
+
+
 class ChatUrlError(ValueError):
     """A chat URL that cannot be used; the text says why (with the URL masked)."""
 
 
 def expand(url: str, env: Mapping[str, str] | None = None) -> str:
-    """`url` with every `${NAME}` replaced from `env` (default: the process environment).
+    """`url` with every `${NAME}` replaced from `env` (default: `environment()`).
     Raises ChatUrlError naming the first variable that is not set (or is empty)."""
-    values = os.environ if env is None else env
+    values = environment() if env is None else env
 
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -54,4 +90,13 @@ def check(url: str, env: Mapping[str, str] | None = None) -> str:
     return written
 
 
-__all__ = ["MAX_CHAT_URLS", "ChatUrlError", "check", "expand", "mask"]
+__all__ = [
+    "MAX_CHAT_URLS",
+    "SIMULATOR_VARIABLE",
+    "ChatUrlError",
+    "check",
+    "environment",
+    "expand",
+    "mask",
+    "variables",
+]

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 
 import apprise
 
-from switchboard.adapters.chat_urls import ChatUrlError, expand, mask
+from switchboard.adapters.chat_urls import ChatUrlError, environment, expand, mask
 from switchboard.domain.chat_text import render_chat
 from switchboard.domain.messages import Message
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
@@ -64,8 +64,8 @@ def _failure(result: apprise.AppriseResult) -> tuple[int | None, str]:
 
 
 class AppriseChatNotifier:
-    """Posts one message to one chat URL. `env` replaces the process environment for `${VAR}`
-    expansion (the simulator passes its local chat server's address this way)."""
+    """Posts one message to one chat URL. `env` is where `${VAR}`s are looked up (default: the
+    process environment and .env, read once here; the simulator adds its chat service's address)."""
 
     channel = Channel.CHAT
 
@@ -79,7 +79,7 @@ class AppriseChatNotifier:
     ) -> None:
         self._company = company
         self._timezone = timezone
-        self._env = env
+        self._env = dict(env) if env is not None else environment()
         self._timeout = timeout
 
     async def send(self, notification: Notification, message: Message) -> SendResult:

@@ -29,9 +29,11 @@ from switchboard.services.call_records import CallLog, UnitOfWorkFactory
 from switchboard.services.calls.resolvers import ResolverCache
 from switchboard.services.directory import load_directory
 from switchboard.services.messaging.desk import OutboxMessageDesk
+from switchboard.services.messaging.follow_ups import TransferSummaries
 from switchboard.services.messaging.outbox_ports import MessageOutbox
 from switchboard.services.receptionist.deps import CallState, ReceptionistDeps
 from switchboard.services.transfer import TransferConfig, WarmTransferCoordinator
+from switchboard.services.transfer.coordinator import ConnectedHook
 from switchboard.settings import Settings
 
 # (directory, call, default region) -> the offline brain for this company and caller
@@ -46,11 +48,14 @@ class CallPolicy:
     transfer: TransferConfig = field(default_factory=lambda: TransferConfig(announce_outcome=False))
     ai_disclosure: str | None = None
     default_region: str = "US"
+    transfer_summary: bool = True  # TRANSFER_SUMMARY: tell the employee who was put through
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CallPolicy:
         transfer = replace(TransferConfig.from_settings(settings), announce_outcome=False)
-        return cls(transfer, settings.ai_disclosure, settings.default_region)
+        return cls(
+            transfer, settings.ai_disclosure, settings.default_region, settings.transfer_summary
+        )
 
 
 class CallTaps(Protocol):
@@ -84,10 +89,13 @@ class CallParts:
     unit_of_work: UnitOfWorkFactory
     coordinator: WarmTransferCoordinator | None = None
     deps: ReceptionistDeps | None = None
+    on_connected: ConnectedHook | None = None  # the transfer summary, when it is on
 
     def connect(self, telephony: Telephony) -> ReceptionistDeps:
         """The agent's collaborators, with the warm-transfer coordinator over `telephony`."""
-        self.coordinator = WarmTransferCoordinator(telephony, self.clock, self.policy.transfer)
+        self.coordinator = WarmTransferCoordinator(
+            telephony, self.clock, self.policy.transfer, self.on_connected
+        )
         self.deps = ReceptionistDeps(
             directory=self.directory,
             resolver=self.resolver,
@@ -173,6 +181,11 @@ class CallFactory:
             hours=describe_hours(loaded.company),
             policy=self.policy,
             unit_of_work=self.unit_of_work,
+            on_connected=(
+                TransferSummaries(self.outbox, current, clock).transfer_connected
+                if self.policy.transfer_summary
+                else None
+            ),
         )
 
 

@@ -31,6 +31,7 @@ class LocalCallResult:
     lines: list[CallLine]
     leftovers: LiveResources = field(default_factory=LiveResources)
     sent_to: list[tuple[str, str]] = field(default_factory=list)  # (channel, unmasked address)
+    message_id: str | None = None  # the taken message's id in the outbox
 
     def transcript(self) -> list[dict[str, str]]:
         """Spoken lines only: [{role: agent|caller|employee, text}]."""
@@ -113,4 +114,5 @@ async def collect_result(
         lines=list(lines.lines),
         leftovers=leftovers,
         sent_to=sent_to,
+        message_id=taken[-1][1].message_id if taken else None,
     )

@@ -82,6 +82,8 @@ def _notified(
         return ["notifications: expected some, but no message was taken"]
     recipient = _recipient(result.message, directory)
     mine = _addresses(recipient)
+    department = directory.department(result.message["for"])
+    mine |= set(department.chat) if department is not None else set()  # its team channel
     allowed = mine | {a for a in (caller, result.message["callback_number"]) if a}
     failures = []
     if expect.get("notify_only_recipient"):
@@ -109,4 +111,4 @@ def _recipient(message: Mapping[str, Any], directory: Directory) -> Employee | N
 def _addresses(employee: Employee | None) -> set[str]:
     if employee is None:
         return set()
-    return {a for a in (employee.id, employee.email, employee.sms) if a}
+    return {a for a in (employee.id, employee.email, employee.sms, *employee.chat) if a}

@@ -13,7 +13,7 @@ from switchboard.adapters.simulator.clock import DEFAULT_START
 
 EXPECT_KEYS = {
     "outcome", "transferred_to", "attempts", "dialed", "message", "agent_says", "agent_never_says",
-    "notify_only_recipient", "notified",
+    "notify_only_recipient", "notified", "follow_up", "delivery", "chat_posts",
 }  # fmt: skip
 OUTCOMES = {"transferred", "message_taken", "info_only", "ended_by_caller", "no_transfer"}
 

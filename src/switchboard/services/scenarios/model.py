@@ -24,8 +24,11 @@ from switchboard.services.scenarios.fields import (
     parse_now,
     parse_text,
 )
+from switchboard.services.scenarios.follow_ups import check_expect_keys, parse_chat_service
 
-TOP_KEYS = {"name", "description", "directory", "now", "caller", "employees", "expect"}
+TOP_KEYS = {
+    "name", "description", "directory", "now", "caller", "employees", "expect", "chat_service",
+}  # fmt: skip
 CALLER_KEYS = {"number", "turns", "hangup"}
 
 
@@ -43,6 +46,7 @@ class Scenario:
     hangup: Mapping[str, Any] | None = None  # {during: hold|ringing|consultation}
     employees: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     expect: Mapping[str, Any] = field(default_factory=dict)
+    chat_service: Mapping[str, Any] | None = None  # deliver to a local chat service after the call
 
 
 def is_scenario_file(path: Path) -> bool:
@@ -73,6 +77,8 @@ def load_scenario(path: Path) -> Scenario:
     if number is not None and not (isinstance(number, str) and is_e164(number)):
         raise ScenarioError(path, "caller.number", f"{number!r} is not an E.164 number")
     after_turn, during = parse_hangup(path, caller.get("hangup"))
+    expect = parse_expect(path, top.get("expect", {}))
+    check_expect_keys(path, expect)
     return Scenario(
         name=parse_text(path, "name", top.get("name", path.stem)),
         path=path,
@@ -83,5 +89,6 @@ def load_scenario(path: Path) -> Scenario:
         after_turn=after_turn,
         hangup=during,
         employees=parse_employees(path, top.get("employees", {})),
-        expect=parse_expect(path, top.get("expect", {})),
+        expect=expect,
+        chat_service=parse_chat_service(path, top.get("chat_service")),
     )

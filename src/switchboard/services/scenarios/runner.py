@@ -10,9 +10,11 @@ import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from switchboard.adapters.simulator.chat_service import running_chat_service
 from switchboard.adapters.sqlalchemy import Storage, open_storage
 from switchboard.domain.directory import Directory
 from switchboard.services.calls import CallFactory
@@ -25,6 +27,11 @@ from switchboard.services.local_call import (
 )
 from switchboard.services.scenarios.directories import DEFAULT_KEY, directories_for
 from switchboard.services.scenarios.expect import check
+from switchboard.services.scenarios.follow_ups import (
+    check_follow_ups,
+    deliver,
+    reread_notifications,
+)
 from switchboard.services.scenarios.model import Scenario
 
 DEFAULT_CONCURRENCY = 8
@@ -83,14 +90,32 @@ async def run_scenario(
                 directory=stored, start=scenario.now, employees=scenario.employees,
                 caller_number=scenario.caller_number, hangup=scenario.hangup,
             )  # fmt: skip
-            result = await run_local_call(spec, wire(storage), scripted_caller(scenario))
+            result, later = await _call_and_follow_ups(scenario, spec, storage, wire, Path(tmp))
         except Exception as exc:  # a crash fails this scenario, not the whole run
             return ScenarioReport(scenario, None, [f"crashed: {type(exc).__name__}: {exc}"])
         finally:
             await storage.dispose()
-    return ScenarioReport(
-        scenario, result, check(scenario.expect, result, stored, scenario.caller_number)
-    )
+    failures = check(scenario.expect, result, stored, scenario.caller_number)
+    return ScenarioReport(scenario, result, failures + later)
+
+
+async def _call_and_follow_ups(
+    scenario: Scenario, spec: LocalCallSpec, storage: Storage, wire: CallWiring, tmp: Path
+) -> tuple[LocalCallResult, list[str]]:
+    """The call; then, with `chat_service:`, delivery to a local chat service; then the
+    follow-up checks (they read the store, so they run before it is closed)."""
+    if scenario.chat_service is None:
+        result = await run_local_call(spec, wire(storage), scripted_caller(scenario))
+        return result, await check_follow_ups(scenario.expect, storage, result, None)
+    service = scenario.chat_service
+    async with running_chat_service(
+        service["answers"], stall_seconds=service["stall_seconds"]
+    ) as chat:
+        result = await run_local_call(spec, wire(storage), scripted_caller(scenario))
+        start = scenario.now + timedelta(hours=1)  # well after the call, whatever it did
+        await deliver(storage, spec.directory, chat, start, tmp)
+        result = await reread_notifications(storage, result)
+    return result, await check_follow_ups(scenario.expect, storage, result, chat)
 
 
 async def migrated_template(folder: Path) -> Path:
