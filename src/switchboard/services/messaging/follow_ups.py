@@ -31,15 +31,15 @@ class TransferSummaries:
     ) -> str | None:
         """Queue the summary; returns its message id, or None when nothing was queued."""
         now = self._clock.now()
-        message = transfer_summary(
-            call_id=call.call_id,
-            employee=employee,
-            caller_name=caller_name,
-            reason=reason,
-            caller_number=call.caller_number,
-            now=now,
-        )
         try:
+            message = transfer_summary(
+                call_id=call.call_id,
+                employee=employee,
+                caller_name=caller_name,
+                reason=reason,
+                caller_number=call.caller_number,
+                now=now,
+            )
             notes = summary_notifications(message, employee, await self._directory(), now)
             if not notes:
                 log.info("transfer summary: employee has no channel", extra={"id": employee.id})
