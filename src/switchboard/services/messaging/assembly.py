@@ -22,6 +22,7 @@ from switchboard.adapters.sqlalchemy.status_callbacks import GroupCommitStatusWr
 from switchboard.adapters.sqlalchemy.webhook_receipts import SqlAlchemyWebhookReceipts
 from switchboard.adapters.sqlalchemy.webhook_stores import SqlAlchemyWebhookStores
 from switchboard.adapters.twilio import close_async_client, make_async_twilio_client
+from switchboard.adapters.voice.voicemail import OfflineVoicemailTranscriber
 from switchboard.bootstrap import Application
 from switchboard.domain.directory import CompanyProfile, Directory
 from switchboard.domain.notifications import Channel
@@ -104,6 +105,17 @@ def _company(directory: Directory) -> tuple[str, str]:
     return directory.company.name, directory.company.timezone
 
 
+def voicemail_transcriber(settings: Settings) -> OfflineVoicemailTranscriber | None:
+    """The offline voicemail transcriber (VOICEMAIL_TRANSCRIPTION); without the `voice` extra it
+    answers None and voicemails say "(voicemail, not transcribed)", still linked."""
+    if not settings.voicemail_transcription:
+        return None
+    auth = None
+    if settings.twilio_account_sid and settings.twilio_auth_token:
+        auth = (settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value())
+    return OfflineVoicemailTranscriber(auth=auth)
+
+
 @asynccontextmanager
 async def open_messaging(app: Application) -> AsyncIterator[Messaging]:
     """Build messaging for `app`; the Twilio HTTP session is closed on exit."""
@@ -145,6 +157,7 @@ async def open_messaging(app: Application) -> AsyncIterator[Messaging]:
         clock=app.clock,
         front_desk=front_desk(directory, settings.front_desk),
         status_writer=GroupCommitStatusWriter(app.storage.engine),
+        transcriber=voicemail_transcriber(settings),
     )
     messaging = Messaging(
         worker=NotificationWorker(outbox, notifiers, app.clock, cache.get),

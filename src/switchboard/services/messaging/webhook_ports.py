@@ -74,3 +74,9 @@ class StatusCallbackWriter(Protocol):
         transaction. None when `key` was seen before (nothing done); else whether a notification
         has that provider id."""
         ...
+
+
+class VoicemailTranscriber(Protocol):
+    async def transcribe(self, recording_url: str) -> str | None:
+        """The words of a voicemail recording, or None when it could not be transcribed."""
+        ...
