@@ -150,6 +150,10 @@ async def test_without_the_voice_extra_it_says_so_once_and_stops_trying(
 def test_the_message_text() -> None:
     assert voicemail_text("14", "  Hi,   call me back. ") == "Voicemail (14 s): Hi, call me back."
     assert voicemail_text("14", None) == f"Voicemail (14 s): {NOT_TRANSCRIBED}"
+    assert (
+        voicemail_text("14", None, "https://r/RE1")
+        == f"Voicemail (14 s): {NOT_TRANSCRIBED} https://r/RE1"
+    )
     assert voicemail_text("3", "   ") == f"Voicemail (3 s): {NOT_TRANSCRIBED}"
     assert len(voicemail_text("900", "word " * 2000)) == 4000
 
@@ -186,7 +190,7 @@ PARAMS = {
 @pytest.mark.parametrize(
     ("said", "text"),
     [("Please call me back.", "Voicemail (12 s): Please call me back."),
-     (None, f"Voicemail (12 s): {NOT_TRANSCRIBED}")],
+     (None, f"Voicemail (12 s): {NOT_TRANSCRIBED} {PARAMS['RecordingUrl']}")],
 )  # fmt: skip
 async def test_the_voicemail_message_has_the_words_and_keeps_the_link(
     said: str | None, text: str

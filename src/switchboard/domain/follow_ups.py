@@ -59,10 +59,11 @@ def summary_notifications(
     return tuple(n for n in planned if n.channel is not Channel.LOCAL)
 
 
-def voicemail_text(seconds: str, transcript: str | None) -> str:
-    """The message text of a voicemail: what was said, or that it could not be transcribed."""
+def voicemail_text(seconds: str, transcript: str | None, recording_url: str = "") -> str:
+    """The message text of a voicemail: what was said; or that it could not be transcribed,
+    followed by the recording's link (an SMS shows the text, not the message's recording link)."""
     said = " ".join((transcript or "").split())
     head = f"Voicemail ({seconds} s): "
     if not said:
-        return head + NOT_TRANSCRIBED
+        return f"{head}{NOT_TRANSCRIBED} {recording_url}".rstrip()[:MAX_TEXT_LENGTH]
     return head + said[: MAX_TEXT_LENGTH - len(head)]

@@ -157,7 +157,7 @@ class WebhookService:
         text = f"Voicemail ({seconds} s): {url}"
         if self._c.transcriber is not None:  # the words instead of the link (still linked below)
             said = await self._c.transcriber.transcribe(url) if url else None
-            text = voicemail_text(seconds, said)
+            text = voicemail_text(seconds, said, url)
         front = self._c.front_desk
         await self._c.desk.take_message(
             MessageRequest(
