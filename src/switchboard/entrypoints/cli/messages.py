@@ -202,7 +202,7 @@ def resend(
         [],
         "--channel",
         metavar="CHANNEL",
-        help="sms, email or local (repeatable); default: every channel the recipient has.",
+        help="sms, email, chat or local (repeatable); default: every channel the recipient has.",
     ),
     force: bool = typer.Option(
         False, "--force", help="Send even while a delivery is still in flight."
