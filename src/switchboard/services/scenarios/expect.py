@@ -70,6 +70,10 @@ def _message(expected: Mapping[str, Any] | None, got: Mapping[str, Any] | None) 
         if key == "text_min_length":
             if len(got["text"]) < int(want):
                 failures.append(f"message.text: {len(got['text'])} characters, expected ≥ {want}")
+        elif key == "text_has":  # words the text must contain, whatever the case
+            missing = [w for w in want if str(w).lower() not in got["text"].lower()]
+            if missing:
+                failures.append(f"message.text: {got['text']!r} lacks {missing!r}")
         elif got.get(key) != want:
             failures.append(f"message.{key}: expected {want!r}, got {got.get(key)!r}")
     return failures

@@ -109,13 +109,14 @@ async def reread_notifications(storage: Storage, result: LocalCallResult) -> Loc
     outbox = SqlAlchemyMessageOutbox(storage.engine)
     notes = await outbox.notifications_of(result.message_id)
     shown = [
-        {"channel": n.channel.value, "to": _shown(n.channel, n.to), "status": n.status.value}
+        {"channel": n.channel.value, "to": shown_address(n.channel, n.to), "status": n.status.value}
         for n in notes
     ]
     return replace(result, notifications=shown)
 
 
-def _shown(channel: Channel, to: str) -> str:
+def shown_address(channel: Channel, to: str) -> str:
+    """An address as scenario output shows it: numbers and chat tokens masked."""
     if channel is Channel.SMS:
         return mask(to)
     return mask_chat_url(to) if channel is Channel.CHAT else to

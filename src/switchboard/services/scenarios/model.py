@@ -25,9 +25,11 @@ from switchboard.services.scenarios.fields import (
     parse_text,
 )
 from switchboard.services.scenarios.follow_ups import check_expect_keys, parse_chat_service
+from switchboard.services.scenarios.voicemail import parse_voicemail
 
 TOP_KEYS = {
     "name", "description", "directory", "now", "caller", "employees", "expect", "chat_service",
+    "voicemail",
 }  # fmt: skip
 CALLER_KEYS = {"number", "turns", "hangup"}
 
@@ -47,6 +49,7 @@ class Scenario:
     employees: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     expect: Mapping[str, Any] = field(default_factory=dict)
     chat_service: Mapping[str, Any] | None = None  # deliver to a local chat service after the call
+    voicemail: Mapping[str, Any] | None = None  # the fallback path: a recorded voicemail, no call
 
 
 def is_scenario_file(path: Path) -> bool:
@@ -91,4 +94,5 @@ def load_scenario(path: Path) -> Scenario:
         employees=parse_employees(path, top.get("employees", {})),
         expect=expect,
         chat_service=parse_chat_service(path, top.get("chat_service")),
+        voicemail=parse_voicemail(path, top.get("voicemail")),
     )

@@ -33,6 +33,7 @@ from switchboard.services.scenarios.follow_ups import (
     reread_notifications,
 )
 from switchboard.services.scenarios.model import Scenario
+from switchboard.services.scenarios.voicemail import leave_voicemail
 
 DEFAULT_CONCURRENCY = 8
 CallWiring = Callable[[Storage], CallFactory]  # a store -> the calls made on it
@@ -103,7 +104,13 @@ async def _call_and_follow_ups(
     scenario: Scenario, spec: LocalCallSpec, storage: Storage, wire: CallWiring, tmp: Path
 ) -> tuple[LocalCallResult, list[str]]:
     """The call; then, with `chat_service:`, delivery to a local chat service; then the
-    follow-up checks (they read the store, so they run before it is closed)."""
+    follow-up checks (they read the store, so they run before it is closed). With `voicemail:`
+    there is no call: the caller leaves a voicemail on the fallback path instead."""
+    if scenario.voicemail is not None:
+        result, failures = await leave_voicemail(
+            dict(scenario.voicemail), storage, spec.directory, scenario.caller_number, scenario.now
+        )
+        return result, failures + await check_follow_ups(scenario.expect, storage, result, None)
     if scenario.chat_service is None:
         result = await run_local_call(spec, wire(storage), scripted_caller(scenario))
         return result, await check_follow_ups(scenario.expect, storage, result, None)
