@@ -122,3 +122,50 @@ async def test_a_service_that_never_recovers_is_given_up_after_the_retry_budget(
     assert notes[Channel.CHAT].attempts == 8
     assert Channel.LOCAL in notes
     assert len(chat.posts) == 8  # bounded: RetryPolicy.max_attempts
+
+
+class CrashAfterPost:
+    """The worker process dies right after the chat service took the post, before `sent` is
+    written (what a kill -9 at that instant does): the send raises out of the worker."""
+
+    channel = Channel.CHAT
+
+    def __init__(self, inner: AppriseChatNotifier) -> None:
+        self.inner = inner
+
+    async def send(self, notification: object, message: object) -> object:
+        await self.inner.send(notification, message)  # type: ignore[arg-type]
+        raise SystemExit("worker killed after the post")
+
+
+async def test_a_crash_between_post_and_record_posts_once_more_then_settles(
+    storage: Storage, tmp_path: object
+) -> None:
+    # The documented at-least-once edge (docs/messages.md): no idempotency key, nothing to read
+    # back, so the lease runs out and the next worker posts again — once — and records it.
+    async with running_chat_service([200]) as chat:
+        clock = StepClock()
+        found = directory(chat.address)
+        outbox = SqlAlchemyMessageOutbox(storage.engine)
+        msg = message("msg_e")
+        await outbox.add(msg, plan_notifications(msg, None, found, clock.now()))
+        chat_notifier = AppriseChatNotifier(company="Acme", timezone="UTC", timeout=10)
+        doomed = NotificationWorker(
+            outbox,
+            {Channel.CHAT: CrashAfterPost(chat_notifier)},
+            clock,
+            lambda: found,  # type: ignore[dict-item]
+        )
+        with pytest.raises(SystemExit):
+            await doomed.run_once()
+        [note] = await outbox.notifications_of("msg_e")
+        assert note.status is S.SENDING  # claimed and leased, outcome unknown to us
+        survivor = NotificationWorker(outbox, {Channel.CHAT: chat_notifier}, clock, lambda: found)
+        assert await survivor.run_once() == 0  # the lease still holds: nobody posts meanwhile
+        await clock.sleep(121)  # past the 2-minute lease
+        assert await survivor.run_once() == 1
+        await clock.sleep(121)
+        assert await survivor.run_once() == 0  # settled: never posted a third time
+    [note] = await outbox.notifications_of("msg_e")
+    assert (note.status, note.attempts) == (S.SENT, 2)
+    assert len(chat.posts) == 2

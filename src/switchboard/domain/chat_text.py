@@ -9,14 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from switchboard.domain.message_text import call_time
-from switchboard.domain.messages import Message, MessageKind
-
-_HEADS = {
-    MessageKind.MESSAGE: "Message",
-    MessageKind.TRANSFER_SUMMARY: "Call put through",
-    MessageKind.DIGEST: "Daily digest",
-}
+from switchboard.domain.message_text import call_time, headline
+from switchboard.domain.messages import Message
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +22,7 @@ class ChatContent:
 def render_chat(message: Message, timezone: str, company: str) -> ChatContent:
     """Title "URGENT: Message from Dana Whitfield"; body: number, time, text, recording link."""
     who = message.caller_name or "a caller"
-    head = _HEADS.get(message.kind, "Message")
-    title = f"{'URGENT: ' if message.urgent else ''}{head} from {who}"
+    title = f"{'URGENT: ' if message.urgent else ''}{headline(message)} from {who}"
     lines = [
         f"Callback number: {message.callback_number or 'no number given'}",
         f"Received: {call_time(message, timezone)}",
