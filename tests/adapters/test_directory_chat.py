@@ -3,9 +3,12 @@ tokens masked wherever they are shown, and stored and read back by the database.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from switchboard.adapters.directory_file import (
     DirectoryFileError,
@@ -17,6 +20,7 @@ from switchboard.adapters.directory_file import (
 )
 from switchboard.adapters.sqlalchemy import Storage, open_storage
 from switchboard.domain.chat_address import mask
+from switchboard.entrypoints.cli import app
 from switchboard.services.directory import load_directory
 
 SLACK = "slack://T1234ABCD/B5678EFGH/abcdefghijklmnopqrstuvwx/#sales"
@@ -121,3 +125,31 @@ async def test_chat_urls_are_stored_and_read_back(storage: Storage) -> None:
     stored = await load_directory(storage.unit_of_work)
     assert stored.employees[0].chat == directory.employees[0].chat
     assert stored.departments[0].chat == ("discord://${DISCORD_HOOK}/",)
+
+
+def test_apprise_log_lines_never_carry_a_whole_token(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG", logger="apprise")
+    problems("""\
+company: {name: Acme, timezone: UTC, hours: {}}
+employees:
+  - {id: bo, name: Bo, phone: "+13125550109", chat: ["msteams://teamname/abcdef12-3456-7890-abcd-ef1234567890/tokentoken/"]}
+""")
+    assert "Unparseable URL" in caplog.text  # apprise did log it, masked by our filter
+    assert "tokentoken" not in caplog.text  # apprise alone shows this short token whole
+
+
+def test_directory_show_masks_chat_tokens(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SWITCHBOARD_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    (tmp_path / "d.yaml").write_text(YAML, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(app, ["directory", "import", "d.yaml"]).exit_code == 0
+    shown = runner.invoke(app, ["directory", "show", "ann-lee", "--json"])
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.output)["chat"] == [mask(SLACK), "jsons://hooks.example.com/no…/ann"]
+    assert "abcdefghijklmnopqrstuvwx" not in shown.output
+    exported = runner.invoke(app, ["directory", "export", "--format", "yaml"])
+    assert exported.exit_code == 0
+    assert SLACK in exported.output  # the file form keeps the URL whole, to re-import
+    assert "discord://${DISCORD_HOOK}/" in exported.output  # and references as references

@@ -12,6 +12,7 @@ names its local chat service this way).
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -22,10 +23,22 @@ from types import MappingProxyType
 from dotenv import dotenv_values
 
 from switchboard.domain.chat_address import VARIABLE as _VARIABLE
-from switchboard.domain.chat_address import mask
+from switchboard.domain.chat_address import mask, mask_urls
 
 MAX_CHAT_URLS = 10  # per employee or department: a list this long is a mistake, not a team
 
+
+class _MaskedUrls(logging.Filter):
+    """apprise logs URLs it cannot parse, and shortens only some tokens: mask them all."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        if "://" in text:
+            record.msg, record.args = mask_urls(text), ()
+        return True
+
+
+logging.getLogger("apprise").addFilter(_MaskedUrls())
 
 SIMULATOR_VARIABLE = "SWITCHBOARD_SIM_CHAT"  # host:port of the simulator's chat service
 _EXTRA: ContextVar[Mapping[str, str]] = ContextVar(

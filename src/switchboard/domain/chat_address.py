@@ -31,3 +31,11 @@ def _part(text: str) -> str:
     if not text or VARIABLE.fullmatch(text) or text[0] in "#@" or len(text) <= 4:
         return text
     return text[:2] + "…"
+
+
+_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"]+")
+
+
+def mask_urls(text: str) -> str:
+    """`text` with every URL in it masked (for log lines written by libraries)."""
+    return _URL.sub(lambda m: mask(m.group(0)), text)

@@ -79,6 +79,7 @@ def view_json(view: MessageView) -> dict[str, Any]:
         "urgent": m.urgent,
         "call_id": m.call_id,
         "recording_url": m.recording_url,
+        "kind": m.kind.value,  # message, transfer_summary or digest
         "notifications": [notification_json(n) for n in view.stored.notifications],
     }
 
