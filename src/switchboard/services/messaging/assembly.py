@@ -95,8 +95,11 @@ class Messaging:
     receipts: SqlAlchemyWebhookReceipts
     channels: tuple[Channel, ...]
     _twilio: Any = None
+    _transcriber: OfflineVoicemailTranscriber | None = None
 
     async def aclose(self) -> None:
+        if self._transcriber is not None:
+            self._transcriber.close()
         if self._twilio is not None:
             await close_async_client(self._twilio)
 
@@ -157,7 +160,7 @@ async def open_messaging(app: Application) -> AsyncIterator[Messaging]:
         clock=app.clock,
         front_desk=front_desk(directory, settings.front_desk),
         status_writer=GroupCommitStatusWriter(app.storage.engine),
-        transcriber=voicemail_transcriber(settings),
+        transcriber=(transcriber := voicemail_transcriber(settings)),
     )
     messaging = Messaging(
         worker=NotificationWorker(outbox, notifiers, app.clock, cache.get),
@@ -166,6 +169,7 @@ async def open_messaging(app: Application) -> AsyncIterator[Messaging]:
         receipts=receipts,
         channels=tuple(notifiers),
         _twilio=twilio,
+        _transcriber=transcriber,
     )
     log.info("messaging ready", extra={"channels": [c.value for c in notifiers]})
     try:
