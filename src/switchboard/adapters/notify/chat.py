@@ -5,8 +5,8 @@ One notification is one post to one chat URL (`notification.to`, as written in t
 the database). apprise's `Apprise.async_notify` runs the service's blocking HTTP call on apprise's
 own thread pool, so the event loop never waits on it (apprise/plugins/base.py, `async_notify`:
 "Use Apprise's own shared pool"), and returns an `AppriseResult` whose per-service log entries
-carry the HTTP status as `error=NNN` (apprise/plugins/custom_json.py, `send`; slack.py, msteams.py
-and discord.py log the same way).
+carry the HTTP status as `error=NNN` (apprise/plugins/custom_json.py, `send`; slack.py, workflows.py
+(msteams://) and discord.py log the same way, checked in apprise 2.3.0).
 
 Errors, like the other channels (ports/notify.py):
 - URL that cannot be used (an unset `${VAR}`, a URL apprise does not understand): permanent, code
