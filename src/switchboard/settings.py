@@ -163,6 +163,17 @@ class Settings(BaseSettings):
     smtp_from: str | None = None
     smtp_security: Literal["starttls", "tls", "none"] = "starttls"
 
+    # --- chat notifications (apprise) and follow-ups ----------------------------------------------
+    # Chat URLs live in the directory (`chat:` on employees and departments); this bounds one post.
+    chat_timeout_seconds: float = Field(30.0, gt=0, le=300)
+    # After a connected transfer, tell the employee who was put through, why, and their number.
+    transfer_summary: bool = True
+    # Transcribe voicemails left on the fallback path with the offline STT (the `voice` extra).
+    voicemail_transcription: bool = True
+    # The daily digest email (missed calls, open messages) per employee, sent by `serve` at this
+    # hour in the company's timezone; -1 turns it off (`switchboard digest send` still works).
+    digest_hour: int = Field(7, ge=-1, le=23)
+
     # --- the agent's brain and voice -----------------------------------------------------------------
     # "offline" (rules + resolver, no model) or "provider/model", e.g. "openai/gpt-4o-mini".
     switchboard_llm: str = "offline"

@@ -196,3 +196,12 @@ async def test_a_status_keyword_receipt_commits_with_the_change(
     with pytest.raises(LookupError):
         await stores.set_status("zed", EmployeeStatus.DND, once_key="sms:SM2")
     assert await stores.set_status("ann", EmployeeStatus.AVAILABLE, once_key="sms:SM2") is True
+
+
+async def test_already_handled_reads_the_receipt_without_writing_one(
+    stores: SqlAlchemyWebhookStores,
+) -> None:
+    assert await stores.already_handled("status:k9") is False
+    assert await stores.already_handled("status:k9") is False  # asking does not record it
+    await stores.record_call_status("CA9", "ringing", T0, duration=None, once_key="status:k9")
+    assert await stores.already_handled("status:k9") is True

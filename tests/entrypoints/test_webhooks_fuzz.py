@@ -70,6 +70,9 @@ class Anything:
     async def expect_voicemail(self, call_sid: str, caller_number: str | None) -> None:
         return None
 
+    async def already_handled(self, key: str) -> bool:
+        return False
+
     async def voicemail_caller(self, call_sid: str) -> str | None:
         return None
 

@@ -96,6 +96,9 @@ class World:
     async def expect_voicemail(self, call_sid: str, caller_number: str | None) -> None:
         self.voicemails[call_sid] = caller_number
 
+    async def already_handled(self, key: str) -> bool:
+        return key in self.seen
+
     async def voicemail_caller(self, call_sid: str) -> str | None:
         return self.voicemails.get(call_sid)
 

@@ -76,6 +76,8 @@ class Department:
     # Call routing (domain/routing/config.py); None keeps the plain front-contact behaviour.
     ring: RingGroup | None = None
     after_hours: AfterHours | None = None
+    # Chat URLs (apprise form, `${VAR}` allowed) told of every message for the department.
+    chat: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,8 @@ class Employee:
     extra: Mapping[str, object] = field(default_factory=dict)
     # Where busy times come from (docs/calendars.md); None: no calendar.
     calendar: CalendarConfig | None = None
+    # Chat URLs (apprise form: slack://, msteams://, discord://, json://, ...; `${VAR}` allowed).
+    chat: tuple[str, ...] = ()
 
     def with_changes(self, **changes: object) -> Employee:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -84,7 +84,7 @@ def plan_resend(
             f"message {message.id} is still being delivered: {pending}; use --force to send anyway"
         )
     wanted = list(channels) or [
-        c for c in (Channel.EMAIL, Channel.SMS) if address_for(c, recipient)
+        c for c in (Channel.EMAIL, Channel.SMS, Channel.CHAT) if address_for(c, recipient)
     ]
     if not wanted:
         wanted = [Channel.LOCAL]

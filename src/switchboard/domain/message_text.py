@@ -12,7 +12,7 @@ import html
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from switchboard.domain.messages import Message
+from switchboard.domain.messages import Message, MessageKind
 from switchboard.domain.phone import mask
 
 GSM7_BASIC = frozenset(
@@ -65,13 +65,21 @@ def call_time(message: Message, timezone: str) -> str:
     return f"{local:%a %d %b %H:%M} {local.tzname()}"
 
 
+_HEADS = {MessageKind.TRANSFER_SUMMARY: "Call put through", MessageKind.DIGEST: "Daily digest"}
+
+
+def headline(message: Message) -> str:
+    """ "Message", or what a follow-up is ("Call put through", "Daily digest")."""
+    return _HEADS.get(message.kind, "Message")
+
+
 def _callback(message: Message) -> str:
     return message.callback_number or "no number given"
 
 
 def render_sms(message: Message, timezone: str, *, max_segments: int = DEFAULT_SMS_SEGMENTS) -> str:
     """The SMS body: urgency, caller, number, time, then as much of the text as fits the budget."""
-    head = "URGENT message" if message.urgent else "Message"
+    head = "URGENT message" if message.urgent else headline(message)
     prefix = f"{head} from {message.caller_name or 'a caller'} ({_callback(message)}), "
     prefix += f"{call_time(message, timezone)}: "
     suffix = " [recording]" if message.recording_url else ""
@@ -88,7 +96,7 @@ class EmailContent:
 def render_email(message: Message, timezone: str, company: str) -> EmailContent:
     """Subject, plain text and HTML (every caller-supplied value escaped) for one message."""
     who = message.caller_name or "a caller"
-    subject = f"{'URGENT: ' if message.urgent else ''}Message from {who}"
+    subject = f"{'URGENT: ' if message.urgent else ''}{headline(message)} from {who}"
     rows = [
         ("From", who),
         ("Callback number", _callback(message)),

@@ -27,6 +27,12 @@ class RecipientKind(StrEnum):
     DEPARTMENT = "department"
 
 
+class MessageKind(StrEnum):
+    MESSAGE = "message"  # what a caller (or a voicemail, an inbound SMS) left for someone
+    TRANSFER_SUMMARY = "transfer_summary"  # who was just put through to the employee, and why
+    DIGEST = "digest"  # the daily email of missed calls and open messages
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     """One message. `callback_number` is E.164, or None when the caller withheld it (voicemail)."""
@@ -41,6 +47,7 @@ class Message:
     urgent: bool = False
     call_id: str | None = None
     recording_url: str | None = None  # set when the message came from a voicemail
+    kind: MessageKind = MessageKind.MESSAGE
 
     def __post_init__(self) -> None:
         if not self.id.strip():

@@ -5,6 +5,8 @@
   they have an `sms` number. A department message goes to its front contact (first listed member).
 - Urgent messages go on all channels: every real channel the recipient has plus a local-outbox copy,
   so an operator console shows it even while the real channels are still trying.
+- Chat: every chat URL of the employee, and for a department message every chat URL of the
+  department too (its team channel), one notification per URL so each is tracked on its own.
 - When the recipient has no real channel (or no recipient exists), the message goes to the local
   outbox, which records it and says plainly that it was NOT delivered.
 Notification ids are derived from the message id, so planning the same message twice is idempotent.
@@ -26,6 +28,26 @@ def notification_id(message_id: str, channel: Channel, sequence: int = 0) -> str
     return f"{message_id}.{channel.value}.{sequence}"
 
 
+def chat_notification_id(message_id: str, index: int, sequence: int = 0) -> str:
+    """The id of the chat notification to the `index`-th chat URL; index 0 is `notification_id`'s
+    own form, so fallbacks and resends to the first URL keep the usual numbering."""
+    if index == 0:
+        return notification_id(message_id, Channel.CHAT, sequence)
+    return f"{message_id}.{Channel.CHAT.value}{index}.{sequence}"
+
+
+def chat_addresses(
+    message: Message, employee: Employee | None, directory: Directory
+) -> tuple[str, ...]:
+    """The chat URLs a message goes to: the employee's, then (for a department message) the
+    department's own, each once."""
+    urls = list(employee.chat) if employee is not None else []
+    if message.recipient_kind is RecipientKind.DEPARTMENT:
+        department = directory.department(message.recipient_id)
+        urls += department.chat if department is not None else ()
+    return tuple(dict.fromkeys(urls))
+
+
 def recipient_of(message: Message, directory: Directory) -> Employee | None:
     """The employee a message is for: the employee itself, or a department's front contact."""
     if message.recipient_kind is RecipientKind.DEPARTMENT:
@@ -39,6 +61,8 @@ def address_for(channel: Channel, employee: Employee | None) -> str | None:
         return employee.id if employee is not None else FRONT_DESK
     if employee is None:
         return None
+    if channel is Channel.CHAT:
+        return employee.chat[0] if employee.chat else None
     return employee.email if channel is Channel.EMAIL else employee.sms
 
 
@@ -51,18 +75,27 @@ def plan_notifications(
     front contact or the employee by id).
     """
     who = employee if employee is not None else recipient_of(message, directory)
-    channels = [c for c in (Channel.EMAIL, Channel.SMS) if address_for(c, who)]
-    if not channels or message.urgent:
-        channels.append(Channel.LOCAL)
+    planned = [
+        (notification_id(message.id, c), c, address)
+        for c in (Channel.EMAIL, Channel.SMS)
+        if (address := address_for(c, who))
+    ]
+    planned += [
+        (chat_notification_id(message.id, i), Channel.CHAT, url)
+        for i, url in enumerate(chat_addresses(message, who, directory))
+    ]
+    if not planned or message.urgent:
+        local = address_for(Channel.LOCAL, who) or FRONT_DESK
+        planned.append((notification_id(message.id, Channel.LOCAL), Channel.LOCAL, local))
     return tuple(
         Notification(
-            id=notification_id(message.id, channel),
+            id=id_,
             message_id=message.id,
             channel=channel,
-            to=address_for(channel, who) or FRONT_DESK,
+            to=to,
             created_at=now,
             updated_at=now,
             next_attempt_at=now,
         )
-        for channel in channels
+        for id_, channel, to in planned
     )

@@ -16,8 +16,8 @@ from switchboard.domain.directory import Employee
 from switchboard.domain.notification_plan import address_for
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
 
-# Retry order when a channel fails for good: the other real channel first, then the local record.
-FALLBACK_ORDER: tuple[Channel, ...] = (Channel.SMS, Channel.EMAIL, Channel.LOCAL)
+# Retry order when a channel fails for good: the other real channels first, then the local record.
+FALLBACK_ORDER: tuple[Channel, ...] = (Channel.SMS, Channel.EMAIL, Channel.CHAT, Channel.LOCAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +59,7 @@ class RetryPolicy:
 @dataclass(frozen=True, slots=True)
 class FallbackPolicy:
     """`deliver_within`: how long an SMS may sit in `sent` without a delivery report before the
-    next channel is tried. Email has no delivery reports, so `sent` counts as done for email."""
+    next channel is tried. Email and chat have no delivery reports, so `sent` counts as done there."""
 
     deliver_within: timedelta = timedelta(minutes=15)
 

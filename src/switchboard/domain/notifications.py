@@ -16,6 +16,7 @@ class Channel(StrEnum):
     SMS = "sms"
     EMAIL = "email"
     LOCAL = "local"  # the local outbox (file/console): recorded, NOT delivered to anyone
+    CHAT = "chat"  # a chat service through apprise (Slack, Teams, Discord, a webhook, ...)
 
 
 class NotificationStatus(StrEnum):
@@ -75,13 +76,13 @@ class Notification:
     id: str
     message_id: str
     channel: Channel
-    to: str  # E.164 for sms, an email address, or a label for the local outbox
+    to: str  # E.164 for sms, an email address, a chat URL (as written), or a local-outbox label
     created_at: datetime
     updated_at: datetime
     status: NotificationStatus = NotificationStatus.QUEUED
     attempts: int = 0
     next_attempt_at: datetime | None = None  # None: not scheduled (final, or waiting on a callback)
-    provider_id: str | None = None  # Twilio MessageSid or SMTP Message-ID
+    provider_id: str | None = None  # Twilio MessageSid, SMTP Message-ID or our chat post id
     error_code: str | None = None  # Twilio error code or SMTP reply code
     fallback_of: str | None = None  # the notification this one replaces, when it is a fallback
 

@@ -87,7 +87,8 @@ def _check_header(log: ProblemLog, header: list[str]) -> None:
 
 
 def dump_employees_csv(employees: Sequence[Employee]) -> str:
-    """The CSV form: the base columns, then sip_uri/hours and extra keys when any employee has them.
+    """The CSV form: the base columns, then sip_uri/hours/chat and extra keys when any employee has
+    them (chat URLs ';'-separated, as written: `${VAR}` references stay references).
 
     Extra values that are not text are written as JSON (CSV cannot keep their type).
     """
@@ -95,7 +96,7 @@ def dump_employees_csv(employees: Sequence[Employee]) -> str:
         c
         for c in ("sip_uri", "hours", "calendar")
         if any(getattr(e, c) is not None for e in employees)
-    ]
+    ] + (["chat"] if any(e.chat for e in employees) else [])
     extra = list(dict.fromkeys(k for e in employees for k in e.extra if k not in EMPLOYEE_FIELDS))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -114,6 +115,7 @@ def dump_employees_csv(employees: Sequence[Employee]) -> str:
             "sip_uri": e.sip_uri or "",
             "hours": fields.hours_text(e.hours) if e.hours is not None else "",
             "calendar": calendar_text(e.calendar) if e.calendar is not None else "",
+            "chat": ";".join(e.chat),
         }
         writer.writerow(
             [known[c] for c in (*BASE_COLUMNS, *optional)] + [_cell(e.extra.get(k)) for k in extra]

@@ -6,6 +6,8 @@ import re
 import zoneinfo
 from datetime import date, datetime
 
+from switchboard.adapters.chat_urls import MAX_CHAT_URLS, ChatUrlError
+from switchboard.adapters.chat_urls import check as check_chat_url
 from switchboard.domain.directory import EmployeeStatus
 from switchboard.domain.phone import InvalidPhoneNumber, to_e164
 
@@ -123,3 +125,26 @@ def timezone(value: object) -> str:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise FieldError(f"{raw!r} is not an IANA time zone like America/Chicago") from None
     return raw
+
+
+def chat_urls(value: object) -> tuple[str, ...]:
+    """Chat URLs: a YAML list, or one ';'-separated string (CSV). Each must be an apprise URL
+    once `${VAR}`s are expanded from the environment; the error names the item (1-based) and
+    shows the URL masked, never its tokens."""
+    if value is None:
+        return ()
+    items: list[object] = value.split(";") if isinstance(value, str) else value  # type: ignore[assignment]
+    if not isinstance(items, list):
+        raise FieldError("must be a list of chat URLs or a ';'-separated string")
+    urls: list[str] = []
+    for number, item in enumerate(items, start=1):
+        raw = text(item)
+        if raw is None:
+            continue
+        try:
+            urls.append(check_chat_url(raw))
+        except ChatUrlError as exc:
+            raise FieldError(f"URL {number}: {exc}") from None
+    if len(urls) > MAX_CHAT_URLS:
+        raise FieldError(f"{len(urls)} chat URLs; at most {MAX_CHAT_URLS}")
+    return tuple(dict.fromkeys(urls))

@@ -27,6 +27,7 @@ VALIDATORS: dict[str, _Validator] = {
     "status": lambda v, _: rules.status(v),
     "hours": lambda v, _: rules.optional_weekly_hours(v),
     "calendar": lambda v, _: calendar_field.calendar(v),
+    "chat": lambda v, _: rules.chat_urls(v),
 }
 EMPLOYEE_FIELDS: tuple[str, ...] = tuple(VALIDATORS)
 
@@ -76,7 +77,7 @@ def parse_employee_fields(
     """Validate a partial `field=value` update and return the typed changes for `Employee`.
 
     An empty value clears an optional field (title, department, email, sms, sip_uri, hours;
-    aliases become empty). Unknown fields and empty required fields (id, name, phone, status) are
+    aliases and chat become empty). Unknown fields and empty required fields (id, name, phone, status) are
     problems. Raises DirectoryFileError listing every problem; returns nothing partial.
     """
     log = ProblemLog(source)

@@ -38,6 +38,8 @@ def department_to_mapping(d: Department) -> dict[str, Any]:
         data["ring"] = ring_to_mapping(d.ring)
     if d.after_hours is not None:
         data["after_hours"] = after_hours_to_mapping(d.after_hours)
+    if d.chat:
+        data["chat"] = list(d.chat)
     return data
 
 
@@ -60,5 +62,7 @@ def employee_to_mapping(e: Employee) -> dict[str, Any]:
         data["hours"] = e.hours.as_mapping()
     if e.calendar is not None:
         data["calendar"] = e.calendar.as_mapping()
+    if e.chat:
+        data["chat"] = list(e.chat)
     data |= {k: v for k, v in e.extra.items() if k not in data}
     return data

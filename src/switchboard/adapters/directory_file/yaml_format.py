@@ -17,7 +17,7 @@ from .rows import EMPLOYEE_FIELDS, employee_from_mapping, employee_location
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TOP = ("company", "departments", "employees")
 _COMPANY = ("name", "timezone", "hours", "holidays", "info", "greeting")
-_DEPARTMENT = ("id", "name", "aliases", "ring", "after_hours")
+_DEPARTMENT = ("id", "name", "aliases", "chat", "ring", "after_hours")
 
 
 def parse_directory_yaml(
@@ -129,6 +129,7 @@ def _departments(log: ProblemLog, items: list[Any]) -> list[Department]:
             ("id", fields.slug),
             ("name", fields.required_text),
             ("aliases", fields.aliases),
+            ("chat", fields.chat_urls),
         ):
             try:
                 values[key] = check(raw.get(key))
@@ -138,7 +139,7 @@ def _departments(log: ProblemLog, items: list[Any]) -> list[Department]:
             log.add(location, "id", f"duplicate department id {values['id']!r}")
         seen.add(values.get("id", ""))
         routed = _routing(log, location, raw)
-        if len(values) == 3 and routed is not None:
+        if len(values) == 4 and routed is not None:
             result.append(Department(**values, ring=routed[0], after_hours=routed[1]))
     return result
 

@@ -73,6 +73,7 @@ def department_to_row(department: Department, position: int) -> dict[str, Any]:
         "aliases": list(department.aliases),
         "position": position,
         "routing": routing_to_json(department),
+        "chat": list(department.chat) or None,
     }
 
 
@@ -84,6 +85,7 @@ def department_from_row(row: Row) -> Department:
         aliases=tuple(row["aliases"]),
         ring=ring,
         after_hours=after_hours,
+        chat=_chat(row),
     )
 
 
@@ -103,6 +105,7 @@ def employee_to_row(employee: Employee, position: int) -> dict[str, Any]:
         # The calendar rides in `extra` (no column of its own): {"calendar": {"ics": URL}}.
         "extra": dict(employee.extra) | calendar_json(employee.calendar),
         "position": position,
+        "chat": list(employee.chat) or None,
     }
 
 
@@ -122,9 +125,15 @@ def employee_from_row(row: Row) -> Employee:
             hours=hours_from_json(row["hours"]) if row["hours"] is not None else None,
             extra={k: v for k, v in row["extra"].items() if k != CALENDAR_KEY},
             calendar=calendar_from_json(row["extra"].get(CALENDAR_KEY)),
+            chat=_chat(row),
         )
     except (TypeError, ValueError) as exc:
         raise ValueError(f"stored employee {row['id']!r} is unreadable: {exc}") from exc
+
+
+def _chat(row: Row) -> tuple[str, ...]:
+    # A row written before migration 0011 (or by a reader that selects fewer columns) has none.
+    return tuple(row.get("chat") or ())
 
 
 def _time_text(t: time) -> str:

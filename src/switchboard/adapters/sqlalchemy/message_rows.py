@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from switchboard.domain.messages import Message, RecipientKind
+from switchboard.domain.messages import Message, MessageKind, RecipientKind
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
 
 S = NotificationStatus
@@ -32,6 +32,7 @@ def message_row(m: Message) -> dict[str, Any]:
         "call_id": m.call_id,
         "recording_url": m.recording_url,
         "created_at": utc(m.created_at),
+        "kind": m.kind.value,
     }
 
 
@@ -64,6 +65,7 @@ def message_from_row(r: Row[Any]) -> Message:
         urgent=r.urgent,
         call_id=r.call_id,
         recording_url=r.recording_url,
+        kind=MessageKind(getattr(r, "kind", None) or MessageKind.MESSAGE),
     )
 
 

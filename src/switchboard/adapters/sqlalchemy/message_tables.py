@@ -24,6 +24,8 @@ messages = Table(
     Column("recording_url", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index(None, "created_at"),
+    # message | transfer_summary | digest (migration 0011); what the caller left is "message".
+    Column("kind", Text, nullable=False, server_default="message"),
 )
 
 notifications = Table(

@@ -57,6 +57,7 @@ departments = Table(
     Column("position", Integer, nullable=False),  # listing order
     # Ring group and after-hours rule in the directory file's form; None: neither (migration 0009).
     Column("routing", JSON, nullable=True),
+    Column("chat", JSON, nullable=True),  # chat URLs as written (`${VAR}` kept); None: none
 )
 
 employees = Table(
@@ -77,6 +78,7 @@ employees = Table(
     # Listing order: a department's first listed employee is its front contact.
     Column("position", Integer, nullable=False),
     Index(None, "department_id"),
+    Column("chat", JSON, nullable=True),  # chat URLs as written (`${VAR}` kept); None: none
 )
 
 # One row per call; the timeline is a JSON list of {"at", "kind", "data"} written as the call goes.

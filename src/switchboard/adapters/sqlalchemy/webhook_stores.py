@@ -186,6 +186,11 @@ class SqlAlchemyWebhookStores:
         async with self._sessions.begin() as s:
             await s.execute(statement)
 
+    async def already_handled(self, key: str) -> bool:
+        query = select(webhook_receipts.c.key).where(webhook_receipts.c.key == key)
+        async with self._sessions() as s:
+            return await s.scalar(query) is not None
+
     async def voicemail_caller(self, call_sid: str) -> str | None:
         query = select(voicemails.c.caller_number).where(voicemails.c.call_sid == call_sid)
         async with self._sessions() as s:

@@ -14,6 +14,7 @@ from switchboard.entrypoints.cli.data import backup_app, purge
 from switchboard.entrypoints.cli.db import db_app
 from switchboard.entrypoints.cli.diagnostics import register as register_calls_listing
 from switchboard.entrypoints.cli.diagnostics import sip_app, trunks_app, webhook_app
+from switchboard.entrypoints.cli.digest import digest_app
 from switchboard.entrypoints.cli.directory import directory_app
 from switchboard.entrypoints.cli.doctor import doctor_command
 from switchboard.entrypoints.cli.local_call import call
@@ -36,6 +37,7 @@ app.add_typer(backup_app, name="backup")
 app.add_typer(db_app, name="db")
 app.add_typer(directory_app, name="directory")
 app.add_typer(messages_app, name="messages")
+app.add_typer(digest_app, name="digest")
 app.add_typer(setup_app, name="setup")
 app.command("call")(call)
 app.command("simulate")(simulate)

@@ -16,6 +16,7 @@ from switchboard.adapters.directory_file import (
     read_directory_file,
 )
 from switchboard.bootstrap import Application
+from switchboard.domain.chat_address import mask as mask_chat_url
 from switchboard.domain.directory import Directory, Employee
 from switchboard.domain.phone import mask
 from switchboard.domain.resolution import Resolver
@@ -95,6 +96,8 @@ def _employee_json(directory: Directory, e: Employee, *, private: bool) -> dict[
     }
     if private:
         data |= {"phone": e.phone, "sms": e.sms, "email": e.email, "sip_uri": e.sip_uri}
+        # Chat URLs carry tokens: shown masked even here (`${VAR}` references are kept).
+        data["chat"] = [mask_chat_url(url) for url in e.chat]
     return data
 
 

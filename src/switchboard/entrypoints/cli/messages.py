@@ -11,6 +11,7 @@ from rich.table import Table
 from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
 from switchboard.adapters.sqlalchemy.message_queries import SqlAlchemyMessageQueries
 from switchboard.bootstrap import Application
+from switchboard.domain.chat_address import mask as mask_chat_url
 from switchboard.domain.directory import Directory
 from switchboard.domain.message_delivery import DeliveryState
 from switchboard.domain.notifications import Channel, Notification
@@ -45,11 +46,16 @@ def _log(app: Application) -> MessageLog:
     )
 
 
+def shown_to(n: Notification) -> str:
+    """A chat URL with its tokens masked; other addresses as stored (the JSON is complete)."""
+    return mask_chat_url(n.to) if n.channel is Channel.CHAT else n.to
+
+
 def notification_json(n: Notification) -> dict[str, Any]:
     return {
         "id": n.id,
         "channel": n.channel.value,
-        "to": n.to,
+        "to": shown_to(n),
         "status": n.status.value,
         "attempts": n.attempts,
         "error_code": n.error_code,
@@ -73,6 +79,7 @@ def view_json(view: MessageView) -> dict[str, Any]:
         "urgent": m.urgent,
         "call_id": m.call_id,
         "recording_url": m.recording_url,
+        "kind": m.kind.value,  # message, transfer_summary or digest
         "notifications": [notification_json(n) for n in view.stored.notifications],
     }
 
@@ -171,7 +178,7 @@ def show(
     for n in view.stored.notifications:
         cells = (
             n.channel.value + (" (fallback)" if n.fallback_of else ""),
-            n.to,
+            shown_to(n),
             n.status.value,
             n.attempts,
             n.error_code or "",
@@ -196,7 +203,7 @@ def resend(
         [],
         "--channel",
         metavar="CHANNEL",
-        help="sms, email or local (repeatable); default: every channel the recipient has.",
+        help="sms, email, chat or local (repeatable); default: every channel the recipient has.",
     ),
     force: bool = typer.Option(
         False, "--force", help="Send even while a delivery is still in flight."
@@ -212,7 +219,7 @@ def resend(
     for n in queued:
         console.print(
             plain(
-                f"queued {n.channel.value} to {mask(n.to) if n.channel is Channel.SMS else n.to} ({n.id})"
+                f"queued {n.channel.value} to {mask(n.to) if n.channel is Channel.SMS else shown_to(n)} ({n.id})"
             )
         )
     console.print(

@@ -13,6 +13,7 @@ from switchboard.adapters.sqlalchemy.message_stats import SqlAlchemyMessageStats
 from switchboard.adapters.sqlalchemy.purge import SqlAlchemyPersonalData
 from switchboard.bootstrap import Application
 from switchboard.entrypoints.cli._runtime import EXIT_USAGE, console, fail, plain, run_with_app
+from switchboard.entrypoints.cli.digest import digest_in_serve
 from switchboard.entrypoints.web import create_app
 from switchboard.services.messaging.assembly import Messaging, open_messaging
 from switchboard.services.messaging.runner import LoopStats, NotificationLoop
@@ -31,8 +32,8 @@ def notification_loop(app: Application, messaging: Messaging) -> NotificationLoo
 
 
 async def serve_app(app: Application, *, host: str, port: int, worker: bool) -> None:
-    """Serve until uvicorn is told to stop (SIGINT/SIGTERM); the notification loop and the daily
-    retention purge stop with it."""
+    """Serve until uvicorn is told to stop (SIGINT/SIGTERM); the notification loop, the daily
+    retention purge and the daily digest stop with it."""
     async with open_messaging(app) as messaging:
         web = create_app(
             app.settings,
@@ -58,6 +59,8 @@ async def serve_app(app: Application, *, host: str, port: int, worker: bool) -> 
             personal = SqlAlchemyPersonalData(app.storage.engine)
             policy = policy_from_settings(app.settings)
             tasks.create_task(purge_daily(personal, policy, app.clock, stop))
+            if app.settings.digest_hour >= 0:  # each employee's digest email, once a day
+                tasks.create_task(digest_in_serve(app, stop))
             try:
                 await server.serve()
             finally:

@@ -36,9 +36,11 @@ from switchboard.services.calls.resolvers import ResolverCache
 from switchboard.services.calls.screening import message_only
 from switchboard.services.directory import load_directory
 from switchboard.services.messaging.desk import OutboxMessageDesk
+from switchboard.services.messaging.follow_ups import TransferSummaries
 from switchboard.services.messaging.outbox_ports import MessageOutbox
 from switchboard.services.receptionist.deps import CallState, ReceptionistDeps
 from switchboard.services.transfer import TransferConfig, WarmTransferCoordinator
+from switchboard.services.transfer.coordinator import ConnectedHook
 from switchboard.settings import Settings
 
 # (directory, call, default region) -> the offline brain for this company and caller
@@ -55,6 +57,7 @@ class CallPolicy:
     default_region: str = "US"
     screening: ScreeningPolicy = field(default_factory=ScreeningPolicy)
     caller_memory: bool = True  # CALLER_MEMORY_ENABLED
+    transfer_summary: bool = True  # TRANSFER_SUMMARY: tell the employee who was put through
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CallPolicy:
@@ -64,7 +67,7 @@ class CallPolicy:
         )
         return cls(
             transfer, settings.ai_disclosure, settings.default_region, screening,
-            settings.caller_memory_enabled,
+            settings.caller_memory_enabled, settings.transfer_summary,
         )  # fmt: skip
 
 
@@ -110,6 +113,7 @@ class CallParts:
     screening: Screening = Screening.ALLOW
     memory: CallerMemory = field(default_factory=lambda: CallerMemory(None))
     reachability: ReachabilityFn = reachability
+    on_connected: ConnectedHook | None = None  # the transfer summary, when it is on
 
     @property
     def known_caller(self) -> KnownCaller | None:
@@ -117,7 +121,9 @@ class CallParts:
 
     def connect(self, telephony: Telephony) -> ReceptionistDeps:
         """The agent's collaborators, with the warm-transfer coordinator over `telephony`."""
-        self.coordinator = WarmTransferCoordinator(telephony, self.clock, self.policy.transfer)
+        self.coordinator = WarmTransferCoordinator(
+            telephony, self.clock, self.policy.transfer, self.on_connected
+        )
         calls: CallControl = self.coordinator
         if self.memory.active:  # learns the caller's name; briefs about open messages
             calls = self.memory.briefed(calls)
@@ -235,6 +241,11 @@ class CallFactory:
             screening=screening,
             memory=memory,
             reachability=reach,
+            on_connected=(
+                TransferSummaries(self.outbox, current, clock).transfer_connected
+                if self.policy.transfer_summary
+                else None
+            ),
         )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from switchboard.domain.calls import CallOutcome
+from switchboard.domain.chat_address import mask as mask_chat_url
 from switchboard.domain.notifications import Channel
 from switchboard.domain.phone import mask
 from switchboard.ports.calls import MessageReceipt, MessageRequest
@@ -30,6 +31,7 @@ class LocalCallResult:
     lines: list[CallLine]
     leftovers: LiveResources = field(default_factory=LiveResources)
     sent_to: list[tuple[str, str]] = field(default_factory=list)  # (channel, unmasked address)
+    message_id: str | None = None  # the taken message's id in the outbox
 
     def transcript(self) -> list[dict[str, str]]:
         """Spoken lines only: [{role: agent|caller|employee, text}]."""
@@ -98,6 +100,7 @@ async def collect_result(
         for n in await outbox.notifications_of(receipt.message_id):
             # Phone numbers are masked in output; email addresses and local labels are not.
             to = mask(n.to) if n.channel is Channel.SMS else n.to
+            to = mask_chat_url(to) if n.channel is Channel.CHAT else to  # tokens never shown
             notifications.append({"channel": n.channel.value, "to": to, "status": n.status.value})
             sent_to.append((n.channel.value, n.to))
     return LocalCallResult(
@@ -111,4 +114,5 @@ async def collect_result(
         lines=list(lines.lines),
         leftovers=leftovers,
         sent_to=sent_to,
+        message_id=taken[-1][1].message_id if taken else None,
     )

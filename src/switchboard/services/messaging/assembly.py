@@ -2,7 +2,7 @@
 
 Used by `switchboard serve` and `switchboard worker`. Channels are chosen by what is configured:
 email when SMTP_HOST and SMTP_FROM are set, SMS when Twilio credentials and TWILIO_SMS_NUMBER are
-set, and always the local outbox (the file `<data dir>/outbox.jsonl`, marked as not delivered).
+set, chat always (the URLs are in the directory), and always the local outbox (the file `<data dir>/outbox.jsonl`, marked as not delivered).
 A notification on a channel that is not configured fails at once and falls back to the next one.
 """
 
@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from switchboard.adapters.notify import LocalOutboxNotifier, SmtpConfig, SmtpEmailNotifier
+from switchboard.adapters.notify.chat import AppriseChatNotifier
 from switchboard.adapters.notify.sms import TwilioSmsNotifier
 from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
 from switchboard.adapters.sqlalchemy.status_callbacks import GroupCommitStatusWriter
 from switchboard.adapters.sqlalchemy.webhook_receipts import SqlAlchemyWebhookReceipts
 from switchboard.adapters.sqlalchemy.webhook_stores import SqlAlchemyWebhookStores
 from switchboard.adapters.twilio import close_async_client, make_async_twilio_client
+from switchboard.adapters.voice.voicemail import OfflineVoicemailTranscriber
 from switchboard.bootstrap import Application
 from switchboard.domain.directory import CompanyProfile, Directory
 from switchboard.domain.notifications import Channel
@@ -94,16 +96,30 @@ class Messaging:
     channels: tuple[Channel, ...]
     _twilio: Any = None
     _stores: SqlAlchemyWebhookStores | None = None
+    _transcriber: OfflineVoicemailTranscriber | None = None
 
     async def aclose(self) -> None:
         if self._stores is not None:
             await self._stores.aclose()  # let queued webhook writes commit
+        if self._transcriber is not None:
+            self._transcriber.close()
         if self._twilio is not None:
             await close_async_client(self._twilio)
 
 
 def _company(directory: Directory) -> tuple[str, str]:
     return directory.company.name, directory.company.timezone
+
+
+def voicemail_transcriber(settings: Settings) -> OfflineVoicemailTranscriber | None:
+    """The offline voicemail transcriber (VOICEMAIL_TRANSCRIPTION); without the `voice` extra it
+    answers None and voicemails say "(voicemail, not transcribed)", still linked."""
+    if not settings.voicemail_transcription:
+        return None
+    auth = None
+    if settings.twilio_account_sid and settings.twilio_auth_token:
+        auth = (settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value())
+    return OfflineVoicemailTranscriber(auth=auth)
 
 
 @asynccontextmanager
@@ -116,6 +132,9 @@ async def open_messaging(app: Application) -> AsyncIterator[Messaging]:
     notifiers: dict[Channel, Notifier] = {
         Channel.LOCAL: LocalOutboxNotifier.in_data_dir(settings.data_dir)
     }
+    notifiers[Channel.CHAT] = AppriseChatNotifier(
+        company=company, timezone=timezone, timeout=settings.chat_timeout_seconds
+    )
     smtp = SmtpConfig.from_settings(settings)
     if smtp is not None:
         notifiers[Channel.EMAIL] = SmtpEmailNotifier(smtp, company=company, timezone=timezone)
@@ -142,6 +161,7 @@ async def open_messaging(app: Application) -> AsyncIterator[Messaging]:
         clock=app.clock,
         front_desk=front_desk(directory, settings.front_desk),
         status_writer=GroupCommitStatusWriter(app.storage.engine),
+        transcriber=(transcriber := voicemail_transcriber(settings)),
     )
     messaging = Messaging(
         worker=NotificationWorker(outbox, notifiers, app.clock, cache.get),
@@ -151,6 +171,7 @@ async def open_messaging(app: Application) -> AsyncIterator[Messaging]:
         channels=tuple(notifiers),
         _twilio=twilio,
         _stores=stores,
+        _transcriber=transcriber,
     )
     log.info("messaging ready", extra={"channels": [c.value for c in notifiers]})
     try:

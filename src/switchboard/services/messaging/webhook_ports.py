@@ -62,6 +62,11 @@ class VoicemailStore(Protocol):
         """Remember who is recording a voicemail on `call_sid` (the recording callback has no From)."""
         ...
 
+    async def already_handled(self, key: str) -> bool:
+        """Whether the webhook delivery `key` was handled (its receipt committed): read only, so
+        a replay can skip costly work (transcribing) before the write that records it."""
+        ...
+
     async def voicemail_caller(self, call_sid: str) -> str | None:
         """The caller's E.164 number for `call_sid`; None when withheld or unknown."""
         ...
@@ -79,4 +84,10 @@ class StatusCallbackWriter(Protocol):
         """Record receipt `key` and move the notification sent as `provider_id` forward, in one
         transaction. None when `key` was seen before (nothing done); else whether a notification
         has that provider id."""
+        ...
+
+
+class VoicemailTranscriber(Protocol):
+    async def transcribe(self, recording_url: str) -> str | None:
+        """The words of a voicemail recording, or None when it could not be transcribed."""
         ...

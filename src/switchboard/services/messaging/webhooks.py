@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from switchboard.domain.directory import EmployeeStatus
+from switchboard.domain.follow_ups import voicemail_text
 from switchboard.domain.messages import MAX_TEXT_LENGTH
 from switchboard.domain.notifications import status_from_twilio
 from switchboard.domain.phone import is_e164, mask
@@ -26,6 +27,7 @@ from switchboard.services.messaging.webhook_ports import (
     InboundSmsLog,
     StatusCallbackWriter,
     VoicemailStore,
+    VoicemailTranscriber,
 )
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,8 @@ class WebhookCollaborators:
     desk: MessageDesk
     clock: Clock
     front_desk: Recipient
+    # Optional: voicemails transcribed into the message text (VOICEMAIL_TRANSCRIPTION).
+    transcriber: VoicemailTranscriber | None = None
 
 
 def _int(value: str | None) -> int | None:
@@ -142,9 +146,16 @@ class WebhookService:
         """A finished voicemail recording: it becomes a message for the front desk."""
         if params.get("RecordingStatus", "completed") != "completed":
             return  # "failed"/"absent": nothing to attach; the call record has the status
+        if await self._c.voicemails.already_handled(key):
+            return  # a replay: the message exists (and transcribing again would cost seconds)
         call_sid = params.get("CallSid", "")
         caller = await self._c.voicemails.voicemail_caller(call_sid)
         seconds = params.get("RecordingDuration", "?")
+        url = params.get("RecordingUrl", "")
+        text = f"Voicemail ({seconds} s): {url}"
+        if self._c.transcriber is not None:  # the words instead of the link (still linked below)
+            said = await self._c.transcriber.transcribe(url) if url else None
+            text = voicemail_text(seconds, said, url)
         front = self._c.front_desk
         await self._c.desk.take_message(
             MessageRequest(
@@ -153,7 +164,7 @@ class WebhookService:
                 recipient_id=front.id,
                 caller_name="Voicemail",
                 callback_number=caller or "",
-                text=f"Voicemail ({seconds} s): {params.get('RecordingUrl', '')}",
+                text=text,
                 caller_number=caller,
                 recording_url=params.get("RecordingUrl") or None,
                 once_key=key,  # stored with the message: a retry after a failure is not skipped

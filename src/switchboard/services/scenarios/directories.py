@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from switchboard.adapters.chat_urls import SIMULATOR_VARIABLE, variables
 from switchboard.adapters.directory_file import DirectoryFileError, read_directory_file
 from switchboard.adapters.simulator import scripts_by_target
 from switchboard.domain.directory import Directory
 from switchboard.services.directory import demo_directory
 from switchboard.services.scenarios.extras import check_calendar_employees
 from switchboard.services.scenarios.fields import ScenarioError
+from switchboard.services.scenarios.follow_ups import PARSE_PLACEHOLDER
 from switchboard.services.scenarios.model import Scenario
 
 DEFAULT_KEY = Path("<default>")
@@ -40,7 +42,9 @@ def directories_for(
 def _read_directory(scenario: Scenario) -> Directory:
     assert scenario.directory is not None
     try:
-        file = read_directory_file(scenario.directory)
+        # Chat URLs may name the simulator's chat service, whose address is known only later.
+        with variables({SIMULATOR_VARIABLE: PARSE_PLACEHOLDER}):
+            file = read_directory_file(scenario.directory)
     except DirectoryFileError as exc:
         raise ScenarioError(scenario.path, "directory", str(exc)) from None
     if file.directory is None:

@@ -86,6 +86,10 @@ def _message(expected: Mapping[str, Any] | None, got: Mapping[str, Any] | None) 
         if key == "text_min_length":
             if len(got["text"]) < int(want):
                 failures.append(f"message.text: {len(got['text'])} characters, expected ≥ {want}")
+        elif key == "text_has":  # words the text must contain, whatever the case
+            missing = [w for w in want if str(w).lower() not in got["text"].lower()]
+            if missing:
+                failures.append(f"message.text: {got['text']!r} lacks {missing!r}")
         elif got.get(key) != want:
             failures.append(f"message.{key}: expected {want!r}, got {got.get(key)!r}")
     return failures
@@ -98,6 +102,8 @@ def _notified(
         return ["notifications: expected some, but no message was taken"]
     recipient = _recipient(result.message, directory)
     mine = _addresses(recipient)
+    department = directory.department(result.message["for"])
+    mine |= set(department.chat) if department is not None else set()  # its team channel
     allowed = mine | {a for a in (caller, result.message["callback_number"]) if a}
     failures = []
     if expect.get("notify_only_recipient"):
@@ -125,4 +131,4 @@ def _recipient(message: Mapping[str, Any], directory: Directory) -> Employee | N
 def _addresses(employee: Employee | None) -> set[str]:
     if employee is None:
         return set()
-    return {a for a in (employee.id, employee.email, employee.sms) if a}
+    return {a for a in (employee.id, employee.email, employee.sms, *employee.chat) if a}

@@ -14,7 +14,7 @@ from switchboard.domain.errors import InvalidInput
 
 EXPECT_KEYS = {
     "outcome", "transferred_to", "attempts", "dialed", "message", "agent_says", "agent_never_says",
-    "notify_only_recipient", "notified", "record", "paged",
+    "notify_only_recipient", "notified", "record", "paged", "follow_up", "delivery", "chat_posts",
 }  # fmt: skip
 OUTCOMES = {
     "transferred", "message_taken", "info_only", "ended_by_caller", "no_transfer", "blocked",

@@ -25,10 +25,12 @@ from switchboard.services.scenarios.fields import (
     parse_now,
     parse_text,
 )
+from switchboard.services.scenarios.follow_ups import check_expect_keys, parse_chat_service
+from switchboard.services.scenarios.voicemail import parse_voicemail
 
 TOP_KEYS = {
     "name", "description", "directory", "now", "caller", "employees", "expect",
-    "history", "screening", "calendars",
+    "history", "screening", "calendars", "chat_service", "voicemail",
 }  # fmt: skip
 CALLER_KEYS = {"number", "turns", "hangup", "verstat"}
 
@@ -49,6 +51,8 @@ class Scenario:
     expect: Mapping[str, Any] = field(default_factory=dict)
     # Calendars, caller memory and screening (services/scenarios/extras.py).
     extras: ScenarioExtras = field(default_factory=ScenarioExtras)
+    chat_service: Mapping[str, Any] | None = None  # deliver to a local chat service after the call
+    voicemail: Mapping[str, Any] | None = None  # the fallback path: a recorded voicemail, no call
 
 
 def is_scenario_file(path: Path) -> bool:
@@ -79,6 +83,8 @@ def load_scenario(path: Path) -> Scenario:
     if number is not None and not (isinstance(number, str) and is_e164(number)):
         raise ScenarioError(path, "caller.number", f"{number!r} is not an E.164 number")
     after_turn, during = parse_hangup(path, caller.get("hangup"))
+    expect = parse_expect(path, top.get("expect", {}))
+    check_expect_keys(path, expect)
     return Scenario(
         name=parse_text(path, "name", top.get("name", path.stem)),
         path=path,
@@ -89,6 +95,8 @@ def load_scenario(path: Path) -> Scenario:
         after_turn=after_turn,
         hangup=during,
         employees=parse_employees(path, top.get("employees", {})),
-        expect=parse_expect(path, top.get("expect", {})),
+        expect=expect,
         extras=parse_extras(path, top, caller),
+        chat_service=parse_chat_service(path, top.get("chat_service")),
+        voicemail=parse_voicemail(path, top.get("voicemail")),
     )

@@ -10,9 +10,11 @@ import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from switchboard.adapters.simulator.chat_service import running_chat_service
 from switchboard.adapters.sqlalchemy import Storage, open_storage
 from switchboard.domain.directory import Directory
 from switchboard.services.calls import CallFactory
@@ -26,8 +28,14 @@ from switchboard.services.local_call import (
 from switchboard.services.scenarios.directories import DEFAULT_KEY, directories_for
 from switchboard.services.scenarios.expect import check
 from switchboard.services.scenarios.extras import simulated_calendars
+from switchboard.services.scenarios.follow_ups import (
+    check_follow_ups,
+    deliver,
+    reread_notifications,
+)
 from switchboard.services.scenarios.history import check_record, prepare
 from switchboard.services.scenarios.model import Scenario
+from switchboard.services.scenarios.voicemail import leave_voicemail
 
 DEFAULT_CONCURRENCY = 8
 CallWiring = Callable[[Storage], CallFactory]  # a store -> the calls made on it
@@ -88,14 +96,39 @@ async def run_scenario(
                 verstat=scenario.extras.verstat,
                 calendars=await simulated_calendars(scenario.extras, stored, scenario.now),
             )  # fmt: skip
-            result = await run_local_call(spec, calls, scripted_caller(scenario))
+            result, later = await _call_and_follow_ups(scenario, spec, storage, calls, Path(tmp))
             failures = check(scenario.expect, result, stored, scenario.caller_number)
             failures += await check_record(scenario.expect, result.call_id, storage)
         except Exception as exc:  # a crash fails this scenario, not the whole run
             return ScenarioReport(scenario, None, [f"crashed: {type(exc).__name__}: {exc}"])
         finally:
             await storage.dispose()
-    return ScenarioReport(scenario, result, failures)
+    return ScenarioReport(scenario, result, failures + later)
+
+
+async def _call_and_follow_ups(
+    scenario: Scenario, spec: LocalCallSpec, storage: Storage, calls: Any, tmp: Path
+) -> tuple[LocalCallResult, list[str]]:
+    """The call; then, with `chat_service:`, delivery to a local chat service; then the
+    follow-up checks (they read the store, so they run before it is closed). With `voicemail:`
+    there is no call: the caller leaves a voicemail on the fallback path instead."""
+    if scenario.voicemail is not None:
+        result, failures = await leave_voicemail(
+            dict(scenario.voicemail), storage, spec.directory, scenario.caller_number, scenario.now
+        )
+        return result, failures + await check_follow_ups(scenario.expect, storage, result, None)
+    if scenario.chat_service is None:
+        result = await run_local_call(spec, calls, scripted_caller(scenario))
+        return result, await check_follow_ups(scenario.expect, storage, result, None)
+    service = scenario.chat_service
+    async with running_chat_service(
+        service["answers"], stall_seconds=service["stall_seconds"]
+    ) as chat:
+        result = await run_local_call(spec, calls, scripted_caller(scenario))
+        start = scenario.now + timedelta(hours=1)  # well after the call, whatever it did
+        await deliver(storage, spec.directory, chat, start, tmp)
+        result = await reread_notifications(storage, result)
+    return result, await check_follow_ups(scenario.expect, storage, result, chat)
 
 
 async def migrated_template(folder: Path) -> Path:

@@ -7,6 +7,7 @@ result = await coordinator.warm_transfer(call, employee, caller_name="Dana", rea
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from switchboard.domain.calls import CallContext, TransferOutcome, TransferResult
@@ -22,6 +23,9 @@ from switchboard.services.transfer.attempt import Attempt
 from switchboard.settings import Settings
 
 log = get_logger(__name__)
+
+# Called once a transfer connected: (call, employee, caller_name, reason). Follow-ups hook in here.
+ConnectedHook = Callable[[CallContext, Employee, str, str], Awaitable[object]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +49,16 @@ class WarmTransferCoordinator:
     """Implements `CallControl` by running the WarmTransfer state machine on a Telephony port."""
 
     def __init__(
-        self, telephony: Telephony, clock: Clock, config: TransferConfig | None = None
+        self,
+        telephony: Telephony,
+        clock: Clock,
+        config: TransferConfig | None = None,
+        on_connected: ConnectedHook | None = None,
     ) -> None:
         self.telephony = telephony
         self.clock = clock
         self.config = config or TransferConfig()
+        self.on_connected = on_connected
 
     async def warm_transfer(
         self, call: CallContext, employee: Employee, *, caller_name: str, reason: str
@@ -90,6 +99,11 @@ class WarmTransferCoordinator:
                 seconds=round(seconds, 3),
                 ignored_events=len(machine.ignored),
             )
+            if result.outcome is TransferOutcome.CONNECTED and self.on_connected is not None:
+                try:
+                    await self.on_connected(call, employee, caller_name, reason)
+                except Exception:  # a follow-up never changes the transfer's result
+                    log.exception("transfer.follow_up_failed")
             return result
 
     async def ring_group(

@@ -1,0 +1,112 @@
+"""Voicemail transcription with the offline STT: fetch the recording, decode it, run Whisper.
+
+Twilio's recording is fetched as WAV (`<RecordingUrl>.wav`, https://www.twilio.com/docs/voice/
+api/recording#fetch-a-recording-media-file) with the account's credentials, since accounts can
+require HTTP basic auth for media (not verified against a live account: the Twilio fake serves
+no recording media). Everything blocking (the WAV decode, loading the model, Whisper) runs on one
+worker thread, so the event loop never waits; the whole job has a time budget. Any failure —
+the `voice` extra missing, the download refused, a decode error, the budget spent — gives None,
+and the caller writes "(voicemail, not transcribed)" with the recording still linked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import io
+import logging
+import time
+import wave
+from concurrent.futures import ThreadPoolExecutor
+
+import aiohttp
+import numpy as np
+
+from switchboard.adapters.voice.audio import WHISPER_SAMPLE_RATE, resample
+from switchboard.adapters.voice.availability import VoiceUnavailableError
+from switchboard.adapters.voice.whisper import Transcriber, WhisperOptions, decode, load_whisper
+
+log = logging.getLogger(__name__)
+
+MAX_RECORDING_BYTES = 20 * 1024 * 1024  # ~20 minutes of 8 kHz 16-bit WAV; longer is not fetched
+DEFAULT_BUDGET = 10.0  # seconds for download + transcription (Twilio waits 15 s for our answer)
+
+
+def wav_samples(data: bytes) -> np.ndarray:
+    """16 kHz mono float32 samples (Whisper's input) from 16-bit PCM WAV bytes; ValueError else."""
+    try:
+        with wave.open(io.BytesIO(data)) as wav:
+            if wav.getsampwidth() != 2:
+                raise ValueError(f"{8 * wav.getsampwidth()}-bit WAV; expected 16-bit PCM")
+            rate, channels = wav.getframerate(), wav.getnchannels()
+            pcm = np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
+    except (wave.Error, EOFError) as exc:
+        raise ValueError(f"not a WAV file: {exc}") from None
+    if channels > 1:
+        pcm = pcm.reshape(-1, channels).mean(axis=1).astype(np.int16)
+    return resample(pcm, rate, WHISPER_SAMPLE_RATE).astype(np.float32) / 32768.0
+
+
+class OfflineVoicemailTranscriber:
+    """`transcribe(recording_url)` → the words, or None. `auth` is (account SID, auth token)."""
+
+    def __init__(
+        self,
+        *,
+        auth: tuple[str, str] | None = None,
+        options: WhisperOptions | None = None,
+        model: Transcriber | None = None,
+        budget: float = DEFAULT_BUDGET,
+    ) -> None:
+        # HTTP basic auth built by hand: aiohttp's BasicAuth helper is deprecated in newer versions.
+        token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode() if auth else None
+        self._headers = {"Authorization": f"Basic {token}"} if token else {}
+        # Voicemails are long: Whisper's own 30 s windows, more tokens, a longer decode.
+        self._opts = options or WhisperOptions(window_seconds=None, max_new_tokens=440, timeout=8)
+        self._model = model
+        self._budget = budget
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voicemail-stt")
+        self._unavailable = False
+
+    async def transcribe(self, recording_url: str) -> str | None:
+        if self._unavailable:
+            return None
+        try:
+            async with asyncio.timeout(self._budget):
+                audio = await self._download(recording_url)
+                loop = asyncio.get_running_loop()
+                return await loop.run_in_executor(self._executor, self._transcribe, audio)
+        except VoiceUnavailableError as exc:
+            self._unavailable = True  # said once; every later voicemail is simply not transcribed
+            log.warning("voicemail.not_transcribed", extra={"reason": str(exc)})
+        except Exception as exc:  # any failure keeps the voicemail, untranscribed
+            log.warning("voicemail.not_transcribed", extra={"reason": repr(exc)})
+        return None
+
+    async def _download(self, recording_url: str) -> bytes:
+        url = recording_url if recording_url.endswith(".wav") else recording_url + ".wav"
+        async with (
+            aiohttp.ClientSession(headers=self._headers) as session,
+            session.get(url) as response,
+        ):
+            response.raise_for_status()
+            data = await response.content.read(MAX_RECORDING_BYTES + 1)
+        if len(data) > MAX_RECORDING_BYTES:
+            raise ValueError("recording too large to transcribe")
+        return data
+
+    def _transcribe(self, data: bytes) -> str:
+        audio = wav_samples(data)
+        if self._model is None:
+            self._model = load_whisper(self._opts)
+        text, _ = decode(
+            self._model,
+            audio,
+            prompt="",
+            options=self._opts,
+            deadline=time.monotonic() + self._opts.timeout,
+        )
+        return text.strip()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
