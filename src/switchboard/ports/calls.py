@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from switchboard.domain.calls import CallContext, TransferResult
 from switchboard.domain.directory import Department, Employee
+from switchboard.domain.resolution.result import Resolution
 from switchboard.domain.routing.ring_group import RingGroupOutcome, RingPlan
 
 
@@ -83,3 +84,20 @@ class CallRecorder(Protocol):
         phone numbers and emails.
         """
         ...
+
+
+class NameResolver(Protocol):
+    """What the agent needs of `switchboard.domain.resolution.Resolver`."""
+
+    def resolve(self, text: str) -> Resolution: ...
+
+
+class Reachability(Protocol):
+    """`switchboard.domain.availability.Reachability`, as far as the agent uses it."""
+
+    @property
+    def reachable(self) -> bool: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def caller_message(self) -> str: ...

@@ -49,7 +49,7 @@ class _Callback:
 
 
 class GroupCommitStatusWriter:
-    """Implements `StatusCallbackWriter` (services/messaging/webhook_ports.py)."""
+    """Implements `StatusCallbackWriter` (ports/webhooks.py)."""
 
     def __init__(self, engine: AsyncEngine, *, max_batch: int = MAX_BATCH) -> None:
         self._engine, self._max_batch = engine, max_batch

@@ -1,4 +1,4 @@
-"""The webhook service's storage Protocols (services/messaging/webhook_ports.py) on SQLAlchemy.
+"""The webhook service's storage Protocols (ports/webhooks.py) on SQLAlchemy.
 
 The writes Twilio sends in bursts (call status callbacks, inbound SMS) are group-committed
 (group_commit.py): concurrent webhooks share one transaction, and each answer waits for the commit

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 from livekit.agents import llm
 
@@ -25,9 +25,11 @@ from switchboard.domain.calls import CallContext, CallOutcome
 from switchboard.domain.directory import Directory
 from switchboard.domain.resolution import Resolver
 from switchboard.domain.screening import Screening, ScreeningPolicy, verification
+from switchboard.ports.brain import KnowsCaller
 from switchboard.ports.caller_memory import CallerMemoryStore
 from switchboard.ports.calls import CallControl, CallRecorder, MessageDesk
 from switchboard.ports.clock import Clock
+from switchboard.ports.outbox import MessageOutbox
 from switchboard.ports.telephony import Telephony
 from switchboard.services.calendars import CalendarCache
 from switchboard.services.call_records import CallLog, UnitOfWorkFactory
@@ -37,7 +39,6 @@ from switchboard.services.calls.screening import message_only
 from switchboard.services.directory import load_directory
 from switchboard.services.messaging.desk import OutboxMessageDesk
 from switchboard.services.messaging.follow_ups import TransferSummaries
-from switchboard.services.messaging.outbox_ports import MessageOutbox
 from switchboard.services.receptionist.deps import CallState, ReceptionistDeps
 from switchboard.services.transfer import TransferConfig, WarmTransferCoordinator
 from switchboard.services.transfer.coordinator import ConnectedHook
@@ -69,13 +70,6 @@ class CallPolicy:
             transfer, settings.ai_disclosure, settings.default_region, screening,
             settings.caller_memory_enabled, settings.transfer_summary,
         )  # fmt: skip
-
-
-@runtime_checkable
-class KnowsCaller(Protocol):
-    """A per-call brain that can be told the returning caller's name (the offline brain)."""
-
-    def know_caller(self, name: str) -> None: ...
 
 
 class CallTaps(Protocol):

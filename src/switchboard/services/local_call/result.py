@@ -11,9 +11,9 @@ from switchboard.domain.chat_address import mask as mask_chat_url
 from switchboard.domain.notifications import Channel
 from switchboard.domain.phone import mask
 from switchboard.ports.calls import MessageReceipt, MessageRequest
+from switchboard.ports.outbox import MessageOutbox
 from switchboard.ports.telephony import LiveResources
 from switchboard.services.local_call.lines import CallLine, CallLines
-from switchboard.services.messaging.outbox_ports import MessageOutbox
 
 
 @dataclass(frozen=True, slots=True)

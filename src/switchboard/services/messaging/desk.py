@@ -11,7 +11,7 @@ from switchboard.domain.notification_plan import plan_notifications
 from switchboard.domain.routing.on_call_page import on_call_page
 from switchboard.ports.calls import MessageReceipt, MessageRequest
 from switchboard.ports.clock import Clock
-from switchboard.services.messaging.outbox_ports import MessageOutbox
+from switchboard.ports.outbox import MessageOutbox
 
 
 def new_message_id() -> str:

@@ -14,10 +14,8 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Protocol
+from datetime import date, timedelta
 
-from switchboard.domain.call_record import CallRecord
 from switchboard.domain.digest import (
     collect,
     day_window,
@@ -26,10 +24,10 @@ from switchboard.domain.digest import (
     due_day,
 )
 from switchboard.domain.directory import Directory
-from switchboard.domain.message_delivery import StoredMessage
 from switchboard.domain.messages import Message
 from switchboard.ports.clock import Clock
-from switchboard.services.messaging.outbox_ports import MessageOutbox
+from switchboard.ports.messages import DigestSources
+from switchboard.ports.outbox import MessageOutbox
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +35,6 @@ CHECK_EVERY = timedelta(minutes=10)
 CALL_OVERLAP = timedelta(
     hours=2
 )  # calls started this long before the day may still ring in it  # how often `serve` looks whether today's digest is due
-
-
-class DigestSources(Protocol):
-    """What the digest reads: call records and messages from `start` on (oldest needed first)."""
-
-    async def calls_since(self, start: datetime) -> list[CallRecord]: ...
-
-    async def messages_since(self, start: datetime) -> list[StoredMessage]: ...
 
 
 @dataclass

@@ -11,7 +11,7 @@ from switchboard.domain.calls import CallContext
 from switchboard.domain.directory import Directory, Employee
 from switchboard.domain.follow_ups import summary_notifications, transfer_summary
 from switchboard.ports.clock import Clock
-from switchboard.services.messaging.outbox_ports import MessageOutbox
+from switchboard.ports.outbox import MessageOutbox
 
 log = logging.getLogger(__name__)
 

@@ -6,10 +6,9 @@ the notification worker (inside `switchboard serve`, or `switchboard worker`) se
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
 from switchboard.domain.directory import Directory
 from switchboard.domain.errors import NotFound
@@ -22,16 +21,7 @@ from switchboard.domain.message_delivery import (
 from switchboard.domain.notification_plan import recipient_of
 from switchboard.domain.notifications import Channel, Notification
 from switchboard.ports.clock import Clock
-
-
-class MessageQueries(Protocol):
-    def newest(self, *, since: datetime | None = None) -> AsyncIterator[StoredMessage]: ...
-
-    async def find(self, id_or_prefix: str) -> StoredMessage | None: ...
-
-
-class NotificationQueue(Protocol):
-    async def add_notifications(self, notifications: Sequence[Notification]) -> None: ...
+from switchboard.ports.messages import MessageQueries, NotificationQueue
 
 
 @dataclass(frozen=True, slots=True)

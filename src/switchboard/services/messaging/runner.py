@@ -13,24 +13,14 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from switchboard.ports.clock import Clock
+from switchboard.ports.messages import Receipts, Worker
 
 log = logging.getLogger(__name__)
 
 RECEIPT_RETENTION = timedelta(days=2)  # Twilio retries within minutes; replays older are refused
 RECEIPT_SWEEP_EVERY = timedelta(hours=1)
-
-
-class Worker(Protocol):
-    async def run_once(self) -> int: ...
-
-    async def escalate(self) -> int: ...
-
-
-class Receipts(Protocol):
-    async def forget_before(self, cutoff: datetime) -> int: ...
 
 
 @dataclass

@@ -21,7 +21,7 @@ from switchboard.domain.notifications import status_from_twilio
 from switchboard.domain.phone import is_e164, mask
 from switchboard.ports.calls import MessageDesk, MessageRequest
 from switchboard.ports.clock import Clock
-from switchboard.services.messaging.webhook_ports import (
+from switchboard.ports.webhooks import (
     CallStatusStore,
     EmployeeStatusStore,
     InboundSmsLog,

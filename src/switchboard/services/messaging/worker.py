@@ -21,7 +21,7 @@ from switchboard.domain.notification_retry import FallbackPolicy, RetryPolicy
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
 from switchboard.ports.clock import Clock
 from switchboard.ports.notify import Notifier, NotifyError
-from switchboard.services.messaging.outbox_ports import MessageOutbox
+from switchboard.ports.outbox import MessageOutbox
 
 log = logging.getLogger(__name__)
 S = NotificationStatus

@@ -10,18 +10,18 @@ import asyncio
 import contextlib
 import re
 from collections.abc import AsyncIterable
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from livekit.agents import Agent, ModelSettings, RunContext, function_tool, llm
 from livekit.agents.utils import is_given
 from livekit.agents.voice import SpeechHandle
 
-from switchboard.domain.directory import Directory
 from switchboard.domain.emergency import is_emergency
 from switchboard.domain.redaction import redact_contact_details
 from switchboard.domain.resolution import Resolver
 from switchboard.domain.screening import BLOCKED_LINE
 from switchboard.domain.spoken_numbers import spoken_digits
+from switchboard.ports.brain import DirectoryAware
 from switchboard.services.receptionist.deps import ReceptionistDeps
 from switchboard.services.receptionist.guard import Chunk, guard_stream
 from switchboard.services.receptionist.instructions import build_instructions, greeting
@@ -34,13 +34,6 @@ _INFO = re.compile(
     r"fax|parking|e-?mails?\b.{0,30}\b(?:format\w*|domain|pattern|set up|work))\b",
     re.I,
 )
-
-
-@runtime_checkable
-class DirectoryAware(Protocol):
-    """A brain that understands turns against the directory (the offline brain)."""
-
-    def use_directory(self, directory: Directory, resolver: Resolver) -> None: ...
 
 
 class SwitchboardAgent(Agent):

@@ -5,33 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
 
 from switchboard.domain.call_limits import AttemptLedger, CallMonitor
 from switchboard.domain.calls import CallContext, CallOutcome
 from switchboard.domain.directory import CompanyProfile, Directory, Employee
 from switchboard.domain.messages import MAX_TEXT_LENGTH
-from switchboard.domain.resolution.result import Resolution
-from switchboard.ports.calls import CallControl, CallRecorder, MessageDesk, RingGroupControl
+from switchboard.ports.calls import (
+    CallControl,
+    CallRecorder,
+    MessageDesk,
+    NameResolver,
+    Reachability,
+    RingGroupControl,
+)
 from switchboard.ports.clock import Clock
-
-
-class NameResolver(Protocol):
-    """What the agent needs of `switchboard.domain.resolution.Resolver`."""
-
-    def resolve(self, text: str) -> Resolution: ...
-
-
-class Reachability(Protocol):
-    """`switchboard.domain.availability.Reachability`, as far as the agent uses it."""
-
-    @property
-    def reachable(self) -> bool: ...
-    @property
-    def reason(self) -> str: ...
-    @property
-    def caller_message(self) -> str: ...
-
 
 ReachabilityFn = Callable[[Employee, CompanyProfile, datetime], Reachability]
 

@@ -1,6 +1,7 @@
-"""What the Twilio webhook service needs from storage and the rest, as Protocols.
+"""What the Twilio webhook service (services/messaging/webhooks.py) needs, as Protocols.
 
-Storage implements these later (SQLAlchemy); tests use in-memory versions.
+SQLAlchemy implements the stores (adapters/sqlalchemy/webhook_stores.py, status_callbacks.py), the
+offline voice the transcriber; tests use tests/support/webhook_world.py.
 """
 
 from __future__ import annotations
@@ -10,15 +11,6 @@ from typing import Protocol
 
 from switchboard.domain.directory import Employee, EmployeeStatus
 from switchboard.domain.notifications import NotificationStatus
-
-
-class NotificationStatusStore(Protocol):
-    async def apply_provider_status(
-        self, provider_id: str, status: NotificationStatus, error_code: str | None, at: datetime
-    ) -> bool:
-        """Move the notification sent as `provider_id` forward to `status` (never backwards).
-        False when no notification has that provider id."""
-        ...
 
 
 class CallStatusStore(Protocol):

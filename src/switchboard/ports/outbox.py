@@ -1,6 +1,6 @@
 """The durable outbox as a port: messages stored with their notification jobs, claimed by workers.
 
-Contract for implementations (SQLAlchemy later; an in-memory one in the tests):
+Contract for implementations (adapters/sqlalchemy/message_outbox.py; an in-memory one in the tests):
 - `add` stores the message and its notifications in ONE transaction: both or neither.
 - `claim_due` atomically takes notifications that are `queued`, or `sending` whose
   `next_attempt_at` has passed (a retry that is due, or a worker that died holding a lease), marks
