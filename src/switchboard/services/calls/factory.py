@@ -24,6 +24,7 @@ from switchboard.domain.directory import Directory
 from switchboard.domain.resolution import Resolver
 from switchboard.ports.calls import CallRecorder, MessageDesk
 from switchboard.ports.clock import Clock
+from switchboard.ports.metrics import CallMetrics, NoCallMetrics
 from switchboard.ports.telephony import Telephony
 from switchboard.services.call_records import CallLog, UnitOfWorkFactory
 from switchboard.services.calls.resolvers import ResolverCache
@@ -84,10 +85,14 @@ class CallParts:
     unit_of_work: UnitOfWorkFactory
     coordinator: WarmTransferCoordinator | None = None
     deps: ReceptionistDeps | None = None
+    metrics: CallMetrics = field(default_factory=NoCallMetrics)
+    _ended_counted: bool = field(default=False, init=False, repr=False)
 
     def connect(self, telephony: Telephony) -> ReceptionistDeps:
         """The agent's collaborators, with the warm-transfer coordinator over `telephony`."""
-        self.coordinator = WarmTransferCoordinator(telephony, self.clock, self.policy.transfer)
+        self.coordinator = WarmTransferCoordinator(
+            telephony, self.clock, self.policy.transfer, metrics=self.metrics
+        )
         self.deps = ReceptionistDeps(
             directory=self.directory,
             resolver=self.resolver,
@@ -119,6 +124,9 @@ class CallParts:
             transferred_to=state.transferred_to,
             message_id=state.message_id,
         )
+        if not self._ended_counted:  # the call leaves "in progress" once, whatever calls this
+            self._ended_counted = True
+            self.metrics.call_ended(self.log.snapshot().outcome or outcome)
         await self.log.save(self.unit_of_work)
         return outcome
 
@@ -146,12 +154,15 @@ class CallFactory:
         clock: Clock | None = None,
         directory: Directory | None = None,
         taps: CallTaps | None = None,
+        metrics: CallMetrics | None = None,
     ) -> CallParts:
         """Open `call`'s record (saved at once, so even a call that fails to start is on record)
         and build its parts. `directory` fixes the directory for the whole call (a local call's
         spec); by default it is loaded now, and reloaded when a message is taken so its
-        notifications reach the current contacts."""
+        notifications reach the current contacts. `metrics` counts the call (the agent worker's
+        Prometheus metrics); by default nothing is counted."""
         clock = clock or self.clock
+        metrics = metrics or NoCallMetrics()
         log = CallLog(call, clock)
         await log.save(self.unit_of_work)
         current = self.load_directory if directory is None else _always(directory)
@@ -161,6 +172,7 @@ class CallFactory:
         if taps is not None:
             recorder, desk = taps.recorder(log), taps.messages(desk)
         region = self.policy.default_region
+        metrics.call_started()  # only once the record is open: `finish` then ends it
         return CallParts(
             call=call,
             directory=loaded,
@@ -173,6 +185,7 @@ class CallFactory:
             hours=describe_hours(loaded.company),
             policy=self.policy,
             unit_of_work=self.unit_of_work,
+            metrics=metrics,
         )
 
 

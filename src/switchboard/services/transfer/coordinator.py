@@ -16,6 +16,7 @@ from switchboard.domain.transfer import WarmTransfer
 from switchboard.domain.transfer_events import MergeStrategy, TransferRequest
 from switchboard.logs import bind_call, get_logger
 from switchboard.ports.clock import Clock
+from switchboard.ports.metrics import CallMetrics, NoCallMetrics
 from switchboard.ports.telephony import Telephony, TelephonyError
 from switchboard.services.transfer.attempt import Attempt
 from switchboard.settings import Settings
@@ -44,11 +45,17 @@ class WarmTransferCoordinator:
     """Implements `CallControl` by running the WarmTransfer state machine on a Telephony port."""
 
     def __init__(
-        self, telephony: Telephony, clock: Clock, config: TransferConfig | None = None
+        self,
+        telephony: Telephony,
+        clock: Clock,
+        config: TransferConfig | None = None,
+        *,
+        metrics: CallMetrics | None = None,
     ) -> None:
         self.telephony = telephony
         self.clock = clock
         self.config = config or TransferConfig()
+        self.metrics = metrics or NoCallMetrics()
 
     async def warm_transfer(
         self, call: CallContext, employee: Employee, *, caller_name: str, reason: str
@@ -89,6 +96,7 @@ class WarmTransferCoordinator:
                 seconds=round(seconds, 3),
                 ignored_events=len(machine.ignored),
             )
+            self.metrics.transfer_finished(result.outcome, seconds)  # the caller held throughout
             return result
 
     async def hang_up(self, call: CallContext) -> None:
