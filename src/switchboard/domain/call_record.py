@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from switchboard.domain.call_quality import CallQuality
 from switchboard.domain.calls import CallOutcome
 
 
@@ -51,6 +52,7 @@ class CallRecord:
     events: tuple[CallEvent, ...] = ()
     twilio_call_sid: str | None = None  # Twilio's CA… id, when the call came through Twilio
     carrier: tuple[CarrierStatus, ...] = ()  # Twilio's status callbacks, joined on the SID
+    quality: CallQuality | None = None  # the caller's audio; None: no RTC stats (a local call)
 
     @property
     def carrier_status(self) -> CarrierStatus | None:
