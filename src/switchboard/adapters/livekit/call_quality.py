@@ -141,7 +141,7 @@ class CallQualitySampler:
         self._track_sid = caller_audio_sid(self.room, self.caller_identity) or self._track_sid
         try:
             stats = await asyncio.wait_for(self.room.get_rtc_stats(), self.timeout)
-        except (RuntimeError, TimeoutError) as exc:  # not connected / FFI error / no answer
+        except Exception as exc:  # not connected, an FFI error (RuntimeError), no answer in time
             log.debug("call_quality.no_stats", extra={"error": str(exc) or type(exc).__name__})
             return
         self.tally.add(caller_reading(stats, self._track_sid))
