@@ -92,7 +92,7 @@ async def test_metrics_of_the_job_processes_on_the_health_port(
     assert memory
     assert memory[0] > 10_000_000  # a Python process with livekit-agents loaded
     assert MULTIPROC_ENV not in os.environ  # restored once the worker stopped
-    assert not os.path.exists(directory)  # the temporary directory is gone
+    assert not await asyncio.to_thread(os.path.exists, directory)  # the temporary dir is gone
 
 
 def test_a_given_directory_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
