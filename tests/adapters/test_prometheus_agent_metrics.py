@@ -14,6 +14,7 @@ from prometheus_client import CollectorRegistry
 from prometheus_client.parser import text_string_to_metric_families
 
 from switchboard.adapters.prometheus import AgentMetrics, forget_dead_processes, render
+from switchboard.adapters.prometheus.exposition import archive_dead_processes
 from switchboard.domain.call_quality import CallQuality
 from switchboard.domain.calls import CallOutcome, TransferOutcome
 from switchboard.ports.metrics import TurnStage
@@ -75,9 +76,10 @@ JOB = textwrap.dedent(
     """
     import sys
     from switchboard.adapters.prometheus import job_process_metrics
-    from switchboard.domain.calls import CallOutcome
+    from switchboard.domain.calls import CallOutcome, TransferOutcome
     m = job_process_metrics()
     m.call_started()
+    m.transfer_finished(TransferOutcome.BUSY, 12.5)
     m.job_memory(int(sys.argv[1]))
     if sys.argv[2] == "ends":
         m.call_ended(CallOutcome.MESSAGE_TAKEN)
@@ -120,3 +122,24 @@ def test_other_files_are_never_removed(tmp_path: Path, name: str) -> None:
     (tmp_path / name).write_bytes(b"")
     forget_dead_processes(tmp_path)
     assert (tmp_path / name).exists()
+
+
+def test_ended_processes_are_archived_and_the_totals_do_not_change(tmp_path: Path) -> None:
+    for _ in range(3):
+        run_job(tmp_path, 100_000_000, "ends")
+    assert len(list(tmp_path.glob("counter_*.db"))) == 3
+    first = samples(render(tmp_path))
+    assert first[one("switchboard_calls_total", outcome="message_taken")] == 3
+    # the three processes' counter and histogram files are now one archive each
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "counter_archive.db",
+        "histogram_archive.db",
+    ]
+    assert samples(render(tmp_path)) == first  # a second scrape reads the archive alone
+    run_job(tmp_path, 100_000_000, "ends")  # one more call after the archiving
+    found = samples(render(tmp_path))
+    assert found[one("switchboard_calls_total", outcome="message_taken")] == 4
+    assert found[one("switchboard_transfer_hold_seconds_sum", result="busy")] == 50.0
+    assert found[one("switchboard_transfer_hold_seconds_bucket", result="busy", le="15.0")] == 4
+    assert found[one("switchboard_transfer_hold_seconds_bucket", result="busy", le="10.0")] == 0
+    assert archive_dead_processes(tmp_path) == 0  # nothing left to archive
