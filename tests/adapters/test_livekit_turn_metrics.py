@@ -42,7 +42,7 @@ def test_missing_or_nonsense_values_are_skipped() -> None:
     assert turn_latencies(None) == []
 
 
-def test_the_sessions_items_reach_the_metrics() -> None:
+async def test_the_sessions_items_reach_the_metrics() -> None:
     session: AgentSession[Any] = AgentSession()
     recorder = Recorder()
     observe_turns(session, recorder)

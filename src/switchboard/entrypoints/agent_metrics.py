@@ -13,7 +13,10 @@ fails there, loudly.
 
 The numbers are the job processes' (`switchboard.adapters.prometheus.exposition`): the worker
 runs with `prometheus_multiproc_dir` (a fresh temporary directory unless `PROMETHEUS_MULTIPROC_DIR`
-is set), which livekit-agents exports to its job processes and empties at start.
+is set), which livekit-agents exports to its job processes and empties at start. The job
+processes are forked from multiprocessing's forkserver, which inherits the environment once, when
+it starts (with the first job process, after the export); so did livekit-agents' own
+multiprocess support. Windows runs jobs in threads (`worker.py:127-131`): nothing is exported.
 """
 
 from __future__ import annotations
