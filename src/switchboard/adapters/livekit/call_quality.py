@@ -5,9 +5,11 @@ connections' stats as `RtcStats` protobufs (`_proto/stats_pb2.pyi`): `subscriber
 the agent receives) and `publisher_stats` (what it sends). We read:
 
 - the caller's audio as received: the subscriber's `inbound_rtp` whose `stream.kind` is audio,
-  preferably the one whose `inbound.track_identifier` is the caller's track sid (libwebrtc's
-  track id; that LiveKit sets it to the track sid is not verified against upstream, so with no
-  match a single audio stream is taken, and several unmatched ones give nothing) —
+  preferably the one whose `inbound.track_identifier` (the WebRTC track id) is the caller's
+  track sid. LiveKit's Go SDK reads a subscribed track's sid from that id, and from the msid
+  stream id only for older servers that put `TR_…` there (server-sdk-go `room.go`, OnMediaTrack;
+  read in a public copy, not checked against the server version we run). So with no match a
+  single audio stream is taken, and several unmatched ones give nothing —
   `received.packets_received`, `received.packets_lost` (cumulative) and `received.jitter`
   (seconds, RFC 3550 interarrival jitter);
 - the round trip: the subscriber's nominated (else succeeded) `candidate_pair`'s
