@@ -31,7 +31,8 @@ from prometheus_client.mmap_dict import MmapedDict
 
 _LIVE_GAUGE = re.compile(r"^gauge_live\w+?_(\d+)\.db$")
 _SUMMED = re.compile(r"^(counter|histogram)_(\d+)\.db$")  # per-process files that add up
-_compacting = threading.Lock()  # scrapes run in executor threads
+# Scrapes run in executor threads: one at a time, so none reads a file another is archiving.
+_compacting = threading.RLock()
 
 
 def _alive(pid: int) -> bool:
@@ -86,8 +87,9 @@ def render(directory: str | Path | None, registry: CollectorRegistry | None = No
     in-process `registry`. Reads files: call it off the event loop."""
     if directory is None:
         return generate_latest(registry) if registry is not None else b""
-    forget_dead_processes(directory)
-    archive_dead_processes(directory)
-    collected = CollectorRegistry(auto_describe=True)
-    multiprocess.MultiProcessCollector(collected, path=str(directory))  # type: ignore[no-untyped-call]
-    return generate_latest(collected)
+    with _compacting:
+        forget_dead_processes(directory)
+        archive_dead_processes(directory)
+        collected = CollectorRegistry(auto_describe=True)
+        multiprocess.MultiProcessCollector(collected, path=str(directory))  # type: ignore[no-untyped-call]
+        return generate_latest(collected)
