@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from livekit.agents import worker as livekit_worker
 from prometheus_client.parser import text_string_to_metric_families
 
 from switchboard.entrypoints.agent_metrics import MULTIPROC_ENV, metrics_directory, process_memory
@@ -56,6 +57,12 @@ async def test_metrics_of_the_job_processes_on_the_health_port(
     monkeypatch.setenv("SWITCHBOARD_STT", "deepgram/nova-3")
     monkeypatch.setenv("SWITCHBOARD_TTS", "cartesia/sonic-2")
     monkeypatch.setenv("LOG_LEVEL", "WARNING")
+    # livekit-agents measures CPU load in a process-wide singleton thread, started by the first
+    # worker that asks (`worker.py:84-114`) and never stopped: left running, it would make a
+    # later test's worker on this busy machine refuse jobs. This test needs no load figure.
+    monkeypatch.setattr(
+        livekit_worker._DefaultLoadCalc, "get_load", classmethod(lambda cls, worker: 0.0)
+    )
     port = free_port()
     settings = Settings(
         _env_file=None,
