@@ -22,6 +22,14 @@ from switchboard.fakes.livekit.agent_ws import workers
 from switchboard.settings import Settings
 
 
+class IdleMachine:
+    """Stands in for livekit-agents' load singleton (`ServerOptions.load_fnc` defaults to
+    `_DefaultLoadCalc.get_load`, which reads `_DefaultLoadCalc._instance._get_avg()`)."""
+
+    def _get_avg(self) -> float:
+        return 0.0
+
+
 @pytest.fixture
 def fake() -> Iterator[RunningFake]:
     with running_livekit_fake() as running:
@@ -60,9 +68,7 @@ async def test_metrics_of_the_job_processes_on_the_health_port(
     # livekit-agents measures CPU load in a process-wide singleton thread, started by the first
     # worker that asks (`worker.py:84-114`) and never stopped: left running, it would make a
     # later test's worker on this busy machine refuse jobs. This test needs no load figure.
-    monkeypatch.setattr(
-        livekit_worker._DefaultLoadCalc, "get_load", classmethod(lambda cls, worker: 0.0)
-    )
+    monkeypatch.setattr(livekit_worker._DefaultLoadCalc, "_instance", IdleMachine())
     port = free_port()
     settings = Settings(
         _env_file=None,

@@ -27,15 +27,21 @@ from switchboard.services.directory import demo_directory, seed_demo_if_empty
 from switchboard.settings import Settings, load_settings
 
 
+class IdleMachine:
+    """Stands in for livekit-agents' load singleton (`ServerOptions.load_fnc` defaults to
+    `_DefaultLoadCalc.get_load`, which reads `_DefaultLoadCalc._instance._get_avg()`)."""
+
+    def _get_avg(self) -> float:
+        return 0.0
+
+
 @pytest.fixture(autouse=True)
 def idle_machine(monkeypatch: pytest.MonkeyPatch) -> None:
     """livekit-agents answers "not available" above AGENT_LOAD_THRESHOLD of the machine's real CPU
     load, measured by a process-wide thread (`worker.py:84-114`); on a busy test machine a job
     offer would then be refused once that thread has a sample. Availability by load is
     livekit-agents' business, not what these tests check."""
-    monkeypatch.setattr(
-        livekit_worker._DefaultLoadCalc, "get_load", classmethod(lambda cls, worker: 0.0)
-    )
+    monkeypatch.setattr(livekit_worker._DefaultLoadCalc, "_instance", IdleMachine())
 
 
 @pytest.fixture
