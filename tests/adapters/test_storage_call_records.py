@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from switchboard.adapters.sqlalchemy import Storage, open_storage
+from switchboard.domain.call_quality import CallQuality
 from switchboard.domain.call_record import CallEvent, CallRecord
 from switchboard.domain.calls import CallOutcome
 
@@ -127,3 +129,29 @@ async def test_twilio_call_statuses_join_the_record_by_its_sid(storage: Storage)
     assert listed["call-other"].twilio_call_sid is None
     assert listed["call-other"].carrier == ()
     assert listed["call-other"].carrier_status is None
+
+
+async def test_call_quality_round_trips_and_no_stats_stays_none(storage: Storage) -> None:
+    measured = CallQuality(
+        packets_received=14_820,
+        packets_lost=37,
+        jitter_ms_mean=4.25,
+        jitter_ms_max=18.5,
+        round_trip_ms_mean=41.0,
+        round_trip_ms_max=97.75,
+    )
+    with_stats = replace(_record("call-q", 0, CallOutcome.INFO_ONLY), quality=measured)
+    without = _record("call-n", 1, CallOutcome.INFO_ONLY)
+    partial = replace(
+        _record("call-p", 2, CallOutcome.INFO_ONLY), quality=CallQuality(jitter_ms_mean=3.0)
+    )
+    async with storage.unit_of_work() as uow:
+        for record in (with_stats, without, partial):
+            await uow.calls.save(record)
+        await uow.commit()
+    async with storage.unit_of_work() as uow:
+        loaded = {r.call_id: r for r in await uow.calls.list_recent()}
+    assert loaded["call-q"].quality == measured
+    assert loaded["call-q"].quality.packet_loss_percent == pytest.approx(100 * 37 / 14_857)
+    assert loaded["call-n"].quality is None
+    assert loaded["call-p"].quality == CallQuality(jitter_ms_mean=3.0)

@@ -21,11 +21,12 @@ from switchboard.adapters.simulator import SimulatedClock, SimulatedNetwork
 from switchboard.adapters.sqlalchemy import Storage, open_storage
 from switchboard.adapters.sqlalchemy.message_queries import SqlAlchemyMessageQueries
 from switchboard.bootstrap import bootstrap, call_factory
-from switchboard.domain.calls import CallContext, CallOutcome
+from switchboard.domain.calls import CallContext, CallOutcome, TransferOutcome
 from switchboard.domain.directory import EmployeeStatus
 from switchboard.domain.transfer.events import MergeStrategy
 from switchboard.entrypoints import agent_worker
 from switchboard.ports.calls import MessageRequest
+from switchboard.ports.metrics import CallMetrics, NoCallMetrics
 from switchboard.ports.telephony import Telephony
 from switchboard.services.calls import CallFactory, CallParts, CallPolicy, CallTaps, ResolverCache
 from switchboard.services.directory import demo_directory, seed_demo_if_empty
@@ -50,14 +51,17 @@ def settings(**values: Any) -> Settings:
 
 
 async def text_call(
-    calls: CallFactory, lines: list[str], attributes: dict[str, str]
+    calls: CallFactory,
+    lines: list[str],
+    attributes: dict[str, str],
+    metrics: CallMetrics | None = None,
 ) -> tuple[CallParts, CallOutcome, list[str]]:
     """A real call's parts (as the worker builds them), held in text on a simulated line."""
     clock = SimulatedClock(TUESDAY_MORNING)
     network = SimulatedNetwork(clock, {})
     placed = network.place_call(CALLER)
     call = call_from_sip(placed.room_name, placed.caller_identity, attributes, fallback_id="AJ_1")
-    parts = await calls.begin(call, clock=clock)
+    parts = await calls.begin(call, clock=clock, metrics=metrics)
     deps = parts.connect(network)
     said: list[str] = []
     queue = list(lines)
@@ -104,6 +108,41 @@ async def test_message_taken_on_a_real_call_is_stored_with_the_sip_caller_number
     assert record.outcome is CallOutcome.MESSAGE_TAKEN
     assert record.message_id == message.id
     assert record.started_at == TUESDAY_MORNING  # the clock override reaches the record
+
+
+class RecordingMetrics(NoCallMetrics):
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, object]] = []
+
+    def call_started(self) -> None:
+        self.seen.append(("started", None))
+
+    def call_ended(self, outcome: CallOutcome) -> None:
+        self.seen.append(("ended", outcome))
+
+    def transfer_finished(self, outcome: TransferOutcome, hold_seconds: float) -> None:
+        self.seen.append(("transfer", (outcome, hold_seconds)))
+
+
+async def test_the_call_is_counted_where_its_outcomes_are_decided(storage: Storage) -> None:
+    metrics = RecordingMetrics()
+    lines = ["Could you put me through to Priya Raman please?", "My name is Ann, about samples."]
+    parts, outcome, _ = await text_call(call_factory(storage), lines, {}, metrics=metrics)
+    await parts.finish(caller_hung_up=True)  # a second close (hold_call's finally) counts nothing
+    kinds = [kind for kind, _ in metrics.seen]
+    assert kinds[0] == "started"
+    assert kinds.count("ended") == 1
+    assert metrics.seen[-1] == ("ended", outcome)
+    # nobody answers on this simulated line: the attempt is counted with its result and the
+    # caller's time on hold (the ring timeout, on the simulated clock)
+    transfers = [o for kind, o in metrics.seen if kind == "transfer"]
+    assert transfers == [(TransferOutcome.NO_ANSWER, 25.0)]
+
+
+async def test_by_default_a_call_counts_into_nothing(storage: Storage) -> None:
+    parts = await call_factory(storage).begin(CALL)
+    assert isinstance(parts.metrics, NoCallMetrics)
+    await parts.finish()
 
 
 async def test_withheld_caller_id_still_gets_an_answered_call(storage: Storage) -> None:

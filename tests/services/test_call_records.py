@@ -7,6 +7,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from switchboard.adapters.sqlalchemy import open_storage
+from switchboard.domain.call_quality import CallQuality
 from switchboard.domain.calls import CallContext, CallOutcome, TransferOutcome
 from switchboard.services.call_records import CallLog, list_calls
 
@@ -75,3 +76,12 @@ async def test_save_and_list(tmp_path: Path) -> None:
         assert await list_calls(storage.unit_of_work, outcome=CallOutcome.TRANSFERRED) == []
     finally:
         await storage.dispose()
+
+
+def test_quality_is_kept_only_when_something_was_measured() -> None:
+    log = CallLog(CALL, StepClock())
+    log.set_quality(CallQuality())  # stats said nothing: no quality, never zeroes
+    assert log.snapshot().quality is None
+    measured = CallQuality(packets_received=900, packets_lost=9, jitter_ms_mean=6.0)
+    log.set_quality(measured)
+    assert log.snapshot().quality == measured

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from switchboard.domain.call_quality import CallQuality
 from switchboard.domain.calls import CallOutcome
 
 
@@ -52,6 +53,7 @@ class CallRecord:
     twilio_call_sid: str | None = None  # Twilio's CA… id, when the call came through Twilio
     carrier: tuple[CarrierStatus, ...] = ()  # Twilio's status callbacks, joined on the SID
     verstat: str | None = None  # Twilio's STIR/SHAKEN result (X-Twilio-VerStat), when passed on
+    quality: CallQuality | None = None  # the caller's audio; None: no RTC stats (a local call)
 
     @property
     def carrier_status(self) -> CarrierStatus | None:

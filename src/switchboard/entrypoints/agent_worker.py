@@ -10,6 +10,12 @@ every collection. Per call (`entrypoint`): the caller's SIP attributes become th
 the same `SwitchboardAgent` runs with LiveKit telephony and media instead of the simulator. The
 room is never deleted when the agent leaves (`delete_room_on_close=False`): after a merge the
 caller and the employee go on talking without us.
+
+Metrics: each job process counts its call into Prometheus (`adapters.prometheus`: outcome,
+transfers, turn latency, call quality, memory) and the worker serves every process's numbers at
+`GET /metrics` on `AGENT_HTTP_PORT`, beside the health check (`entrypoints.agent_metrics`). The
+caller's audio quality is sampled from the room's RTC stats while the call lasts and kept in the
+call record.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import gc
 import logging
 import signal
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from livekit import api, rtc
 from livekit.agents import AgentServer, AgentSession, JobContext, JobProcess, WorkerOptions
@@ -29,17 +35,27 @@ from livekit.agents.voice import room_io
 from switchboard.adapters.brain.providers import build_llm, build_stt, build_tts, is_offline
 from switchboard.adapters.livekit import LiveKitTelephony
 from switchboard.adapters.livekit.answer_screen import answer_screen
+from switchboard.adapters.livekit.call_quality import CallQualitySampler
 from switchboard.adapters.livekit.room_media import LiveKitMedia
 from switchboard.adapters.livekit.sip_attributes import call_from_sip
 from switchboard.adapters.livekit.trunks import managed_outbound_trunk
+from switchboard.adapters.livekit.turn_metrics import observe_turns
+from switchboard.adapters.prometheus import job_process_metrics
 from switchboard.adapters.sqlalchemy import is_up_to_date, open_storage
 from switchboard.bootstrap import Application, bootstrap, calendar_cache
+from switchboard.domain.call_quality import CallQuality
 from switchboard.domain.calls import CallContext, CallOutcome
 from switchboard.domain.transfer.events import MergeStrategy
+from switchboard.entrypoints.agent_metrics import (
+    MetricsAgentServer,
+    metrics_directory,
+    process_memory,
+)
 from switchboard.logs import bind_call, configure_logging
 from switchboard.ports.clock import SystemClock
+from switchboard.ports.metrics import CallMetrics
 from switchboard.services.calendars import CalendarEntry
-from switchboard.services.calls import ResolverCache
+from switchboard.services.calls import CallParts, ResolverCache
 from switchboard.services.directory import load_directory
 from switchboard.services.live_call import hold_call
 from switchboard.services.receptionist.agent import SwitchboardAgent
@@ -123,7 +139,10 @@ async def migrate_database(settings: Settings) -> None:
     await storage.dispose()
 
 
-def worker_options(settings: Settings, *, max_retry: int = 16) -> WorkerOptions:
+def worker_options(
+    settings: Settings, *, max_retry: int = 16, metrics_dir: str | None = None
+) -> WorkerOptions:
+    """`metrics_dir`: where job processes write their Prometheus metrics (multiprocess mode)."""
     url, key, secret = livekit_credentials(settings)
     return WorkerOptions(
         max_retry=max_retry,
@@ -133,6 +152,7 @@ def worker_options(settings: Settings, *, max_retry: int = 16) -> WorkerOptions:
         load_threshold=settings.agent_load_threshold,
         num_idle_processes=settings.agent_idle_processes,
         port=settings.agent_http_port,
+        prometheus_multiproc_dir=metrics_dir,
         ws_url=url,
         api_key=key,
         api_secret=secret,
@@ -150,6 +170,7 @@ def prewarm(proc: JobProcess) -> None:
         from switchboard.adapters.voice.vad import load_vad
 
         proc.userdata[_VAD] = load_vad()
+    job_process_metrics().job_memory(process_memory())  # an idle process shows its series at 0
     gc.freeze()  # long-lived objects stay out of every later collection (and copy-on-write pages)
 
 
@@ -269,9 +290,11 @@ async def answer(
     """Hold the call until it is transferred, ended by the agent, or the caller hangs up. The
     call's parts come from the application's call factory, the same one `switchboard call` and
     `switchboard simulate` use; only the phone line (LiveKit) and the audio differ here."""
-    parts = await app.calls.begin(call)  # the call record is saved first
+    metrics = job_process_metrics()
+    parts = await app.calls.begin(call, metrics=metrics)  # the call record is saved first
     speech = _speech(app.settings, ctx.proc.userdata.get(_VAD), parts.resolver.recognition_hints())
     session: AgentSession[Any] = AgentSession(llm=parts.brain, **speech)
+    observe_turns(session, metrics)
     url, key, secret = credentials
     media = LiveKitMedia(
         url=url,
@@ -291,11 +314,34 @@ async def answer(
         close_on_disconnect=False,  # hold_call closes the session, with drain (see there)
     )
     agent = SwitchboardAgent(deps, hours=parts.hours)
-    outcome = await hold_call(
-        parts, session, ctx.room, lambda: session.start(agent, room=ctx.room, room_options=options)
+    sampler = CallQualitySampler(
+        ctx.room, call.caller_identity, on_tick=lambda: metrics.job_memory(process_memory())
     )
+    try:
+        async with sampler.running():
+            outcome = await hold_call(
+                parts,
+                session,
+                ctx.room,
+                lambda: session.start(agent, room=ctx.room, room_options=options),
+            )
+    finally:
+        await keep_quality(parts, sampler.result(), metrics)
     log.info("call.finished", extra={"outcome": outcome.value})
     return outcome
+
+
+async def keep_quality(parts: CallParts, quality: CallQuality, metrics: CallMetrics) -> None:
+    """Add the call's audio quality to its (already written) record and to the metrics. Never
+    raises: the call is over and its record is safe; a failure here is logged."""
+    if quality.is_empty:
+        return  # no RTC stats: nothing is recorded rather than zeroes
+    try:
+        metrics.call_quality(quality)
+        parts.log.set_quality(quality)
+        await parts.log.save(parts.unit_of_work)
+    except Exception:
+        log.warning("call.quality_not_saved", exc_info=True)
 
 
 # --- the worker process ----------------------------------------------------------------------------------
@@ -310,7 +356,14 @@ async def run_worker(
     production mode, active calls are drained first. Raises when LiveKit stays unreachable after
     `max_retry` attempts."""
     await migrate_database(settings)  # once, here: never in the job processes (prewarm)
-    server = AgentServer.from_server_options(worker_options(settings, max_retry=max_retry))
+    with metrics_directory() as directory:
+        options = worker_options(settings, max_retry=max_retry, metrics_dir=directory)
+        server = cast(MetricsAgentServer, MetricsAgentServer.from_server_options(options))
+        server.metrics_dir = directory
+        await _serve(server, devmode=devmode, stop=stop)
+
+
+async def _serve(server: AgentServer, *, devmode: bool, stop: asyncio.Event | None) -> None:
     signals = (signal.SIGINT, signal.SIGTERM) if stop is None else ()
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from switchboard.domain.call_quality import CallQuality
 from switchboard.domain.call_record import CallEvent, CallRecord
 from switchboard.domain.calls import CallContext, CallOutcome
 from switchboard.ports.clock import Clock
@@ -69,6 +70,12 @@ class CallLog:
             )
             self.record("ended", outcome=outcome, reason=end_reason)
         return self.snapshot()
+
+    def set_quality(self, quality: CallQuality) -> None:
+        """Keep the caller's audio quality (from RTC stats); an empty one is not kept: no stats
+        is recorded as no stats, never as zeroes."""
+        if not quality.is_empty:
+            self._record = replace(self._record, quality=quality)
 
     def snapshot(self) -> CallRecord:
         return replace(self._record, events=tuple(self._events))

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from switchboard.adapters.sqlalchemy.tables import calls
 from switchboard.adapters.sqlalchemy.webhook_tables import twilio_call_statuses
+from switchboard.domain.call_quality import CallQuality
 from switchboard.domain.call_record import CallEvent, CallRecord, CarrierStatus
 from switchboard.domain.calls import CallOutcome
 
@@ -23,8 +24,27 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+_QUALITY = {  # column -> CallQuality field
+    "quality_packets_received": "packets_received",
+    "quality_packets_lost": "packets_lost",
+    "quality_jitter_ms_mean": "jitter_ms_mean",
+    "quality_jitter_ms_max": "jitter_ms_max",
+    "quality_round_trip_ms_mean": "round_trip_ms_mean",
+    "quality_round_trip_ms_max": "round_trip_ms_max",
+}
+
+
+def _quality_row(quality: CallQuality | None) -> dict[str, Any]:
+    return {col: getattr(quality, f) if quality else None for col, f in _QUALITY.items()}
+
+
+def _quality(row: Mapping[Any, Any]) -> CallQuality | None:
+    quality = CallQuality(**{f: row[col] for col, f in _QUALITY.items()})
+    return None if quality.is_empty else quality
+
+
 def _row(record: CallRecord) -> dict[str, Any]:
-    return {
+    return _quality_row(record.quality) | {
         "call_id": record.call_id,
         "started_at": _utc(record.started_at),
         "ended_at": _utc(record.ended_at),
@@ -58,6 +78,7 @@ def _record(row: Mapping[Any, Any]) -> CallRecord:
         message_id=row["message_id"],
         twilio_call_sid=row["twilio_call_sid"],
         verstat=row["verstat"],
+        quality=_quality(row),
         events=tuple(
             CallEvent(at=datetime.fromisoformat(e["at"]), kind=e["kind"], data=e["data"])
             for e in row["events"]

@@ -13,6 +13,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -97,6 +98,13 @@ calls = Table(
     Column("events", JSON, nullable=False),
     Column("twilio_call_sid", Text, nullable=True),  # joins Twilio's call status callbacks
     Column("verstat", Text, nullable=True),  # X-Twilio-VerStat (STIR/SHAKEN), if passed on
+    # The caller's audio as the agent received it (domain.call_quality); NULL: no RTC stats
+    Column("quality_packets_received", Integer, nullable=True),
+    Column("quality_packets_lost", Integer, nullable=True),
+    Column("quality_jitter_ms_mean", Float, nullable=True),
+    Column("quality_jitter_ms_max", Float, nullable=True),
+    Column("quality_round_trip_ms_mean", Float, nullable=True),
+    Column("quality_round_trip_ms_max", Float, nullable=True),
     Index(None, "started_at"),
     Index(None, "twilio_call_sid"),
 )

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from switchboard.bootstrap import Application
+from switchboard.domain.call_quality import CallQuality
 from switchboard.domain.call_record import CallRecord
 from switchboard.domain.calls import CallOutcome
 from switchboard.domain.phone import mask
@@ -50,11 +51,41 @@ def record_json(record: CallRecord) -> dict[str, Any]:
             {"status": c.status, "at": c.at.isoformat(), "duration_seconds": c.duration_seconds}
             for c in record.carrier
         ],
+        "quality": quality_json(record.quality),
         "attempts": [dict(a) for a in record.transfer_attempts()],
         "timeline": [
             {"at": e.at.isoformat(), "kind": e.kind, **dict(e.data)} for e in record.events
         ],
     }
+
+
+def quality_json(quality: CallQuality | None) -> dict[str, Any] | None:
+    if quality is None:
+        return None
+    return {
+        "packets_received": quality.packets_received,
+        "packets_lost": quality.packets_lost,
+        "packet_loss_percent": quality.packet_loss_percent,
+        "jitter_ms_mean": quality.jitter_ms_mean,
+        "jitter_ms_max": quality.jitter_ms_max,
+        "round_trip_ms_mean": quality.round_trip_ms_mean,
+        "round_trip_ms_max": quality.round_trip_ms_max,
+    }
+
+
+def quality_text(quality: CallQuality | None) -> str:
+    """E.g. "loss 0.3% jitter 4/18 ms rtt 41 ms" (jitter mean/max); "—" when nothing was
+    measured (a local call, or no RTC stats from the SDK)."""
+    if quality is None:
+        return "—"
+    parts = []
+    if (loss := quality.packet_loss_percent) is not None:
+        parts.append(f"loss {loss:.1f}%")
+    if quality.jitter_ms_mean is not None and quality.jitter_ms_max is not None:
+        parts.append(f"jitter {quality.jitter_ms_mean:.0f}/{quality.jitter_ms_max:.0f} ms")
+    if quality.round_trip_ms_mean is not None:
+        parts.append(f"rtt {quality.round_trip_ms_mean:.0f} ms")
+    return " ".join(parts) or "—"
 
 
 def carrier_text(record: CallRecord) -> str:
@@ -94,7 +125,15 @@ def local(
         typer.echo(json.dumps([record_json(r) for r in records], ensure_ascii=False, indent=2))
         return
     table = Table(
-        "started (UTC)", "duration", "caller", "outcome", "to", "attempts", "twilio", "call id"
+        "started (UTC)",
+        "duration",
+        "caller",
+        "outcome",
+        "to",
+        "attempts",
+        "twilio",
+        "quality",
+        "call id",
     )
     for r in records:
         duration = f"{r.duration_seconds:.0f}s" if r.duration_seconds is not None else "live"
@@ -109,6 +148,7 @@ def local(
             r.transferred_to or "",
             attempts,
             carrier_text(r),
+            quality_text(r.quality),
             r.call_id,
         )
         table.add_row(*(plain(c) for c in cells))

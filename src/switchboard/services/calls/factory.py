@@ -29,6 +29,7 @@ from switchboard.ports.brain import KnowsCaller
 from switchboard.ports.caller_memory import CallerMemoryStore
 from switchboard.ports.calls import CallControl, CallRecorder, MessageDesk
 from switchboard.ports.clock import Clock
+from switchboard.ports.metrics import CallMetrics, NoCallMetrics
 from switchboard.ports.outbox import MessageOutbox
 from switchboard.ports.telephony import Telephony
 from switchboard.services.calendars import CalendarCache
@@ -113,10 +114,13 @@ class CallParts:
     def known_caller(self) -> KnownCaller | None:
         return self.memory.known
 
+    metrics: CallMetrics = field(default_factory=NoCallMetrics)
+    _ended_counted: bool = field(default=False, init=False, repr=False)
+
     def connect(self, telephony: Telephony) -> ReceptionistDeps:
         """The agent's collaborators, with the warm-transfer coordinator over `telephony`."""
         self.coordinator = WarmTransferCoordinator(
-            telephony, self.clock, self.policy.transfer, self.on_connected
+            telephony, self.clock, self.policy.transfer, self.on_connected, metrics=self.metrics
         )
         calls: CallControl = self.coordinator
         if self.memory.active:  # learns the caller's name; briefs about open messages
@@ -155,6 +159,9 @@ class CallParts:
             transferred_to=state.transferred_to,
             message_id=state.message_id,
         )
+        if not self._ended_counted:  # the call leaves "in progress" once, whatever calls this
+            self._ended_counted = True
+            self.metrics.call_ended(self.log.snapshot().outcome or outcome)
         await self.log.save(self.unit_of_work)
         if outcome is not CallOutcome.BLOCKED:
             await self.memory.remember(self.call, self.clock.now())
@@ -187,13 +194,16 @@ class CallFactory:
         directory: Directory | None = None,
         taps: CallTaps | None = None,
         calendars: CalendarCache | None = None,
+        metrics: CallMetrics | None = None,
     ) -> CallParts:
         """Open `call`'s record (saved at once, so even a call that fails to start is on record)
         and build its parts. `directory` fixes the directory for the whole call (a local call's
         spec); by default it is loaded now, and reloaded when a message is taken so its
         notifications reach the current contacts. `calendars` replaces the factory's calendar
-        cache for this call (a scenario's simulated calendars)."""
+        cache for this call (a scenario's simulated calendars). `metrics` counts the call (the
+        agent worker's Prometheus metrics); by default nothing is counted."""
         clock = clock or self.clock
+        metrics = metrics or NoCallMetrics()
         log = CallLog(call, clock)
         await log.save(self.unit_of_work)
         current = self.load_directory if directory is None else _always(directory)
@@ -220,6 +230,7 @@ class CallFactory:
         brain = self.brain or self.offline_brain(loaded, call, region)
         if self.brain is None and memory.known is not None and isinstance(brain, KnowsCaller):
             brain.know_caller(memory.known.name)  # a per-call brain: never the shared hosted one
+        metrics.call_started()  # only once the record is open: `finish` then ends it
         return CallParts(
             call=call,
             directory=loaded,
@@ -240,6 +251,7 @@ class CallFactory:
                 if self.policy.transfer_summary
                 else None
             ),
+            metrics=metrics,
         )
 
 

@@ -18,6 +18,7 @@ from switchboard.domain.transfer import WarmTransfer
 from switchboard.domain.transfer.events import MergeStrategy, TransferRequest
 from switchboard.logs import bind_call, get_logger
 from switchboard.ports.clock import Clock
+from switchboard.ports.metrics import CallMetrics, NoCallMetrics
 from switchboard.ports.telephony import Telephony, TelephonyError
 from switchboard.services.transfer.attempt import Attempt
 from switchboard.settings import Settings
@@ -54,11 +55,14 @@ class WarmTransferCoordinator:
         clock: Clock,
         config: TransferConfig | None = None,
         on_connected: ConnectedHook | None = None,
+        *,
+        metrics: CallMetrics | None = None,
     ) -> None:
         self.telephony = telephony
         self.clock = clock
         self.config = config or TransferConfig()
         self.on_connected = on_connected
+        self.metrics = metrics or NoCallMetrics()
 
     async def warm_transfer(
         self, call: CallContext, employee: Employee, *, caller_name: str, reason: str
@@ -99,6 +103,7 @@ class WarmTransferCoordinator:
                 seconds=round(seconds, 3),
                 ignored_events=len(machine.ignored),
             )
+            self.metrics.transfer_finished(result.outcome, seconds)  # the caller held throughout
             if result.outcome is TransferOutcome.CONNECTED and self.on_connected is not None:
                 try:
                     await self.on_connected(call, employee, caller_name, reason)
