@@ -37,7 +37,6 @@ from switchboard.domain.calls import CallContext, CallOutcome
 from switchboard.domain.transfer_events import MergeStrategy
 from switchboard.logs import bind_call, configure_logging
 from switchboard.services.calls import ResolverCache
-from switchboard.services.directory import load_directory
 from switchboard.services.live_call import hold_call
 from switchboard.services.receptionist.agent import SwitchboardAgent
 from switchboard.settings import Settings, SettingsError, is_livekit_cloud, load_settings
@@ -162,10 +161,9 @@ async def warm_resolvers(settings: Settings) -> ResolverCache:
         if not await is_up_to_date(storage.engine):
             log.warning("prewarm.database_behind: run `switchboard db upgrade`")
             return cache
-        directory = await load_directory(storage.unit_of_work)
-        if not directory.employees:
+        loaded = await cache.current(storage.unit_of_work)  # stamped with its revision
+        if not loaded.directory.employees:
             log.warning("prewarm.directory_empty: import one with `switchboard directory import`")
-        cache.for_directory(directory)
     except Exception as exc:
         log.warning("prewarm.failed", extra={"error": str(exc)})
     finally:

@@ -20,6 +20,10 @@ class DirectoryRepository(Protocol):
         """The whole directory (an empty one, with a default profile, when nothing is stored)."""
         ...
 
+    async def revision(self) -> str:
+        """An opaque stamp that changes with every committed directory write (cheap to read)."""
+        ...
+
     async def replace(self, directory: Directory) -> None:
         """Replace everything stored with `directory` (used by import --replace and restore)."""
         ...

@@ -16,8 +16,12 @@ from switchboard.adapters.sqlalchemy.directory_mapping import (
     employee_from_row,
     employee_to_row,
 )
-from switchboard.adapters.sqlalchemy.directory_snapshot import read_directory_rows
-from switchboard.adapters.sqlalchemy.directory_writes import save_company, upsert_in_listing_order
+from switchboard.adapters.sqlalchemy.directory_snapshot import read_directory_rows, read_revision
+from switchboard.adapters.sqlalchemy.directory_writes import (
+    bump_revision,
+    save_company,
+    upsert_in_listing_order,
+)
 from switchboard.adapters.sqlalchemy.errors import constraint_violation
 from switchboard.adapters.sqlalchemy.tables import (
     departments,
@@ -33,7 +37,8 @@ class SqlAlchemyDirectoryRepository:
     """Reads and writes the directory inside the caller's session (the unit of work's transaction).
 
     Every write is all-or-nothing: it runs in a savepoint, so a refused write leaves the
-    transaction as it was and raises `ConstraintViolation`.
+    transaction as it was and raises `ConstraintViolation`. Every write also moves the directory's
+    revision on, in the same savepoint (`revision`).
     """
 
     def __init__(self, session: AsyncSession) -> None:
@@ -48,6 +53,10 @@ class SqlAlchemyDirectoryRepository:
             departments=tuple(department_from_row(r) for r in department_rows),
             employees=tuple(employee_from_row(r) for r in employee_rows),
         )
+
+    async def revision(self) -> str:
+        """The stored directory's revision stamp; it changes with every committed write."""
+        return await read_revision(self._session)
 
     async def replace(self, directory: Directory) -> None:
         """Make the stored directory exactly `directory` (listing order included)."""
@@ -115,6 +124,7 @@ class SqlAlchemyDirectoryRepository:
         await self._lock_for_write()
         try:
             async with self._session.begin_nested():
+                await bump_revision(self._session)
                 yield
         except IntegrityError as exc:
             raise constraint_violation(action, exc) from exc

@@ -14,7 +14,13 @@ from typing import Any
 from sqlalchemy import JSON, Table, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from switchboard.adapters.sqlalchemy.tables import company_profile, departments, employees
+from switchboard.adapters.sqlalchemy.tables import (
+    DIRECTORY_REVISION_ID,
+    company_profile,
+    departments,
+    directory_revision,
+    employees,
+)
 
 Rows = tuple[Any | None, Sequence[Any], Sequence[Any]]
 
@@ -43,3 +49,12 @@ async def read_directory_rows(session: AsyncSession) -> Rows:
 async def _ordered(session: AsyncSession, table: Table) -> Sequence[Any]:
     query = select(table).order_by(table.c.position, table.c.id)
     return (await session.execute(query)).mappings().all()
+
+
+async def read_revision(session: AsyncSession) -> str:
+    """The directory's revision stamp ("<count>:<token>"): one primary-key SELECT. "0:" when the
+    row is missing (nothing was ever written through a migrated schema)."""
+    row = directory_revision.c
+    query = select(row.revision, row.token).where(row.id == DIRECTORY_REVISION_ID)
+    found = (await session.execute(query)).first()
+    return f"{found.revision}:{found.token}" if found is not None else "0:"

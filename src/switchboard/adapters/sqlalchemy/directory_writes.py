@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -9,7 +10,12 @@ from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from switchboard.adapters.sqlalchemy.directory_mapping import company_to_row
-from switchboard.adapters.sqlalchemy.tables import COMPANY_PROFILE_ID, company_profile
+from switchboard.adapters.sqlalchemy.tables import (
+    COMPANY_PROFILE_ID,
+    DIRECTORY_REVISION_ID,
+    company_profile,
+    directory_revision,
+)
 from switchboard.domain.directory import CompanyProfile, Department, Employee
 
 Item = TypeVar("Item", Department, Employee)
@@ -29,6 +35,24 @@ async def save_company(session: AsyncSession, company: CompanyProfile) -> None:
     )
     if updated.first() is None:
         await session.execute(insert(company_profile).values(id=COMPANY_PROFILE_ID, **values))
+
+
+async def bump_revision(session: AsyncSession) -> None:
+    """Move the directory's revision on (in the caller's transaction: it commits with the write,
+    or not at all). The row lock also queues concurrent writers on PostgreSQL."""
+    row = directory_revision.c
+    bumped = await session.execute(
+        update(directory_revision)
+        .where(row.id == DIRECTORY_REVISION_ID)
+        .values(revision=row.revision + 1, token=uuid.uuid4().hex)
+        .returning(row.id)
+    )
+    if bumped.first() is None:  # a schema made without the migration's seed row
+        await session.execute(
+            insert(directory_revision).values(
+                id=DIRECTORY_REVISION_ID, revision=1, token=uuid.uuid4().hex
+            )
+        )
 
 
 async def upsert_in_listing_order(

@@ -27,7 +27,6 @@ from switchboard.ports.clock import Clock
 from switchboard.ports.telephony import Telephony
 from switchboard.services.call_records import CallLog, UnitOfWorkFactory
 from switchboard.services.calls.resolvers import ResolverCache
-from switchboard.services.directory import load_directory
 from switchboard.services.messaging.desk import OutboxMessageDesk
 from switchboard.services.messaging.outbox_ports import MessageOutbox
 from switchboard.services.receptionist.deps import CallState, ReceptionistDeps
@@ -137,7 +136,9 @@ class CallFactory:
     resolvers: ResolverCache = field(default_factory=ResolverCache)
 
     async def load_directory(self) -> Directory:
-        return await load_directory(self.unit_of_work)
+        """The stored directory as this process last loaded it (checked against the stored
+        revision at most once a second; see `ResolverCache`)."""
+        return (await self.resolvers.current(self.unit_of_work)).directory
 
     async def begin(
         self,
@@ -149,13 +150,18 @@ class CallFactory:
     ) -> CallParts:
         """Open `call`'s record (saved at once, so even a call that fails to start is on record)
         and build its parts. `directory` fixes the directory for the whole call (a local call's
-        spec); by default it is loaded now, and reloaded when a message is taken so its
-        notifications reach the current contacts."""
+        spec); by default it is the process's cached copy of the stored one (`ResolverCache`),
+        looked up again when a message is taken so its notifications reach the current contacts."""
         clock = clock or self.clock
         log = CallLog(call, clock)
         await log.save(self.unit_of_work)
-        current = self.load_directory if directory is None else _always(directory)
-        loaded = await current()
+        current: Callable[[], Awaitable[Directory]]
+        if directory is None:
+            stored = await self.resolvers.current(self.unit_of_work)
+            loaded, resolver, current = stored.directory, stored.resolver, self.load_directory
+        else:
+            loaded, resolver = directory, self.resolvers.for_directory(directory)
+            current = _always(directory)
         desk: MessageDesk = OutboxMessageDesk(self.outbox, current, clock)
         recorder: CallRecorder = log
         if taps is not None:
@@ -164,7 +170,7 @@ class CallFactory:
         return CallParts(
             call=call,
             directory=loaded,
-            resolver=self.resolvers.for_directory(loaded),
+            resolver=resolver,
             clock=clock,
             log=log,
             recorder=recorder,
