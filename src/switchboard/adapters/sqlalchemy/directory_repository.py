@@ -19,6 +19,7 @@ from switchboard.adapters.sqlalchemy.directory_mapping import (
 from switchboard.adapters.sqlalchemy.directory_snapshot import read_directory_rows, read_revision
 from switchboard.adapters.sqlalchemy.directory_writes import (
     bump_revision,
+    insert_many,
     save_company,
     upsert_in_listing_order,
 )
@@ -44,9 +45,14 @@ class SqlAlchemyDirectoryRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def load(self) -> Directory:
-        """The whole directory in listing order; an empty one with a default profile if nothing is stored."""
-        row, department_rows, employee_rows = await read_directory_rows(self._session)
+    async def load(self, *, employees: bool = True) -> Directory:
+        """The whole directory in listing order; an empty one with a default profile if nothing is stored.
+
+        `employees=False`: the profile and departments only (no employees read).
+        """
+        row, department_rows, employee_rows = await read_directory_rows(
+            self._session, employees=employees
+        )
         company = company_from_row(row) if row is not None else CompanyProfile(name="")
         return Directory(
             company=company,
@@ -68,9 +74,8 @@ class SqlAlchemyDirectoryRepository:
             if directory.departments:
                 rows = [department_to_row(d, i) for i, d in enumerate(directory.departments)]
                 await self._session.execute(insert(departments), rows)
-            if directory.employees:
-                rows = [employee_to_row(e, i) for i, e in enumerate(directory.employees)]
-                await self._session.execute(insert(employees), rows)
+            rows = [employee_to_row(e, i) for i, e in enumerate(directory.employees)]
+            await insert_many(self._session, employees, rows)
 
     async def merge(self, directory: Directory) -> None:
         """Upsert the profile, departments and employees of `directory`; keep everything else.

@@ -19,8 +19,8 @@ from switchboard.adapters.sqlalchemy.tables import (
     company_profile,
     departments,
     directory_revision,
-    employees,
 )
+from switchboard.adapters.sqlalchemy.tables import employees as employee_table
 
 Rows = tuple[Any | None, Sequence[Any], Sequence[Any]]
 
@@ -35,15 +35,26 @@ _POSTGRESQL_SNAPSHOT = text(
          FROM employees AS e) AS employees
     """
 ).columns(company=JSON, departments=JSON, employees=JSON)
+_POSTGRESQL_PROFILE = text(
+    """
+    SELECT
+      (SELECT row_to_json(c) FROM company_profile AS c LIMIT 1) AS company,
+      (SELECT coalesce(json_agg(d ORDER BY d.position, d.id), '[]'::json)
+         FROM departments AS d) AS departments
+    """
+).columns(company=JSON, departments=JSON)
 
 
-async def read_directory_rows(session: AsyncSession) -> Rows:
-    """The profile row (or None), department rows and employee rows, each in listing order."""
+async def read_directory_rows(session: AsyncSession, *, employees: bool = True) -> Rows:
+    """The profile row (or None), department rows and employee rows, each in listing order
+    (no employee rows with `employees=False`)."""
     if session.get_bind().dialect.name == "postgresql":
-        row = (await session.execute(_POSTGRESQL_SNAPSHOT)).one()
-        return row.company, row.departments, row.employees
+        query = _POSTGRESQL_SNAPSHOT if employees else _POSTGRESQL_PROFILE
+        row = (await session.execute(query)).one()
+        return row.company, row.departments, row.employees if employees else []
     company = (await session.execute(select(company_profile))).mappings().first()
-    return company, await _ordered(session, departments), await _ordered(session, employees)
+    people = await _ordered(session, employee_table) if employees else []
+    return company, await _ordered(session, departments), people
 
 
 async def _ordered(session: AsyncSession, table: Table) -> Sequence[Any]:

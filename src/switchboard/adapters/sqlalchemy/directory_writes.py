@@ -6,10 +6,11 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import JSON, Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from switchboard.adapters.sqlalchemy.directory_mapping import company_to_row
+from switchboard.adapters.sqlalchemy.engine import json_text
 from switchboard.adapters.sqlalchemy.tables import (
     COMPANY_PROFILE_ID,
     DIRECTORY_REVISION_ID,
@@ -91,3 +92,33 @@ async def upsert_in_listing_order(
         await session.execute(statement, updates)
     if inserts:
         await session.execute(insert(table), inserts)
+
+
+async def insert_many(session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert `rows` (one key per column) with one prepared statement run for every row.
+
+    At 100,000 employees SQLAlchemy's per-row parameter processing cost more than the database
+    itself, so the rows go to the driver's executemany as tuples, JSON columns already serialised
+    (as the engine's serialiser would write them).
+    """
+    if not rows:
+        return
+    connection = await session.connection()
+    dialect = connection.dialect
+    names = [column.name for column in table.columns]
+    json_columns = {column.name for column in table.columns if isinstance(column.type, JSON)}
+    if dialect.paramstyle == "numeric_dollar":  # asyncpg
+        marks = ", ".join(f"${i}" for i in range(1, len(names) + 1))
+    elif dialect.paramstyle == "qmark":  # sqlite3 (aiosqlite)
+        marks = ", ".join("?" * len(names))
+    else:  # a driver this project does not use: the portable (slower) path
+        await session.execute(insert(table), list(rows))
+        return
+    quote = dialect.identifier_preparer.quote
+    statement = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) VALUES ({marks})"
+    )
+    params = [
+        tuple(json_text(row[n]) if n in json_columns else row[n] for n in names) for row in rows
+    ]
+    await connection.exec_driver_sql(statement, params)
