@@ -90,6 +90,7 @@ def call_factory(
         policy=policy or CallPolicy(),
         brain=brain,
         resolvers=resolvers or ResolverCache(),
+        read_unit_of_work=storage.reading_unit_of_work,
     )
 
 

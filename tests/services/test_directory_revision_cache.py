@@ -206,3 +206,42 @@ async def test_aclose_cancels_a_rebuild_under_way(storage: Storage) -> None:
     await cache.aclose()
     assert [cache.refreshing] == [False]  # (a list: mypy keeps the narrowing from above)
     assert cache.loaded is old
+
+
+async def test_a_reload_reads_without_holding_up_writers(storage: Storage) -> None:
+    # On SQLite a unit of work that writes takes the write lock at BEGIN; the cache reads through
+    # `reading_unit_of_work`, so a slow reload in progress never makes a call's record wait.
+    gate = asyncio.Event()
+
+    class SlowReader:
+        def __init__(self) -> None:
+            self.inner = storage.reading_unit_of_work()
+
+        async def __aenter__(self) -> Any:
+            uow = await self.inner.__aenter__()
+            real = uow.directory.load
+
+            async def load() -> Any:
+                found = await real()
+                await gate.wait()  # the read transaction stays open here
+                return found
+
+            uow.directory.load = load  # type: ignore[method-assign]
+            return uow
+
+        async def __aexit__(self, *exc: Any) -> None:
+            await self.inner.__aexit__(*exc)
+
+    cache = ResolverCache()
+    loading = asyncio.create_task(cache.current(SlowReader))  # type: ignore[arg-type]
+    await asyncio.sleep(0.2)
+    assert not loading.done()
+
+    async def write() -> None:
+        async with storage.unit_of_work() as uow:
+            await uow.directory.save_employee(NEWCOMER)
+            await uow.commit()
+
+    await asyncio.wait_for(write(), timeout=5)  # the busy timeout is 10 s: no queueing
+    gate.set()
+    assert (await loading).directory.employee(NEWCOMER.id) is None  # read before the write

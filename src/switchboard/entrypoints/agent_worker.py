@@ -161,7 +161,7 @@ async def warm_resolvers(settings: Settings) -> ResolverCache:
         if not await is_up_to_date(storage.engine):
             log.warning("prewarm.database_behind: run `switchboard db upgrade`")
             return cache
-        loaded = await cache.current(storage.unit_of_work)  # stamped with its revision
+        loaded = await cache.current(storage.reading_unit_of_work)  # stamped with its revision
         if not loaded.directory.employees:
             log.warning("prewarm.directory_empty: import one with `switchboard directory import`")
     except Exception as exc:

@@ -130,7 +130,7 @@ def resolve(
     index_folder = settings.data_dir / "index"
 
     async def work(storage: Storage) -> object:
-        return await resolver_for_queries(storage.unit_of_work, index_folder)
+        return await resolver_for_queries(storage.reading_unit_of_work, index_folder)
 
     resolver = _resolver(settings, work)
     for query in queries:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +18,11 @@ from switchboard.adapters.sqlalchemy.directory_mapping import (
     employee_from_row,
     employee_to_row,
 )
-from switchboard.adapters.sqlalchemy.directory_snapshot import read_directory_rows, read_revision
+from switchboard.adapters.sqlalchemy.directory_snapshot import (
+    employee_records,
+    read_directory_rows,
+    read_revision,
+)
 from switchboard.adapters.sqlalchemy.directory_writes import (
     bump_revision,
     insert_many,
@@ -29,6 +35,13 @@ from switchboard.adapters.sqlalchemy.tables import (
     employees,
 )
 from switchboard.domain.directory import CompanyProfile, Department, Directory, Employee
+
+_MAP_IN_THREAD = 500  # employees; below this a thread hop costs more than the mapping
+
+
+def _employees(rows: Sequence[Any] | str) -> tuple[Employee, ...]:
+    return tuple(employee_from_row(r) for r in employee_records(rows))
+
 
 # PostgreSQL advisory lock key for directory writers (SQLite serialises writers with BEGIN IMMEDIATE).
 _DIRECTORY_WRITE_LOCK = 0x5357_4449_5200  # "SWDIR"
@@ -54,11 +67,15 @@ class SqlAlchemyDirectoryRepository:
             self._session, employees=employees
         )
         company = company_from_row(row) if row is not None else CompanyProfile(name="")
-        return Directory(
-            company=company,
-            departments=tuple(department_from_row(r) for r in department_rows),
-            employees=tuple(employee_from_row(r) for r in employee_rows),
+        departments = tuple(department_from_row(r) for r in department_rows)
+        # Thousands of employees take a second of CPU to map: in a thread, so the event loop (and
+        # the calls on it) keeps running.
+        people = (
+            await asyncio.to_thread(_employees, employee_rows)
+            if len(employee_rows) > _MAP_IN_THREAD or isinstance(employee_rows, str)
+            else _employees(employee_rows)
         )
+        return Directory(company=company, departments=departments, employees=people)
 
     async def revision(self) -> str:
         """The stored directory's revision stamp; it changes with every committed write."""

@@ -4,14 +4,20 @@ Under PostgreSQL's READ COMMITTED every statement sees its own snapshot, so thre
 straddle a concurrent `replace()` and mix two directories (employees pointing at departments
 that were not loaded). One statement with three subqueries sees one snapshot. SQLite needs no
 trick: its transactions are serializable.
+
+Reading 100,000 employees must not hold the event loop for seconds (a process's calls go on while
+its directory is reloaded in the background): on SQLite the rows arrive in partitions, each one
+an await; on PostgreSQL the employees' JSON comes back as text, and the caller decodes it, with
+the mapping to domain objects, in a worker thread (`employee_records`).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Table, select, text
+from sqlalchemy import JSON, Table, Text, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from switchboard.adapters.sqlalchemy.tables import (
@@ -22,7 +28,9 @@ from switchboard.adapters.sqlalchemy.tables import (
 )
 from switchboard.adapters.sqlalchemy.tables import employees as employee_table
 
-Rows = tuple[Any | None, Sequence[Any], Sequence[Any]]
+# The employees are rows, or (PostgreSQL) the JSON text of a list of them: see `employee_records`.
+Rows = tuple[Any | None, Sequence[Any], Sequence[Any] | str]
+_PARTITION = 2000
 
 # json (not jsonb) keeps each stored JSON value's key order; the aliases are table names we own.
 _POSTGRESQL_SNAPSHOT = text(
@@ -34,7 +42,7 @@ _POSTGRESQL_SNAPSHOT = text(
       (SELECT coalesce(json_agg(e ORDER BY e.position, e.id), '[]'::json)
          FROM employees AS e) AS employees
     """
-).columns(company=JSON, departments=JSON, employees=JSON)
+).columns(company=JSON, departments=JSON, employees=Text)
 _POSTGRESQL_PROFILE = text(
     """
     SELECT
@@ -57,9 +65,18 @@ async def read_directory_rows(session: AsyncSession, *, employees: bool = True) 
     return company, await _ordered(session, departments), people
 
 
+def employee_records(rows: Sequence[Any] | str) -> Sequence[Any]:
+    """The employee rows as mappings (decoding PostgreSQL's JSON text; CPU work for a thread)."""
+    return json.loads(rows) if isinstance(rows, str) else rows
+
+
 async def _ordered(session: AsyncSession, table: Table) -> Sequence[Any]:
     query = select(table).order_by(table.c.position, table.c.id)
-    return (await session.execute(query)).mappings().all()
+    found: list[Any] = []
+    result = await session.stream(query)
+    async for part in result.mappings().partitions(_PARTITION):
+        found.extend(part)
+    return found
 
 
 async def read_revision(session: AsyncSession) -> str:

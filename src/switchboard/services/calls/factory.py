@@ -134,11 +134,17 @@ class CallFactory:
     policy: CallPolicy = field(default_factory=CallPolicy)
     brain: llm.LLM[Any] | None = None  # a hosted LLM shared by every call; None: offline per call
     resolvers: ResolverCache = field(default_factory=ResolverCache)
+    # Units of work that only read (the directory cache's); None: `unit_of_work`.
+    read_unit_of_work: UnitOfWorkFactory | None = None
 
     async def load_directory(self) -> Directory:
         """The stored directory as this process last loaded it (checked against the stored
         revision at most once a second; see `ResolverCache`)."""
-        return (await self.resolvers.current(self.unit_of_work)).directory
+        return (await self.resolvers.current(self._reader)).directory
+
+    @property
+    def _reader(self) -> UnitOfWorkFactory:
+        return self.read_unit_of_work or self.unit_of_work
 
     async def begin(
         self,
@@ -157,7 +163,7 @@ class CallFactory:
         await log.save(self.unit_of_work)
         current: Callable[[], Awaitable[Directory]]
         if directory is None:
-            stored = await self.resolvers.current(self.unit_of_work)
+            stored = await self.resolvers.current(self._reader)
             loaded, resolver, current = stored.directory, stored.resolver, self.load_directory
         else:
             loaded, resolver = directory, self.resolvers.for_directory(directory)
