@@ -152,7 +152,7 @@ async def test_a_failed_rebuild_keeps_the_previous_directory_and_is_retried(
         async def __aenter__(self) -> Any:
             uow = await self.inner.__aenter__()
 
-            async def load() -> Any:
+            async def load(**_: Any) -> Any:
                 raise RuntimeError("connection reset")
 
             uow.directory.load = load  # type: ignore[method-assign]
@@ -187,7 +187,7 @@ async def test_aclose_cancels_a_rebuild_under_way(storage: Storage) -> None:
             uow = await self.inner.__aenter__()
             real = uow.directory.load
 
-            async def load() -> Any:
+            async def load(**_: Any) -> Any:
                 await gate.wait()
                 return await real()
 
@@ -221,7 +221,7 @@ async def test_a_reload_reads_without_holding_up_writers(storage: Storage) -> No
             uow = await self.inner.__aenter__()
             real = uow.directory.load
 
-            async def load() -> Any:
+            async def load(**_: Any) -> Any:
                 found = await real()
                 await gate.wait()  # the read transaction stays open here
                 return found
