@@ -15,6 +15,9 @@ Made apart from `benchmarks/resolve.py` on purpose, sharing no code or data with
 - typos: QWERTY-adjacent substitutions and insertions, deletions, swaps; respellings: this file's
   own rules (sz→s, cz→ch, tz→ts, ou→u, th→t, ch→sh, ie→y, c→s before e/i, doubled letters
   single, j→y, w→v, ks→x); recogniser splits of long surnames and run-together names;
+- left out rather than judged: queries whose right answer hangs on names that sound alike
+  (the same Metaphone or NYSIIS code within three edits, e.g. Bennet/Bennett, Ashleigh/Ashley,
+  Catarina/Katarina), where "the same name" is a matter of definition;
 - kinds: full, typo, phonetic, split, nickname, honorific + surname, shared first name
   (the exact set: everyone with that first name and nobody else), a misheard shared first name
   (the same exact set), and names not in the directory (`none`).
@@ -177,6 +180,11 @@ def pools(seed: int) -> tuple[list[str], list[str], list[str], list[str]]:
     )
 
 
+def codes(name: str) -> tuple[str, str]:
+    """Two standard phonetic codes (neither is what the resolver uses to call names identical)."""
+    return f"m:{jellyfish.metaphone(name)}", f"n:{jellyfish.nysiis(name)}"
+
+
 class World:
     def __init__(self, people: int, rng: random.Random, firsts: list[str], lasts: list[str]):
         # Zipf-like weights: a few first names are very common, most are rare.
@@ -207,12 +215,14 @@ class World:
         self.names = set(self.by_first) | set(self.by_last)
         self.by_code: dict[str, set[str]] = defaultdict(set)
         for name in self.names:
-            self.by_code[jellyfish.metaphone(name)].add(name)
+            for code in codes(name):
+                self.by_code[code].add(name)
 
     def homophones(self, word: str) -> set[str]:
-        """Other directory names a listener may not tell from `word`: the same Metaphone code
-        and within three edits. Queries whose truth hangs on those are left out, not judged."""
-        same = self.by_code.get(jellyfish.metaphone(word), set())
+        """Other directory names a listener may not tell from `word`: the same Metaphone or
+        NYSIIS code and within three edits. Queries whose truth hangs on those are left out,
+        not judged either way."""
+        same = set().union(*(self.by_code.get(code, set()) for code in codes(word)))
         return {o for o in same if o != word and OSA.distance(o, word) <= 3}
 
     def nearest_full(self, query: str, within: int) -> list[int]:
@@ -292,6 +302,8 @@ def kinds(
         }
         if rivals != {i} or nick in w.by_first:
             return None
+        if any(w.first[j] in w.homophones(nick) for j in same_last):
+            return None  # someone with this surname has a first name that sounds like the nickname
         return "nickname", f"{nick} {w.last[i]}", one(i)
 
     def honorific() -> Query | None:
@@ -338,9 +350,10 @@ def kinds(
             return None
         if w.homophones(heard) - {name}:
             return None  # sounds like another name here: the caller may well mean that one
-        close = [o for o in w.by_first if OSA.distance(heard, o) <= OSA.distance(heard, name)]
+        gap = OSA.distance(heard, name)
+        close = [o for o in w.names if OSA.distance(heard, o) <= gap]
         if close != [name]:
-            return None  # as close to another first name: no single right set
+            return None  # as close to another name (a surname too: one word may be either)
         return "misheard-shared", heard, shared_set(name)
 
     def missing() -> Query | None:

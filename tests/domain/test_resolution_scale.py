@@ -65,3 +65,15 @@ def test_matches_and_departments_are_offered_as_they_are() -> None:
     dept = RESOLVER.resolve("sales")
     assert dept.status is ResolutionStatus.DEPARTMENT
     assert dept.offered == dept.candidates
+
+
+def test_an_unknown_full_name_is_not_routed_by_a_topic_word_in_it() -> None:
+    resolver = Resolver.build(
+        Directory(CompanyProfile("X"), (Department("marketing", "Marketing"),), ())
+    )
+    assert resolver.resolve("milada pres").status is ResolutionStatus.NONE  # a name, not "press"
+    for said in ("press", "a press inquiry", "my press release"):
+        found = resolver.resolve(said)
+        assert found.status is ResolutionStatus.DEPARTMENT, said
+        assert found.best is not None
+        assert found.best.id == "marketing"
