@@ -44,6 +44,7 @@ from switchboard.settings import Settings, SettingsError, is_livekit_cloud, load
 log = logging.getLogger(__name__)
 
 _SETTINGS, _VAD, _RESOLVERS, _TRUNK = "settings", "vad", "resolvers", "outbound_trunk"
+_PREWARM_TIMEOUT_S = 60.0
 
 
 # --- what the worker needs, checked before it starts --------------------------------------------------
@@ -124,6 +125,10 @@ def worker_options(settings: Settings, *, max_retry: int = 16) -> WorkerOptions:
         max_retry=max_retry,
         entrypoint_fnc=entrypoint,
         prewarm_fnc=prewarm,
+        # Prewarm loads the directory and builds its resolver: seconds at 100,000 people on a busy
+        # machine, past LiveKit Agents' 10 s default for a process to initialise (installed
+        # livekit/agents/worker.py:216), after which the process would be killed and replaced.
+        initialize_process_timeout=_PREWARM_TIMEOUT_S,
         agent_name=settings.livekit_agent_name,
         load_threshold=settings.agent_load_threshold,
         num_idle_processes=settings.agent_idle_processes,
