@@ -282,6 +282,8 @@ def kinds(
         if i is None:
             return None
         f, last = w.first[i], w.last[i]
+        if w.homophones(f) or w.homophones(last):
+            return None  # Tanya/Tania Kolenc: which one is a matter of definition
         if len(last) >= 7:
             cut = rng.randrange(3, len(last) - 2)
             return "split", f"{f} {last[:cut]} {last[cut:]}", one(i)
@@ -418,11 +420,13 @@ def main() -> None:
     over_cap = 0
     shown = 0
     names = {e.id: e.name for e in world.directory.employees}
-    latencies = []
+    latencies: list[float] = []
+    cpu: list[float] = []  # thread CPU time: the cost when other processes share the machine
     for kind, text, expected in queries:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         result = resolver.resolve(text)
         latencies.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.thread_time() - c0) * 1000)
         got = [c.id for c in result.candidates]
         ok = judge(result.status, got, expected)
         by_kind[kind].append(ok)
@@ -438,6 +442,7 @@ def main() -> None:
             )
     every = [ok for v in by_kind.values() for ok in v]
     latencies.sort()
+    cpu.sort()
     report = {
         "people": args.people,
         "queries": len(every),
@@ -448,6 +453,7 @@ def main() -> None:
         "largest_ambiguous_answer": widest,
         "ambiguous_answers_asking_department": over_cap,
         "p99_ms": latencies[int(len(latencies) * 0.99) - 1],
+        "cpu_p99_ms": cpu[int(len(cpu) * 0.99) - 1],
         "build_s": build_s,
         "load_average_1m": os.getloadavg()[0],
     }
@@ -459,7 +465,7 @@ def main() -> None:
         f"### second generator, {r['people']:,} people, {r['queries']} queries (load average {r['load_average_1m']:.1f})"
     )
     print(
-        f"overall {r['overall_pct']:.2f}% (target >= 99.8%); p99 {r['p99_ms']:.2f} ms; build {r['build_s']:.2f} s"
+        f"overall {r['overall_pct']:.2f}% (target >= 99.8%); p99 {r['p99_ms']:.2f} ms (CPU {r['cpu_p99_ms']:.2f} ms); build {r['build_s']:.2f} s"
     )
     print(
         f"largest ambiguous set {r['largest_ambiguous_answer']}; sets over {MAX_OFFERED} "
