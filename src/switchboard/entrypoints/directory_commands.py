@@ -11,6 +11,7 @@ same functions, so `switchboard directory --help` and every other form behave as
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import sys
 from collections.abc import Awaitable, Callable, Iterator
@@ -68,6 +69,19 @@ def _known_errors() -> Iterator[None]:
         _fail(str(exc))
 
 
+@contextmanager
+def _no_collections() -> Iterator[None]:
+    # 100,000 rows make about a million objects that all live until the command ends: the
+    # collector would only walk them again and again (a sixth of the parsing time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _with_storage(settings: Settings, work: Callable[[Storage], Awaitable[T]]) -> T:
     """Run `work` on the storage (brought to the latest schema first), always closing it."""
     from switchboard.adapters.sqlalchemy import open_storage
@@ -96,13 +110,14 @@ def import_(
     from switchboard.services import directory as service
 
     settings = _settings()
-    with _known_errors():
-        parsed = read_directory_file(file, default_region=settings.default_region)
 
     async def work(storage: Storage) -> service.ImportReport:
         return await service.import_directory(storage.unit_of_work, parsed, replace=replace)
 
-    report = _with_storage(settings, work)
+    with _no_collections():
+        with _known_errors():
+            parsed = read_directory_file(file, default_region=settings.default_region)
+        report = _with_storage(settings, work)
     verb = "replaced the directory with" if report.replaced else "imported"
     console.print(f"{verb} {report.employees} employees and {report.departments} departments")
     for dept in report.created_departments:
