@@ -19,6 +19,7 @@ from switchboard.adapters.sqlalchemy.directory_mapping import (
     employee_to_row,
 )
 from switchboard.adapters.sqlalchemy.directory_snapshot import (
+    EmployeeChunks,
     employee_records,
     read_directory_rows,
     read_revision,
@@ -39,7 +40,7 @@ from switchboard.domain.directory import CompanyProfile, Department, Directory, 
 _MAP_IN_THREAD = 500  # employees; below this a thread hop costs more than the mapping
 
 
-def _employees(rows: Sequence[Any] | str) -> tuple[Employee, ...]:
+def _employees(rows: Sequence[Any]) -> tuple[Employee, ...]:
     return tuple(employee_from_row(r) for r in employee_records(rows))
 
 
@@ -72,7 +73,7 @@ class SqlAlchemyDirectoryRepository:
         # the calls on it) keeps running.
         people = (
             await asyncio.to_thread(_employees, employee_rows)
-            if len(employee_rows) > _MAP_IN_THREAD or isinstance(employee_rows, str)
+            if isinstance(employee_rows, EmployeeChunks) or len(employee_rows) > _MAP_IN_THREAD
             else _employees(employee_rows)
         )
         return Directory(company=company, departments=departments, employees=people)

@@ -7,8 +7,8 @@ trick: its transactions are serializable.
 
 Reading 100,000 employees must not hold the event loop for seconds (a process's calls go on while
 its directory is reloaded in the background): on SQLite the rows arrive in partitions, each one
-an await; on PostgreSQL the employees' JSON comes back as text, and the caller decodes it, with
-the mapping to domain objects, in a worker thread (`employee_records`).
+an await; on PostgreSQL the employees come back as JSON text in chunks of 2,000, and the caller
+decodes them, with the mapping to domain objects, in a worker thread (`employee_records`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Table, Text, select, text
+from sqlalchemy import JSON, Integer, Table, Text, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from switchboard.adapters.sqlalchemy.tables import (
@@ -28,21 +28,31 @@ from switchboard.adapters.sqlalchemy.tables import (
 )
 from switchboard.adapters.sqlalchemy.tables import employees as employee_table
 
-# The employees are rows, or (PostgreSQL) the JSON text of a list of them: see `employee_records`.
-Rows = tuple[Any | None, Sequence[Any], Sequence[Any] | str]
-_PARTITION = 2000
+# The employees are rows, or (PostgreSQL) JSON chunks of them: see `employee_records`.
+Rows = tuple[Any | None, Sequence[Any], Sequence[Any]]
+PARTITION = 2000  # rows (SQLite) or employees per JSON chunk (PostgreSQL)
 
 # json (not jsonb) keeps each stored JSON value's key order; the aliases are table names we own.
+# One statement, so one snapshot: row 0 holds the profile and the departments, every further row a
+# JSON array of up to `PARTITION` employees in listing order (text, decoded by the caller in a
+# thread, a chunk at a time, so no single decode holds the interpreter for long).
 _POSTGRESQL_SNAPSHOT = text(
+    f"""
+    SELECT 0 AS part,
+           json_build_array(
+             (SELECT row_to_json(c) FROM company_profile AS c LIMIT 1),
+             (SELECT coalesce(json_agg(d ORDER BY d.position, d.id), '[]'::json)
+                FROM departments AS d)
+           )::text AS body
+    UNION ALL
+    SELECT 1 + e.chunk AS part, json_agg(e ORDER BY e.position, e.id)::text AS body
+      FROM (SELECT employees.*,
+                   (row_number() OVER (ORDER BY position, id) - 1) / {PARTITION} AS chunk
+              FROM employees) AS e
+     GROUP BY e.chunk
+    ORDER BY part
     """
-    SELECT
-      (SELECT row_to_json(c) FROM company_profile AS c LIMIT 1) AS company,
-      (SELECT coalesce(json_agg(d ORDER BY d.position, d.id), '[]'::json)
-         FROM departments AS d) AS departments,
-      (SELECT coalesce(json_agg(e ORDER BY e.position, e.id), '[]'::json)
-         FROM employees AS e) AS employees
-    """
-).columns(company=JSON, departments=JSON, employees=Text)
+).columns(part=Integer, body=Text)
 _POSTGRESQL_PROFILE = text(
     """
     SELECT
@@ -57,24 +67,33 @@ async def read_directory_rows(session: AsyncSession, *, employees: bool = True) 
     """The profile row (or None), department rows and employee rows, each in listing order
     (no employee rows with `employees=False`)."""
     if session.get_bind().dialect.name == "postgresql":
-        query = _POSTGRESQL_SNAPSHOT if employees else _POSTGRESQL_PROFILE
-        row = (await session.execute(query)).one()
-        return row.company, row.departments, row.employees if employees else []
+        if not employees:
+            row = (await session.execute(_POSTGRESQL_PROFILE)).one()
+            return row.company, row.departments, []
+        head, *chunks = (await session.execute(_POSTGRESQL_SNAPSHOT)).all()
+        company, department_rows = json.loads(head.body)
+        return company, department_rows, EmployeeChunks(row.body for row in chunks)
     company = (await session.execute(select(company_profile))).mappings().first()
     people = await _ordered(session, employee_table) if employees else []
     return company, await _ordered(session, departments), people
 
 
-def employee_records(rows: Sequence[Any] | str) -> Sequence[Any]:
-    """The employee rows as mappings (decoding PostgreSQL's JSON text; CPU work for a thread)."""
-    return json.loads(rows) if isinstance(rows, str) else rows
+class EmployeeChunks(list[str]):
+    """PostgreSQL's employee rows: JSON arrays as text, decoded by `employee_records`."""
+
+
+def employee_records(rows: Sequence[Any]) -> Sequence[Any]:
+    """The employee rows as mappings (decoding PostgreSQL's JSON chunks: CPU work for a thread)."""
+    if isinstance(rows, EmployeeChunks):
+        return [record for chunk in rows for record in json.loads(chunk)]
+    return rows
 
 
 async def _ordered(session: AsyncSession, table: Table) -> Sequence[Any]:
     query = select(table).order_by(table.c.position, table.c.id)
     found: list[Any] = []
     result = await session.stream(query)
-    async for part in result.mappings().partitions(_PARTITION):
+    async for part in result.mappings().partitions(PARTITION):
         found.extend(part)
     return found
 
