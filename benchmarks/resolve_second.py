@@ -249,9 +249,18 @@ def kinds(
         i = rng.randrange(n)
         return i if len(w.by_full[w.full[i]]) == 1 else None
 
+    def sound_twins(i: int) -> set[int]:
+        """Others whose full name may sound the same (Yolanda Haines / Yolanda Haynes)."""
+        firsts = {w.first[i], *w.homophones(w.first[i])}
+        lasts = {w.last[i], *w.homophones(w.last[i])}
+        same_first = set().union(*(w.by_first.get(f, set()) for f in firsts))
+        return {j for j in same_first if w.last[j] in lasts} - {i}
+
     def full() -> Query | None:
         i = unique_full()
-        return None if i is None else ("full", w.full[i], one(i))
+        if i is None or sound_twins(i):
+            return None
+        return "full", w.full[i], one(i)
 
     def mangled(kind: str, edit: Callable[[str, random.Random], str]) -> Query | None:
         i = unique_full()
