@@ -11,7 +11,8 @@ directory itself, not from the resolver: "same name" means the same folded spell
 Typo queries apply 1 edit anywhere, or 2 edits spread over both parts (or within a part of ≥ 6
 letters). "sentence" queries embed a full name in a recogniser-style sentence with random ordinary
 words ("Hi, is Tom Reed in today?"); "misheard-first" queries pair a unique surname with a first
-name that was typed and respelled into a non-name still sharing over half its letters. Targets: top-1 ≥ 98% on unambiguous queries, ambiguous sets exactly right ≥ 98%,
+name that was typed and respelled into a non-name still sharing over half its letters. Targets: overall ≥ 99.8% (every query right: top-1, the exact
+ambiguous set, the department, or `none`), top-1 ≥ 98% on unambiguous queries, ambiguous sets exactly right ≥ 98%,
 p99 ≤ 1 ms at 100k people, build ≤ 5 s at 100k. Latency is wall time (perf_counter) per query;
 "p99 CPU" is the same query's thread CPU time, which shows the cost when other processes share
 the machine. The index is `gc.freeze()`d after the (timed) build, as a long-lived worker would.
@@ -481,6 +482,7 @@ def run(
     return {
         "size": size,
         "queries": len(queries),
+        "overall_pct": pct([ok for v in by_kind.values() for ok in v]),
         "top1_unambiguous_pct": pct(groups["unambiguous"]),
         "ambiguous_exact_pct": pct(groups["ambiguous"]),
         "department_pct": pct(groups["department"]),
@@ -501,9 +503,9 @@ def table(r: dict[str, object]) -> str:
     rows = [
         f"### {r['size']:,} people",
         "",
-        "| queries | top-1 (unambiguous) | ambiguous sets exact | department | none correct | p50 ms | p99 ms | p99 CPU ms | build s |",
-        "|---|---|---|---|---|---|---|---|---|",
-        f"| {r['queries']} | {r['top1_unambiguous_pct']:.1f}% | {r['ambiguous_exact_pct']:.1f}% "
+        "| queries | overall | top-1 (unambiguous) | ambiguous sets exact | department | none correct | p50 ms | p99 ms | p99 CPU ms | build s |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+        f"| {r['queries']} | {r['overall_pct']:.2f}% | {r['top1_unambiguous_pct']:.1f}% | {r['ambiguous_exact_pct']:.1f}% "
         f"| {r['department_pct']:.1f}% | {r['none_correct_pct']:.1f}% | {r['p50_ms']:.3f} "
         f"| {r['p99_ms']:.3f} | {r['cpu_p99_ms']:.3f} | {r['build_s']:.2f} |",
         "",

@@ -1,3 +1,3 @@
-from switchboard.entrypoints.cli import main
+from switchboard.entrypoints.launch import main
 
 main()

@@ -122,6 +122,7 @@ def call_factory(
         resolvers=resolvers or ResolverCache(),
         caller_memory=SqlAlchemyCallerMemory(storage.engine),
         calendars=calendars,
+        read_unit_of_work=storage.reading_unit_of_work,
     )
 
 

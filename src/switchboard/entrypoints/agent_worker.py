@@ -65,6 +65,7 @@ log = logging.getLogger(__name__)
 
 _SETTINGS, _VAD, _RESOLVERS, _TRUNK = "settings", "vad", "resolvers", "outbound_trunk"
 _CALENDARS = "calendars"  # (busy times per employee, when fetched) from prewarm
+_PREWARM_TIMEOUT_S = 60.0
 
 
 # --- what the worker needs, checked before it starts --------------------------------------------------
@@ -148,6 +149,10 @@ def worker_options(
         max_retry=max_retry,
         entrypoint_fnc=entrypoint,
         prewarm_fnc=prewarm,
+        # Prewarm loads the directory and builds its resolver: seconds at 100,000 people on a busy
+        # machine, past LiveKit Agents' 10 s default for a process to initialise (installed
+        # livekit/agents/worker.py:216), after which the process would be killed and replaced.
+        initialize_process_timeout=_PREWARM_TIMEOUT_S,
         agent_name=settings.livekit_agent_name,
         load_threshold=settings.agent_load_threshold,
         num_idle_processes=settings.agent_idle_processes,
@@ -188,10 +193,9 @@ async def warm_resolvers(settings: Settings) -> ResolverCache:
         if not await is_up_to_date(storage.engine):
             log.warning("prewarm.database_behind: run `switchboard db upgrade`")
             return cache
-        directory = await load_directory(storage.unit_of_work)
-        if not directory.employees:
+        loaded = await cache.current(storage.reading_unit_of_work)  # stamped with its revision
+        if not loaded.directory.employees:
             log.warning("prewarm.directory_empty: import one with `switchboard directory import`")
-        cache.for_directory(directory)
     except Exception as exc:
         log.warning("prewarm.failed", extra={"error": str(exc)})
     finally:

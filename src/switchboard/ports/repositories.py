@@ -16,8 +16,13 @@ from switchboard.domain.directory import Department, Directory, Employee
 
 
 class DirectoryRepository(Protocol):
-    async def load(self) -> Directory:
-        """The whole directory (an empty one, with a default profile, when nothing is stored)."""
+    async def load(self, *, employees: bool = True) -> Directory:
+        """The whole directory (an empty one, with a default profile, when nothing is stored);
+        `employees=False` reads the profile and departments only."""
+        ...
+
+    async def revision(self) -> str:
+        """An opaque stamp that changes with every committed directory write (cheap to read)."""
         ...
 
     async def replace(self, directory: Directory) -> None:

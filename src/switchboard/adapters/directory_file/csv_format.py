@@ -12,7 +12,7 @@ from switchboard.domain.directory import Employee
 from . import fields
 from .calendar_field import calendar_text
 from .errors import DirectoryFileError, ProblemLog
-from .rows import EMPLOYEE_FIELDS, employee_from_mapping
+from .rows import EMPLOYEE_FIELDS, Verdicts, employee_from_mapping
 
 BASE_COLUMNS = ("id", "name", "aliases", "title", "department", "phone", "email", "sms", "status")
 _REQUIRED_COLUMNS = ("id", "name", "phone")
@@ -40,6 +40,7 @@ def parse_employees_csv(
     log.raise_if_any()
     employees: list[Employee] = []
     seen: set[str] = set()
+    verdicts: Verdicts = {}  # bulk files repeat departments, statuses and empty cells
     start = reader.line_num + 1
     try:
         for cells in reader:
@@ -52,7 +53,7 @@ def parse_employees_csv(
                     f"row {row}", None, f"has {len(cells)} cells but the header has {len(header)}"
                 )
                 continue
-            employee = employee_from_mapping(raw, log, f"row {row}", default_region)
+            employee = employee_from_mapping(raw, log, f"row {row}", default_region, verdicts)
             if employee is not None and employee.id in seen:
                 log.add(
                     f"row {row} (id={employee.id})", "id", f"duplicate employee id {employee.id!r}"

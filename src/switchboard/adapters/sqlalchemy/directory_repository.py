@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.exc import IntegrityError
@@ -16,14 +18,31 @@ from switchboard.adapters.sqlalchemy.directory_mapping import (
     employee_from_row,
     employee_to_row,
 )
-from switchboard.adapters.sqlalchemy.directory_snapshot import read_directory_rows
-from switchboard.adapters.sqlalchemy.directory_writes import save_company, upsert_in_listing_order
+from switchboard.adapters.sqlalchemy.directory_snapshot import (
+    EmployeeChunks,
+    employee_records,
+    read_directory_rows,
+    read_revision,
+)
+from switchboard.adapters.sqlalchemy.directory_writes import (
+    bump_revision,
+    insert_many,
+    save_company,
+    upsert_in_listing_order,
+)
 from switchboard.adapters.sqlalchemy.errors import constraint_violation
 from switchboard.adapters.sqlalchemy.tables import (
     departments,
     employees,
 )
 from switchboard.domain.directory import CompanyProfile, Department, Directory, Employee
+
+_MAP_IN_THREAD = 500  # employees; below this a thread hop costs more than the mapping
+
+
+def _employees(rows: Sequence[Any]) -> tuple[Employee, ...]:
+    return tuple(employee_from_row(r) for r in employee_records(rows))
+
 
 # PostgreSQL advisory lock key for directory writers (SQLite serialises writers with BEGIN IMMEDIATE).
 _DIRECTORY_WRITE_LOCK = 0x5357_4449_5200  # "SWDIR"
@@ -33,21 +52,35 @@ class SqlAlchemyDirectoryRepository:
     """Reads and writes the directory inside the caller's session (the unit of work's transaction).
 
     Every write is all-or-nothing: it runs in a savepoint, so a refused write leaves the
-    transaction as it was and raises `ConstraintViolation`.
+    transaction as it was and raises `ConstraintViolation`. Every write also moves the directory's
+    revision on, in the same savepoint (`revision`).
     """
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def load(self) -> Directory:
-        """The whole directory in listing order; an empty one with a default profile if nothing is stored."""
-        row, department_rows, employee_rows = await read_directory_rows(self._session)
-        company = company_from_row(row) if row is not None else CompanyProfile(name="")
-        return Directory(
-            company=company,
-            departments=tuple(department_from_row(r) for r in department_rows),
-            employees=tuple(employee_from_row(r) for r in employee_rows),
+    async def load(self, *, employees: bool = True) -> Directory:
+        """The whole directory in listing order; an empty one with a default profile if nothing is stored.
+
+        `employees=False`: the profile and departments only (no employees read).
+        """
+        row, department_rows, employee_rows = await read_directory_rows(
+            self._session, employees=employees
         )
+        company = company_from_row(row) if row is not None else CompanyProfile(name="")
+        departments = tuple(department_from_row(r) for r in department_rows)
+        # Thousands of employees take a second of CPU to map: in a thread, so the event loop (and
+        # the calls on it) keeps running.
+        people = (
+            await asyncio.to_thread(_employees, employee_rows)
+            if isinstance(employee_rows, EmployeeChunks) or len(employee_rows) > _MAP_IN_THREAD
+            else _employees(employee_rows)
+        )
+        return Directory(company=company, departments=departments, employees=people)
+
+    async def revision(self) -> str:
+        """The stored directory's revision stamp; it changes with every committed write."""
+        return await read_revision(self._session)
 
     async def replace(self, directory: Directory) -> None:
         """Make the stored directory exactly `directory` (listing order included)."""
@@ -59,9 +92,8 @@ class SqlAlchemyDirectoryRepository:
             if directory.departments:
                 rows = [department_to_row(d, i) for i, d in enumerate(directory.departments)]
                 await self._session.execute(insert(departments), rows)
-            if directory.employees:
-                rows = [employee_to_row(e, i) for i, e in enumerate(directory.employees)]
-                await self._session.execute(insert(employees), rows)
+            rows = [employee_to_row(e, i) for i, e in enumerate(directory.employees)]
+            await insert_many(self._session, employees, rows)
 
     async def merge(self, directory: Directory) -> None:
         """Upsert the profile, departments and employees of `directory`; keep everything else.
@@ -115,6 +147,7 @@ class SqlAlchemyDirectoryRepository:
         await self._lock_for_write()
         try:
             async with self._session.begin_nested():
+                await bump_revision(self._session)
                 yield
         except IntegrityError as exc:
             raise constraint_violation(action, exc) from exc

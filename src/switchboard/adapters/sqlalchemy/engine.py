@@ -70,6 +70,16 @@ def _json_dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def json_text(value: object) -> str | None:
+    """A JSON column's value as the engine writes it (None stays SQL NULL); the empty list and
+    mapping, most rows' aliases and extras, skip the encoder."""
+    if value is None:
+        return None
+    if not value and isinstance(value, list | dict):
+        return "[]" if isinstance(value, list) else "{}"
+    return _json_dumps(value)
+
+
 def _create_parent_folder(url: URL) -> None:
     database = url.database or ""
     if (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Column,
     DateTime,
@@ -80,6 +81,18 @@ employees = Table(
     Column("position", Integer, nullable=False),
     Index(None, "department_id"),
     Column("chat", JSON, nullable=True),  # chat URLs as written (`${VAR}` kept); None: none
+)
+
+# The directory's revision (one row, id 1): every directory write bumps `revision` and draws a new
+# `token` in its own transaction, so "has the directory changed?" is one primary-key SELECT. The
+# token tells apart two databases at the same count (a restored backup, a recreated file).
+DIRECTORY_REVISION_ID = 1
+directory_revision = Table(
+    "directory_revision",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("revision", BigInteger, nullable=False),
+    Column("token", Text, nullable=False),
 )
 
 # One row per call; the timeline is a JSON list of {"at", "kind", "data"} written as the call goes.

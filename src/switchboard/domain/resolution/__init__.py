@@ -1,6 +1,11 @@
 """Dial-by-name resolution: `Resolver.build(directory).resolve("could I speak to bob")`."""
 
 from switchboard.domain.resolution.resolver import THRESHOLD, Resolver
-from switchboard.domain.resolution.result import Candidate, Resolution, ResolutionStatus
+from switchboard.domain.resolution.result import (
+    MAX_OFFERED,
+    Candidate,
+    Resolution,
+    ResolutionStatus,
+)
 
-__all__ = ["THRESHOLD", "Candidate", "Resolution", "ResolutionStatus", "Resolver"]
+__all__ = ["MAX_OFFERED", "THRESHOLD", "Candidate", "Resolution", "ResolutionStatus", "Resolver"]

@@ -168,10 +168,26 @@ class Resolver:
             return Resolution(
                 text, ResolutionStatus.MATCH, (self._candidate(i, 100.0),), "job title"
             )
-        dept = self._topics.department(text, raw=text) or self._topics.topic(text)
+        dept = self._topics.department(text, raw=text)
+        if dept is None and not self._name_shaped(text):
+            dept = self._topics.topic(text)
         if dept is not None:
             return self._department_hit(text, dept, "topic")
         return named
+
+    def _name_shaped(self, text: str) -> bool:
+        """Two or three words led by one that is no everyday word nor a topic word: a full name
+        of someone not here ("Milada Pres"), not a topic ("press")."""
+        words = tokens(text)
+        lead = words[0] if words else ""
+        return (
+            2 <= len(words) <= 3
+            and lead.isalpha()
+            and lead not in FILLER
+            and lead not in SENTENCE_WORDS
+            and self._topics.topic(lead) is None
+            and self._topics.department(lead, raw=lead) is None
+        )
 
     def scan(self, text: str) -> Resolution:
         """Whoever `text` names anywhere in it, for a whole caller turn rather than a name request.

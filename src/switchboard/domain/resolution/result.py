@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
 
+# How many people the agent names when a name is shared: a caller cannot hold more in mind from
+# one sentence. Past that it names none of them and asks for the department instead (`offered`).
+MAX_OFFERED = 3
+
 
 class ResolutionStatus(StrEnum):
     MATCH = "match"  # one employee; best candidate first
@@ -41,6 +45,20 @@ class Resolution:
     @property
     def best(self) -> Candidate | None:
         return self.candidates[0] if self.candidates else None
+
+    @property
+    def offered(self) -> tuple[Candidate, ...]:
+        """The candidates to name to the caller: an ambiguous set of at most `MAX_OFFERED`
+        people, every one of them; a larger set, nobody (ask which department instead, see
+        `departments`). Other statuses: the candidates."""
+        if self.status is ResolutionStatus.AMBIGUOUS and len(self.candidates) > MAX_OFFERED:
+            return ()
+        return self.candidates
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        """The departments the candidates work in, each once, in candidate order."""
+        return tuple(dict.fromkeys(c.department for c in self.candidates if c.department))
 
     def as_json(self) -> dict[str, Any]:
         """The `directory resolve --json` shape."""

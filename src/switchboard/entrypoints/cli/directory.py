@@ -13,17 +13,15 @@ from switchboard.adapters.directory_file import (
     dump_directory_yaml,
     dump_employees_csv,
     parse_employee_fields,
-    read_directory_file,
 )
 from switchboard.bootstrap import Application
 from switchboard.domain.chat_address import mask as mask_chat_url
 from switchboard.domain.directory import Directory, Employee
 from switchboard.domain.phone import mask
-from switchboard.domain.resolution import Resolver
+from switchboard.entrypoints import directory_commands
 from switchboard.entrypoints.cli._runtime import (
     console,
     fail,
-    known_errors,
     plain,
     run_with_app,
     settings_or_exit,
@@ -37,28 +35,8 @@ async def _directory(app: Application) -> Directory:
     return await service.load_directory(app.unit_of_work)
 
 
-@directory_app.command("import")
-def import_(
-    file: Path = typer.Argument(
-        ..., exists=True, dir_okay=False, help="A .yaml/.yml or .csv file."
-    ),
-    replace: bool = typer.Option(
-        False, "--replace", help="Make the stored directory exactly this file."
-    ),
-) -> None:
-    """Import a directory file. A file with any error imports nothing and names every bad row."""
-    region = settings_or_exit().default_region
-    with known_errors():
-        parsed = read_directory_file(file, default_region=region)
-
-    async def work(app: Application) -> service.ImportReport:
-        return await service.import_directory(app.unit_of_work, parsed, replace=replace)
-
-    report = run_with_app(work)
-    verb = "replaced the directory with" if report.replaced else "imported"
-    console.print(f"{verb} {report.employees} employees and {report.departments} departments")
-    for dept in report.created_departments:
-        console.print(f"  created department [bold]{plain(dept)}[/] (rename it with a YAML import)")
+# Also runnable without the rest of the command line (`switchboard.entrypoints.launch`).
+directory_app.command("import")(directory_commands.import_)
 
 
 @directory_app.command("export")
@@ -217,32 +195,7 @@ def remove(employee_id: str) -> None:
     console.print(f"removed {plain(employee_id)}")
 
 
-@directory_app.command("resolve")
-def resolve(
-    text: str | None = typer.Argument(None, help="What the caller said."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON object per query."),
-    file: Path | None = typer.Option(
-        None, "--file", metavar="FILE", exists=True, dir_okay=False, help="Queries, one per line."
-    ),
-) -> None:
-    """Decide who the caller means: match, ambiguous, department or none."""
-    if (text is None) == (file is None):
-        fail("give either TEXT or --file", 2)
-    queries = (
-        [q for q in file.read_text("utf-8").splitlines() if q.strip()] if file else [str(text)]
-    )
-    resolver = Resolver.build(run_with_app(_directory))
-    for query in queries:
-        result = resolver.resolve(query)
-        if as_json or file is not None:
-            typer.echo(json.dumps(result.as_json(), ensure_ascii=False))
-            continue
-        console.print(f"[bold]{result.status.value}[/]  {plain(result.reason)}")
-        for c in result.candidates:
-            where = f" ({c.department})" if c.department else ""
-            console.print(
-                f"  {c.score:5.1f}  {plain(c.name + where)}  [dim]{plain(f'{c.kind}:{c.id}')}[/]"
-            )
+directory_app.command("resolve")(directory_commands.resolve)
 
 
 def demo_summary() -> str:

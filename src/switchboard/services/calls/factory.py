@@ -37,7 +37,6 @@ from switchboard.services.call_records import CallLog, UnitOfWorkFactory
 from switchboard.services.caller_memory import CallerMemory
 from switchboard.services.calls.resolvers import ResolverCache
 from switchboard.services.calls.screening import message_only
-from switchboard.services.directory import load_directory
 from switchboard.services.messaging.desk import OutboxMessageDesk
 from switchboard.services.messaging.follow_ups import TransferSummaries
 from switchboard.services.receptionist.deps import CallState, ReceptionistDeps
@@ -182,9 +181,17 @@ class CallFactory:
     resolvers: ResolverCache = field(default_factory=ResolverCache)
     caller_memory: CallerMemoryStore | None = None
     calendars: CalendarCache | None = None  # employees' busy times (None: no calendars)
+    # Units of work that only read (the directory cache's); None: `unit_of_work`.
+    read_unit_of_work: UnitOfWorkFactory | None = None
 
     async def load_directory(self) -> Directory:
-        return await load_directory(self.unit_of_work)
+        """The stored directory as this process last loaded it (checked against the stored
+        revision at most once a second; see `ResolverCache`)."""
+        return (await self.resolvers.current(self._reader)).directory
+
+    @property
+    def _reader(self) -> UnitOfWorkFactory:
+        return self.read_unit_of_work or self.unit_of_work
 
     async def begin(
         self,
@@ -198,16 +205,22 @@ class CallFactory:
     ) -> CallParts:
         """Open `call`'s record (saved at once, so even a call that fails to start is on record)
         and build its parts. `directory` fixes the directory for the whole call (a local call's
-        spec); by default it is loaded now, and reloaded when a message is taken so its
-        notifications reach the current contacts. `calendars` replaces the factory's calendar
-        cache for this call (a scenario's simulated calendars). `metrics` counts the call (the
-        agent worker's Prometheus metrics); by default nothing is counted."""
+        spec); by default it is the process's cached copy of the stored one (`ResolverCache`),
+        looked up again when a message is taken so its notifications reach the current contacts.
+        `calendars` replaces the factory's calendar cache for this call (a scenario's simulated
+        calendars). `metrics` counts the call (the agent worker's Prometheus metrics); by default
+        nothing is counted."""
         clock = clock or self.clock
         metrics = metrics or NoCallMetrics()
         log = CallLog(call, clock)
         await log.save(self.unit_of_work)
-        current = self.load_directory if directory is None else _always(directory)
-        loaded = await current()
+        current: Callable[[], Awaitable[Directory]]
+        if directory is None:
+            stored = await self.resolvers.current(self._reader)
+            loaded, resolver, current = stored.directory, stored.resolver, self.load_directory
+        else:
+            loaded, resolver = directory, self.resolvers.for_directory(directory)
+            current = _always(directory)
         screening = self.policy.screening.screen(call.caller_number, call.verstat)
         log.record("screening", decision=screening, verification=verification(call.verstat))
         memory = CallerMemory(self.caller_memory, enabled=self.policy.caller_memory)
@@ -234,7 +247,7 @@ class CallFactory:
         return CallParts(
             call=call,
             directory=loaded,
-            resolver=self.resolvers.for_directory(loaded),
+            resolver=resolver,
             clock=clock,
             log=log,
             recorder=recorder,

@@ -69,7 +69,6 @@ class ReceptionistTools:
         self.deps.state.other_requested = True
         result = self.deps.resolver.resolve(q)
         payload: dict[str, Any] = {"status": result.status.value}
-        people = [self.deps.directory.employee(c.id) for c in result.candidates]
         if result.status is ResolutionStatus.DEPARTMENT and result.best:
             front = self.deps.directory.front_contact(result.best.id)
             payload["department"] = {"id": result.best.id, "name": result.best.name}
@@ -79,7 +78,18 @@ class ReceptionistTools:
             if route is not None:  # a ring group or an after-hours rule decides, not one person
                 payload["route"] = route
         else:
+            # A name shared by more people than a caller can follow (MAX_OFFERED): none is named;
+            # the model asks for the department and looks up "name in department".
+            people = [self.deps.directory.employee(c.id) for c in result.offered]
             payload["candidates"] = [self._summary(e) for e in people if e is not None]
+            if len(result.candidates) > len(result.offered):
+                payload["count"] = len(result.candidates)
+                payload["departments"] = list(result.departments)
+                payload["next"] = (
+                    f"{len(result.candidates)} people share this name: name none of them; ask "
+                    "which department the person works in, then call find_employee again with "
+                    "the name and that department"
+                )
         return self._out("find_employee", payload)
 
     @recorded

@@ -85,6 +85,14 @@ def _found(d: Dialogue, data: dict[str, object]) -> Reply:
     elif status == "ambiguous" and people:
         s.candidates, s.which_query = people, s.last_query or ""
         return d.ask(Asking.WHICH, which_one(d.state.candidates))
+    elif status == "ambiguous" and isinstance(data.get("count"), int):
+        # More people share the name than a caller can follow: none is named (MAX_OFFERED); the
+        # name with a department ("Serena in Sales") is a new lookup.
+        return d.ask(
+            Asking.TARGET,
+            f"We have {data['count']} people called {s.last_query or 'that'}. Which department "
+            "do they work in? You can say the name and the department together.",
+        )
     else:
         query = s.last_query or ""
         if 0 < len(query.split()) <= 3:

@@ -9,10 +9,17 @@ from typing import Any
 
 from switchboard.adapters.brain.offline.acts import Act
 from switchboard.adapters.brain.offline.state import Target
+from switchboard.domain.resolution.result import MAX_OFFERED
 
 
 def which_one(candidates: list[Target]) -> str:
-    """ "Did you mean X in Sales or Y in Engineering?\""""
+    """ "Did you mean X in Sales or Y in Engineering?"; past `MAX_OFFERED` people nobody is
+    named, and the department is asked for instead."""
+    if len(candidates) > MAX_OFFERED:
+        return (
+            f"We have {len(candidates)} people by that name. "
+            "Which department do they work in, or what's their surname?"
+        )
     options = [f"{c.name} in {c.department}" if c.department else c.name for c in candidates]
     if len(options) == 1:
         return f"Did you mean {options[0]}?"
