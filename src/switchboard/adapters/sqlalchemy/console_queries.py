@@ -1,0 +1,233 @@
+"""The console's reads: overview counts in one query per table, pages of messages and calls
+filtered in SQL (scope, state, outcome), and marking a message handled.
+
+A message's delivery state is derived from its notifications exactly as
+`domain.message_delivery.delivery_state` does (local-outbox notifications do not count).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, not_, or_, select, union
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from switchboard.adapters.sqlalchemy.call_record_repository import (
+    SqlAlchemyCallRecordRepository,
+    _record,  # the row → CallRecord mapping, shared rather than copied
+)
+from switchboard.adapters.sqlalchemy.console_tables import message_handling, transfer_attempts
+from switchboard.adapters.sqlalchemy.engine import create_session_factory
+from switchboard.adapters.sqlalchemy.message_queries import SqlAlchemyMessageQueries
+from switchboard.adapters.sqlalchemy.message_rows import message_from_row, utc
+from switchboard.adapters.sqlalchemy.message_tables import messages, notifications
+from switchboard.adapters.sqlalchemy.tables import calls
+from switchboard.domain.call_record import CallRecord
+from switchboard.domain.message_delivery import DeliveryState, StoredMessage, delivery_state
+from switchboard.services.console.views import (
+    PAGE_SIZE,
+    UNDELIVERED,
+    WAITING,
+    CallFilter,
+    Handling,
+    MessageFilter,
+    MessageRow,
+    PeriodCounts,
+    Scope,
+    transfer_group,
+)
+
+m, n = messages.c, notifications.c
+
+
+def _has(*statuses: str) -> ColumnElement[bool]:
+    """The message has a real (not local-outbox) notification in one of `statuses`."""
+    return exists().where(n.message_id == m.id, n.channel != "local", n.status.in_(statuses))
+
+
+_DELIVERED = _has("delivered")
+_REACHED = _has("sent", "delivered")
+_IN_FLIGHT = _has("queued", "sending")
+_ANY_REAL = exists().where(n.message_id == m.id, n.channel != "local")
+STATE_CONDITIONS: dict[str, ColumnElement[bool]] = {
+    DeliveryState.DELIVERED.value: _DELIVERED,
+    DeliveryState.SENT.value: and_(_REACHED, not_(_DELIVERED)),
+    DeliveryState.PENDING.value: and_(not_(_REACHED), _IN_FLIGHT),
+    DeliveryState.FAILED.value: and_(not_(_REACHED), not_(_IN_FLIGHT), _ANY_REAL),
+    DeliveryState.NOT_DELIVERED.value: not_(_ANY_REAL),
+    WAITING: and_(not_(_REACHED), _IN_FLIGHT),
+    UNDELIVERED: and_(not_(_REACHED), not_(_IN_FLIGHT)),
+}
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+    return f"%{escaped}%"
+
+
+class SqlAlchemyConsoleQueries:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._sessions = create_session_factory(engine)
+        self._messages = SqlAlchemyMessageQueries(engine)
+
+    async def period_counts(self, starts: Mapping[str, datetime]) -> dict[str, PeriodCounts]:
+        names = list(starts)
+        since = {k: utc(v) for k, v in starts.items()}
+        earliest = min(v for v in since.values() if v is not None)
+
+        def per_period(column: Any) -> list[Any]:
+            return [
+                func.sum(case((column >= since[k], 1), else_=0)).label(f"p{i}")
+                for i, k in enumerate(names)
+            ]
+
+        by_outcome = (
+            select(calls.c.outcome, *per_period(calls.c.started_at))
+            .where(calls.c.started_at >= earliest)
+            .group_by(calls.c.outcome)
+        )
+        t = transfer_attempts.c
+        by_result = (
+            select(t.result, *per_period(t.started_at))
+            .where(t.started_at >= earliest)
+            .group_by(t.result)
+        )
+        waiting = STATE_CONDITIONS[WAITING]
+        undelivered = STATE_CONDITIONS[UNDELIVERED]
+        state = case((waiting, "w"), (undelivered, "u"), else_="ok").label("state")
+        inner = select(m.created_at, state).where(m.created_at >= earliest).subquery()
+        by_state = (
+            select(inner.c.state, *per_period(inner.c.created_at))
+            .where(inner.c.state != "ok")
+            .group_by(inner.c.state)
+        )
+        async with self._sessions() as s:
+            outcome_rows = (await s.execute(by_outcome)).all()
+            result_rows = (await s.execute(by_result)).all()
+            state_rows = (await s.execute(by_state)).all()
+        found: dict[str, PeriodCounts] = {}
+        for i, name in enumerate(names):
+            outcomes = {str(r[0] or "in progress"): int(r[i + 1] or 0) for r in outcome_rows}
+            transfers = {"accepted": 0, "declined": 0, "unanswered": 0}
+            for r in result_rows:
+                group = transfer_group(str(r[0]))
+                transfers[group] = transfers.get(group, 0) + int(r[i + 1] or 0)
+            states = {str(r[0]): int(r[i + 1] or 0) for r in state_rows}
+            found[name] = PeriodCounts(
+                calls_by_outcome={k: v for k, v in outcomes.items() if v},
+                transfers=transfers,
+                waiting=states.get("w", 0),
+                undelivered=states.get("u", 0),
+            )
+        return found
+
+    async def messages(self, scope: Scope, filters: MessageFilter) -> list[MessageRow]:
+        query = select(messages).order_by(m.created_at.desc(), m.id.desc())
+        if scope.employee_id is not None:
+            query = query.where(m.recipient_kind == "employee", m.recipient_id == scope.employee_id)
+        if filters.state:
+            query = query.where(STATE_CONDITIONS[filters.state])
+        handled = exists().where(message_handling.c.message_id == m.id)
+        if filters.handled is True:
+            query = query.where(handled)
+        elif filters.handled is False:
+            query = query.where(not_(handled))
+        if filters.text.strip():
+            pattern = _like(filters.text.strip())
+            query = query.where(
+                or_(m.caller_name.ilike(pattern, escape="\\"), m.text.ilike(pattern, escape="\\"))
+            )
+        query = query.limit(PAGE_SIZE).offset(PAGE_SIZE * (max(filters.page, 1) - 1))
+        async with self._sessions() as s:
+            page = [message_from_row(r) for r in (await s.execute(query)).all()]
+            ids = [x.id for x in page]
+            notes = await self._messages._notifications(s, ids)
+            handling = await self._handling(s, ids)
+        return [
+            MessageRow(
+                StoredMessage(x, notes.get(x.id, ())),
+                delivery_state(notes.get(x.id, ())),
+                handling.get(x.id),
+            )
+            for x in page
+        ]
+
+    async def _handling(self, s: Any, ids: list[str]) -> dict[str, Handling]:
+        if not ids:
+            return {}
+        h = message_handling.c
+        rows = (await s.execute(select(message_handling).where(h.message_id.in_(ids)))).all()
+        return {
+            r.message_id: Handling(utc(r.handled_at), r.handled_by)  # type: ignore[arg-type]
+            for r in rows
+        }
+
+    async def message(self, message_id: str) -> MessageRow | None:
+        stored = await self._messages.find(message_id)
+        if stored is None:
+            return None
+        async with self._sessions() as s:
+            handling = await self._handling(s, [stored.message.id])
+        return MessageRow(
+            stored, delivery_state(stored.notifications), handling.get(stored.message.id)
+        )
+
+    async def mark_handled(self, message_id: str, by: str, at: datetime) -> None:
+        h = message_handling.c
+        async with self._sessions() as s, s.begin():
+            found = await s.scalar(select(h.message_id).where(h.message_id == message_id))
+            if found is None:  # the first mark stands
+                await s.execute(
+                    message_handling.insert().values(
+                        message_id=message_id, handled_at=utc(at), handled_by=by
+                    )
+                )
+
+    @staticmethod
+    def _own_calls(employee_id: str) -> Any:
+        t = transfer_attempts.c
+        return union(
+            select(t.call_id).where(t.employee_id == employee_id),
+            select(m.call_id).where(
+                m.recipient_kind == "employee",
+                m.recipient_id == employee_id,
+                m.call_id.is_not(None),
+            ),
+            select(calls.c.call_id).where(calls.c.transferred_to == employee_id),
+        )
+
+    async def calls(self, scope: Scope, filters: CallFilter) -> list[CallRecord]:
+        query = select(calls).order_by(calls.c.started_at.desc(), calls.c.call_id.desc())
+        if scope.employee_id is not None:
+            query = query.where(calls.c.call_id.in_(self._own_calls(scope.employee_id)))
+        if filters.outcome is not None:
+            query = query.where(calls.c.outcome == filters.outcome.value)
+        query = query.limit(PAGE_SIZE).offset(PAGE_SIZE * (max(filters.page, 1) - 1))
+        return await self._records(query)
+
+    async def _records(self, query: Any) -> list[CallRecord]:
+        async with self._sessions() as s:
+            repo = SqlAlchemyCallRecordRepository(s)
+            rows = (await s.execute(query)).mappings().all()
+            return await repo._with_carrier([_record(r) for r in rows])
+
+    async def call(self, call_id: str) -> CallRecord | None:
+        async with self._sessions() as s:
+            return await SqlAlchemyCallRecordRepository(s).get(call_id)
+
+    async def call_concerns(self, call_id: str, employee_id: str) -> bool:
+        own = self._own_calls(employee_id).subquery()
+        async with self._sessions() as s:
+            found = await s.scalar(select(own.c.call_id).where(own.c.call_id == call_id).limit(1))
+        return found is not None
+
+    async def live_calls(self, since: datetime) -> list[CallRecord]:
+        query = (
+            select(calls)
+            .where(calls.c.started_at >= utc(since), calls.c.ended_at.is_(None))
+            .order_by(calls.c.started_at.desc())
+            .limit(200)
+        )
+        return await self._records(query)
