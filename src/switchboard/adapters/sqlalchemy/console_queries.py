@@ -187,21 +187,26 @@ class SqlAlchemyConsoleQueries:
 
     @staticmethod
     def _own_calls(employee_id: str) -> Any:
+        """(call_id, started_at) of the calls that concern an employee: a transfer attempt to
+        them (a connected transfer is one) or a message for them."""
         t = transfer_attempts.c
         return union(
-            select(t.call_id).where(t.employee_id == employee_id),
-            select(m.call_id).where(
-                m.recipient_kind == "employee",
-                m.recipient_id == employee_id,
-                m.call_id.is_not(None),
-            ),
-            select(calls.c.call_id).where(calls.c.transferred_to == employee_id),
-        )
+            select(t.call_id, t.started_at).where(t.employee_id == employee_id),
+            select(calls.c.call_id, calls.c.started_at)
+            .join(messages, m.call_id == calls.c.call_id)
+            .where(m.recipient_kind == "employee", m.recipient_id == employee_id),
+        ).subquery()
 
     async def calls(self, scope: Scope, filters: CallFilter) -> list[CallRecord]:
-        query = select(calls).order_by(calls.c.started_at.desc(), calls.c.call_id.desc())
-        if scope.employee_id is not None:
-            query = query.where(calls.c.call_id.in_(self._own_calls(scope.employee_id)))
+        if scope.employee_id is None:
+            query = select(calls).order_by(calls.c.started_at.desc(), calls.c.call_id.desc())
+        else:  # walk the employee's own calls newest first, not every call
+            own = self._own_calls(scope.employee_id)
+            query = (
+                select(calls)
+                .join(own, own.c.call_id == calls.c.call_id)
+                .order_by(own.c.started_at.desc(), own.c.call_id.desc())
+            )
         if filters.outcome is not None:
             query = query.where(calls.c.outcome == filters.outcome.value)
         query = query.limit(PAGE_SIZE).offset(PAGE_SIZE * (max(filters.page, 1) - 1))
@@ -218,10 +223,13 @@ class SqlAlchemyConsoleQueries:
             return await SqlAlchemyCallRecordRepository(s).get(call_id)
 
     async def call_concerns(self, call_id: str, employee_id: str) -> bool:
-        own = self._own_calls(employee_id).subquery()
+        t = transfer_attempts.c
+        attempted = exists().where(t.call_id == call_id, t.employee_id == employee_id)
+        messaged = exists().where(
+            m.call_id == call_id, m.recipient_kind == "employee", m.recipient_id == employee_id
+        )
         async with self._sessions() as s:
-            found = await s.scalar(select(own.c.call_id).where(own.c.call_id == call_id).limit(1))
-        return found is not None
+            return bool(await s.scalar(select(or_(attempted, messaged))))
 
     async def live_calls(self, since: datetime) -> list[CallRecord]:
         query = (

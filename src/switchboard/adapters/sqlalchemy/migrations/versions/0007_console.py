@@ -1,5 +1,6 @@
 """The web console: accounts, API tokens, login failures, handled messages, transfer attempts
-(backfilled from the call records' timelines) and the inbox index on messages.
+(backfilled from the call records' timelines), the inbox index on messages and the overview's
+covering index on calls.
 
 Revision ID: 0007
 Revises: 0005
@@ -94,13 +95,16 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("call_id", "position", name=op.f("pk_transfer_attempts")),
     )
-    op.create_index(op.f("ix_transfer_attempts_started_at"), "transfer_attempts", ["started_at"])
     op.create_index(
-        op.f("ix_transfer_attempts_employee_id"),
+        "ix_transfer_attempts_started_at", "transfer_attempts", ["started_at", "result"]
+    )
+    op.create_index(
+        "ix_transfer_attempts_employee_id",
         "transfer_attempts",
-        ["employee_id", "started_at"],
+        ["employee_id", "started_at", "call_id"],
     )
     op.create_index("ix_messages_recipient_id", "messages", ["recipient_id", "created_at"])
+    op.create_index("ix_calls_started_at_outcome", "calls", ["started_at", "outcome"])
     assert attempts is not None
     _backfill_attempts(attempts)
 
@@ -152,9 +156,10 @@ def attempt_rows(call_id: Any, started_at: Any, events: Any) -> list[dict[str, A
 
 
 def downgrade() -> None:
+    op.drop_index("ix_calls_started_at_outcome", table_name="calls")
     op.drop_index("ix_messages_recipient_id", table_name="messages")
-    op.drop_index(op.f("ix_transfer_attempts_employee_id"), table_name="transfer_attempts")
-    op.drop_index(op.f("ix_transfer_attempts_started_at"), table_name="transfer_attempts")
+    op.drop_index("ix_transfer_attempts_employee_id", table_name="transfer_attempts")
+    op.drop_index("ix_transfer_attempts_started_at", table_name="transfer_attempts")
     op.drop_table("transfer_attempts")
     op.drop_table("message_handling")
     op.drop_index(op.f("ix_console_login_failures_email"), table_name="console_login_failures")
