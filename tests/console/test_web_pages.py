@@ -168,6 +168,11 @@ async def test_a_bad_csv_shows_its_row_errors_and_changes_nothing(console: Conso
         assert "new-person" in exported.text
         wrong_type = await _import(client, "people.txt", good)
         assert "unsupported file type" in wrong_type.text
+        gone = await client.post(
+            "/directory/nobody/remove",
+            data={"csrf_token": csrf_of((await client.get("/directory")).text)},
+        )
+        assert gone.status_code == 404
 
 
 async def test_setup_shows_doctor_results_and_runs_it_once(console: Console) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, not_, or_, select, union
+from sqlalchemy import case, exists, func, not_, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from switchboard.adapters.sqlalchemy.call_record_repository import (
@@ -42,23 +42,37 @@ from switchboard.services.console.views import (
 m, n = messages.c, notifications.c
 
 
-def _has(*statuses: str) -> ColumnElement[bool]:
-    """The message has a real (not local-outbox) notification in one of `statuses`."""
-    return exists().where(n.message_id == m.id, n.channel != "local", n.status.in_(statuses))
-
-
-_DELIVERED = _has("delivered")
-_REACHED = _has("sent", "delivered")
-_IN_FLIGHT = _has("queued", "sending")
-_ANY_REAL = exists().where(n.message_id == m.id, n.channel != "local")
-STATE_CONDITIONS: dict[str, ColumnElement[bool]] = {
-    DeliveryState.DELIVERED.value: _DELIVERED,
-    DeliveryState.SENT.value: and_(_REACHED, not_(_DELIVERED)),
-    DeliveryState.PENDING.value: and_(not_(_REACHED), _IN_FLIGHT),
-    DeliveryState.FAILED.value: and_(not_(_REACHED), not_(_IN_FLIGHT), _ANY_REAL),
-    DeliveryState.NOT_DELIVERED.value: not_(_ANY_REAL),
-    WAITING: and_(not_(_REACHED), _IN_FLIGHT),
-    UNDELIVERED: and_(not_(_REACHED), not_(_IN_FLIGHT)),
+# The message's best real notification, as a number: 4 delivered, 3 sent, 2 queued or sending,
+# 1 anything else (failed, undelivered), 0 none (only the local outbox, or nothing). That is the
+# order `delivery_state` reads them in. A correlated scalar subquery, not EXISTS: PostgreSQL then
+# evaluates it per message while walking the created_at index newest first and stops at the page's
+# end, instead of joining every notification ever sent (EXISTS would be pulled up into a join).
+STATE_CODE = (
+    select(
+        func.coalesce(
+            func.max(
+                case(
+                    (n.status == "delivered", 4),
+                    (n.status == "sent", 3),
+                    (n.status.in_(("queued", "sending")), 2),
+                    else_=1,
+                )
+            ),
+            0,
+        )
+    )
+    .where(n.message_id == m.id, n.channel != "local")
+    .correlate(messages)
+    .scalar_subquery()
+)
+STATE_CODES: dict[str, tuple[int, ...]] = {
+    DeliveryState.DELIVERED.value: (4,),
+    DeliveryState.SENT.value: (3,),
+    DeliveryState.PENDING.value: (2,),
+    DeliveryState.FAILED.value: (1,),
+    DeliveryState.NOT_DELIVERED.value: (0,),
+    WAITING: (2,),
+    UNDELIVERED: (0, 1),
 }
 
 
@@ -94,14 +108,12 @@ class SqlAlchemyConsoleQueries:
             .where(t.started_at >= earliest)
             .group_by(t.result)
         )
-        waiting = STATE_CONDITIONS[WAITING]
-        undelivered = STATE_CONDITIONS[UNDELIVERED]
-        state = case((waiting, "w"), (undelivered, "u"), else_="ok").label("state")
-        inner = select(m.created_at, state).where(m.created_at >= earliest).subquery()
+        code = STATE_CODE.label("code")
+        inner = select(m.created_at, code).where(m.created_at >= earliest).subquery()
         by_state = (
-            select(inner.c.state, *per_period(inner.c.created_at))
-            .where(inner.c.state != "ok")
-            .group_by(inner.c.state)
+            select(inner.c.code, *per_period(inner.c.created_at))
+            .where(inner.c.code.in_((0, 1, 2)))
+            .group_by(inner.c.code)
         )
         async with self._sessions() as s:
             outcome_rows = (await s.execute(by_outcome)).all()
@@ -114,12 +126,12 @@ class SqlAlchemyConsoleQueries:
             for r in result_rows:
                 group = transfer_group(str(r[0]))
                 transfers[group] = transfers.get(group, 0) + int(r[i + 1] or 0)
-            states = {str(r[0]): int(r[i + 1] or 0) for r in state_rows}
+            states = {int(r[0]): int(r[i + 1] or 0) for r in state_rows}
             found[name] = PeriodCounts(
                 calls_by_outcome={k: v for k, v in outcomes.items() if v},
                 transfers=transfers,
-                waiting=states.get("w", 0),
-                undelivered=states.get("u", 0),
+                waiting=sum(states.get(c, 0) for c in STATE_CODES[WAITING]),
+                undelivered=sum(states.get(c, 0) for c in STATE_CODES[UNDELIVERED]),
             )
         return found
 
@@ -128,7 +140,7 @@ class SqlAlchemyConsoleQueries:
         if scope.employee_id is not None:
             query = query.where(m.recipient_kind == "employee", m.recipient_id == scope.employee_id)
         if filters.state:
-            query = query.where(STATE_CONDITIONS[filters.state])
+            query = query.where(STATE_CODE.in_(STATE_CODES[filters.state]))
         handled = exists().where(message_handling.c.message_id == m.id)
         if filters.handled is True:
             query = query.where(handled)
@@ -186,22 +198,34 @@ class SqlAlchemyConsoleQueries:
                 )
 
     @staticmethod
-    def _own_calls(employee_id: str) -> Any:
+    def _own_calls(employee_id: str, newest: int | None = None) -> Any:
         """(call_id, started_at) of the calls that concern an employee: a transfer attempt to
-        them (a connected transfer is one) or a message for them."""
+        them (a connected transfer is one) or a message for them. With `newest`, only about that
+        many of the newest from each source (enough for a page; read from the indexes)."""
         t = transfer_attempts.c
-        return union(
-            select(t.call_id, t.started_at).where(t.employee_id == employee_id),
+        attempts = select(t.call_id, t.started_at).where(t.employee_id == employee_id)
+        messaged = (
             select(calls.c.call_id, calls.c.started_at)
             .join(messages, m.call_id == calls.c.call_id)
-            .where(m.recipient_kind == "employee", m.recipient_id == employee_id),
+            .where(m.recipient_kind == "employee", m.recipient_id == employee_id)
+        )
+        if newest is not None:
+            attempts = attempts.order_by(t.started_at.desc()).limit(newest)
+            messaged = messaged.order_by(m.created_at.desc()).limit(newest)
+        a, b = attempts.subquery(), messaged.subquery()
+        return union(
+            select(a.c.call_id, a.c.started_at), select(b.c.call_id, b.c.started_at)
         ).subquery()
 
     async def calls(self, scope: Scope, filters: CallFilter) -> list[CallRecord]:
+        page = max(filters.page, 1)
         if scope.employee_id is None:
             query = select(calls).order_by(calls.c.started_at.desc(), calls.c.call_id.desc())
         else:  # walk the employee's own calls newest first, not every call
-            own = self._own_calls(scope.employee_id)
+            # Without an outcome filter a page needs at most its end's worth from each source
+            # (twice, for calls with two attempts to the same employee).
+            newest = None if filters.outcome is not None else 2 * PAGE_SIZE * page
+            own = self._own_calls(scope.employee_id, newest)
             query = (
                 select(calls)
                 .join(own, own.c.call_id == calls.c.call_id)
@@ -209,7 +233,7 @@ class SqlAlchemyConsoleQueries:
             )
         if filters.outcome is not None:
             query = query.where(calls.c.outcome == filters.outcome.value)
-        query = query.limit(PAGE_SIZE).offset(PAGE_SIZE * (max(filters.page, 1) - 1))
+        query = query.limit(PAGE_SIZE).offset(PAGE_SIZE * (page - 1))
         return await self._records(query)
 
     async def _records(self, query: Any) -> list[CallRecord]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, Index, Integer, Table, Text
 
-from switchboard.adapters.sqlalchemy.message_tables import messages
+from switchboard.adapters.sqlalchemy.message_tables import messages, notifications
 from switchboard.adapters.sqlalchemy.tables import calls, metadata
 
 # Console accounts; an employee account may only see its own employee's messages and calls.
@@ -80,3 +80,10 @@ Index("ix_messages_recipient_id", messages.c.recipient_id, messages.c.created_at
 # The overview's calls by outcome per period, read from the index alone (a call row carries its
 # whole timeline, so reading rows would be slow).
 Index("ix_calls_started_at_outcome", calls.c.started_at, calls.c.outcome)
+# A message's delivery state for the console's filters, read from the index alone.
+Index(
+    "ix_notifications_message_state",
+    notifications.c.message_id,
+    notifications.c.channel,
+    notifications.c.status,
+)

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from switchboard.services.console.views import OutOfScope
+from switchboard.services.directory import EmployeeNotFound
 from switchboard.settings import Settings
 
 from . import formatting
@@ -85,3 +86,4 @@ def _handlers(app: FastAPI) -> None:
     app.add_exception_handler(OutOfScope, forbidden)
     app.add_exception_handler(CsrfRefused, csrf)
     app.add_exception_handler(NotFound, not_found)
+    app.add_exception_handler(EmployeeNotFound, not_found)

@@ -1,6 +1,6 @@
 """The web console: accounts, API tokens, login failures, handled messages, transfer attempts
 (backfilled from the call records' timelines), the inbox index on messages and the overview's
-covering index on calls.
+covering indexes on calls and notifications.
 
 Revision ID: 0007
 Revises: 0005
@@ -105,6 +105,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_messages_recipient_id", "messages", ["recipient_id", "created_at"])
     op.create_index("ix_calls_started_at_outcome", "calls", ["started_at", "outcome"])
+    op.create_index(
+        "ix_notifications_message_state", "notifications", ["message_id", "channel", "status"]
+    )
     assert attempts is not None
     _backfill_attempts(attempts)
 
@@ -156,6 +159,7 @@ def attempt_rows(call_id: Any, started_at: Any, events: Any) -> list[dict[str, A
 
 
 def downgrade() -> None:
+    op.drop_index("ix_notifications_message_state", table_name="notifications")
     op.drop_index("ix_calls_started_at_outcome", table_name="calls")
     op.drop_index("ix_messages_recipient_id", table_name="messages")
     op.drop_index("ix_transfer_attempts_employee_id", table_name="transfer_attempts")
