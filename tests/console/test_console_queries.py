@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from tests.console.support import NOW
 
 from switchboard.adapters.sqlalchemy import Storage, open_storage
 from switchboard.adapters.sqlalchemy.console_queries import SqlAlchemyConsoleQueries
@@ -23,6 +22,7 @@ from switchboard.services.console.views import (
     MessageFilter,
     Scope,
 )
+from tests.console.support import NOW
 
 pytestmark = pytest.mark.adapter
 CHOICES = [None, *NotificationStatus]  # None: no notification on that channel
