@@ -151,3 +151,16 @@ async def test_the_api_gives_an_admin_everything(seeded: Console) -> None:
     assert bad.status_code == 422
     assert "/api/v1/messages" in schema["paths"]
     assert "/login" not in schema["paths"]
+
+
+async def test_an_admin_has_no_status_of_their_own(seeded: Console) -> None:
+    headers = await _token(seeded, ADMIN)
+    async with client_for(seeded.app) as client:
+        await log_in(client, ADMIN)
+        page = await client.get("/me")
+        assert "not linked to a directory employee" in page.text
+        posted = await client.post("/me/status", data={"csrf_token": csrf_of(page.text),
+                                                       "status": "dnd"})  # fmt: skip
+        api = await client.put("/api/v1/me/status", headers=headers, json={"status": "dnd"})
+    assert posted.status_code == 403
+    assert api.status_code == 403

@@ -24,7 +24,7 @@ from switchboard.adapters.directory_file import (
     parse_employees_csv,
 )
 from switchboard.adapters.directory_file.hours import hours_text
-from switchboard.domain.directory import Employee, EmployeeStatus
+from switchboard.domain.directory import Directory, Employee, EmployeeStatus
 from switchboard.services import directory as service
 
 from .auth import PageAdmin, PostAdmin, console_of
@@ -66,9 +66,9 @@ async def directory_page(request: Request, principal: PageAdmin, q: str = "") ->
                 q=q, problems=[])  # fmt: skip
 
 
-def _editor(request: Request, principal: PageAdmin, directory: object, form: dict[str, str],
+def _editor(request: Request, principal: PageAdmin, directory: Directory, form: dict[str, str],
             *, new: bool, problems: list[str], status_code: int = 200) -> HTMLResponse:  # fmt: skip
-    return page(request, principal, "employee.html", directory=directory,  # type: ignore[arg-type]
+    return page(request, principal, "employee.html", directory=directory,
                 form=form, new=new, problems=problems, status_code=status_code,
                 statuses=[s.value for s in EmployeeStatus])  # fmt: skip
 

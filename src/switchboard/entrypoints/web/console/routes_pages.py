@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from switchboard.domain.calls import CallOutcome
-from switchboard.domain.directory import EmployeeStatus
+from switchboard.domain.directory import Directory, EmployeeStatus
 from switchboard.domain.message_delivery import ResendRefused
 from switchboard.services import directory as directory_service
 from switchboard.services.console.views import (
@@ -84,13 +84,11 @@ async def messages(
                 more=len(rows) == PAGE_SIZE, names=_names(directory))  # fmt: skip
 
 
-def _names(directory: object) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for e in getattr(directory, "employees", ()):
-        found[e.id] = e.name
-    for d in getattr(directory, "departments", ()):
-        found[d.id] = d.name
-    return found
+def _names(directory: Directory) -> dict[str, str]:
+    """Employee and department ids → names, for showing who a message or call was for."""
+    return {d.id: d.name for d in directory.departments} | {
+        e.id: e.name for e in directory.employees
+    }
 
 
 @router.get("/messages/{message_id}")
