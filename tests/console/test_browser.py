@@ -156,8 +156,6 @@ def test_log_in_and_see_the_charts_with_the_right_numbers(page: object, site: Si
         .first.get_attribute("aria-label")
         .startswith("Calls by outcome")
     )
-    if os.environ.get("CONSOLE_SCREENSHOT"):  # docs/images/console.png for the README
-        page.screenshot(path=os.environ["CONSOLE_SCREENSHOT"], full_page=False)  # type: ignore[attr-defined]
 
 
 def test_a_wrong_password_then_lock_out(page: object) -> None:
