@@ -109,7 +109,8 @@ def serve(
         False, "--no-worker", help="Do not send notifications here (run `switchboard worker`)."
     ),
 ) -> None:
-    """Serve the Twilio webhooks, /healthz and /readyz, and send notifications from the outbox."""
+    """Serve the Twilio webhooks, /healthz and /readyz and the web console, and send
+    notifications from the outbox."""
 
     async def work(app: Application) -> None:
         try:
