@@ -211,3 +211,31 @@ async def test_static_assets_are_served_from_the_package(console: Console) -> No
         html = (await client.get("/")).text
     assert css.status_code == js.status_code == 200
     assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing from elsewhere
+
+
+async def test_add_an_employee_and_remove_them(console: Console) -> None:
+    async with client_for(console.app) as client:
+        await log_in(client, ADMIN)
+        form = await client.get("/directory/new")
+        fields = {"csrf_token": csrf_of(form.text), "id": "kim-lee", "name": "Kim Lee",
+                  "phone": "(312) 555-0188", "status": "available", "department": "billing"}  # fmt: skip
+        added = await client.post("/directory/new", data=fields, follow_redirects=True)
+        assert "Added kim-lee." in added.text
+        again = await client.post("/directory/new", data=fields)
+        assert again.status_code == 400
+        assert "already exists" in again.text
+        bad = await client.post(
+            "/directory/new", data=fields | {"id": "Kim Lee!", "department": "nowhere"}
+        )
+        assert bad.status_code == 400
+        assert "id" in bad.text
+        unknown = await client.post(
+            "/directory/new", data=fields | {"id": "kim-two", "department": "nowhere"}
+        )
+        assert "unknown department" in unknown.text
+        removed = await client.post("/directory/kim-lee/remove", data={"csrf_token": fields["csrf_token"]},
+                                    follow_redirects=True)  # fmt: skip
+        assert "Removed kim-lee." in removed.text
+    directory = await load_directory(console.storage.unit_of_work)
+    assert directory.employee("kim-lee") is None
+    assert directory.employee("kim-two") is None
