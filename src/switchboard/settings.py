@@ -125,6 +125,13 @@ class Settings(BaseSettings):
     # When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`.
     metrics_token: SecretStr | None = None
 
+    # --- the web console (docs/console.md) ----------------------------------------------------------
+    # Signs session cookies; required in production (a per-process random one in development).
+    console_session_secret: SecretStr | None = None
+    # Secure (HTTPS-only) session cookies; None: on in production, off in development.
+    console_cookie_secure: bool | None = None
+    console_session_hours: float = Field(12.0, gt=0, le=24 * 30)
+
     # --- data retention (days; 0 keeps for ever): `switchboard purge`, run daily by `serve` -----------
     # Call records (with their transcripts, numbers and Twilio call statuses) older than this go.
     retention_calls_days: int = Field(365, ge=0, le=36500)
@@ -284,7 +291,12 @@ class Settings(BaseSettings):
         if self.env is not Environment.PRODUCTION:
             return self
         problems = []
-        secrets = ("twilio_auth_token", "twilio_webhook_shared_key", "livekit_api_secret")
+        secrets = (
+            "twilio_auth_token",
+            "twilio_webhook_shared_key",
+            "livekit_api_secret",
+            "console_session_secret",
+        )
         for name in (*secrets, "smtp_password"):
             secret: SecretStr | None = getattr(self, name)
             if secret is not None and _PLACEHOLDER.match(secret.get_secret_value().strip()):

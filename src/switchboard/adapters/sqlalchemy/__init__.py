@@ -7,6 +7,7 @@ Entry points: `open_storage(url)` for the application, `upgrade_database` / `cur
 # Imported for its side effect: the messaging tables join the one MetaData before any migration or
 # schema comparison runs.
 from switchboard.adapters.sqlalchemy import caller_tables as _caller_tables  # noqa: F401
+from switchboard.adapters.sqlalchemy import console_tables as _console_tables  # noqa: F401
 from switchboard.adapters.sqlalchemy import message_tables as _message_tables  # noqa: F401
 from switchboard.adapters.sqlalchemy import webhook_tables as _webhook_tables  # noqa: F401
 from switchboard.adapters.sqlalchemy.directory_repository import SqlAlchemyDirectoryRepository

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from switchboard.adapters.sqlalchemy.tables import calls
+from switchboard.adapters.sqlalchemy.transfer_attempts import sync_transfer_attempts
 from switchboard.adapters.sqlalchemy.webhook_tables import twilio_call_statuses
 from switchboard.domain.call_quality import CallQuality
 from switchboard.domain.call_record import CallEvent, CallRecord, CarrierStatus
@@ -102,6 +103,7 @@ class SqlAlchemyCallRecordRepository:
             await self._session.execute(
                 calls.update().where(calls.c.call_id == record.call_id).values(values)
             )
+        await sync_transfer_attempts(self._session, record)  # the console's counts and filters
 
     async def get(self, call_id: str) -> CallRecord | None:
         result = await self._session.execute(select(calls).where(calls.c.call_id == call_id))

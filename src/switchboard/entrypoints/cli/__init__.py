@@ -23,6 +23,7 @@ from switchboard.entrypoints.cli.serve import serve, worker
 from switchboard.entrypoints.cli.setup import setup_app
 from switchboard.entrypoints.cli.simulate import simulate
 from switchboard.entrypoints.cli.test_call import place_test_call
+from switchboard.entrypoints.cli.users import users_app
 
 app = typer.Typer(
     cls=SwitchboardGroup,  # --help: no Python types as metavars, brackets shown as written
@@ -39,6 +40,7 @@ app.add_typer(directory_app, name="directory")
 app.add_typer(messages_app, name="messages")
 app.add_typer(digest_app, name="digest")
 app.add_typer(setup_app, name="setup")
+app.add_typer(users_app, name="users")
 app.command("call")(call)
 app.command("simulate")(simulate)
 app.add_typer(trunks_app, name="trunks")

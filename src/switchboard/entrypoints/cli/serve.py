@@ -9,13 +9,25 @@ import signal
 import typer
 import uvicorn
 
+from switchboard.adapters.sqlalchemy.accounts import SqlAlchemyAccountStore
+from switchboard.adapters.sqlalchemy.console_queries import SqlAlchemyConsoleQueries
+from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
+from switchboard.adapters.sqlalchemy.message_queries import SqlAlchemyMessageQueries
 from switchboard.adapters.sqlalchemy.message_stats import SqlAlchemyMessageStats
 from switchboard.adapters.sqlalchemy.purge import SqlAlchemyPersonalData
 from switchboard.bootstrap import Application
+from switchboard.domain.diagnosis import Check
+from switchboard.domain.directory import Directory
 from switchboard.entrypoints.cli._runtime import EXIT_USAGE, console, fail, plain, run_with_app
 from switchboard.entrypoints.cli.digest import digest_in_serve
 from switchboard.entrypoints.web import create_app
+from switchboard.entrypoints.web.console import ConsoleServices
+from switchboard.services.console.accounts import Accounts
+from switchboard.services.console.views import ConsoleViews
+from switchboard.services.directory import load_directory
+from switchboard.services.doctor import run_doctor
 from switchboard.services.messaging.assembly import Messaging, open_messaging
+from switchboard.services.messaging.message_log import MessageLog
 from switchboard.services.messaging.runner import LoopStats, NotificationLoop
 from switchboard.services.retention import policy_from_settings, purge_daily
 from switchboard.settings import SettingsError
@@ -31,6 +43,29 @@ def notification_loop(app: Application, messaging: Messaging) -> NotificationLoo
     )
 
 
+def console_services(app: Application) -> ConsoleServices:
+    """The web console's services on the application's storage and clock."""
+    engine = app.storage.engine
+
+    async def directory() -> Directory:
+        return await load_directory(app.unit_of_work)
+
+    async def doctor() -> list[Check]:
+        return await run_doctor(app.settings)
+
+    return ConsoleServices(
+        accounts=Accounts(SqlAlchemyAccountStore(engine), app.clock),
+        views=ConsoleViews(SqlAlchemyConsoleQueries(engine)),
+        messages=MessageLog(
+            SqlAlchemyMessageQueries(engine), SqlAlchemyMessageOutbox(engine), directory, app.clock
+        ),
+        unit_of_work=app.unit_of_work,
+        clock=app.clock,
+        doctor=doctor,
+        default_region=app.settings.default_region,
+    )
+
+
 async def serve_app(app: Application, *, host: str, port: int, worker: bool) -> None:
     """Serve until uvicorn is told to stop (SIGINT/SIGTERM); the notification loop, the daily
     retention purge and the daily digest stop with it."""
@@ -40,6 +75,7 @@ async def serve_app(app: Application, *, host: str, port: int, worker: bool) -> 
             messaging.webhooks,
             ready=app.storage.is_ready,
             stats=SqlAlchemyMessageStats(app.storage.engine).outbox_stats,
+            console=console_services(app),
         )
         config = uvicorn.Config(
             web, host=host, port=port, log_config=None, access_log=False, lifespan="off"
@@ -49,7 +85,7 @@ async def serve_app(app: Application, *, host: str, port: int, worker: bool) -> 
         channels = ", ".join(c.value for c in messaging.channels)
         console.print(
             f"Switchboard webhooks on http://{plain(host)}:{port}/twilio/* "
-            f"(health /healthz, /readyz); notifications: {channels if worker else 'off (--no-worker)'}",
+            f"(health /healthz, /readyz), console http://{plain(host)}:{port}/; notifications: {channels if worker else 'off (--no-worker)'}",
             highlight=False,
         )
         async with asyncio.TaskGroup() as tasks:
@@ -76,7 +112,8 @@ def serve(
         False, "--no-worker", help="Do not send notifications here (run `switchboard worker`)."
     ),
 ) -> None:
-    """Serve the Twilio webhooks, /healthz and /readyz, and send notifications from the outbox."""
+    """Serve the Twilio webhooks, /healthz and /readyz and the web console, and send
+    notifications from the outbox."""
 
     async def work(app: Application) -> None:
         try:

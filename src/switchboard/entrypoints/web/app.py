@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from switchboard.entrypoints.web.console import ConsoleServices, mount_console
 from switchboard.entrypoints.web.observability import ObservedApp, StatsFn, WebMetrics
 from switchboard.entrypoints.web.rate_limit import DEFAULT_REJECT_RATE, RejectLimiter
 from switchboard.entrypoints.web.security import MAX_BODY_BYTES, WebhookSecurity
@@ -58,6 +59,7 @@ def create_app(
     reject_rate: str = DEFAULT_REJECT_RATE,
     ready: Callable[[], Awaitable[bool]] | None = None,
     stats: StatsFn | None = None,
+    console: ConsoleServices | None = None,
 ) -> FastAPI:
     """The FastAPI app for `switchboard serve`. Raises SettingsError on unsafe configuration.
 
@@ -65,6 +67,7 @@ def create_app(
     the readiness probe behind /readyz (e.g. `Storage.is_ready`), always ready when None; `stats`
     gives /metrics the outbox counts (e.g. `SqlAlchemyMessageStats.outbox_stats`).
     Every request is timed into /metrics and written to the `switchboard.access` log.
+    With `console`, the web console and /api/v1 are served too (docs/console.md).
     """
     security = webhook_security(settings, max_body_bytes=max_body_bytes)
     app = FastAPI(title="Switchboard", docs_url=None, redoc_url=None)
@@ -84,6 +87,9 @@ def create_app(
         return JSONResponse(
             {"status": "ready" if ok else "not ready"}, status_code=200 if ok else 503
         )
+
+    if console is not None:
+        mount_console(app, settings, console)
 
     metrics = WebMetrics(stats)
     app.state.metrics = metrics
