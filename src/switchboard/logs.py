@@ -59,7 +59,9 @@ def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
-        cache_logger_on_first_use=True,
+        # Not cached: a logger bound before `structlog.testing.capture_logs` (or a later
+        # configure_logging) would keep the old processors and miss what it should show.
+        cache_logger_on_first_use=False,
     )
     formatter = structlog.stdlib.ProcessorFormatter(
         # Standard-library records (`log.info(..., extra={...})`, livekit, uvicorn) keep their

@@ -5,7 +5,6 @@ passwords from the environment, and every failure as a CalendarFetchError."""
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 from aiohttp import web
+from structlog.testing import capture_logs
 from tests.support.radicale_server import radicale
 
 from switchboard.adapters.calendar.ical import busy_from_ics
@@ -158,7 +158,7 @@ async def test_caldav_wrong_or_missing_password_is_a_fetch_error(
 
 
 async def test_caldav_server_down_keeps_the_stale_busy_times_and_logs_the_employee(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path,
 ) -> None:
     clock = SimulatedClock(datetime(2026, 12, 7, 19, 30, tzinfo=UTC))
     with radicale(tmp_path / "storage") as url:
@@ -169,14 +169,14 @@ async def test_caldav_server_down_keeps_the_stale_busy_times_and_logs_the_employ
         cache = CalendarCache(CalendarFetcher(timeout=3), clock, ttl=60, timeout=3)
         assert await cache.refresh(directory) == {"dana": True}
     # The server is gone now.
-    with caplog.at_level(logging.WARNING, logger="switchboard.services.calendars"):
+    with capture_logs() as logs:
         assert await cache.refresh(directory) == {"dana": False}
     await cache.aclose()
     assert MONDAY_2PM in (cache.busy("dana") or ())
-    failed = [r for r in caplog.records if r.getMessage() == "calendar.fetch_failed"]
+    failed = [e for e in logs if e["event"] == "calendar.fetch_failed"]
     assert failed
-    assert getattr(failed[0], "employee_id", None) == "dana"
-    assert getattr(failed[0], "using_stale", None) is True
+    assert failed[0]["employee_id"] == "dana"
+    assert failed[0]["using_stale"] is True
 
 
 @pytest.fixture
@@ -245,7 +245,7 @@ def test_free_and_cancelled_events_are_not_busy_and_floating_times_use_the_compa
 
 
 async def test_the_worker_warms_calendars_before_calls_and_survives_a_dead_server(
-    ics_server: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ics_server: str, tmp_path: Path
 ) -> None:
     from switchboard.adapters.sqlalchemy import open_storage
     from switchboard.entrypoints.agent_worker import warm_calendars
@@ -262,8 +262,8 @@ async def test_the_worker_warms_calendars_before_calls_and_survives_a_dead_serve
         await uow.commit()
     await storage.dispose()
     settings = Settings(_env_file=None, database_url=url, calendar_fetch_timeout=3)
-    with caplog.at_level(logging.WARNING, logger="switchboard.services.calendars"):
+    with capture_logs() as logs:
         entries, refreshed = await warm_calendars(settings)
     assert refreshed is not None
     assert set(entries) == {"dana"}  # Tom's server is down and nothing was fetched before
-    assert any(getattr(r, "employee_id", None) == "tom" for r in caplog.records)
+    assert any(e.get("employee_id") == "tom" for e in logs)

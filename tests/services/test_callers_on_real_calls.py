@@ -5,13 +5,13 @@ block list, failed attestation, and a caller-memory store that fails."""
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from structlog.testing import capture_logs
 
 from switchboard.adapters.livekit.sip_attributes import call_from_sip
 from switchboard.adapters.simulator import SimulatedClock, SimulatedNetwork
@@ -176,16 +176,16 @@ class BrokenMemory:
 
 
 async def test_a_failing_caller_memory_never_stops_a_call(
-    storage: Storage, caplog: pytest.LogCaptureFixture
+    storage: Storage,
 ) -> None:
     calls = factory(storage)
     calls.caller_memory = BrokenMemory()
-    with caplog.at_level(logging.WARNING):
+    with capture_logs() as logs:
         _, outcome, _said = await text_call(
             calls, MESSAGE_FOR_PRIYA, {"sip.phoneNumber": CALLER}, "S9"
         )
     assert outcome is CallOutcome.MESSAGE_TAKEN
-    events = {r.getMessage() for r in caplog.records}
+    events = {e["event"] for e in logs}
     assert {"caller_memory.recall_failed", "caller_memory.remember_failed"} <= events
 
 

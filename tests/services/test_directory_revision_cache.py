@@ -5,12 +5,12 @@ changed directory is rebuilt in the background."""
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
 import pytest
+from structlog.testing import capture_logs
 
 from switchboard.adapters.sqlalchemy import ConstraintViolation, Storage, open_storage
 from switchboard.domain.directory import Department, Employee
@@ -136,7 +136,7 @@ async def test_a_change_is_rebuilt_in_the_background_while_calls_keep_the_old_on
 
 
 async def test_a_failed_rebuild_keeps_the_previous_directory_and_is_retried(
-    storage: Storage, caplog: pytest.LogCaptureFixture
+    storage: Storage,
 ) -> None:
     ticks = Ticks()
     cache = ResolverCache(check_every=1.0, now=ticks)
@@ -162,10 +162,10 @@ async def test_a_failed_rebuild_keeps_the_previous_directory_and_is_retried(
             await self.inner.__aexit__(*exc)
 
     ticks.now = 2.0
-    with caplog.at_level(logging.WARNING):
+    with capture_logs() as logs:
         assert await cache.current(BrokenLoad) is old  # type: ignore[arg-type]
         await settle(cache)
-    assert "directory.refresh_failed" in caplog.text
+    assert "directory.refresh_failed" in [e["event"] for e in logs]
     assert await cache.current(storage.unit_of_work) is old  # still the previous pair
     ticks.now = 4.0
     await cache.current(storage.unit_of_work)  # the next check tries again, and succeeds

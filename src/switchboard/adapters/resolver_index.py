@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import logging
 import os
 import pickle
 import sys
@@ -26,8 +25,9 @@ from pathlib import Path
 from switchboard import __version__
 from switchboard.domain import resolution
 from switchboard.domain.resolution import Resolver
+from switchboard.logs import get_logger
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 PREFIX = "resolver-"
 SUFFIX = ".pickle"
@@ -60,7 +60,7 @@ def load_index(folder: Path, revision: str) -> Resolver | None:
     try:
         resolver = pickle.loads(data)  # our own file in the data folder (see the docstring)
     except Exception as exc:  # truncated or foreign: rebuilt by the caller
-        log.warning("resolver_index.unreadable", extra={"path": str(path), "error": str(exc)})
+        log.warning("resolver_index.unreadable", path=str(path), error=str(exc))
         return None
     finally:
         if collecting:
@@ -85,6 +85,6 @@ def save_index(folder: Path, revision: str, resolver: Resolver) -> Path | None:
             if old != path:
                 old.unlink(missing_ok=True)
     except OSError as exc:
-        log.warning("resolver_index.unwritable", extra={"path": str(path), "error": str(exc)})
+        log.warning("resolver_index.unwritable", path=str(path), error=str(exc))
         return None
     return path

@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import logging
 import signal
 from datetime import datetime
 from typing import Any, cast
@@ -51,7 +50,7 @@ from switchboard.entrypoints.agent_metrics import (
     metrics_directory,
     process_memory,
 )
-from switchboard.logs import bind_call, configure_logging
+from switchboard.logs import bind_call, configure_logging, get_logger
 from switchboard.ports.clock import SystemClock
 from switchboard.ports.metrics import CallMetrics
 from switchboard.services.calendars import CalendarEntry
@@ -61,7 +60,7 @@ from switchboard.services.live_call import hold_call
 from switchboard.services.receptionist.agent import SwitchboardAgent
 from switchboard.settings import Settings, SettingsError, is_livekit_cloud, load_settings
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 _SETTINGS, _VAD, _RESOLVERS, _TRUNK = "settings", "vad", "resolvers", "outbound_trunk"
 _CALENDARS = "calendars"  # (busy times per employee, when fetched) from prewarm
@@ -187,7 +186,7 @@ async def warm_resolvers(settings: Settings) -> ResolverCache:
     try:
         storage = await open_storage(settings.effective_database_url, migrate=False)
     except Exception as exc:  # the first call reports it properly
-        log.warning("prewarm.database_unavailable", extra={"error": str(exc)})
+        log.warning("prewarm.database_unavailable", error=str(exc))
         return cache
     try:
         if not await is_up_to_date(storage.engine):
@@ -197,7 +196,7 @@ async def warm_resolvers(settings: Settings) -> ResolverCache:
         if not loaded.directory.employees:
             log.warning("prewarm.directory_empty: import one with `switchboard directory import`")
     except Exception as exc:
-        log.warning("prewarm.failed", extra={"error": str(exc)})
+        log.warning("prewarm.failed", error=str(exc))
     finally:
         await storage.dispose()
     return cache
@@ -218,7 +217,7 @@ async def warm_calendars(settings: Settings) -> tuple[dict[str, CalendarEntry], 
             await storage.dispose()
         await cache.refresh(directory)
     except Exception as exc:  # the call goes on without calendars
-        log.warning("prewarm.calendars_failed", extra={"error": str(exc)})
+        log.warning("prewarm.calendars_failed", error=str(exc))
     finally:
         await cache.aclose()
     return cache.entries, cache.refreshed_at
@@ -331,7 +330,7 @@ async def answer(
             )
     finally:
         await keep_quality(parts, sampler.result(), metrics)
-    log.info("call.finished", extra={"outcome": outcome.value})
+    log.info("call.finished", outcome=outcome.value)
     return outcome
 
 

@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from switchboard.domain.calendar import BusyInterval, merge, window
 from switchboard.domain.directory import Directory, Employee
+from switchboard.logs import get_logger
 from switchboard.ports.calendar import CalendarFetchError, CalendarSource
 from switchboard.ports.clock import Clock
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,12 +111,10 @@ class CalendarCache:
         entry = self.entries.get(employee_id)
         log.warning(
             "calendar.fetch_failed",
-            extra={
-                "employee_id": employee_id,
-                "error": reason,
-                "using_stale": entry is not None,
-                "stale_since": entry.fetched_at.isoformat() if entry else None,
-            },
+            employee_id=employee_id,
+            error=reason,
+            using_stale=entry is not None,
+            stale_since=entry.fetched_at.isoformat() if entry else None,
         )
         if entry is not None:
             self.entries[employee_id] = CalendarEntry(

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,10 +21,11 @@ from switchboard.domain.caller_memory import (
 )
 from switchboard.domain.calls import CallContext, TransferResult
 from switchboard.domain.directory import Employee
+from switchboard.logs import get_logger
 from switchboard.ports.caller_memory import CallerMemoryStore
 from switchboard.ports.calls import CallControl, MessageDesk, MessageReceipt, MessageRequest
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 # The look-up happens before the greeting: a slow database must not hold the caller in silence.
 RECALL_TIMEOUT_SECONDS = 2.0
@@ -53,7 +53,7 @@ class CallerMemory:
             async with asyncio.timeout(RECALL_TIMEOUT_SECONDS):
                 self.known = await self.store.recall(call.caller_number)
         except Exception as exc:  # the call goes on without memory (TimeoutError included)
-            log.warning("caller_memory.recall_failed", extra={"error": str(exc)})
+            log.warning("caller_memory.recall_failed", error=str(exc))
             self.known = None
         return self.known
 
@@ -74,7 +74,7 @@ class CallerMemory:
         try:
             await self.store.remember(call.caller_number, name, at)
         except Exception as exc:
-            log.warning("caller_memory.remember_failed", extra={"error": str(exc)})
+            log.warning("caller_memory.remember_failed", error=str(exc))
             return False
         return True
 
@@ -86,7 +86,7 @@ class CallerMemory:
         try:
             return await self.store.open_messages(call.caller_number, employee.id)
         except Exception as exc:
-            log.warning("caller_memory.open_messages_failed", extra={"error": str(exc)})
+            log.warning("caller_memory.open_messages_failed", error=str(exc))
             return 0
 
     def briefed(self, calls: CallControl) -> CallControl:

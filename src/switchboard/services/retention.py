@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from datetime import timedelta
 
 from switchboard.domain.retention import DataKind, RetentionPolicy
+from switchboard.logs import get_logger
 from switchboard.ports.clock import Clock
 from switchboard.ports.retention import PersonalData
 from switchboard.settings import Settings
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 DAILY = timedelta(days=1)
 
@@ -37,7 +37,7 @@ async def purge(
     """What goes under `policy` now; deleted only when `apply`."""
     counts = await data.purge(policy.cutoffs(clock.now()), apply=apply)
     if apply and any(counts.values()):
-        log.info("retention.purged", extra={k.value: n for k, n in counts.items()})
+        log.info("retention.purged", **{k.value: n for k, n in counts.items()})
     return counts
 
 

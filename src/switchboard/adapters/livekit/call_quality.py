@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from typing import Any, Protocol
 
@@ -37,8 +36,9 @@ from livekit import rtc
 from livekit.rtc._proto import stats_pb2
 
 from switchboard.domain.call_quality import CallQuality, QualityTally, StatsReading
+from switchboard.logs import get_logger
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 SAMPLE_SECONDS = 10.0  # often enough to see a bad patch, rare enough to cost nothing
 STATS_TIMEOUT = 5.0  # a stats request that does not answer is skipped, never waited on
@@ -144,7 +144,7 @@ class CallQualitySampler:
         try:
             stats = await asyncio.wait_for(self.room.get_rtc_stats(), self.timeout)
         except Exception as exc:  # not connected, an FFI error (RuntimeError), no answer in time
-            log.debug("call_quality.no_stats", extra={"error": str(exc) or type(exc).__name__})
+            log.debug("call_quality.no_stats", error=str(exc) or type(exc).__name__)
             return
         self.tally.add(caller_reading(stats, self._track_sid))
 

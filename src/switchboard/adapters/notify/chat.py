@@ -22,7 +22,6 @@ The post carries the message id, so a reader can tell a repeat. See docs/message
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Mapping
 
@@ -32,6 +31,7 @@ from switchboard.adapters.chat_urls import ChatUrlError, environment, expand, ma
 from switchboard.domain.chat_text import render_chat
 from switchboard.domain.messages import Message
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
+from switchboard.logs import get_logger
 from switchboard.ports.notify import (
     NotifyError,
     PermanentNotifyError,
@@ -39,7 +39,7 @@ from switchboard.ports.notify import (
     TemporaryNotifyError,
 )
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 DEFAULT_TIMEOUT = 30.0  # the whole post; apprise's own socket timeouts are 4 s connect / 4 s read
 _STATUS = re.compile(r"error=(\d{3})\b")
@@ -110,11 +110,9 @@ class AppriseChatNotifier:
         error = classify(status, detail)
         log.warning(
             "chat post failed",
-            extra={
-                "id": notification.id,
-                "to": shown,
-                "code": error.code,
-                "retry": error.retryable,
-            },
+            id=notification.id,
+            to=shown,
+            code=error.code,
+            retry=error.retryable,
         )
         raise error

@@ -10,7 +10,6 @@ SendResult status. A US number not registered for A2P 10DLC is accepted here and
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections import OrderedDict
 from typing import Any
 
@@ -23,6 +22,7 @@ from switchboard.domain.notifications import (
     NotificationStatus,
     status_from_twilio,
 )
+from switchboard.logs import get_logger
 from switchboard.ports.notify import (
     NotifyError,
     PermanentNotifyError,
@@ -38,7 +38,7 @@ def status_callback_url(webhook_base_url: str | None) -> str | None:
     return webhook_base_url.rstrip("/") + STATUS_PATH if webhook_base_url else None
 
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 # A create that timed out or lost its connection may still have been accepted by Twilio; its
 # retry waits this long for that attempt to show up in Twilio's message list (see `send`).
@@ -197,6 +197,6 @@ class TwilioSmsNotifier:
                 redacted += 1
             seen += 1
             if seen >= RECONCILE_MAX:
-                log.warning("sms.reconcile_gave_up", extra={"id": notification.id, "scanned": seen})
+                log.warning("sms.reconcile_gave_up", id=notification.id, scanned=seen)
                 break
         return _CannotTell(redacted) if redacted else None

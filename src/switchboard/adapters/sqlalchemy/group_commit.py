@@ -12,13 +12,14 @@ idempotent INSERT … ON CONFLICT or a forward-only UPDATE).
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-log = logging.getLogger(__name__)
+from switchboard.logs import get_logger
+
+log = get_logger(__name__)
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 MAX_BATCH = 256
@@ -72,7 +73,7 @@ class GroupCommit(Generic[Item, Result]):
                 self.commits += 1
             except Exception:
                 if len(batch) > 1:
-                    log.warning("%s: batch failed; retrying one by one", self._name, exc_info=True)
+                    log.warning("group_commit.batch_failed", writer=self._name, exc_info=True)
                 await self._one_by_one(batch)
                 continue
             for (_, future), result in zip(batch, results, strict=True):

@@ -12,7 +12,6 @@ transaction, so one bad row cannot fail its neighbours.
 from __future__ import annotations
 
 import asyncio
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,8 +33,9 @@ from switchboard.adapters.sqlalchemy.message_tables import (
     webhook_receipts,
 )
 from switchboard.domain.notifications import NotificationStatus, moves_forward
+from switchboard.logs import get_logger
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 MAX_BATCH = 256
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import logging
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -21,8 +20,9 @@ from livekit.agents import NOT_GIVEN, APIConnectOptions, LanguageCode, NotGivenO
 from switchboard.adapters.voice.audio import WHISPER_SAMPLE_RATE, whisper_input
 from switchboard.adapters.voice.prompting import name_prompt
 from switchboard.adapters.voice.whisper import Transcriber, WhisperOptions, decode, load_whisper
+from switchboard.logs import get_logger
 
-logger = logging.getLogger(__name__)
+logger = get_logger(__name__)
 
 
 class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
@@ -122,7 +122,7 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
             text, confidence = await asyncio.wait_for(job, self._opts.timeout)
         except TimeoutError:
             # The token budget bounds the orphaned decode; the caller is asked to repeat.
-            logger.warning("offline STT timed out", extra={"timeout_s": self._opts.timeout})
+            logger.warning("offline STT timed out", timeout_s=self._opts.timeout)
             return _final(request_id, "", 0.0)
         except Exception as e:
             # One undecodable turn must not end the call (an exception here closes livekit's

@@ -8,7 +8,6 @@ retryable `APIConnectionError`s, and the framework's retry restarts the engine's
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Literal
 
 from livekit.agents import DEFAULT_API_CONNECT_OPTIONS, APIConnectOptions, tts, utils
@@ -20,12 +19,13 @@ from switchboard.adapters.voice.availability import (
     piper_available,
 )
 from switchboard.adapters.voice.engine import SpeechEngine
+from switchboard.logs import get_logger
 
 # Pushed instead of nothing when the text has no speakable characters ("..."), so the framework
 # does not treat an empty reply as a failed synthesis and retry it.
 _SILENCE_SECONDS = 0.02
 
-logger = logging.getLogger(__name__)
+logger = get_logger(__name__)
 
 
 def default_engine() -> SpeechEngine:
@@ -96,7 +96,7 @@ class OfflineTTS(tts.TTS[Literal["metrics_collected", "error"]]):
 def _report_failed_warm_up(task: asyncio.Task[None]) -> None:
     # A failed warm-up is not fatal (the first reply retries the start), but it must be visible.
     if not task.cancelled() and (error := task.exception()) is not None:
-        logger.warning("offline TTS warm-up failed", extra={"error": str(error)})
+        logger.warning("offline TTS warm-up failed", error=str(error))
 
 
 class OfflineChunkedStream(tts.ChunkedStream):

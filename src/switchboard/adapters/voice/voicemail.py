@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
-import logging
 import time
 import wave
 from concurrent.futures import ThreadPoolExecutor
@@ -25,8 +24,9 @@ import numpy as np
 from switchboard.adapters.voice.audio import WHISPER_SAMPLE_RATE, resample
 from switchboard.adapters.voice.availability import VoiceUnavailableError
 from switchboard.adapters.voice.whisper import Transcriber, WhisperOptions, decode, load_whisper
+from switchboard.logs import get_logger
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 MAX_RECORDING_BYTES = 20 * 1024 * 1024  # ~20 minutes of 8 kHz 16-bit WAV; longer is not fetched
 DEFAULT_BUDGET = 10.0  # seconds for download + transcription (Twilio waits 15 s for our answer)
@@ -78,9 +78,9 @@ class OfflineVoicemailTranscriber:
                 return await loop.run_in_executor(self._executor, self._transcribe, audio)
         except VoiceUnavailableError as exc:
             self._unavailable = True  # said once; every later voicemail is simply not transcribed
-            log.warning("voicemail.not_transcribed", extra={"reason": str(exc)})
+            log.warning("voicemail.not_transcribed", reason=str(exc))
         except Exception as exc:  # any failure keeps the voicemail, untranscribed
-            log.warning("voicemail.not_transcribed", extra={"reason": repr(exc)})
+            log.warning("voicemail.not_transcribed", reason=repr(exc))
         return None
 
     async def _download(self, recording_url: str) -> bytes:

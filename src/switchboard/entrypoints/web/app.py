@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import logging
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request
@@ -15,10 +14,11 @@ from switchboard.entrypoints.web.observability import ObservedApp, StatsFn, WebM
 from switchboard.entrypoints.web.rate_limit import DEFAULT_REJECT_RATE, RejectLimiter
 from switchboard.entrypoints.web.security import MAX_BODY_BYTES, WebhookSecurity
 from switchboard.entrypoints.web.twilio_routes import twilio_router
+from switchboard.logs import get_logger
 from switchboard.services.messaging.webhooks import WebhookService
 from switchboard.settings import Settings, SettingsError
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 def webhook_security(

@@ -14,7 +14,6 @@ request carries X-Twilio-Webhooks-Signature-Settings").
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
@@ -27,7 +26,9 @@ from twilio.request_validator import (
     get_signature_algorithm,
 )
 
-log = logging.getLogger(__name__)
+from switchboard.logs import get_logger
+
+log = get_logger(__name__)
 
 MAX_BODY_BYTES = (
     64 * 1024
@@ -166,7 +167,8 @@ def _secret(security: WebhookSecurity, settings_header: str | None, url: str) ->
         log.error(
             "webhook signed with a Twilio SharedKey but TWILIO_WEBHOOK_SHARED_KEY is not set: "
             "refused (set it to the SharedKey's secret, or remove the Webhook Rule)",
-            extra={"signature_settings": settings_header, "url": url},
+            signature_settings=settings_header,
+            url=url,
         )
         raise HTTPException(403, "SharedKey-signed webhook but no shared key configured")
     return security.shared_key

@@ -5,7 +5,6 @@ TwiML (`text/xml`) where Twilio expects instructions; 204 where it only wants ac
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
@@ -18,9 +17,10 @@ from switchboard.entrypoints.web.security import (
     WebhookSecurity,
     verified_twilio_request,
 )
+from switchboard.logs import get_logger
 from switchboard.services.messaging.webhooks import WebhookService
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 IDEMPOTENCY_HEADER = "i-twilio-idempotency-token"
 
 
@@ -99,12 +99,10 @@ def twilio_router(service: WebhookService, livekit_sip_uri: str | None) -> APIRo
             return twiml.xml(twiml.hang_up())
         log.warning(
             "voice fallback",
-            extra={
-                "error": p.get("ErrorCode"),
-                "dial_status": dial_status,
-                "sip_code": p.get("DialSipResponseCode"),
-                "from": mask(p.get("From")),
-            },
+            error=p.get("ErrorCode"),
+            dial_status=dial_status,
+            sip_code=p.get("DialSipResponseCode"),
+            **{"from": mask(p.get("From"))},
         )
         await service.voicemail_started(p)
         return voicemail(request, tw)
@@ -136,11 +134,9 @@ def twilio_router(service: WebhookService, livekit_sip_uri: str | None) -> APIRo
         p = tw.first
         log.error(
             "sms webhook failed; Twilio used the fallback",
-            extra={
-                "sid": p.get("MessageSid"),
-                "error": p.get("ErrorCode"),
-                "from": mask(p.get("From")),
-            },
+            sid=p.get("MessageSid"),
+            error=p.get("ErrorCode"),
+            **{"from": mask(p.get("From"))},
         )
         return twiml.xml(twiml.sms_reply(None))
 

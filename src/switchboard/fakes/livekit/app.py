@@ -12,7 +12,6 @@ after its answer is sent (`afterwards.after_response`), as livekit-sip does afte
 from __future__ import annotations
 
 import dataclasses
-import logging
 from collections.abc import Callable
 from typing import Literal
 
@@ -33,8 +32,9 @@ from switchboard.fakes.livekit.errors import PlainHttpError, TwirpError
 from switchboard.fakes.livekit.records import RecordedRequest
 from switchboard.fakes.livekit.routes import HANDLERS, request_class
 from switchboard.fakes.livekit.state import FakeState
+from switchboard.logs import get_logger
 
-_log = logging.getLogger(__name__)
+_log = get_logger(__name__)
 
 
 def _decode(
@@ -94,7 +94,7 @@ def create_app(state: FakeState, api_key: str, api_secret: str) -> Starlette:
                 raise
             except Exception as exc:
                 # A bug in the fake should read as one, not as a LiveKit behaviour.
-                _log.exception("livekit fake handler crashed", extra={"rpc": f"{service}/{method}"})
+                _log.exception("livekit fake handler crashed", rpc=f"{service}/{method}")
                 raise TwirpError("internal", f"the fake crashed: {exc!r}") from exc
         except TwirpError as err:
             if recorded is not None:

@@ -8,15 +8,15 @@ RPC needs a grant: SIP admin for trunks and rules, `sip.call` to dial or transfe
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 import jwt
 from livekit.api.access_token import Claims, TokenVerifier
 
 from switchboard.fakes.livekit.errors import PlainHttpError, TwirpError
+from switchboard.logs import get_logger
 
-_log = logging.getLogger(__name__)
+_log = get_logger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +64,7 @@ def authenticate(authorization: str | None, api_key: str, api_secret: str) -> Ca
 def _denied(what: str) -> TwirpError:
     # Every Ensure*Permission failure is ErrPermissionDenied wrapped by twirpAuthError: 401.
     # upstream: livekit/livekit@v1.13.5:pkg/service/auth.go:45,258-260
-    _log.debug("livekit fake: permission check failed, token lacks %s", what)  # not in the answer
+    _log.debug("livekit_fake.permission_denied", lacks=what)  # not in the answer
     return TwirpError("unauthenticated", "permissions denied")
 
 

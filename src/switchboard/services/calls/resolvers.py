@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import math
 import time
 from collections.abc import Callable
@@ -21,9 +20,10 @@ from dataclasses import dataclass
 
 from switchboard.domain.directory import Directory
 from switchboard.domain.resolution import Resolver
+from switchboard.logs import get_logger
 from switchboard.ports.repositories import UnitOfWork
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 CHECK_EVERY_S = 1.0  # a change reaches new calls within this, plus the rebuild
@@ -142,15 +142,13 @@ class ResolverCache:
         try:
             loaded = await load_revision(uow_factory)
         except Exception as exc:  # calls keep the previous directory; the next check retries
-            log.warning("directory.refresh_failed", extra={"error": str(exc)})
+            log.warning("directory.refresh_failed", error=str(exc))
             return
         self._install(loaded)
         log.info(
             "directory.refreshed",
-            extra={
-                "employees": len(loaded.directory.employees),
-                "seconds": round(self._now() - started, 3),
-            },
+            employees=len(loaded.directory.employees),
+            seconds=round(self._now() - started, 3),
         )
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import logging
 import re
 import secrets
 import uuid
@@ -25,9 +24,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from switchboard.domain.errors import InvalidInput, NotFound, Refused
+from switchboard.logs import get_logger
 from switchboard.ports.clock import Clock
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_ADDRESS = 5
@@ -215,7 +215,7 @@ class Accounts:
         locked = lock_state(await self._store.failures(email, address, now - WINDOW), now)
         if locked is not None:
             log.warning("console login refused: locked out",
-                        extra={"email": email, "address": address, "until": locked.isoformat()})  # fmt: skip
+                        email=email, address=address, until=locked.isoformat())  # fmt: skip
             raise LoginRefused("too many failed logins; try again later", locked)
         stored = await self._store.find_user(email)
         if stored is None:
@@ -227,7 +227,7 @@ class Accounts:
             ok = await self._verify(stored.password_hash, password)
         if not ok or stored is None:
             await self._store.record_failure(email, address, now)
-            log.info("console login failed", extra={"email": email, "address": address})
+            log.info("console login failed", email=email, address=address)
             raise LoginRefused("wrong email or password")
         await self._store.clear_failures(email, address)
         return stored.user

@@ -23,15 +23,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from switchboard.domain.calls import CallOutcome
+from switchboard.logs import get_logger
 from switchboard.services.calls import CallParts
 from switchboard.services.receptionist.deps import CallState
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 WATCH_SECONDS = 0.5  # how often the call's state is looked at besides room and session events
 # The longest a tool may still run once the call is over: a SIP REFER waits for the transfer to
@@ -116,7 +116,7 @@ class CallWatch:
         if started and not self.session_closed.is_set():
             self.session.shutdown(drain=not self.state.transferred_to)
             if not await self._closed_within(drain_seconds):
-                log.warning("call.drain_timed_out", extra={"seconds": drain_seconds})
+                log.warning("call.drain_timed_out", seconds=drain_seconds)
                 with contextlib.suppress(RuntimeError):  # the session already stopped
                     self.session.interrupt(force=True)
                 if not await self._closed_within(cut_seconds):

@@ -8,7 +8,6 @@ A notification on a channel that is not configured fails at once and falls back 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from switchboard.adapters.voice.voicemail import OfflineVoicemailTranscriber
 from switchboard.bootstrap import Application
 from switchboard.domain.directory import CompanyProfile, Directory
 from switchboard.domain.notifications import Channel
+from switchboard.logs import get_logger
 from switchboard.ports.notify import Notifier
 from switchboard.services.messaging.desk import OutboxMessageDesk
 from switchboard.services.messaging.webhooks import (
@@ -36,7 +36,7 @@ from switchboard.services.messaging.webhooks import (
 from switchboard.services.messaging.worker import NotificationWorker
 from switchboard.settings import Settings
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 # Department ids taken as the front desk, in order, when FRONT_DESK is not set.
 FRONT_DESK_DEPARTMENTS = ("front-desk", "reception", "frontdesk", "operator", "office")
@@ -54,7 +54,7 @@ def front_desk(directory: Directory, configured: str | None = None) -> Recipient
             return Recipient("department", configured)
         if directory.employee(configured) is not None:
             return Recipient("employee", configured)
-        log.warning("FRONT_DESK names no department or employee", extra={"front_desk": configured})
+        log.warning("FRONT_DESK names no department or employee", front_desk=configured)
     ids = [d.id for d in directory.departments]
     for wanted in FRONT_DESK_DEPARTMENTS:
         if wanted in ids:
@@ -179,7 +179,7 @@ async def open_messaging(app: Application) -> AsyncIterator[Messaging]:
         _stores=stores,
         _transcriber=transcriber,
     )
-    log.info("messaging ready", extra={"channels": [c.value for c in notifiers]})
+    log.info("messaging ready", channels=[c.value for c in notifiers])
     try:
         yield messaging
     finally:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -25,11 +24,12 @@ from switchboard.domain.digest import (
 )
 from switchboard.domain.directory import Directory
 from switchboard.domain.messages import Message
+from switchboard.logs import get_logger
 from switchboard.ports.clock import Clock
 from switchboard.ports.messages import DigestSources
 from switchboard.ports.outbox import MessageOutbox
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 CHECK_EVERY = timedelta(minutes=10)
 CALL_OVERLAP = timedelta(
@@ -103,7 +103,7 @@ async def digest_daily(
             if day is not None:
                 report = await run(day)
                 if report.queued:
-                    log.info("digest.queued", extra={"day": str(day), "count": len(report.queued)})
+                    log.info("digest.queued", day=str(day), count=len(report.queued))
         except Exception:  # a database outage must not end serve; the next check retries
             log.exception("digest.failed")
         checks += 1

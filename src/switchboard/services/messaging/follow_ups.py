@@ -4,16 +4,16 @@ fallback. Never fails the call: a summary that cannot be stored is logged and dr
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 
 from switchboard.domain.calls import CallContext
 from switchboard.domain.directory import Directory, Employee
 from switchboard.domain.follow_ups import summary_notifications, transfer_summary
+from switchboard.logs import get_logger
 from switchboard.ports.clock import Clock
 from switchboard.ports.outbox import MessageOutbox
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 class TransferSummaries:
@@ -42,10 +42,10 @@ class TransferSummaries:
             )
             notes = summary_notifications(message, employee, await self._directory(), now)
             if not notes:
-                log.info("transfer summary: employee has no channel", extra={"id": employee.id})
+                log.info("transfer summary: employee has no channel", id=employee.id)
                 return None
             await self._outbox.add(message, notes)
         except Exception:  # the caller is already connected: a summary must never undo that
-            log.exception("transfer summary not queued", extra={"call_id": call.call_id})
+            log.exception("transfer summary not queued", call_id=call.call_id)
             return None
         return message.id

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from switchboard.logs import get_logger
 from switchboard.ports.clock import Clock
 from switchboard.ports.messages import Receipts, Worker
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 RECEIPT_RETENTION = timedelta(days=2)  # Twilio retries within minutes; replays older are refused
 RECEIPT_SWEEP_EVERY = timedelta(hours=1)
@@ -64,7 +64,7 @@ class NotificationLoop:
             forgotten = await self._receipts.forget_before(now - RECEIPT_RETENTION)
             self._last_sweep = now
             if forgotten:
-                log.info("forgot old webhook receipts", extra={"count": forgotten})
+                log.info("forgot old webhook receipts", count=forgotten)
         self.stats.handled += handled
         return handled
 
@@ -84,7 +84,7 @@ class NotificationLoop:
                 failures += 1
                 self.stats.failures += 1
                 delay = min(self._max_backoff, self._poll * 2**failures)
-                log.exception("notification pass failed; retrying", extra={"in_seconds": delay})
+                log.exception("notification pass failed; retrying", in_seconds=delay)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=delay)
         log.info("notification worker stopped")

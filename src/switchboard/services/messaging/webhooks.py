@@ -10,7 +10,6 @@ Twilio's retry instead of being skipped as "seen": no inbound SMS or voicemail i
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -19,6 +18,7 @@ from switchboard.domain.follow_ups import voicemail_text
 from switchboard.domain.messages import MAX_TEXT_LENGTH
 from switchboard.domain.notifications import status_from_twilio
 from switchboard.domain.phone import is_e164, mask
+from switchboard.logs import get_logger
 from switchboard.ports.calls import MessageDesk, MessageRequest
 from switchboard.ports.clock import Clock
 from switchboard.ports.webhooks import (
@@ -30,7 +30,7 @@ from switchboard.ports.webhooks import (
     VoicemailTranscriber,
 )
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 KEYWORDS = {
     "AWAY": EmployeeStatus.OUT_OF_OFFICE,
@@ -89,7 +89,7 @@ class WebhookService:
             if found is None:
                 return  # a retry or replay: already handled
             if not found:
-                log.info("status for unknown message", extra={"sid": params["MessageSid"]})
+                log.info("status for unknown message", sid=params["MessageSid"])
             return
         duration = _int(params.get("CallDuration"))
         await self._c.calls.record_call_status(
@@ -132,7 +132,7 @@ class WebhookService:
         )
         if receipt.duplicate:
             return None  # a replay: the message was stored the first time
-        log.info("inbound sms became a message", extra={"from": mask(sender)})
+        log.info("inbound sms became a message", **{"from": mask(sender)})
         return None
 
     async def voicemail_started(self, params: Mapping[str, str]) -> None:

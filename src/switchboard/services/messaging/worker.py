@@ -8,7 +8,6 @@ notification on the next channel. `escalate` adds fallbacks for SMS not delivere
 
 from __future__ import annotations
 
-import logging
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -19,11 +18,12 @@ from switchboard.domain.messages import Message
 from switchboard.domain.notification_plan import address_for, notification_id, recipient_of
 from switchboard.domain.notification_retry import FallbackPolicy, RetryPolicy
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
+from switchboard.logs import get_logger
 from switchboard.ports.clock import Clock
 from switchboard.ports.notify import Notifier, NotifyError
 from switchboard.ports.outbox import MessageOutbox
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 S = NotificationStatus
 DEFAULT_LEASE = timedelta(minutes=2)  # longer than any send's timeout, so a live send keeps it
 
@@ -94,7 +94,7 @@ class NotificationWorker:
         now = self._clock.now()
         failed = notification.advanced(NotificationStatus.FAILED, now, error_code=code)
         await self._outbox.save(failed)
-        log.warning("notification failed", extra={"id": notification.id, "reason": reason})
+        log.warning("notification failed", id=notification.id, reason=reason)
         await self._add_fallback(failed, message, now)
 
     async def _add_fallback(self, failed: Notification, message: Message, now: datetime) -> bool:
@@ -108,9 +108,9 @@ class NotificationWorker:
         if channel is None:
             others = [n for n in siblings if n.id != failed.id and n.status is not S.FAILED]
             if others:  # another channel is still delivering (or delivered): nothing to add
-                log.info("no channel left to fall back to", extra={"id": message.id})
+                log.info("no channel left to fall back to", id=message.id)
             else:
-                log.error("message could not be delivered on any channel", extra={"id": message.id})
+                log.error("message could not be delivered on any channel", id=message.id)
             return False
         fallback = Notification(
             id=notification_id(message.id, channel, 1),

@@ -12,7 +12,6 @@ signed timestamp is checked against the lifetime on every request (itsdangerous
 from __future__ import annotations
 
 import hmac
-import logging
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -21,9 +20,10 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import Response
 
+from switchboard.logs import get_logger
 from switchboard.settings import Settings, SettingsError
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 SESSION_COOKIE = "switchboard_session"
 LOGIN_COOKIE = "switchboard_login"  # the login form's CSRF token, before there is a session
