@@ -17,6 +17,7 @@ from switchboard.adapters.sqlalchemy.accounts import SqlAlchemyAccountStore
 from switchboard.adapters.sqlalchemy.console_queries import SqlAlchemyConsoleQueries
 from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
 from switchboard.adapters.sqlalchemy.message_queries import SqlAlchemyMessageQueries
+from switchboard.domain.call_quality import CallQuality
 from switchboard.domain.call_record import CallEvent, CallRecord
 from switchboard.domain.calls import CallOutcome
 from switchboard.domain.diagnosis import Check, Status
@@ -107,7 +108,8 @@ async def add_message(
 async def add_call(
     storage: Storage, call_id: str, *, minutes_ago: int, outcome: CallOutcome | None,
     attempts: Sequence[tuple[str, str]] = (), message_id: str | None = None,
-    transferred_to: str | None = None,
+    transferred_to: str | None = None, quality: CallQuality | None = None,
+    verstat: str | None = None,
 ) -> None:  # fmt: skip
     at = NOW - timedelta(minutes=minutes_ago)
     events = [CallEvent(at, "caller_turn", {"text": "I need Priya about invoice 4471"}),
@@ -118,7 +120,7 @@ async def add_call(
         call_id=call_id, started_at=at, caller_number="+13125550199", outcome=outcome,
         ended_at=None if outcome is None else at + timedelta(seconds=95),
         end_reason=None if outcome is None else "done", transferred_to=transferred_to,
-        message_id=message_id, events=tuple(events),
+        message_id=message_id, events=tuple(events), quality=quality, verstat=verstat,
     )  # fmt: skip
     async with storage.unit_of_work() as uow:
         await uow.calls.save(record)

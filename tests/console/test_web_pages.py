@@ -7,6 +7,7 @@ import re
 import httpx
 import pytest
 
+from switchboard.domain.call_quality import CallQuality
 from switchboard.domain.calls import CallOutcome
 from switchboard.domain.notifications import NotificationStatus as S
 from switchboard.services.directory import load_directory
@@ -106,9 +107,12 @@ async def test_messages_filter_detail_resend_and_mark_handled(console: Console) 
 
 
 async def test_call_detail_shows_transcript_attempts_and_outcome(console: Console) -> None:
+    quality = CallQuality(packets_received=997, packets_lost=3, jitter_ms_mean=4.2,
+                          jitter_ms_max=18.0, round_trip_ms_mean=41.0, round_trip_ms_max=60.0)  # fmt: skip
     await add_call(console.storage, "call-1", minutes_ago=5, outcome=CallOutcome.TRANSFERRED,
                    attempts=[("marcus-bell", "declined"), ("priya-raman", "connected")],
-                   transferred_to="priya-raman")  # fmt: skip
+                   transferred_to="priya-raman", quality=quality,
+                   verstat="TN-Validation-Passed-A")  # fmt: skip
     await add_call(console.storage, "call-live", minutes_ago=1, outcome=None)
     async with client_for(console.app) as client:
         await log_in(client, ADMIN)
@@ -121,6 +125,8 @@ async def test_call_detail_shows_transcript_attempts_and_outcome(console: Consol
     assert "Marcus Bell</td><td>declined" in detail
     assert "Priya Raman</td><td>connected" in detail
     assert "none received" in detail  # no Twilio status callback for this call
+    assert "loss 0.3% jitter 4/18 ms rtt 41 ms" in detail  # the SIP leg's RTC stats
+    assert "TN-Validation-Passed-A" in detail
     assert "+1******0199" in detail
     assert "+13125550199" not in detail
     assert 'data-call="call-live"' in live

@@ -133,6 +133,7 @@ async def test_the_api_gives_an_employee_their_own(seeded: Console) -> None:
     assert [m["id"] for m in messages] == ["msg-priya"]
     assert [c["call_id"] for c in calls] == ["call-priya"]
     assert one.json()["caller_number"] == "+1******0199"  # masked
+    assert one.json()["packet_loss_percent"] is None  # a call with no RTC stats: not measured
     assert status.json()["status"] == "dnd"
     assert me == {"email": EMPLOYEE, "role": "employee", "employee_id": "priya-raman"}
 

@@ -46,6 +46,18 @@ class CallQuality:
         expected = self.packets_received + self.packets_lost
         return None if expected <= 0 else 100.0 * self.packets_lost / expected
 
+    def summary(self) -> str:
+        """E.g. "loss 0.3% jitter 4/18 ms rtt 41 ms" (jitter mean/max); "" when nothing was
+        measured."""
+        parts = []
+        if (loss := self.packet_loss_percent) is not None:
+            parts.append(f"loss {loss:.1f}%")
+        if self.jitter_ms_mean is not None and self.jitter_ms_max is not None:
+            parts.append(f"jitter {self.jitter_ms_mean:.0f}/{self.jitter_ms_max:.0f} ms")
+        if self.round_trip_ms_mean is not None:
+            parts.append(f"rtt {self.round_trip_ms_mean:.0f} ms")
+        return " ".join(parts)
+
     @property
     def is_empty(self) -> bool:
         return all(

@@ -76,16 +76,7 @@ def quality_json(quality: CallQuality | None) -> dict[str, Any] | None:
 def quality_text(quality: CallQuality | None) -> str:
     """E.g. "loss 0.3% jitter 4/18 ms rtt 41 ms" (jitter mean/max); "—" when nothing was
     measured (a local call, or no RTC stats from the SDK)."""
-    if quality is None:
-        return "—"
-    parts = []
-    if (loss := quality.packet_loss_percent) is not None:
-        parts.append(f"loss {loss:.1f}%")
-    if quality.jitter_ms_mean is not None and quality.jitter_ms_max is not None:
-        parts.append(f"jitter {quality.jitter_ms_mean:.0f}/{quality.jitter_ms_max:.0f} ms")
-    if quality.round_trip_ms_mean is not None:
-        parts.append(f"rtt {quality.round_trip_ms_mean:.0f} ms")
-    return " ".join(parts) or "—"
+    return (quality.summary() if quality is not None else "") or "—"
 
 
 def carrier_text(record: CallRecord) -> str:

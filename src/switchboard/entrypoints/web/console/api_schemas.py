@@ -70,6 +70,12 @@ class CallOut(BaseModel):
     transferred_to: str | None
     message_id: str | None
     twilio_status: str | None
+    verstat: str | None = None  # Twilio's caller-ID verification (STIR/SHAKEN), when passed on
+    # The SIP leg's audio from LiveKit's RTC stats; None: not measured (a local call)
+    packet_loss_percent: float | None = None
+    jitter_ms_mean: float | None = None
+    jitter_ms_max: float | None = None
+    round_trip_ms_mean: float | None = None
     transfer_attempts: list[dict[str, Any]]
     events: list[dict[str, Any]] | None = None  # the transcript and timeline (detail only)
 
@@ -123,12 +129,16 @@ def message_out(row: MessageRow) -> MessageOut:
 
 
 def call_out(r: CallRecord, *, detail: bool = False) -> CallOut:
-    carrier = r.carrier_status
+    carrier, q = r.carrier_status, r.quality
     return CallOut(
         call_id=r.call_id, started_at=r.started_at, ended_at=r.ended_at,
         caller_number=mask(r.caller_number), outcome=r.outcome.value if r.outcome else None,
         end_reason=r.end_reason, transferred_to=r.transferred_to, message_id=r.message_id,
-        twilio_status=carrier.status if carrier else None,
+        twilio_status=carrier.status if carrier else None, verstat=r.verstat,
+        packet_loss_percent=q.packet_loss_percent if q else None,
+        jitter_ms_mean=q.jitter_ms_mean if q else None,
+        jitter_ms_max=q.jitter_ms_max if q else None,
+        round_trip_ms_mean=q.round_trip_ms_mean if q else None,
         transfer_attempts=[dict(a) for a in r.transfer_attempts()],
         events=[{"at": e.at.isoformat(), "kind": e.kind, "data": dict(e.data)} for e in r.events]
         if detail else None,
