@@ -1,9 +1,15 @@
-"""Steering and guarding Whisper: the name prompt, the token budget, and loop clean-up. Pure."""
+"""Steering and guarding Whisper: the name prompt (and, for large directories, the names closest
+to a first reading), the token budget, and loop clean-up. Pure."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+from rapidfuzz import fuzz
+
+from switchboard.domain.resolution.normalize import fold
+from switchboard.domain.resolution.phonetic import metaphone_key
 
 # Whisper keeps at most 223 prompt tokens and ~4 characters make a token in English names;
 # staying well under leaves room for the answer inside the model's 448-token window.
@@ -46,6 +52,43 @@ def name_prompt(hints: Iterable[str], *, max_chars: int = DEFAULT_PROMPT_CHARS) 
     """
     names = build_prompt(hints, max_chars=max_chars)
     return f"Callers ask for {names}." if names else ""
+
+
+def fits(hints: Iterable[str], *, max_chars: int = DEFAULT_PROMPT_CHARS) -> bool:
+    """Whether every distinct hint fits in one prompt of `max_chars`."""
+    every = list(hints)
+    return build_prompt(every, max_chars=max_chars) == build_prompt(every, max_chars=1 << 30)
+
+
+def closest_hints(heard: str, hints: Sequence[str], *, limit: int = 12) -> list[str]:
+    """The `limit` hints that sound most like something in `heard`, best first (ties keep the
+    given order), then every other hint in the given order.
+
+    For directories too large for one prompt: a first reading of the turn picks the names worth
+    prompting with, and the turn is read again with those. Each hint scores the better of its
+    spelling and its sound skeleton (metaphone, word by word) found anywhere in the transcript.
+    """
+    text = fold(heard)
+    if not text or not hints:
+        return list(hints)
+    said = _skeleton(text)
+    scored = []
+    for i, hint in enumerate(hints):
+        name = fold(hint)
+        if not name:
+            continue
+        score = fuzz.partial_ratio(name, text)
+        skeleton = _skeleton(name)
+        if skeleton and said:
+            score = max(score, fuzz.partial_ratio(skeleton, said))
+        scored.append((-score, i, hint))
+    best = [hint for _, _, hint in sorted(scored)[:limit]]
+    chosen = {h.casefold() for h in best}
+    return best + [h for h in hints if h.casefold() not in chosen]
+
+
+def _skeleton(text: str) -> str:
+    return " ".join(k for k in (metaphone_key(w) for w in text.split()) if k)
 
 
 def token_budget(audio_seconds: float, *, cap: int = MAX_NEW_TOKENS) -> int:

@@ -16,10 +16,11 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
 
+import numpy as np
 from livekit.agents import NOT_GIVEN, APIConnectOptions, LanguageCode, NotGivenOr, stt, utils
 
 from switchboard.adapters.voice.audio import WHISPER_SAMPLE_RATE, whisper_input
-from switchboard.adapters.voice.prompting import name_prompt
+from switchboard.adapters.voice.prompting import closest_hints, fits, name_prompt
 from switchboard.adapters.voice.whisper import Transcriber, WhisperOptions, decode, load_whisper
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,10 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
         self._model = model
         self._hints = list(hints)
         self._session_terms: list[str] = []
-        self._prompt = name_prompt(self._hints, max_chars=self._opts.max_prompt_chars)
+        self._terms: list[str] = []
+        self._overflow = False
+        self._prompt = ""
+        self._rebuild_prompt()
         # One worker: utterances queue instead of fighting over the two cores.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="offline-stt")
         self._loading: asyncio.Future[Transcriber] | None = None
@@ -72,6 +76,8 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
     def _rebuild_prompt(self) -> None:
         terms = [*self._hints, *self._session_terms]
         self._prompt = name_prompt(terms, max_chars=self._opts.max_prompt_chars)
+        self._terms = terms  # replaced whole, never mutated: the decode thread reads it
+        self._overflow = not fits(terms, max_chars=self._opts.max_prompt_chars)
 
     async def load(self) -> None:
         """Load the model off the event loop; recognition calls this itself when needed."""
@@ -114,9 +120,7 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
             return _final(request_id, "", 0.0)
         model = await self._ensure_model()
         deadline = time.monotonic() + self._opts.timeout
-        work = functools.partial(
-            decode, model, audio, prompt=self._prompt, options=self._opts, deadline=deadline
-        )
+        work = functools.partial(self._read, model, audio, deadline)
         job = asyncio.get_running_loop().run_in_executor(self._executor, work)
         try:
             text, confidence = await asyncio.wait_for(job, self._opts.timeout)
@@ -131,6 +135,22 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
             self._emit_error(e, recoverable=True)
             return _final(request_id, "", 0.0)
         return _final(request_id, text, confidence)
+
+    def _read(self, model: Transcriber, audio: np.ndarray, deadline: float) -> tuple[str, float]:
+        """One turn, on the worker thread: decode with the prompt; when the directory is too
+        large for one prompt, decode again with the names closest to the first reading."""
+        opts, terms, prompt = self._opts, self._terms, self._prompt
+        text, confidence = decode(model, audio, prompt=prompt, options=opts, deadline=deadline)
+        if not (self._overflow and opts.reread_with_closest_names and text.strip()):
+            return text, confidence
+        if time.monotonic() > deadline:
+            return text, confidence
+        closer = name_prompt(
+            closest_hints(text, terms, limit=opts.closest_names), max_chars=opts.max_prompt_chars
+        )
+        if closer == prompt:
+            return text, confidence
+        return decode(model, audio, prompt=closer, options=opts, deadline=deadline)
 
     async def aclose(self) -> None:
         """Release the worker thread (a decode in flight finishes on its own)."""

@@ -42,7 +42,18 @@ _TRAILING_OFF = re.compile(r"(\.\.\.|…|-|;|:)\s*$")
 # Whisper hears the "to" of an unfinished "I'd like to speak to…" as "too", and the "um" after it
 # as "you" ("…speak to you."): after a request verb both mean the name is still to come.
 _REQUEST_VERBS = frozenset(
-    "speak speaking talk talking reach through transfer transferred connect connected".split()
+    [
+        "speak",
+        "speaking",
+        "talk",
+        "talking",
+        "reach",
+        "through",
+        "transfer",
+        "transferred",
+        "connect",
+        "connected",
+    ]
 )
 _WORD = re.compile(r"[\w']+")
 
