@@ -124,6 +124,9 @@ async def speak(engine: PiperProcess, text: str) -> np.ndarray:
     return telephone_audio(pcm, engine.sample_rate)
 
 
+heard_all: list[dict[str, str]] = []  # every accuracy request, for --dump
+
+
 def listener(stt: OfflineSTT, vad: lk_vad.VAD, turns: str, timing: TurnTiming) -> lk_stt.STT[Any]:
     """VAD → STT: the turn taker (`early`) or livekit's fixed-window adapter (`vad`)."""
     if turns == "early":
@@ -167,11 +170,15 @@ async def accuracy(
     """`requests` per employee; voice (speaking rate) and phrasing rotate, so each employee is
     heard at every rate and in every phrasing as `requests` grows."""
     correct, heard_ok, total, misses = 0, 0, 0, []
+    heard_all.clear()
     for e, employee in enumerate(matcher.directory.employees[::sample]):
         for r in range(requests):
             voice = voices[(e + r) % len(voices)]
             phrase = PHRASINGS[(e + r // len(voices)) % len(PHRASINGS)].format(name=employee.name)
             heard = await recognise(ears, await speak(voice, phrase))
+            heard_all.append(
+                {"id": employee.id, "name": employee.name, "said": phrase, "heard": heard}
+            )
             total += 1
             heard_ok += name_heard(employee.name, heard)
             if matcher.resolve(heard) == employee.id:
@@ -325,6 +332,10 @@ async def main(args: argparse.Namespace) -> None:
         for voice in voices:
             await voice.aclose()
     print("\n".join(rows))
+    if args.dump is not None and heard_all:
+        import json
+
+        args.dump.write_text(json.dumps(heard_all, indent=1, ensure_ascii=False))
     if requests and misses:
         print("\nMisses:\n" + "\n".join(f"- {m}" for m in misses))
     turn_rule = (f"early (probe {timing.probe_silence}s, quick {timing.quick_silence}s, max {timing.max_silence}s)"
@@ -360,6 +371,9 @@ if __name__ == "__main__":
         "--no-reread",
         action="store_true",
         help="large directories: do not read each turn again with the closest names",
+    )
+    parser.add_argument(
+        "--dump", type=Path, help="write every request's name and transcript to this JSON file"
     )
     parser.add_argument(
         "--sample", type=int, default=1, help="accuracy on every N-th employee only (quick looks)"

@@ -9,12 +9,11 @@ timeout stop the rare Whisper loop from holding up the call.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from livekit.agents import NOT_GIVEN, APIConnectOptions, LanguageCode, NotGivenOr, stt, utils
@@ -119,10 +118,18 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
         if audio.size < WHISPER_SAMPLE_RATE // 10:  # under 0.1 s: nothing to recognise
             return _final(request_id, "", 0.0)
         model = await self._ensure_model()
-        deadline = time.monotonic() + self._opts.timeout
-        work = functools.partial(self._read, model, audio, deadline)
-        job = asyncio.get_running_loop().run_in_executor(self._executor, work)
+        loop = asyncio.get_running_loop()
+        started: asyncio.Future[None] = loop.create_future()
+
+        def work() -> tuple[str, float]:
+            # The timeout bounds the decode, not the wait behind other turns in the queue.
+            loop.call_soon_threadsafe(_resolve, started)
+            return self._read(model, audio, time.monotonic() + self._opts.timeout)
+
+        job = loop.run_in_executor(self._executor, work)
         try:
+            waiting: set[asyncio.Future[Any]] = {started, job}
+            await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
             text, confidence = await asyncio.wait_for(job, self._opts.timeout)
         except TimeoutError:
             # The token budget bounds the orphaned decode; the caller is asked to repeat.
@@ -155,6 +162,11 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
     async def aclose(self) -> None:
         """Release the worker thread (a decode in flight finishes on its own)."""
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 def _final(request_id: str, text: str, confidence: float) -> stt.SpeechEvent:
