@@ -266,6 +266,7 @@ async def main(args: argparse.Namespace) -> None:
         hint_mode=args.hint_mode,
         window_seconds=window,
         reread_with_closest_names=not args.no_reread,
+        snap_names=not args.no_snap,
     )
     model = load_whisper(whisper_opts)
     stt = OfflineSTT(
@@ -341,6 +342,7 @@ async def main(args: argparse.Namespace) -> None:
     turn_rule = (f"early (probe {timing.probe_silence}s, quick {timing.quick_silence}s, max {timing.max_silence}s)"
                  if args.turns == "early" else f"vad min_silence={args.min_silence}s")  # fmt: skip
     hints = "off" if args.no_hints else args.hint_mode + ("" if args.no_reread else "+reread")
+    hints += "" if args.no_snap else ", names snapped"
     print(f"\nsettings: window={args.window}s, beam={args.beam}, hints={hints}, "
           f"turns={turn_rule}, piper length scales={args.voices}")  # fmt: skip
 
@@ -371,6 +373,9 @@ if __name__ == "__main__":
         "--no-reread",
         action="store_true",
         help="large directories: do not read each turn again with the closest names",
+    )
+    parser.add_argument(
+        "--no-snap", action="store_true", help="leave garbled names as the recogniser wrote them"
     )
     parser.add_argument(
         "--dump", type=Path, help="write every request's name and transcript to this JSON file"

@@ -19,6 +19,7 @@ import numpy as np
 from livekit.agents import NOT_GIVEN, APIConnectOptions, LanguageCode, NotGivenOr, stt, utils
 
 from switchboard.adapters.voice.audio import WHISPER_SAMPLE_RATE, whisper_input
+from switchboard.adapters.voice.names import NameSnapper
 from switchboard.adapters.voice.prompting import closest_hints, fits, name_prompt
 from switchboard.adapters.voice.whisper import Transcriber, WhisperOptions, decode, load_whisper
 
@@ -77,6 +78,7 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
         self._prompt = name_prompt(terms, max_chars=self._opts.max_prompt_chars)
         self._terms = terms  # replaced whole, never mutated: the decode thread reads it
         self._overflow = not fits(terms, max_chars=self._opts.max_prompt_chars)
+        self._snapper = NameSnapper(terms) if self._opts.snap_names else None
 
     async def load(self) -> None:
         """Load the model off the event loop; recognition calls this itself when needed."""
@@ -144,8 +146,15 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
         return _final(request_id, text, confidence)
 
     def _read(self, model: Transcriber, audio: np.ndarray, deadline: float) -> tuple[str, float]:
-        """One turn, on the worker thread: decode with the prompt; when the directory is too
-        large for one prompt, decode again with the names closest to the first reading."""
+        """One turn, on the worker thread: the transcript, with a garbled directory name written
+        as the directory spells it (`NameSnapper`)."""
+        snapper = self._snapper
+        text, confidence = self._decode(model, audio, deadline)
+        return (snapper.snap(text) if snapper is not None else text), confidence
+
+    def _decode(self, model: Transcriber, audio: np.ndarray, deadline: float) -> tuple[str, float]:
+        """Decode with the prompt; when the directory is too large for one prompt, decode again
+        with the names closest to the first reading."""
         opts, terms, prompt = self._opts, self._terms, self._prompt
         text, confidence = decode(model, audio, prompt=prompt, options=opts, deadline=deadline)
         if not (self._overflow and opts.reread_with_closest_names and text.strip()):

@@ -42,6 +42,8 @@ class WhisperOptions:
     # the leading names, then with the names closest to that first reading (prompting.py).
     reread_with_closest_names: bool = True
     closest_names: int = 12
+    # Write a garbled directory name the way the directory spells it (names.py).
+    snap_names: bool = True
 
 
 def load_whisper(options: WhisperOptions) -> Transcriber:
