@@ -337,3 +337,22 @@ async def test_the_wrapper_forwards_to_the_wrapped_stt() -> None:
     assert ears.timing == TurnTiming()
     event = await ears.recognize(rtc.AudioFrame(_word().tobytes(), RATE, 1, _word().size))
     assert event.alternatives[0].text == "hello"
+
+
+async def test_audio_that_ends_mid_turn_still_gives_its_transcript() -> None:
+    fake = FakeSTT(["Dana Whitfield, please."])
+    stream = TurnTakingSTT(stt=fake, vad=FakeVAD(1.0), timing=TIMING).stream()
+    audio = np.concatenate([_quiet(0.1), _word(), _quiet(0.04)])  # stops before any decision
+    step = int(RATE * WINDOW)
+    for i in range(0, audio.size, step):
+        stream.push_frame(rtc.AudioFrame(audio[i : i + step].tobytes(), RATE, 1, step))
+    stream.end_input()
+    kinds = [
+        (ev.type.name, ev.alternatives[0].text if ev.alternatives else "") async for ev in stream
+    ]
+    await stream.aclose()
+    assert kinds == [
+        ("START_OF_SPEECH", ""),
+        ("END_OF_SPEECH", ""),
+        ("FINAL_TRANSCRIPT", "Dana Whitfield, please."),
+    ]

@@ -192,6 +192,10 @@ class TurnStream(lk_stt.RecognizeStream):
                     await self._close(turn, silence)
                     turn, ended_early = None, ev.speaking
                     recent.clear()
+        if (
+            turn is not None
+        ):  # the audio ended mid-turn (a recording, a hang-up): keep what was said
+            await self._close(turn, 0.0)
 
     def _open(self, frames: list[rtc.AudioFrame]) -> _Turn:
         self._event_ch.send_nowait(lk_stt.SpeechEvent(lk_stt.SpeechEventType.START_OF_SPEECH))
