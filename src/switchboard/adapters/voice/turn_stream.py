@@ -37,6 +37,7 @@ from switchboard.adapters.voice.turns import TurnDecision, TurnTiming, decide
 
 logger = logging.getLogger(__name__)
 
+QUIET_PROBABILITY = 0.5
 _PREFIX_WINDOWS = 10  # ≈ 0.3 s of silero windows kept in front of a turn that resumes
 # Silence kept of each pause inside a turn: Whisper (tiny.en) reads "I'd like to speak to … um …
 # Dana" far worse with the long pauses in it ("…speak to you for your ramen").
@@ -153,6 +154,7 @@ class TurnStream(lk_stt.RecognizeStream):
         turn: _Turn | None = None
         recent: deque[rtc.AudioFrame] = deque(maxlen=_PREFIX_WINDOWS)
         ended_early = False  # we closed the turn; the VAD still counts the speech as going on
+        quiet = 0.0
         async for ev in vad_stream:
             if ev.type == lk_vad.VADEventType.START_OF_SPEECH:
                 ended_early = False
@@ -164,7 +166,13 @@ class TurnStream(lk_stt.RecognizeStream):
                     turn = None
                 ended_early = False
             elif ev.type == lk_vad.VADEventType.INFERENCE_DONE:
-                silence = ev.raw_accumulated_silence
+                # Quiet from the first window below even odds, not from silero's lower exit
+                # threshold: its smoothed probability takes ~0.1 s to fall from one to the other.
+                if ev.probability < QUIET_PROBABILITY:
+                    quiet += sum(f.duration for f in ev.frames)
+                else:
+                    quiet = 0.0
+                silence = max(quiet, ev.raw_accumulated_silence)
                 if turn is None:
                     if ended_early and ev.speaking and silence == 0.0:
                         # Speaking again right after we ended the turn: a new turn.

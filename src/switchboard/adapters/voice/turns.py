@@ -64,9 +64,9 @@ class TurnTiming:
 
     # Start transcribing the turn so far once the caller has paused this long: early enough that
     # the transcript is ready by `quick_silence`, late enough to skip the gaps between words.
-    probe_silence: float = 0.12
+    probe_silence: float = 0.1
     # End a turn that reads as complete after this much silence.
-    quick_silence: float = 0.25
+    quick_silence: float = 0.2
     # End any turn after this much silence (the old fixed window was 0.45 s plus the VAD's lag);
     # long enough for a mid-sentence "… um …".
     max_silence: float = 0.9
