@@ -208,7 +208,9 @@ async def paused_request(voice: PiperProcess, name: str) -> np.ndarray:
     return np.concatenate([parts[0], gaps[0], parts[1], gaps[1], parts[2]])
 
 
-async def one_turn(ears: lk_stt.STT[Any], tts: OfflineTTS, audio: np.ndarray) -> dict[str, float]:
+async def one_turn(
+    ears: lk_stt.STT[Any], tts: OfflineTTS, audio: np.ndarray, hears: Any = None
+) -> dict[str, float]:
     """Play one request in real time; times from the end of caller speech, in seconds, and
     `cutoffs`: turns ended while the caller still had words to say."""
     lead = np.zeros(TELEPHONE_SAMPLE_RATE // 2, dtype=np.int16)
@@ -227,6 +229,7 @@ async def one_turn(ears: lk_stt.STT[Any], tts: OfflineTTS, audio: np.ndarray) ->
     player = asyncio.create_task(play())
     marks: dict[str, float] = {}
     cutoffs = 0
+    heard = ""
     async for event in stream:
         if event.type == lk_stt.SpeechEventType.END_OF_SPEECH:
             if time.perf_counter() < speech_ends:
@@ -235,6 +238,7 @@ async def one_turn(ears: lk_stt.STT[Any], tts: OfflineTTS, audio: np.ndarray) ->
             marks["vad"] = time.perf_counter()
         elif event.type == lk_stt.SpeechEventType.FINAL_TRANSCRIPT and "vad" in marks:
             marks["stt"] = time.perf_counter()
+            heard = event.alternatives[0].text if event.alternatives else ""
             reply = sentence_audio(tts, REPLY)
             await anext(reply)
             marks["audio"] = time.perf_counter()
@@ -249,6 +253,7 @@ async def one_turn(ears: lk_stt.STT[Any], tts: OfflineTTS, audio: np.ndarray) ->
         "tts": marks["audio"] - marks["stt"],
         "total": marks["audio"] - speech_ends,
         "cutoffs": float(cutoffs),
+        "named": float(bool(hears and hears(heard))),
     }
 
 
@@ -312,7 +317,12 @@ async def main(args: argparse.Namespace) -> None:
                 else await speak(voices[0], PHRASINGS[0].format(name=people[i % len(people)].name))
                 for i in range(args.trials)
             ]
-            turns = [await one_turn(ears, tts, clip) for clip in clips]
+
+            def named(i: int) -> Any:
+                target = people[i % len(people)].id
+                return lambda heard: matcher.resolve(heard) == target
+
+            turns = [await one_turn(ears, tts, clip, named(i)) for i, clip in enumerate(clips)]
             med = {k: statistics.median(t[k] for t in turns) for k in turns[0]}
             p90 = sorted(t["total"] for t in turns)[int(0.9 * (len(turns) - 1))]
             cut = int(sum(t["cutoffs"] for t in turns))
@@ -326,8 +336,11 @@ async def main(args: argparse.Namespace) -> None:
             ):
                 rows.append(_row(f"… of which {label}, median", f"{med[part]:.2f} s", "", None))
             paused = len(range(2, args.trials, 3))
+            paused_named = int(sum(t["named"] for t in turns[2::3]))
             rows.append(_row(f"cut-offs (turn ended before the caller finished; {paused} of {len(turns)} callers pause mid-sentence)",
                              str(cut), "0", cut == 0))  # fmt: skip
+            rows.append(_row("… paused callers whose name was resolved from the whole turn",
+                             f"{paused_named}/{paused}", "", None))  # fmt: skip
     finally:
         await stt.aclose()
         for voice in voices:

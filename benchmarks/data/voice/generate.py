@@ -45,7 +45,7 @@ def main() -> None:
     fakers = {locale: Faker(locale) for locale in LOCALES}
     Faker.seed(SEED)
     seen: set[str] = set()
-    employees = []
+    employees: list[dict[str, str]] = []
     i = 0
     while len(employees) < PEOPLE:
         locale = LOCALES[i % len(LOCALES)]
