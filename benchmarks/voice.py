@@ -118,9 +118,20 @@ class Matcher:
         return best if score >= 80 else None
 
 
+NOISE: dict[str, float | None] = {"snr_db": None}  # --noise: noise under every caller
+_RNG = np.random.default_rng(20261207)
+
+
 async def speak(engine: PiperProcess, text: str) -> np.ndarray:
-    """Caller audio for `text` as a phone line delivers it."""
+    """Caller audio for `text` as a phone line delivers it (with --noise, over a noisy room)."""
     pcm = np.frombuffer(await engine.synthesize(text), dtype=np.int16)
+    snr = NOISE["snr_db"]
+    if snr is not None and pcm.size:
+        speech = pcm.astype(np.float64)
+        voiced = speech[np.abs(speech) > 0.02 * 32768]
+        level = float(np.sqrt(np.mean(voiced**2))) if voiced.size else 0.0
+        noise = _RNG.normal(0.0, level / 10 ** (snr / 20), speech.size)
+        pcm = np.clip(speech + noise, -32768, 32767).astype(np.int16)
     return telephone_audio(pcm, engine.sample_rate)
 
 
@@ -263,6 +274,7 @@ def _row(name: str, value: str, target: str, ok: bool | None) -> str:
 
 
 async def main(args: argparse.Namespace) -> None:
+    NOISE["snr_db"] = args.noise
     directory, source = load_directory(args.directory)
     matcher = Matcher(directory)
     window = None if args.window == 30 else args.window
@@ -357,7 +369,7 @@ async def main(args: argparse.Namespace) -> None:
     hints = "off" if args.no_hints else args.hint_mode + ("" if args.no_reread else "+reread")
     hints += "" if args.no_snap else ", names snapped"
     print(f"\nsettings: window={args.window}s, beam={args.beam}, hints={hints}, "
-          f"turns={turn_rule}, piper length scales={args.voices}")  # fmt: skip
+          f"turns={turn_rule}, piper length scales={args.voices}, noise={args.noise or 'none'}")  # fmt: skip
 
 
 if __name__ == "__main__":
@@ -386,6 +398,12 @@ if __name__ == "__main__":
         "--no-reread",
         action="store_true",
         help="large directories: do not read each turn again with the closest names",
+    )
+    parser.add_argument(
+        "--noise",
+        type=float,
+        metavar="SNR_DB",
+        help="add white noise this many dB below the caller's voice (e.g. 20)",
     )
     parser.add_argument(
         "--no-snap", action="store_true", help="leave garbled names as the recogniser wrote them"
