@@ -200,9 +200,8 @@ class TurnStream(lk_stt.RecognizeStream):
                     await self._close(turn, silence)
                     turn, ended_early = None, ev.speaking
                     recent.clear()
-        if (
-            turn is not None
-        ):  # the audio ended mid-turn (a recording, a hang-up): keep what was said
+        # The audio ended mid-turn (a recording, a hang-up): keep what was said.
+        if turn is not None:
             await self._close(turn, 0.0)
 
     def _open(self, frames: list[rtc.AudioFrame]) -> _Turn:
