@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from switchboard.domain.resolution.normalize import fold
 from switchboard.domain.resolution.phonetic import metaphone_key
@@ -60,31 +60,47 @@ def fits(hints: Iterable[str], *, max_chars: int = DEFAULT_PROMPT_CHARS) -> bool
     return build_prompt(every, max_chars=max_chars) == build_prompt(every, max_chars=1 << 30)
 
 
-def closest_hints(heard: str, hints: Sequence[str], *, limit: int = 12) -> list[str]:
-    """The `limit` hints that sound most like something in `heard`, best first (ties keep the
-    given order), then every other hint in the given order.
+class HintIndex:
+    """The hints folded and reduced to sound skeletons once, for `closest` on every turn."""
 
-    For directories too large for one prompt: a first reading of the turn picks the names worth
-    prompting with, and the turn is read again with those. Each hint scores the better of its
-    spelling and its sound skeleton (metaphone, word by word) found anywhere in the transcript.
-    """
-    text = fold(heard)
-    if not text or not hints:
-        return list(hints)
-    said = _skeleton(text)
-    scored = []
-    for i, hint in enumerate(hints):
-        name = fold(hint)
-        if not name:
-            continue
-        score = fuzz.partial_ratio(name, text)
-        skeleton = _skeleton(name)
-        if skeleton and said:
-            score = max(score, fuzz.partial_ratio(skeleton, said))
-        scored.append((-score, i, hint))
-    best = [hint for _, _, hint in sorted(scored)[:limit]]
-    chosen = {h.casefold() for h in best}
-    return best + [h for h in hints if h.casefold() not in chosen]
+    def __init__(self, hints: Sequence[str]) -> None:
+        self.hints = list(hints)
+        folded = [fold(h) for h in self.hints]
+        self._spelled = folded
+        self._sounds = [_skeleton(f) for f in folded]
+
+    def closest(self, heard: str, *, limit: int = 12) -> list[str]:
+        """The `limit` hints that sound most like something in `heard`, best first (ties keep
+        the given order), then every other hint in the given order.
+
+        For directories too large for one prompt: a first reading of the turn picks the names
+        worth prompting with, and the turn is read again with those. Each hint scores the better
+        of its spelling and its sound skeleton (metaphone, word by word) found anywhere in the
+        transcript (rapidfuzz partial ratio, computed in C over the whole list).
+        """
+        text = fold(heard)
+        if not text or not self.hints:
+            return list(self.hints)
+        scores: dict[int, float] = {}
+        said = _skeleton(text)
+        for query, choices in ((text, self._spelled), (said, self._sounds)):
+            if not query:
+                continue
+            found = process.extract(
+                query, choices, scorer=fuzz.partial_ratio, limit=limit * 4, score_cutoff=1
+            )
+            for _, score, i in found:
+                if choices[i]:
+                    scores[i] = max(scores.get(i, 0.0), score)
+        ranked = sorted(scores, key=lambda i: (-scores[i], i))[:limit]
+        best = [self.hints[i] for i in ranked]
+        chosen = {h.casefold() for h in best}
+        return best + [h for h in self.hints if h.casefold() not in chosen]
+
+
+def closest_hints(heard: str, hints: Sequence[str], *, limit: int = 12) -> list[str]:
+    """`HintIndex(hints).closest(heard)`, for one-off use."""
+    return HintIndex(hints).closest(heard, limit=limit)
 
 
 def _skeleton(text: str) -> str:

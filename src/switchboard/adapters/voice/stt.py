@@ -9,6 +9,7 @@ timeout stop the rare Whisper loop from holding up the call.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Sequence
@@ -20,7 +21,7 @@ from livekit.agents import NOT_GIVEN, APIConnectOptions, LanguageCode, NotGivenO
 
 from switchboard.adapters.voice.audio import WHISPER_SAMPLE_RATE, whisper_input
 from switchboard.adapters.voice.names import NameSnapper
-from switchboard.adapters.voice.prompting import closest_hints, fits, name_prompt
+from switchboard.adapters.voice.prompting import HintIndex, fits, name_prompt
 from switchboard.adapters.voice.whisper import Transcriber, WhisperOptions, decode, load_whisper
 
 logger = logging.getLogger(__name__)
@@ -78,7 +79,6 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
         self._prompt = name_prompt(terms, max_chars=self._opts.max_prompt_chars)
         self._terms = terms  # replaced whole, never mutated: the decode thread reads it
         self._overflow = not fits(terms, max_chars=self._opts.max_prompt_chars)
-        self._snapper = NameSnapper(terms) if self._opts.snap_names else None
 
     async def load(self) -> None:
         """Load the model off the event loop; recognition calls this itself when needed."""
@@ -148,9 +148,10 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
     def _read(self, model: Transcriber, audio: np.ndarray, deadline: float) -> tuple[str, float]:
         """One turn, on the worker thread: the transcript, with a garbled directory name written
         as the directory spells it (`NameSnapper`)."""
-        snapper = self._snapper
         text, confidence = self._decode(model, audio, deadline)
-        return (snapper.snap(text) if snapper is not None else text), confidence
+        if not self._opts.snap_names:
+            return text, confidence
+        return _name_tools(tuple(self._terms))[0].snap(text), confidence
 
     def _decode(self, model: Transcriber, audio: np.ndarray, deadline: float) -> tuple[str, float]:
         """Decode with the prompt; when the directory is too large for one prompt, decode again
@@ -162,7 +163,8 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
         if time.monotonic() > deadline:
             return text, confidence
         closer = name_prompt(
-            closest_hints(text, terms, limit=opts.closest_names), max_chars=opts.max_prompt_chars
+            _name_tools(tuple(terms))[1].closest(text, limit=opts.closest_names),
+            max_chars=opts.max_prompt_chars,
         )
         if closer == prompt:
             return text, confidence
@@ -171,6 +173,14 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
     async def aclose(self) -> None:
         """Release the worker thread (a decode in flight finishes on its own)."""
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+@functools.lru_cache(maxsize=4)
+def _name_tools(terms: tuple[str, ...]) -> tuple[NameSnapper, HintIndex]:
+    """Built on the decode thread on first use and shared by the calls of one worker process:
+    a 100,000-name directory takes about a second to index, which must not block the event loop
+    at the start of every call."""
+    return NameSnapper(terms), HintIndex(terms)
 
 
 def _resolve(future: asyncio.Future[None]) -> None:
