@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-_LAYERS = {"domain", "adapters", "services", "entrypoints", "e2e", "voice"}
-_MARK = {"adapters": "adapter", "services": "service", "entrypoints": "entrypoint"}
+_LAYERS = {"domain", "adapters", "services", "entrypoints", "console", "e2e", "voice"}
+_MARK = {
+    "adapters": "adapter",
+    "services": "service",
+    "entrypoints": "entrypoint",
+    "console": "entrypoint",  # the web console's pages, API and browser tests
+}
+_DATA_DIR = tempfile.mkdtemp(prefix="switchboard-tests-")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every test that does not choose a data directory gets a throw-away one, never the real
+    ~/.local/share/switchboard (its database, its resolver index): a test run must not read a
+    database another run (or a person) left there, nor leave one behind."""
+    os.environ["SWITCHBOARD_DATA_DIR"] = _DATA_DIR
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -60,6 +75,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     atexit hook would, keeps the exit status the tests earned."""
     import sys
 
+    shutil.rmtree(_DATA_DIR, ignore_errors=True)
     ffi = sys.modules.get("livekit.rtc._ffi_client")
     client = getattr(getattr(ffi, "FfiClient", None), "_instance", None)
     if client is not None:

@@ -13,7 +13,9 @@ from switchboard.adapters.voice.audio import telephone_audio, to_frames
 from switchboard.adapters.voice.engine import mono, parse_wav, speakable
 from switchboard.adapters.voice.prompting import (
     build_prompt,
+    closest_hints,
     collapse_repeats,
+    fits,
     name_prompt,
     token_budget,
 )
@@ -208,3 +210,31 @@ def test_loading_vad_without_the_extra_names_it(monkeypatch: pytest.MonkeyPatch)
 def test_vad_refuses_a_rate_silero_cannot_run_at() -> None:
     with pytest.raises(ValueError, match="8000 or 16000"):
         load_vad(VadOptions(sample_rate=48000))
+
+
+def test_fits_tells_whether_every_name_is_in_the_prompt() -> None:
+    names = ["Priya Raman", "Tom Reed", "priya raman"]
+    assert fits(names)
+    assert fits([])
+    assert not fits(names, max_chars=15)
+    assert not fits([f"Person Number{i}" for i in range(60)])
+
+
+def test_closest_hints_put_the_names_that_sound_like_the_reading_first() -> None:
+    hints = ["Priya Raman", "Tom Reed", "Siobhan Gallagher", "Buenaventura Abellan", "Wei Chan"]
+    # Spelling: the surname heard intact; sound: "Bwenaventoora Abeyan" keeps its skeleton.
+    assert closest_hints("Could I speak to Juan Gallagher?", hints, limit=1)[0] == (
+        "Siobhan Gallagher"
+    )
+    assert closest_hints("I'm after Bwenaventoora Abeyan", hints, limit=1)[0] == (
+        "Buenaventura Abellan"
+    )
+    # Every hint is still there once, the rest in their given order.
+    ranked = closest_hints("Tom Read please", hints, limit=2)
+    assert ranked[0] == "Tom Reed"
+    assert sorted(ranked) == sorted(hints)
+    assert ranked[2:] == [h for h in hints if h not in ranked[:2]]
+    # Nothing heard, or nothing to choose from: the given order.
+    assert closest_hints("", hints) == hints
+    assert closest_hints("...", hints) == hints
+    assert closest_hints("Tom", []) == []

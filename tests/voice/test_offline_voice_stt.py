@@ -186,3 +186,45 @@ async def test_a_failed_model_load_is_retried_on_the_next_turn(
     assert event.alternatives[0].text == "second time lucky"
     assert len(attempts) == 2
     await stt.aclose()
+
+
+class ScriptedWhisper(FakeWhisper):
+    """Answers each call with the next line of `script`."""
+
+    def __init__(self, script: list[str]) -> None:
+        super().__init__([])
+        self.script = script
+
+    def transcribe(self, audio: np.ndarray, **options: Any) -> tuple[Iterator[Segment], None]:
+        self.segments = [self.script[min(len(self.calls), len(self.script) - 1)]]
+        return super().transcribe(audio, **options)
+
+
+LARGE = [f"Person{i} Surname{i}" for i in range(80)] + ["Siobhan Gallagher"]
+
+
+async def test_a_large_directory_is_read_again_with_the_closest_names() -> None:
+    fake = ScriptedWhisper(
+        ["Could I speak to Juan Gallagher?", "Could I speak to Siobhan Gallagher?"]
+    )
+    stt = OfflineSTT(hints=LARGE, model=fake)
+    assert "Siobhan" not in stt.prompt  # the directory does not fit in one prompt
+    event = await stt.recognize(_speech(1.5, 16000))
+    assert event.alternatives[0].text == "Could I speak to Siobhan Gallagher?"
+    first, second = (options["initial_prompt"] for _, options in fake.calls)
+    assert first == stt.prompt
+    assert second.startswith("Callers ask for Siobhan Gallagher, ")
+    await stt.aclose()
+
+
+async def test_small_directories_silence_and_the_switch_read_once() -> None:
+    for hints, script, options in (
+        (["Siobhan Gallagher", "Tom Reed"], ["Juan Gallagher"], WhisperOptions()),
+        (LARGE, [""], WhisperOptions()),  # nothing heard: nothing to choose names by
+        (LARGE, ["Juan Gallagher"], WhisperOptions(reread_with_closest_names=False)),
+    ):
+        fake = ScriptedWhisper(script)
+        stt = OfflineSTT(hints=hints, model=fake, options=options)
+        await stt.recognize(_speech(1.0, 16000))
+        assert len(fake.calls) == 1
+        await stt.aclose()

@@ -11,13 +11,17 @@ from switchboard.adapters.voice.availability import (
     voice_available,
 )
 from switchboard.adapters.voice.stt import OfflineSTT
-from switchboard.adapters.voice.tts import OfflineTTS, default_engine
+from switchboard.adapters.voice.tts import OfflineTTS, default_engine, sentence_audio
+from switchboard.adapters.voice.turn_stream import TurnTakingSTT
+from switchboard.adapters.voice.turns import TurnTiming
 from switchboard.adapters.voice.vad import VadOptions, load_vad
 from switchboard.adapters.voice.whisper import WhisperOptions
 
 __all__ = [
     "OfflineSTT",
     "OfflineTTS",
+    "TurnTakingSTT",
+    "TurnTiming",
     "VadOptions",
     "VoiceUnavailableError",
     "WhisperOptions",
@@ -25,5 +29,6 @@ __all__ = [
     "load_vad",
     "missing_voice_parts",
     "require_voice",
+    "sentence_audio",
     "voice_available",
 ]

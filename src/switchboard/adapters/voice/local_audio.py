@@ -1,7 +1,7 @@
 """Speech in and out for a local call (`switchboard call --voice`), with the offline engines.
 
 Listening: caller audio → silero VAD → Whisper (hinted with the directory's names) → one text line
-per utterance, exactly as `AgentSession` does it on a real call. The audio comes from WAV files
+per caller turn; the turn ends early when what was said reads as finished (`TurnTakingSTT`). The audio comes from WAV files
 (one utterance per file, in name order: a recorded caller, and how this is tested) or from the
 microphone (`sounddevice`, which needs the system library PortAudio: `apt install libportaudio2`).
 Speaking: the agent's lines → piper (espeak-ng as the fallback) → WAV files or the speakers.
@@ -24,7 +24,8 @@ from livekit.agents import vad as lk_vad
 from switchboard.adapters.voice.audio import telephone_audio, to_frames
 from switchboard.adapters.voice.availability import VoiceUnavailableError
 from switchboard.adapters.voice.stt import OfflineSTT
-from switchboard.adapters.voice.tts import OfflineTTS
+from switchboard.adapters.voice.tts import OfflineTTS, sentence_audio
+from switchboard.adapters.voice.turn_stream import TurnTakingSTT
 from switchboard.domain.errors import InvalidValue
 
 RATE = 8000  # what a phone line carries; the local call hears what a real one would
@@ -71,8 +72,8 @@ def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
 
 
 async def transcribe(stt: OfflineSTT, vad: lk_vad.VAD, audio: np.ndarray) -> str:
-    """VAD → STT over one recorded utterance, as `AgentSession` runs them."""
-    stream = lk_stt.StreamAdapter(stt=stt, vad=vad).stream()
+    """VAD → STT over one recorded utterance, turn by turn (`TurnTakingSTT`)."""
+    stream = TurnTakingSTT(stt=stt, vad=vad).stream()
     for frame in to_frames(np.concatenate([_SILENCE, audio, _SILENCE]), RATE):
         stream.push_frame(frame)
     stream.end_input()
@@ -117,7 +118,7 @@ class MicrophoneListener:
     def __init__(self, stt: OfflineSTT, vad: lk_vad.VAD) -> None:
         sd = _sounddevice()
         self._loop = asyncio.get_running_loop()
-        self._stream = lk_stt.StreamAdapter(stt=stt, vad=vad).stream()
+        self._stream = TurnTakingSTT(stt=stt, vad=vad).stream()
         self._lines: asyncio.Queue[str] = asyncio.Queue()
         self._input = sd.InputStream(
             samplerate=RATE, channels=1, dtype="int16", blocksize=RATE // 50, callback=self._audio
@@ -168,30 +169,29 @@ class FileSpeaker:
 
 
 class SoundSpeaker:
-    """The speakers (through `sounddevice`)."""
+    """The speakers (through `sounddevice`), sentence by sentence: the first sentence plays while
+    the next is synthesised."""
 
     def __init__(self, tts: OfflineTTS) -> None:
         self._sd, self._tts = _sounddevice(), tts
 
     async def say(self, text: str) -> None:
-        samples = await _synthesize(self._tts, text)
         rate = self._tts.sample_rate
+        async for pcm in sentence_audio(self._tts, text):
+            samples = np.frombuffer(pcm, dtype=np.int16)
 
-        def play() -> None:
-            self._sd.play(samples, rate)
-            self._sd.wait()
+            def play(samples: np.ndarray = samples) -> None:
+                self._sd.play(samples, rate)
+                self._sd.wait()
 
-        await asyncio.to_thread(play)
+            await asyncio.to_thread(play)
 
     async def aclose(self) -> None:
         return None
 
 
 async def _synthesize(tts: OfflineTTS, text: str) -> np.ndarray:
-    chunks = []
-    async with tts.synthesize(text) as stream:
-        async for audio in stream:
-            chunks.append(np.frombuffer(bytes(audio.frame.data), dtype=np.int16))
+    chunks = [np.frombuffer(pcm, dtype=np.int16) async for pcm in sentence_audio(tts, text)]
     return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
 
 

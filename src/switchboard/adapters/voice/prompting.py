@@ -1,9 +1,15 @@
-"""Steering and guarding Whisper: the name prompt, the token budget, and loop clean-up. Pure."""
+"""Steering and guarding Whisper: the name prompt (and, for large directories, the names closest
+to a first reading), the token budget, and loop clean-up. Pure."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+from rapidfuzz import fuzz, process
+
+from switchboard.domain.resolution.normalize import fold
+from switchboard.domain.resolution.phonetic import metaphone_key
 
 # Whisper keeps at most 223 prompt tokens and ~4 characters make a token in English names;
 # staying well under leaves room for the answer inside the model's 448-token window.
@@ -46,6 +52,59 @@ def name_prompt(hints: Iterable[str], *, max_chars: int = DEFAULT_PROMPT_CHARS) 
     """
     names = build_prompt(hints, max_chars=max_chars)
     return f"Callers ask for {names}." if names else ""
+
+
+def fits(hints: Iterable[str], *, max_chars: int = DEFAULT_PROMPT_CHARS) -> bool:
+    """Whether every distinct hint fits in one prompt of `max_chars`."""
+    every = list(hints)
+    return build_prompt(every, max_chars=max_chars) == build_prompt(every, max_chars=1 << 30)
+
+
+class HintIndex:
+    """The hints folded and reduced to sound skeletons once, for `closest` on every turn."""
+
+    def __init__(self, hints: Sequence[str]) -> None:
+        self.hints = list(hints)
+        folded = [fold(h) for h in self.hints]
+        self._spelled = folded
+        self._sounds = [_skeleton(f) for f in folded]
+
+    def closest(self, heard: str, *, limit: int = 12) -> list[str]:
+        """The `limit` hints that sound most like something in `heard`, best first (ties keep
+        the given order), then every other hint in the given order.
+
+        For directories too large for one prompt: a first reading of the turn picks the names
+        worth prompting with, and the turn is read again with those. Each hint scores the better
+        of its spelling and its sound skeleton (metaphone, word by word) found anywhere in the
+        transcript (rapidfuzz partial ratio, computed in C over the whole list).
+        """
+        text = fold(heard)
+        if not text or not self.hints:
+            return list(self.hints)
+        scores: dict[int, float] = {}
+        said = _skeleton(text)
+        for query, choices in ((text, self._spelled), (said, self._sounds)):
+            if not query:
+                continue
+            found = process.extract(
+                query, choices, scorer=fuzz.partial_ratio, limit=limit * 4, score_cutoff=1
+            )
+            for _, score, i in found:
+                if choices[i]:
+                    scores[i] = max(scores.get(i, 0.0), score)
+        ranked = sorted(scores, key=lambda i: (-scores[i], i))[:limit]
+        best = [self.hints[i] for i in ranked]
+        chosen = {h.casefold() for h in best}
+        return best + [h for h in self.hints if h.casefold() not in chosen]
+
+
+def closest_hints(heard: str, hints: Sequence[str], *, limit: int = 12) -> list[str]:
+    """`HintIndex(hints).closest(heard)`, for one-off use."""
+    return HintIndex(hints).closest(heard, limit=limit)
+
+
+def _skeleton(text: str) -> str:
+    return " ".join(k for k in (metaphone_key(w) for w in text.split()) if k)
 
 
 def token_budget(audio_seconds: float, *, cap: int = MAX_NEW_TOKENS) -> int:

@@ -13,12 +13,14 @@ import functools
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Literal
+from typing import Any, Literal
 
+import numpy as np
 from livekit.agents import NOT_GIVEN, APIConnectOptions, LanguageCode, NotGivenOr, stt, utils
 
 from switchboard.adapters.voice.audio import WHISPER_SAMPLE_RATE, whisper_input
-from switchboard.adapters.voice.prompting import name_prompt
+from switchboard.adapters.voice.names import NameSnapper
+from switchboard.adapters.voice.prompting import HintIndex, fits, name_prompt
 from switchboard.adapters.voice.whisper import Transcriber, WhisperOptions, decode, load_whisper
 from switchboard.logs import get_logger
 
@@ -42,7 +44,10 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
         self._model = model
         self._hints = list(hints)
         self._session_terms: list[str] = []
-        self._prompt = name_prompt(self._hints, max_chars=self._opts.max_prompt_chars)
+        self._terms: list[str] = []
+        self._overflow = False
+        self._prompt = ""
+        self._rebuild_prompt()
         # One worker: utterances queue instead of fighting over the two cores.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="offline-stt")
         self._loading: asyncio.Future[Transcriber] | None = None
@@ -72,6 +77,8 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
     def _rebuild_prompt(self) -> None:
         terms = [*self._hints, *self._session_terms]
         self._prompt = name_prompt(terms, max_chars=self._opts.max_prompt_chars)
+        self._terms = terms  # replaced whole, never mutated: the decode thread reads it
+        self._overflow = not fits(terms, max_chars=self._opts.max_prompt_chars)
 
     async def load(self) -> None:
         """Load the model off the event loop; recognition calls this itself when needed."""
@@ -113,12 +120,18 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
         if audio.size < WHISPER_SAMPLE_RATE // 10:  # under 0.1 s: nothing to recognise
             return _final(request_id, "", 0.0)
         model = await self._ensure_model()
-        deadline = time.monotonic() + self._opts.timeout
-        work = functools.partial(
-            decode, model, audio, prompt=self._prompt, options=self._opts, deadline=deadline
-        )
-        job = asyncio.get_running_loop().run_in_executor(self._executor, work)
+        loop = asyncio.get_running_loop()
+        started: asyncio.Future[None] = loop.create_future()
+
+        def work() -> tuple[str, float]:
+            # The timeout bounds the decode, not the wait behind other turns in the queue.
+            loop.call_soon_threadsafe(_resolve, started)
+            return self._read(model, audio, time.monotonic() + self._opts.timeout)
+
+        job = loop.run_in_executor(self._executor, work)
         try:
+            waiting: set[asyncio.Future[Any]] = {started, job}
+            await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
             text, confidence = await asyncio.wait_for(job, self._opts.timeout)
         except TimeoutError:
             # The token budget bounds the orphaned decode; the caller is asked to repeat.
@@ -132,9 +145,47 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
             return _final(request_id, "", 0.0)
         return _final(request_id, text, confidence)
 
+    def _read(self, model: Transcriber, audio: np.ndarray, deadline: float) -> tuple[str, float]:
+        """One turn, on the worker thread: the transcript, with a garbled directory name written
+        as the directory spells it (`NameSnapper`)."""
+        text, confidence = self._decode(model, audio, deadline)
+        if not self._opts.snap_names:
+            return text, confidence
+        return _name_tools(tuple(self._terms))[0].snap(text), confidence
+
+    def _decode(self, model: Transcriber, audio: np.ndarray, deadline: float) -> tuple[str, float]:
+        """Decode with the prompt; when the directory is too large for one prompt, decode again
+        with the names closest to the first reading."""
+        opts, terms, prompt = self._opts, self._terms, self._prompt
+        text, confidence = decode(model, audio, prompt=prompt, options=opts, deadline=deadline)
+        if not (self._overflow and opts.reread_with_closest_names and text.strip()):
+            return text, confidence
+        if time.monotonic() > deadline:
+            return text, confidence
+        closer = name_prompt(
+            _name_tools(tuple(terms))[1].closest(text, limit=opts.closest_names),
+            max_chars=opts.max_prompt_chars,
+        )
+        if closer == prompt:
+            return text, confidence
+        return decode(model, audio, prompt=closer, options=opts, deadline=deadline)
+
     async def aclose(self) -> None:
         """Release the worker thread (a decode in flight finishes on its own)."""
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+@functools.lru_cache(maxsize=4)
+def _name_tools(terms: tuple[str, ...]) -> tuple[NameSnapper, HintIndex]:
+    """Built on the decode thread on first use and shared by the calls of one worker process:
+    a 100,000-name directory takes about a second to index, which must not block the event loop
+    at the start of every call."""
+    return NameSnapper(terms), HintIndex(terms)
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 def _final(request_id: str, text: str, confidence: float) -> stt.SpeechEvent:

@@ -8,6 +8,7 @@ retryable `APIConnectionError`s, and the framework's retry restarts the engine's
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Literal
 
 from livekit.agents import DEFAULT_API_CONNECT_OPTIONS, APIConnectOptions, tts, utils
@@ -19,6 +20,7 @@ from switchboard.adapters.voice.availability import (
     piper_available,
 )
 from switchboard.adapters.voice.engine import SpeechEngine
+from switchboard.adapters.voice.turns import speech_chunks
 from switchboard.logs import get_logger
 
 # Pushed instead of nothing when the text has no speakable characters ("..."), so the framework
@@ -120,3 +122,28 @@ class OfflineChunkedStream(tts.ChunkedStream):
         )
         output_emitter.push(pcm)
         output_emitter.flush()
+
+
+async def sentence_audio(tts: OfflineTTS, text: str) -> AsyncIterator[bytes]:
+    """`text` spoken sentence by sentence (`speech_chunks`): 16-bit mono PCM at
+    `tts.sample_rate`, one chunk per sentence, in order. The next one is synthesised while this
+    one plays, so the caller hears the first after its own synthesis time, not the whole reply's.
+    """
+    parts = speech_chunks(text)
+    ahead: asyncio.Task[bytes] | None = None
+    try:
+        for i, part in enumerate(parts):
+            current = ahead if ahead is not None else asyncio.create_task(_pcm(tts, part))
+            ahead = asyncio.create_task(_pcm(tts, parts[i + 1])) if i + 1 < len(parts) else None
+            yield await current
+    finally:
+        if ahead is not None:
+            await utils.aio.cancel_and_wait(ahead)
+
+
+async def _pcm(tts: OfflineTTS, text: str) -> bytes:
+    chunks: list[bytes] = []
+    async with tts.synthesize(text) as stream:
+        async for audio in stream:
+            chunks.append(bytes(audio.frame.data))
+    return b"".join(chunks)

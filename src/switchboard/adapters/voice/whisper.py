@@ -38,6 +38,12 @@ class WhisperOptions:
     # Encode short utterances in a window this long instead of 30 s (see short_window.py);
     # None keeps faster-whisper's 30 s window for everything.
     window_seconds: int | None = 10
+    # When the directory's names do not all fit in one prompt, read each turn twice: first with
+    # the leading names, then with the names closest to that first reading (prompting.py).
+    reread_with_closest_names: bool = True
+    closest_names: int = 12
+    # Write a garbled directory name the way the directory spells it (names.py).
+    snap_names: bool = True
 
 
 def load_whisper(options: WhisperOptions) -> Transcriber:

@@ -69,7 +69,13 @@ async def spoken_call(
     audio_out: Path | None = None,
 ) -> AsyncIterator[SpokenCall]:
     """Load the offline engines (raises VoiceUnavailableError naming what is missing)."""
-    from switchboard.adapters.voice import OfflineSTT, OfflineTTS, load_vad, require_voice
+    from switchboard.adapters.voice import (
+        OfflineSTT,
+        OfflineTTS,
+        VadOptions,
+        load_vad,
+        require_voice,
+    )
     from switchboard.adapters.voice.local_audio import (
         FileListener,
         FileSpeaker,
@@ -80,9 +86,12 @@ async def spoken_call(
     require_voice()
     hints = Resolver.build(directory).recognition_hints()
     stt, tts = OfflineSTT(hints=hints), OfflineTTS()
-    vad = (
-        load_vad()
-    )  # livekit plugins register on the main thread; well under a second, before the call
+    from switchboard.adapters.voice.turns import TurnTiming
+
+    # The turn taker ends turns itself (quick after a finished sentence, else at max_silence);
+    # the VAD's own window is only the backstop. livekit plugins register on the main thread:
+    # well under a second, before the call.
+    vad = load_vad(VadOptions(min_silence_duration=TurnTiming().max_silence))
     listener = (
         FileListener.from_path(stt, vad, audio_in)
         if audio_in is not None

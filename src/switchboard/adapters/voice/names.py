@@ -1,0 +1,102 @@
+"""Write a misheard directory name the way the directory spells it. Pure.
+
+tiny.en over a phone line hears names it does not know as nearby English ("Cornell Piedsarek" for
+Kornel Pieczyrak, "Nina Angels" for Nina Engels). The resolver is rightly strict with such text
+(two edits at most; a different first name with a real surname is nobody), so the voice path fixes
+the spelling first, as contextual biasing does in larger recognisers: a run of one to four words
+that sounds like exactly one directory name is replaced by that name.
+
+"Sounds like" is the mean of two similarities of the run and the name, each 0..100 (rapidfuzz
+Indel ratio, spaces removed): their spelling, and their consonant skeletons (metaphone). A name is
+written in only when
+
+- the best run scores at least `floor` with it, and
+- no other name scores within `margin` of it anywhere in the transcript (a close second means
+  the recogniser could have heard either: the resolver's own rules then decide), and
+- the transcript does not already hold a directory name (nothing to fix).
+
+A run never starts or ends on an everyday word ("to", "the", "please"), so "trying to read" is not
+taken for Tom Reed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz, process
+
+from switchboard.domain.resolution.normalize import FILLER, SENTENCE_WORDS, fold
+from switchboard.domain.resolution.phonetic import metaphone_key
+
+MAX_RUN_WORDS = 4
+_EVERYDAY = FILLER | SENTENCE_WORDS
+
+
+class NameSnapper:
+    """Built once per directory from its names (hints), used on every transcript. Only full
+    names (two words or more) are written in: a lone first name is the resolver's business."""
+
+    def __init__(self, names: Sequence[str], *, floor: float = 80.0, margin: float = 8.0) -> None:
+        self.names = tuple(dict.fromkeys(n for n in names if len(fold(n).split()) >= 2))
+        self.floor, self.margin = floor, margin
+        self._spelled = [fold(n).replace(" ", "") for n in self.names]
+        self._sounds = [_skeleton(fold(n)) for n in self.names]
+
+    def snap(self, text: str) -> str:
+        """`text` with the one name it garbles written as the directory spells it, else as is."""
+        words = text.split()
+        folded = [fold(w) for w in words]
+        runs = [
+            (i, j)
+            for i in range(len(words))
+            for j in range(i + 1, min(len(words), i + MAX_RUN_WORDS) + 1)
+            if _may_edge(folded[i]) and _may_edge(folded[j - 1])
+        ]
+        best: dict[int, tuple[float, int, int]] = {}  # name → (score, run start, run end)
+        for i, j in runs:
+            spelled = "".join(folded[i:j]).replace(" ", "")
+            if spelled in self._spelled:
+                return text  # a name is already there, spelled right
+            scores = self._scores(spelled, _skeleton(" ".join(folded[i:j])))
+            for k, score in scores.items():
+                if score > best.get(k, (0.0, 0, 0))[0]:
+                    best[k] = (score, i, j)
+        if not best:
+            return text
+        ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
+        name, (score, i, j) = ranked[0]
+        runner_up = ranked[1][1][0] if len(ranked) > 1 else 0.0
+        if score < self.floor or score - runner_up < self.margin:
+            return text
+        tail = _trailing_punctuation(words[j - 1])
+        return " ".join([*words[:i], self.names[name] + tail, *words[j:]])
+
+    def _scores(self, spelled: str, sound: str) -> dict[int, float]:
+        # Spelling picks the candidates (cheap, in C); sound then refines each.
+        spelled_hits = process.extract(
+            spelled,
+            self._spelled,
+            scorer=fuzz.ratio,
+            limit=8,
+            score_cutoff=50,
+        )
+        out: dict[int, float] = {}
+        for _, spelling, k in spelled_hits:
+            name_sound = self._sounds[k]
+            heard = fuzz.ratio(sound, name_sound) if sound and name_sound else spelling
+            out[k] = (spelling + heard) / 2
+        return out
+
+
+def _may_edge(word: str) -> bool:
+    # A run starts and ends on a word that could be part of a name: not "to", "the", "please".
+    return bool(word) and not all(part in _EVERYDAY for part in word.split())
+
+
+def _skeleton(text: str) -> str:
+    return "".join(metaphone_key(w) for w in text.split())
+
+
+def _trailing_punctuation(word: str) -> str:
+    stripped = word.rstrip(",.!?;:")
+    return word[len(stripped) :]

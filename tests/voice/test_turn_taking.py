@@ -1,0 +1,359 @@
+"""Ending the caller's turn early when it reads as finished, and speaking replies sentence by
+sentence: the pure decision (turns.py) and `TurnTakingSTT` with a fake VAD and a fake STT.
+
+Neither needs the [voice] extra: livekit-agents is a base dependency, and the fakes stand in for
+silero and Whisper. The fake VAD reports windows in silero's order (livekit-plugins-silero 1.8.9,
+vad.py `_main_task`: INFERENCE_DONE with the silence accumulated *before* the window, then
+START_OF_SPEECH carrying the buffered speech with its prefix, or END_OF_SPEECH after
+`min_silence_duration` below the threshold).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from typing import Literal
+
+import numpy as np
+import pytest
+from livekit import rtc
+from livekit.agents import NOT_GIVEN, APIConnectOptions, LanguageCode, NotGivenOr, utils
+from livekit.agents import stt as lk_stt
+from livekit.agents import vad as lk_vad
+
+from switchboard.adapters.voice.turn_stream import TurnTakingSTT
+from switchboard.adapters.voice.turns import (
+    TurnDecision,
+    TurnTiming,
+    decide,
+    sentences,
+    sounds_complete,
+    speech_chunks,
+)
+
+RATE = 8000
+WINDOW = 0.02  # one fake VAD window per 20 ms frame
+TIMING = TurnTiming(probe_silence=0.1, quick_silence=0.24, max_silence=0.8)
+
+
+# --- the decision ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could I speak to Dana Whitfield?",
+        "Dana Whitfield, please.",
+        "Priya Raman",
+        "Dana Whitfield,",  # the name prompt makes Whisper end lone names with a comma
+        "Thank you.",
+        "Me too.",
+        "Is Tom Reed available today?",
+        "Yes",
+    ],
+)
+def test_finished_utterances_sound_complete(text: str) -> None:
+    assert sounds_complete(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "...",
+        "I'd like to speak to",
+        "I'd like to speak to...",
+        "I'd like to speak too.",  # Whisper's "too" for an unfinished "to"
+        "I'd like to speak, too.",
+        "I'd like to speak to you.",  # and its "you" for the "um" after it
+        "Could I talk to the",
+        "My name is",
+        "Um,",
+        "uh",
+        "I'm calling about my bill and",
+        "Can you put me through to Mr.",
+        "I was wondering -",
+    ],
+)
+def test_unfinished_utterances_do_not(text: str) -> None:
+    assert not sounds_complete(text)
+
+
+def test_decide_waits_reads_then_ends_by_the_words() -> None:
+    assert decide(0.0, None, TIMING) is TurnDecision.WAIT
+    assert decide(0.05, "Dana Whitfield.", TIMING) is TurnDecision.WAIT  # between words
+    assert decide(0.1, None, TIMING) is TurnDecision.TRANSCRIBE
+    assert decide(0.15, "Dana Whitfield.", TIMING) is TurnDecision.WAIT  # complete, too soon
+    assert decide(0.24, "Dana Whitfield.", TIMING) is TurnDecision.END
+    assert decide(0.5, "I'd like to speak to", TIMING) is TurnDecision.WAIT
+    assert decide(0.5, None, TIMING) is TurnDecision.TRANSCRIBE  # still reading
+    assert decide(0.5, "", TIMING) is TurnDecision.WAIT  # nothing heard: maybe noise
+
+
+def test_the_long_window_ends_any_turn() -> None:
+    for transcript in (None, "", "I'd like to speak to", "Dana Whitfield."):
+        assert decide(0.8, transcript, TIMING) is TurnDecision.END
+
+
+def test_bad_timing_and_negative_silence_are_refused() -> None:
+    with pytest.raises(ValueError, match="probe_silence <= quick_silence"):
+        TurnTiming(probe_silence=0.3, quick_silence=0.2, max_silence=0.9)
+    with pytest.raises(ValueError, match="quick_silence <= max_silence"):
+        TurnTiming(quick_silence=1.0, max_silence=0.9)
+    with pytest.raises(ValueError, match="0 < probe_silence"):
+        TurnTiming(probe_silence=0.0)
+    with pytest.raises(ValueError, match="negative"):
+        decide(-0.1, None, TIMING)
+
+
+# --- sentences for streaming TTS ------------------------------------------------------------------
+def test_sentences_split_at_sentence_ends_only() -> None:
+    text = "Dr. Kim is out until 9 a.m. tomorrow. Write to kim@lakeshore.example! Is 3.5 ok?  fine"
+    assert sentences(text) == [
+        "Dr. Kim is out until 9 a.m. tomorrow.",
+        "Write to kim@lakeshore.example!",
+        "Is 3.5 ok?",
+        "fine",
+    ]
+    assert sentences("") == []
+    assert sentences("   ") == []
+    assert sentences("No punctuation at all") == ["No punctuation at all"]
+    assert sentences("Wait... what?") == ["Wait...", "what?"]
+    assert sentences('He said "hi." Then left.') == ['He said "hi."', "Then left."]
+
+
+def test_speech_chunks_speak_a_short_opener_first() -> None:
+    assert speech_chunks("Sure, one moment while I connect you. Thanks.") == [
+        "Sure,",
+        "one moment while I connect you.",
+        "Thanks.",
+    ]
+    # Not worth a split: a long head or a short tail stays one sentence.
+    assert speech_chunks("If nobody answers at the desk, I can take a message.") == [
+        "If nobody answers at the desk, I can take a message."
+    ]
+    assert speech_chunks("Sure, thanks.") == ["Sure, thanks."]
+    assert speech_chunks("") == []
+
+
+# --- TurnTakingSTT with fakes ---------------------------------------------------------------------
+class FakeVAD(lk_vad.VAD):
+    """Loud 20 ms frames are speech; events as silero sends them (see module docstring)."""
+
+    def __init__(self, min_silence: float) -> None:
+        super().__init__(capabilities=lk_vad.VADCapabilities(update_interval=WINDOW))
+        self.min_silence = min_silence
+
+    def stream(self) -> lk_vad.VADStream:
+        return FakeVADStream(self)
+
+
+class FakeVADStream(lk_vad.VADStream):
+    async def _main_task(self) -> None:
+        vad = self._vad
+        assert isinstance(vad, FakeVAD)
+        speaking, silence, speech = False, 0.0, 0.0
+        prefix: deque[rtc.AudioFrame] = deque(maxlen=5)
+        buffered: list[rtc.AudioFrame] = []
+        n = 0
+        async for frame in self._input_ch:
+            if isinstance(frame, self._FlushSentinel):
+                continue
+            n += 1
+            loud = bool(np.abs(np.frombuffer(frame.data, dtype=np.int16)).max(initial=0) > 1000)
+            self._event_ch.send_nowait(
+                lk_vad.VADEvent(
+                    type=lk_vad.VADEventType.INFERENCE_DONE,
+                    samples_index=n,
+                    timestamp=n * WINDOW,
+                    speech_duration=speech,
+                    silence_duration=silence,
+                    frames=[frame],
+                    speaking=speaking,
+                    raw_accumulated_silence=silence,
+                    probability=1.0 if loud else 0.0,
+                )
+            )
+            if loud:
+                silence, speech = 0.0, speech + WINDOW
+                buffered = [*(buffered if speaking else prefix), frame]
+                if not speaking:
+                    speaking = True
+                    self._event_ch.send_nowait(self._event("START_OF_SPEECH", n, buffered))
+            else:
+                silence += WINDOW
+                speech = 0.0
+                if speaking:
+                    buffered.append(frame)
+                    if silence >= vad.min_silence - 1e-9:
+                        speaking = False
+                        self._event_ch.send_nowait(self._event("END_OF_SPEECH", n, buffered))
+                prefix.append(frame)
+
+    def _event(self, kind: str, n: int, frames: list[rtc.AudioFrame]) -> lk_vad.VADEvent:
+        return lk_vad.VADEvent(
+            type=lk_vad.VADEventType[kind],
+            samples_index=n,
+            timestamp=n * WINDOW,
+            speech_duration=0.0,
+            silence_duration=0.0,
+            frames=list(frames),
+        )
+
+
+def _bursts(audio: np.ndarray) -> int:
+    """How many separate loud stretches (words) the audio holds."""
+    step = int(RATE * WINDOW)
+    loud = [np.abs(audio[i : i + step]).max(initial=0) > 1000 for i in range(0, audio.size, step)]
+    return sum(1 for i, on in enumerate(loud) if on and (i == 0 or not loud[i - 1]))
+
+
+class FakeSTT(lk_stt.STT[Literal["metrics_collected", "error"]]):
+    """Non-streaming STT that reads the n-th line of `script` for audio holding n words."""
+
+    def __init__(self, script: list[str], *, fail: bool = False) -> None:
+        super().__init__(
+            capabilities=lk_stt.STTCapabilities(streaming=False, interim_results=False)
+        )
+        self.script, self.fail = script, fail
+        self.heard: list[int] = []
+
+    async def _recognize_impl(
+        self,
+        buffer: utils.AudioBuffer,
+        *,
+        language: NotGivenOr[str] = NOT_GIVEN,
+        conn_options: APIConnectOptions,
+    ) -> lk_stt.SpeechEvent:
+        frame = rtc.combine_audio_frames(buffer)
+        words = _bursts(np.frombuffer(frame.data, dtype=np.int16))
+        self.heard.append(words)
+        if self.fail:
+            raise RuntimeError("decoder exploded")
+        text = self.script[min(words, len(self.script)) - 1] if words else ""
+        return lk_stt.SpeechEvent(
+            type=lk_stt.SpeechEventType.FINAL_TRANSCRIPT,
+            alternatives=[lk_stt.SpeechData(language=LanguageCode("en"), text=text)],
+        )
+
+
+def _word(seconds: float = 0.3) -> np.ndarray:
+    n = int(seconds * RATE)
+    return (np.sin(np.arange(n) * 2 * np.pi * 300 / RATE) * 8000).astype(np.int16)
+
+
+def _quiet(seconds: float) -> np.ndarray:
+    return np.zeros(int(seconds * RATE), dtype=np.int16)
+
+
+async def _listen(
+    script: list[str], *parts: np.ndarray, fail: bool = False
+) -> tuple[list[tuple[float, str, str]], FakeSTT]:
+    """Play `parts` frame by frame through the turn taker; each event with the audio time (s)
+    at which it came out. The loop is given a few turns after each frame, as real time would."""
+    fake = FakeSTT(script, fail=fail)
+    ears = TurnTakingSTT(stt=fake, vad=FakeVAD(TIMING.max_silence + 0.2), timing=TIMING)
+    stream = ears.stream()
+    pushed = 0
+    events: list[tuple[float, str, str]] = []
+
+    async def read() -> None:
+        async for ev in stream:
+            text = ev.alternatives[0].text if ev.alternatives else ""
+            events.append((round(pushed * WINDOW, 2), ev.type.name, text))
+
+    reader = asyncio.create_task(read())
+    audio = np.concatenate([_quiet(0.1), *parts, _quiet(1.5)])
+    step = int(RATE * WINDOW)
+    for i in range(0, audio.size, step):
+        stream.push_frame(
+            rtc.AudioFrame(audio[i : i + step].tobytes(), RATE, 1, audio[i : i + step].size)
+        )
+        pushed += 1
+        for _ in range(10):
+            await asyncio.sleep(0)
+    stream.end_input()
+    await asyncio.wait_for(reader, 5)
+    await stream.aclose()
+    return events, fake
+
+
+def _kinds(events: list[tuple[float, str, str]]) -> list[str]:
+    return [kind for _, kind, _ in events]
+
+
+async def test_a_finished_sentence_ends_the_turn_after_the_short_pause() -> None:
+    events, fake = await _listen(["Dana Whitfield, please."], _word(0.5))
+    assert _kinds(events) == ["START_OF_SPEECH", "END_OF_SPEECH", "FINAL_TRANSCRIPT"]
+    speech_end = 0.1 + 0.5
+    ended = events[1][0]
+    assert TIMING.quick_silence <= ended - speech_end < TIMING.max_silence - 0.2
+    assert events[2][2] == "Dana Whitfield, please."
+    assert fake.heard == [1]  # transcribed once, at the pause, not again at the end
+
+
+async def test_an_unfinished_sentence_waits_through_a_pause_and_is_not_cut_off() -> None:
+    script = ["I'd like to speak to", "I'd like to speak to Dana Whitfield."]
+    events, fake = await _listen(script, _word(), _quiet(0.6), _word())
+    assert _kinds(events) == ["START_OF_SPEECH", "END_OF_SPEECH", "FINAL_TRANSCRIPT"]
+    second_word_ends = 0.1 + 0.3 + 0.6 + 0.3
+    assert events[1][0] > second_word_ends  # not before the caller finished
+    assert events[2][2] == "I'd like to speak to Dana Whitfield."
+    assert fake.heard[-1] == 2  # the whole turn, both words, in one transcript
+
+
+async def test_the_long_window_ends_a_turn_that_never_finishes() -> None:
+    events, _ = await _listen(["I'd like to speak to"], _word())
+    assert _kinds(events) == ["START_OF_SPEECH", "END_OF_SPEECH", "FINAL_TRANSCRIPT"]
+    assert events[1][0] - (0.1 + 0.3) >= TIMING.max_silence - WINDOW / 2
+    assert events[2][2] == "I'd like to speak to"
+
+
+async def test_a_caller_who_goes_on_after_an_early_end_gets_a_new_turn() -> None:
+    # Past the short pause the first sentence is complete; the caller then adds something while
+    # the VAD still counts it as the same speech. Nothing is lost: it becomes the next turn.
+    script = ["Dana Whitfield, please.", "Dana Whitfield, please. Thanks."]
+    events, fake = await _listen(script, _word(), _quiet(0.5), _word())
+    assert _kinds(events) == [
+        "START_OF_SPEECH",
+        "END_OF_SPEECH",
+        "FINAL_TRANSCRIPT",
+        "START_OF_SPEECH",
+        "END_OF_SPEECH",
+        "FINAL_TRANSCRIPT",
+    ]
+    assert fake.heard[-1] == 1  # the second turn holds the second word only
+
+
+async def test_a_failing_decoder_gives_no_transcript_and_the_stream_goes_on() -> None:
+    events, fake = await _listen(["Dana."], _word(), _quiet(1.2), _word(), fail=True)
+    assert _kinds(events) == ["START_OF_SPEECH", "END_OF_SPEECH"] * 2
+    assert fake.heard == [1, 1]  # it was asked, once a turn
+
+
+async def test_the_wrapper_forwards_to_the_wrapped_stt() -> None:
+    fake = FakeSTT(["hello"])
+    ears = TurnTakingSTT(stt=fake, vad=FakeVAD(1.0))
+    assert ears.capabilities.streaming
+    assert ears.wrapped_stt is fake
+    assert ears.timing == TurnTiming()
+    event = await ears.recognize(rtc.AudioFrame(_word().tobytes(), RATE, 1, _word().size))
+    assert event.alternatives[0].text == "hello"
+
+
+async def test_audio_that_ends_mid_turn_still_gives_its_transcript() -> None:
+    fake = FakeSTT(["Dana Whitfield, please."])
+    stream = TurnTakingSTT(stt=fake, vad=FakeVAD(1.0), timing=TIMING).stream()
+    audio = np.concatenate([_quiet(0.1), _word(), _quiet(0.04)])  # stops before any decision
+    step = int(RATE * WINDOW)
+    for i in range(0, audio.size, step):
+        stream.push_frame(rtc.AudioFrame(audio[i : i + step].tobytes(), RATE, 1, step))
+    stream.end_input()
+    kinds = [
+        (ev.type.name, ev.alternatives[0].text if ev.alternatives else "") async for ev in stream
+    ]
+    await stream.aclose()
+    assert kinds == [
+        ("START_OF_SPEECH", ""),
+        ("END_OF_SPEECH", ""),
+        ("FINAL_TRANSCRIPT", "Dana Whitfield, please."),
+    ]
