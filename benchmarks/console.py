@@ -39,7 +39,7 @@ from switchboard.entrypoints.cli.serve import console_services
 from switchboard.entrypoints.web import create_app
 from switchboard.services.console.accounts import Accounts, Role
 from switchboard.services.directory import load_directory, seed_demo_if_empty
-from switchboard.services.messaging.assembly import open_messaging
+from switchboard.services.messages.assembly import open_messaging
 from switchboard.settings import Settings
 
 OUTCOMES = [("transferred", 45), ("message_taken", 30), ("info_only", 15), ("ended_by_caller", 7),

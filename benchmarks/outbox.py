@@ -43,8 +43,8 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from switchboard.adapters.notify import LocalOutboxNotifier, SmtpConfig, SmtpEmailNotifier
-from switchboard.adapters.notify.sms import TwilioSmsNotifier
+from switchboard.adapters.notifications import LocalOutboxNotifier, SmtpConfig, SmtpEmailNotifier
+from switchboard.adapters.notifications.sms import TwilioSmsNotifier
 from switchboard.adapters.sqlalchemy import open_storage
 from switchboard.adapters.sqlalchemy.engine import reading
 from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
@@ -54,23 +54,23 @@ from switchboard.adapters.sqlalchemy.status_callbacks import GroupCommitStatusWr
 from switchboard.adapters.sqlalchemy.webhook_stores import SqlAlchemyWebhookStores
 from switchboard.adapters.twilio import close_async_client, make_async_twilio_client
 from switchboard.domain.directory import CompanyProfile, Directory, Employee
-from switchboard.domain.message_delivery import DeliveryState, delivery_state
-from switchboard.domain.notification_retry import RetryPolicy
+from switchboard.domain.messages.delivery import DeliveryState, delivery_state
 from switchboard.domain.notifications import Channel
+from switchboard.domain.notifications.retry import RetryPolicy
 from switchboard.entrypoints.web import create_app
 from switchboard.fakes.serving import free_port
 from switchboard.fakes.twilio import running_twilio_fake
 from switchboard.fakes.twilio.faults import Fault, RecipientRule
 from switchboard.ports.calls import MessageRequest
 from switchboard.ports.clock import SystemClock
-from switchboard.services.messaging.desk import OutboxMessageDesk
-from switchboard.services.messaging.runner import NotificationLoop
-from switchboard.services.messaging.webhooks import (
+from switchboard.services.messages.desk import OutboxMessageDesk
+from switchboard.services.messages.runner import NotificationLoop
+from switchboard.services.messages.webhooks import (
     Recipient,
     WebhookCollaborators,
     WebhookService,
 )
-from switchboard.services.messaging.worker import NotificationWorker
+from switchboard.services.messages.worker import NotificationWorker
 
 FROM = "+13125550100"
 CLIENT_TIMEOUT = 2.0

@@ -97,7 +97,7 @@ async def serve(kind: str, url: str, port: int) -> None:
         from switchboard.adapters.sqlalchemy.message_stats import SqlAlchemyMessageStats
         from switchboard.bootstrap import bootstrap
         from switchboard.entrypoints.web import create_app
-        from switchboard.services.messaging.assembly import open_messaging
+        from switchboard.services.messages.assembly import open_messaging
         from switchboard.settings import Settings
 
         settings = Settings(

@@ -11,7 +11,7 @@ Not everything is built here. Each call's phone line is built by whoever holds t
 to `CallParts.connect`: LiveKit telephony and media in the agent worker, the simulated network in a
 local call. Adapters that belong to one command are built where they are used: the Twilio and
 LiveKit clients of setup, doctor and diagnostics, and the notification senders of the messaging
-worker (`services/messaging/assembly.py`).
+worker (`services/messages/assembly.py`).
 """
 
 from __future__ import annotations

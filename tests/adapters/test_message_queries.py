@@ -15,8 +15,8 @@ from switchboard.adapters.sqlalchemy.message_queries import (
 )
 from switchboard.domain.directory import CompanyProfile, Directory, Employee
 from switchboard.domain.messages import Message, RecipientKind
-from switchboard.domain.notification_plan import plan_notifications
 from switchboard.domain.notifications import Channel
+from switchboard.domain.notifications.plan import plan_notifications
 
 T0 = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 DIRECTORY = Directory(

@@ -10,16 +10,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from switchboard.adapters.notify import LocalOutboxNotifier
-from switchboard.adapters.notify.chat import AppriseChatNotifier
+from switchboard.adapters.notifications import LocalOutboxNotifier
+from switchboard.adapters.notifications.chat import AppriseChatNotifier
 from switchboard.adapters.simulator.chat_service import ChatService, running_chat_service
 from switchboard.adapters.sqlalchemy import Storage, open_storage
 from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
 from switchboard.domain.directory import CompanyProfile, Department, Directory, Employee
 from switchboard.domain.messages import Message, RecipientKind
-from switchboard.domain.notification_plan import plan_notifications
 from switchboard.domain.notifications import Channel, NotificationStatus
-from switchboard.services.messaging.worker import NotificationWorker
+from switchboard.domain.notifications.plan import plan_notifications
+from switchboard.services.messages.worker import NotificationWorker
 
 S = NotificationStatus
 START = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import uvicorn
 
-from switchboard.adapters.notify import LocalOutboxNotifier, TwilioSmsNotifier
+from switchboard.adapters.notifications import LocalOutboxNotifier, TwilioSmsNotifier
 from switchboard.adapters.sqlalchemy import Storage, open_storage
 from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
 from switchboard.adapters.sqlalchemy.status_callbacks import GroupCommitStatusWriter
@@ -21,13 +21,13 @@ from switchboard.fakes.serving import free_port
 from switchboard.fakes.twilio import RunningTwilioFake, running_twilio_fake
 from switchboard.ports.calls import MessageRequest
 from switchboard.ports.clock import SystemClock
-from switchboard.services.messaging.desk import OutboxMessageDesk
-from switchboard.services.messaging.webhooks import (
+from switchboard.services.messages.desk import OutboxMessageDesk
+from switchboard.services.messages.webhooks import (
     Recipient,
     WebhookCollaborators,
     WebhookService,
 )
-from switchboard.services.messaging.worker import NotificationWorker
+from switchboard.services.messages.worker import NotificationWorker
 
 S = NotificationStatus
 FROM, TO = "+13125550100", "+13125550112"

@@ -13,10 +13,10 @@ from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutb
 from switchboard.adapters.sqlalchemy.webhook_receipts import SqlAlchemyWebhookReceipts
 from switchboard.domain.directory import CompanyProfile, Directory, Employee
 from switchboard.domain.messages import Message, RecipientKind
-from switchboard.domain.notification_plan import plan_notifications
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
-from switchboard.ports.notify import SendResult
-from switchboard.services.messaging.worker import NotificationWorker
+from switchboard.domain.notifications.plan import plan_notifications
+from switchboard.ports.notifications import SendResult
+from switchboard.services.messages.worker import NotificationWorker
 
 S = NotificationStatus
 T0 = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)

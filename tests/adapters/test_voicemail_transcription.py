@@ -24,7 +24,7 @@ from switchboard.adapters.voice.availability import (
 )
 from switchboard.adapters.voice.voicemail import OfflineVoicemailTranscriber, wav_samples
 from switchboard.domain.follow_ups import NOT_TRANSCRIBED, voicemail_text
-from switchboard.services.messaging.webhooks import (
+from switchboard.services.messages.webhooks import (
     Recipient,
     WebhookCollaborators,
     WebhookService,

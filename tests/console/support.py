@@ -23,13 +23,13 @@ from switchboard.domain.calls import CallOutcome
 from switchboard.domain.diagnosis import Check, Status
 from switchboard.domain.directory import Directory
 from switchboard.domain.messages import Message, RecipientKind
-from switchboard.domain.notification_plan import plan_notifications
 from switchboard.domain.notifications import NotificationStatus
+from switchboard.domain.notifications.plan import plan_notifications
 from switchboard.entrypoints.web.console import ConsoleServices
 from switchboard.services.console.accounts import Accounts, Role
 from switchboard.services.console.views import ConsoleViews
 from switchboard.services.directory import demo_directory, load_directory, seed_demo_if_empty
-from switchboard.services.messaging.message_log import MessageLog
+from switchboard.services.messages.message_log import MessageLog
 from tests.support.webhook_world import World, build
 
 NOW = datetime(2026, 12, 7, 18, 0, tzinfo=UTC)  # noon in Chicago, the demo company's timezone

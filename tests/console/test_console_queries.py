@@ -12,8 +12,8 @@ import pytest
 from switchboard.adapters.sqlalchemy import Storage, open_storage
 from switchboard.adapters.sqlalchemy.console_queries import SqlAlchemyConsoleQueries
 from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
-from switchboard.domain.message_delivery import delivery_state
 from switchboard.domain.messages import Message, RecipientKind
+from switchboard.domain.messages.delivery import delivery_state
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
 from switchboard.services.console.views import (
     MESSAGE_FILTERS,

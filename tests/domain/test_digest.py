@@ -14,8 +14,8 @@ from switchboard.domain.digest import (
     due_day,
 )
 from switchboard.domain.directory import CompanyProfile, Department, Directory, Employee
-from switchboard.domain.message_delivery import StoredMessage
 from switchboard.domain.messages import MAX_TEXT_LENGTH, Message, MessageKind, RecipientKind
+from switchboard.domain.messages.delivery import StoredMessage
 
 TZ = "America/Chicago"
 DAY = date(2026, 12, 6)

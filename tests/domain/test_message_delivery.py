@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 import pytest
 
 from switchboard.domain.directory import Employee
-from switchboard.domain.message_delivery import (
+from switchboard.domain.messages import Message, RecipientKind
+from switchboard.domain.messages.delivery import (
     DeliveryState,
     ResendRefused,
     delivery_state,
     plan_resend,
 )
-from switchboard.domain.messages import Message, RecipientKind
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
 
 S, D = NotificationStatus, DeliveryState

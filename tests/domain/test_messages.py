@@ -14,7 +14,6 @@ from switchboard.domain.messages import (
     RecipientKind,
     recipient_kind,
 )
-from switchboard.domain.notification_plan import FRONT_DESK, plan_notifications
 from switchboard.domain.notifications import (
     Channel,
     Notification,
@@ -22,6 +21,7 @@ from switchboard.domain.notifications import (
     moves_forward,
     status_from_twilio,
 )
+from switchboard.domain.notifications.plan import FRONT_DESK, plan_notifications
 
 NOW = datetime(2026, 11, 23, 20, 5, tzinfo=UTC)
 S = NotificationStatus

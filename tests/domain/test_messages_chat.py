@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 import pytest
 
 from switchboard.domain.directory import CompanyProfile, Department, Directory, Employee
-from switchboard.domain.message_delivery import plan_resend
 from switchboard.domain.messages import Message, RecipientKind
-from switchboard.domain.notification_plan import plan_notifications
-from switchboard.domain.notification_retry import FallbackPolicy
+from switchboard.domain.messages.delivery import plan_resend
 from switchboard.domain.notifications import Channel, NotificationStatus
+from switchboard.domain.notifications.plan import plan_notifications
+from switchboard.domain.notifications.retry import FallbackPolicy
 
 NOW = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
 ANN = Employee("ann", "Ann", "+13125550101", department="sales", email="ann@x.example",

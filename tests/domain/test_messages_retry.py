@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from switchboard.domain.directory import Employee
-from switchboard.domain.notification_retry import FallbackPolicy, RetryPolicy
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
+from switchboard.domain.notifications.retry import FallbackPolicy, RetryPolicy
 
 NOW = datetime(2026, 11, 23, 20, 5, tzinfo=UTC)
 ANN = Employee(id="ann", name="Ann", phone="+13125550101", email="a@x.test", sms="+13125550112")

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from switchboard.domain.message_text import (
+from switchboard.domain.messages import MAX_TEXT_LENGTH, Message, RecipientKind
+from switchboard.domain.messages.text import (
     call_time,
     is_gsm7,
     log_safe_summary,
@@ -14,7 +15,6 @@ from switchboard.domain.message_text import (
     render_sms,
     sms_segments,
 )
-from switchboard.domain.messages import MAX_TEXT_LENGTH, Message, RecipientKind
 
 NOW = datetime(2026, 11, 23, 20, 5, tzinfo=UTC)
 

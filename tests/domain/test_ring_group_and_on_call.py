@@ -17,8 +17,8 @@ from switchboard.domain.directory import (
     WeeklyHours,
 )
 from switchboard.domain.messages import Message, RecipientKind
-from switchboard.domain.notification_plan import plan_notifications
 from switchboard.domain.notifications import Channel
+from switchboard.domain.notifications.plan import plan_notifications
 from switchboard.domain.routing.config import (
     AfterHours,
     AfterHoursAction,

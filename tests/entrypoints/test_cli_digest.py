@@ -17,11 +17,11 @@ from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutb
 from switchboard.domain.call_record import CallEvent, CallRecord
 from switchboard.domain.digest import digest_id
 from switchboard.domain.messages import Message, RecipientKind
-from switchboard.domain.notification_plan import plan_notifications
 from switchboard.domain.notifications import Channel
+from switchboard.domain.notifications.plan import plan_notifications
 from switchboard.entrypoints.cli import app
 from switchboard.services.directory import demo_directory
-from switchboard.services.messaging.digest import DigestReport, digest_daily, send_digests
+from switchboard.services.messages.digest import DigestReport, digest_daily, send_digests
 
 runner = CliRunner()
 DAY = date(2026, 12, 6)

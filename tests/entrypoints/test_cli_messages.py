@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from switchboard.adapters.sqlalchemy import open_storage
 from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
 from switchboard.domain.messages import Message, RecipientKind
-from switchboard.domain.notification_plan import plan_notifications
 from switchboard.domain.notifications import NotificationStatus
+from switchboard.domain.notifications.plan import plan_notifications
 from switchboard.entrypoints.cli import app
 from switchboard.services.directory import demo_directory
 

@@ -17,14 +17,14 @@ from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutb
 from switchboard.adapters.sqlalchemy.message_queries import SqlAlchemyMessageQueries
 from switchboard.bootstrap import Application, bootstrap
 from switchboard.domain.directory import EmployeeStatus
-from switchboard.domain.message_delivery import StoredMessage
 from switchboard.domain.messages import Message, RecipientKind
+from switchboard.domain.messages.delivery import StoredMessage
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
 from switchboard.entrypoints.cli.serve import run_worker, serve_app
 from switchboard.fakes.serving import free_port
 from switchboard.ports.calls import MessageRequest
 from switchboard.services.directory import load_directory, seed_demo_if_empty
-from switchboard.services.messaging.desk import OutboxMessageDesk
+from switchboard.services.messages.desk import OutboxMessageDesk
 from switchboard.settings import Settings, SettingsError
 
 TOKEN = "a" * 32

@@ -17,8 +17,8 @@ from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutb
 from switchboard.adapters.sqlalchemy.message_stats import OutboxStats, SqlAlchemyMessageStats
 from switchboard.domain.directory import CompanyProfile, Directory, Employee
 from switchboard.domain.messages import Message, RecipientKind
-from switchboard.domain.notification_plan import plan_notifications
 from switchboard.domain.notifications import NotificationStatus
+from switchboard.domain.notifications.plan import plan_notifications
 from switchboard.logs import configure_logging
 
 

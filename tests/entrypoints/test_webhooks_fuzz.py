@@ -15,7 +15,7 @@ from switchboard.domain.directory import Employee, EmployeeStatus
 from switchboard.domain.notifications import NotificationStatus
 from switchboard.entrypoints.web import create_app
 from switchboard.ports.calls import MessageReceipt, MessageRequest
-from switchboard.services.messaging.webhooks import (
+from switchboard.services.messages.webhooks import (
     Recipient,
     WebhookCollaborators,
     WebhookService,

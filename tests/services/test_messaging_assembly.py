@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from switchboard.adapters.notify.sms import TwilioSmsNotifier
+from switchboard.adapters.notifications.sms import TwilioSmsNotifier
 from switchboard.bootstrap import bootstrap
 from switchboard.domain.notifications import Channel
-from switchboard.services.messaging.assembly import open_messaging
+from switchboard.services.messages.assembly import open_messaging
 from switchboard.settings import load_settings
 
 SERVICE = "MG" + "0123456789abcdef" * 2

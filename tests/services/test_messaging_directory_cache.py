@@ -8,7 +8,7 @@ from typing import Any
 from switchboard.adapters.sqlalchemy import open_storage
 from switchboard.domain.directory import Employee
 from switchboard.services.directory import seed_demo_if_empty
-from switchboard.services.messaging.assembly import DirectoryCache
+from switchboard.services.messages.assembly import DirectoryCache
 
 
 async def test_the_directory_is_read_again_only_after_a_write(database_url: str) -> None:

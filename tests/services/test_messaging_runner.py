@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from switchboard.services.messaging.runner import RECEIPT_RETENTION, NotificationLoop
+from switchboard.services.messages.runner import RECEIPT_RETENTION, NotificationLoop
 
 T0 = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 

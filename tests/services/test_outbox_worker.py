@@ -13,14 +13,14 @@ from switchboard.domain.directory import CompanyProfile, Directory, Employee
 from switchboard.domain.messages import MAX_TEXT_LENGTH, InvalidMessage, Message
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
 from switchboard.ports.calls import MessageRequest
-from switchboard.ports.notify import (
+from switchboard.ports.notifications import (
     NotifyError,
     PermanentNotifyError,
     SendResult,
     TemporaryNotifyError,
 )
-from switchboard.services.messaging.desk import OutboxMessageDesk
-from switchboard.services.messaging.worker import NotificationWorker
+from switchboard.services.messages.desk import OutboxMessageDesk
+from switchboard.services.messages.worker import NotificationWorker
 
 S = NotificationStatus
 START = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)

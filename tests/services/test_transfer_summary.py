@@ -17,7 +17,7 @@ from switchboard.domain.directory import CompanyProfile, Directory, Employee
 from switchboard.domain.follow_ups import summary_id
 from switchboard.domain.messages import MessageKind
 from switchboard.domain.notifications import Channel
-from switchboard.services.messaging.follow_ups import TransferSummaries
+from switchboard.services.messages.follow_ups import TransferSummaries
 from switchboard.services.transfer import TransferConfig, WarmTransferCoordinator
 
 PRIYA = Employee("priya", "Priya Raman", "+13125550112", email="priya@x.example",

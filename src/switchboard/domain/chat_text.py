@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from switchboard.domain.message_text import call_time, headline
 from switchboard.domain.messages import Message
+from switchboard.domain.messages.text import call_time, headline
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 
 from switchboard.domain.call_record import CallRecord
 from switchboard.domain.directory import Directory, Employee
-from switchboard.domain.message_delivery import StoredMessage, delivery_state
 from switchboard.domain.messages import MAX_TEXT_LENGTH, Message, MessageKind, RecipientKind
-from switchboard.domain.notification_plan import notification_id, recipient_of
+from switchboard.domain.messages.delivery import StoredMessage, delivery_state
 from switchboard.domain.notifications import Channel, Notification
+from switchboard.domain.notifications.plan import notification_id, recipient_of
 
 MISSED = frozenset({"no_answer", "busy", "voicemail", "declined", "failed"})
 SENDER = "Switchboard daily digest"

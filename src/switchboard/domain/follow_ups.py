@@ -11,8 +11,8 @@ from datetime import datetime
 
 from switchboard.domain.directory import Directory, Employee
 from switchboard.domain.messages import MAX_TEXT_LENGTH, Message, MessageKind, RecipientKind
-from switchboard.domain.notification_plan import plan_notifications
 from switchboard.domain.notifications import Channel, Notification
+from switchboard.domain.notifications.plan import plan_notifications
 from switchboard.domain.phone import is_e164
 
 NOT_TRANSCRIBED = "(voicemail, not transcribed)"

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from switchboard.domain.call_record import CallRecord
-from switchboard.domain.message_delivery import StoredMessage
+from switchboard.domain.messages.delivery import StoredMessage
 from switchboard.domain.notifications import Notification
 
 

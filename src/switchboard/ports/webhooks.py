@@ -1,4 +1,4 @@
-"""What the Twilio webhook service (services/messaging/webhooks.py) needs, as Protocols.
+"""What the Twilio webhook service (services/messages/webhooks.py) needs, as Protocols.
 
 SQLAlchemy implements the stores (adapters/sqlalchemy/webhook_stores.py, status_callbacks.py), the
 offline voice the transcriber; tests use tests/support/webhook_world.py.

@@ -25,7 +25,7 @@ from switchboard.adapters.sqlalchemy.message_rows import message_from_row, utc
 from switchboard.adapters.sqlalchemy.message_tables import messages, notifications
 from switchboard.adapters.sqlalchemy.tables import calls
 from switchboard.domain.call_record import CallRecord
-from switchboard.domain.message_delivery import DeliveryState, StoredMessage, delivery_state
+from switchboard.domain.messages.delivery import DeliveryState, StoredMessage, delivery_state
 from switchboard.services.console.views import (
     PAGE_SIZE,
     UNDELIVERED,

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from switchboard.adapters.sqlalchemy.message_queries import SqlAlchemyMessageQueries
 from switchboard.domain.call_record import CallRecord
-from switchboard.domain.message_delivery import StoredMessage
+from switchboard.domain.messages.delivery import StoredMessage
 from switchboard.ports.repositories import UnitOfWork
 
 MAX_CALLS = 100_000  # a day's calls for one company; far beyond any real switchboard

@@ -16,7 +16,7 @@ from switchboard.adapters.sqlalchemy.message_rows import (
 )
 from switchboard.adapters.sqlalchemy.message_tables import messages, notifications
 from switchboard.domain.errors import InvalidInput
-from switchboard.domain.message_delivery import StoredMessage
+from switchboard.domain.messages.delivery import StoredMessage
 from switchboard.domain.notifications import Notification
 
 _PAGE = 200

@@ -12,8 +12,8 @@ from datetime import datetime
 from switchboard.domain.availability import is_open
 from switchboard.domain.directory import Directory
 from switchboard.domain.messages import Message
-from switchboard.domain.notification_plan import notification_id
 from switchboard.domain.notifications import Channel, Notification
+from switchboard.domain.notifications.plan import notification_id
 from switchboard.domain.routing.on_call import department_of, on_call_person
 
 # Sequence 0 is the recipient's own SMS; the page is sequence 1, so planning twice is idempotent.

@@ -13,7 +13,7 @@ from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutb
 from switchboard.bootstrap import Application
 from switchboard.entrypoints.cli._runtime import EXIT_USAGE, console, fail, plain, run_with_app
 from switchboard.services.directory import load_directory
-from switchboard.services.messaging.digest import DigestReport, digest_daily, send_digests
+from switchboard.services.messages.digest import DigestReport, digest_daily, send_digests
 
 digest_app = typer.Typer(
     help="The daily digest email: each employee's missed calls and messages.",

@@ -13,13 +13,13 @@ from switchboard.adapters.sqlalchemy.message_queries import SqlAlchemyMessageQue
 from switchboard.bootstrap import Application
 from switchboard.domain.chat_address import mask as mask_chat_url
 from switchboard.domain.directory import Directory
-from switchboard.domain.message_delivery import DeliveryState
+from switchboard.domain.messages.delivery import DeliveryState
 from switchboard.domain.notifications import Channel, Notification
 from switchboard.domain.phone import mask
 from switchboard.entrypoints.cli._runtime import EXIT_USAGE, console, fail, plain, run_with_app
 from switchboard.entrypoints.cli.calls import parse_since
 from switchboard.services.directory import load_directory
-from switchboard.services.messaging.message_log import MessageLog, MessageView
+from switchboard.services.messages.message_log import MessageLog, MessageView
 
 messages_app = typer.Typer(
     help="Messages taken for employees, and their delivery.", no_args_is_help=True

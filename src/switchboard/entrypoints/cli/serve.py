@@ -26,9 +26,9 @@ from switchboard.services.console.accounts import Accounts
 from switchboard.services.console.views import ConsoleViews
 from switchboard.services.directory import load_directory
 from switchboard.services.doctor import run_doctor
-from switchboard.services.messaging.assembly import Messaging, open_messaging
-from switchboard.services.messaging.message_log import MessageLog
-from switchboard.services.messaging.runner import LoopStats, NotificationLoop
+from switchboard.services.messages.assembly import Messaging, open_messaging
+from switchboard.services.messages.message_log import MessageLog
+from switchboard.services.messages.runner import LoopStats, NotificationLoop
 from switchboard.services.retention import policy_from_settings, purge_daily
 from switchboard.settings import SettingsError
 

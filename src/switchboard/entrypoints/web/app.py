@@ -15,7 +15,7 @@ from switchboard.entrypoints.web.rate_limit import DEFAULT_REJECT_RATE, RejectLi
 from switchboard.entrypoints.web.security import MAX_BODY_BYTES, WebhookSecurity
 from switchboard.entrypoints.web.twilio_routes import twilio_router
 from switchboard.logs import get_logger
-from switchboard.services.messaging.webhooks import WebhookService
+from switchboard.services.messages.webhooks import WebhookService
 from switchboard.settings import Settings, SettingsError
 
 log = get_logger(__name__)

@@ -18,7 +18,7 @@ from switchboard.entrypoints.web.security import (
     verified_twilio_request,
 )
 from switchboard.logs import get_logger
-from switchboard.services.messaging.webhooks import WebhookService
+from switchboard.services.messages.webhooks import WebhookService
 
 log = get_logger(__name__)
 IDEMPOTENCY_HEADER = "i-twilio-idempotency-token"

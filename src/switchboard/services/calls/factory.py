@@ -37,8 +37,8 @@ from switchboard.services.call_records import CallLog, UnitOfWorkFactory
 from switchboard.services.caller_memory import CallerMemory
 from switchboard.services.calls.resolvers import ResolverCache
 from switchboard.services.calls.screening import message_only
-from switchboard.services.messaging.desk import OutboxMessageDesk
-from switchboard.services.messaging.follow_ups import TransferSummaries
+from switchboard.services.messages.desk import OutboxMessageDesk
+from switchboard.services.messages.follow_ups import TransferSummaries
 from switchboard.services.receptionist.deps import CallState, ReceptionistDeps
 from switchboard.services.transfer import TransferConfig, WarmTransferCoordinator
 from switchboard.services.transfer.coordinator import ConnectedHook

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from switchboard.domain.call_record import CallRecord
 from switchboard.domain.calls import CallOutcome
 from switchboard.domain.errors import Refused
-from switchboard.domain.message_delivery import DeliveryState, StoredMessage
+from switchboard.domain.messages.delivery import DeliveryState, StoredMessage
 
 # A message's state filter: one delivery state, or "waiting" / "undelivered" (the overview's words).
 WAITING = "waiting"  # pending: queued or being sent, nothing reached anyone yet

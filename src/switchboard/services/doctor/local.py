@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from switchboard.adapters.notify.smtp_probe import probe_smtp
+from switchboard.adapters.notifications.smtp_probe import probe_smtp
 from switchboard.adapters.sqlalchemy import schema_state
 from switchboard.adapters.twilio.webhook_probe import send_webhook
 from switchboard.domain.diagnosis import Check, fail, ok, warn

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from switchboard.adapters.chat_urls import SIMULATOR_VARIABLE, environment
-from switchboard.adapters.notify import LocalOutboxNotifier
-from switchboard.adapters.notify.chat import AppriseChatNotifier
+from switchboard.adapters.notifications import LocalOutboxNotifier
+from switchboard.adapters.notifications.chat import AppriseChatNotifier
 from switchboard.adapters.simulator.chat_service import ChatService, parse_answers
 from switchboard.adapters.sqlalchemy import Storage
 from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
@@ -21,9 +21,9 @@ from switchboard.domain.directory import Directory
 from switchboard.domain.follow_ups import summary_id
 from switchboard.domain.notifications import Channel, NotificationStatus
 from switchboard.domain.phone import mask
-from switchboard.ports.notify import Notifier
+from switchboard.ports.notifications import Notifier
 from switchboard.services.local_call import LocalCallResult
-from switchboard.services.messaging.worker import NotificationWorker
+from switchboard.services.messages.worker import NotificationWorker
 from switchboard.services.scenarios.fields import ScenarioError, known, mapping
 
 CHAT_SERVICE_KEYS = {"answers", "stall_seconds"}

@@ -12,7 +12,7 @@ from switchboard.adapters.simulator import SimulatedClock
 from switchboard.adapters.sqlalchemy import Storage
 from switchboard.domain.directory import Directory
 from switchboard.services.calls import CallFactory
-from switchboard.services.messaging.desk import OutboxMessageDesk
+from switchboard.services.messages.desk import OutboxMessageDesk
 from switchboard.services.scenarios.extras import HISTORY_AGE, history_messages
 from switchboard.services.scenarios.model import Scenario
 

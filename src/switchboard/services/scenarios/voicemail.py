@@ -22,9 +22,9 @@ from switchboard.domain.calls import CallOutcome
 from switchboard.domain.directory import Directory
 from switchboard.ports.telephony import LiveResources
 from switchboard.services.local_call import LocalCallResult
-from switchboard.services.messaging.assembly import front_desk
-from switchboard.services.messaging.desk import OutboxMessageDesk
-from switchboard.services.messaging.webhooks import WebhookCollaborators, WebhookService
+from switchboard.services.messages.assembly import front_desk
+from switchboard.services.messages.desk import OutboxMessageDesk
+from switchboard.services.messages.webhooks import WebhookCollaborators, WebhookService
 from switchboard.services.scenarios.fields import ScenarioError, known, mapping
 from switchboard.services.scenarios.follow_ups import shown_address
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 
 from switchboard.adapters.directory_file import DirectoryFileError, parse_employee_fields
 from switchboard.domain.calls import CallOutcome
-from switchboard.domain.message_delivery import ResendRefused
+from switchboard.domain.messages.delivery import ResendRefused
 from switchboard.services import directory as directory_service
 from switchboard.services.console.views import (
     MESSAGE_FILTERS,

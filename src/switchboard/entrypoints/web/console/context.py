@@ -14,7 +14,7 @@ from switchboard.ports.clock import Clock
 from switchboard.services.console.accounts import Accounts
 from switchboard.services.console.views import ConsoleViews
 from switchboard.services.directory import UnitOfWorkFactory
-from switchboard.services.messaging.message_log import MessageLog
+from switchboard.services.messages.message_log import MessageLog
 
 from .sessions import SessionCodec
 

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from switchboard.domain import errors
 from switchboard.domain.calls import CallOutcome
 from switchboard.domain.directory import Directory, EmployeeStatus
-from switchboard.domain.message_delivery import ResendRefused
+from switchboard.domain.messages.delivery import ResendRefused
 from switchboard.services import directory as directory_service
 from switchboard.services.console.views import (
     MESSAGE_FILTERS,
@@ -19,7 +19,7 @@ from switchboard.services.console.views import (
     CallFilter,
     MessageFilter,
 )
-from switchboard.services.messaging.message_log import MessageNotFound
+from switchboard.services.messages.message_log import MessageNotFound
 
 from .auth import Forbidden, PageAdmin, PageUser, PostUser, console_of
 from .charts import bar_chart

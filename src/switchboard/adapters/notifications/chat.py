@@ -8,7 +8,7 @@ own thread pool, so the event loop never waits on it (apprise/plugins/base.py, `
 carry the HTTP status as `error=NNN` (apprise/plugins/custom_json.py, `send`; slack.py, workflows.py
 (msteams://) and discord.py log the same way, checked in apprise 2.3.0).
 
-Errors, like the other channels (ports/notify.py):
+Errors, like the other channels (ports/notifications.py):
 - URL that cannot be used (an unset `${VAR}`, a URL apprise does not understand): permanent, code
   `invalid-url` — falls back at once, the reason is stored and logged with the URL masked;
 - HTTP 4xx other than 408/429: permanent, code `http-4xx` as `http-404`;
@@ -32,7 +32,7 @@ from switchboard.domain.chat_text import render_chat
 from switchboard.domain.messages import Message
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
 from switchboard.logs import get_logger
-from switchboard.ports.notify import (
+from switchboard.ports.notifications import (
     NotifyError,
     PermanentNotifyError,
     SendResult,

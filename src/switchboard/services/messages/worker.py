@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 
 from switchboard.domain.directory import Directory
 from switchboard.domain.messages import Message
-from switchboard.domain.notification_plan import address_for, notification_id, recipient_of
-from switchboard.domain.notification_retry import FallbackPolicy, RetryPolicy
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
+from switchboard.domain.notifications.plan import address_for, notification_id, recipient_of
+from switchboard.domain.notifications.retry import FallbackPolicy, RetryPolicy
 from switchboard.logs import get_logger
 from switchboard.ports.clock import Clock
-from switchboard.ports.notify import Notifier, NotifyError
+from switchboard.ports.notifications import Notifier, NotifyError
 from switchboard.ports.outbox import MessageOutbox
 
 log = get_logger(__name__)

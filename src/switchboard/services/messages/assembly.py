@@ -13,9 +13,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from switchboard.adapters.notify import LocalOutboxNotifier, SmtpConfig, SmtpEmailNotifier
-from switchboard.adapters.notify.chat import AppriseChatNotifier
-from switchboard.adapters.notify.sms import TwilioSmsNotifier
+from switchboard.adapters.notifications import LocalOutboxNotifier, SmtpConfig, SmtpEmailNotifier
+from switchboard.adapters.notifications.chat import AppriseChatNotifier
+from switchboard.adapters.notifications.sms import TwilioSmsNotifier
 from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
 from switchboard.adapters.sqlalchemy.status_callbacks import GroupCommitStatusWriter
 from switchboard.adapters.sqlalchemy.webhook_receipts import SqlAlchemyWebhookReceipts
@@ -26,14 +26,14 @@ from switchboard.bootstrap import Application
 from switchboard.domain.directory import CompanyProfile, Directory
 from switchboard.domain.notifications import Channel
 from switchboard.logs import get_logger
-from switchboard.ports.notify import Notifier
-from switchboard.services.messaging.desk import OutboxMessageDesk
-from switchboard.services.messaging.webhooks import (
+from switchboard.ports.notifications import Notifier
+from switchboard.services.messages.desk import OutboxMessageDesk
+from switchboard.services.messages.webhooks import (
     Recipient,
     WebhookCollaborators,
     WebhookService,
 )
-from switchboard.services.messaging.worker import NotificationWorker
+from switchboard.services.messages.worker import NotificationWorker
 from switchboard.settings import Settings
 
 log = get_logger(__name__)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from switchboard.domain.directory import Employee
-from switchboard.domain.notification_plan import address_for
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
+from switchboard.domain.notifications.plan import address_for
 
 # Retry order when a channel fails for good: the other real channels first, then the local record.
 FALLBACK_ORDER: tuple[Channel, ...] = (Channel.SMS, Channel.EMAIL, Channel.CHAT, Channel.LOCAL)

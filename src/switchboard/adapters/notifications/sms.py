@@ -14,8 +14,8 @@ from collections import OrderedDict
 from typing import Any
 
 from switchboard.adapters.twilio import classify_twilio_error
-from switchboard.domain.message_text import DEFAULT_SMS_SEGMENTS, render_sms, sms_segments
 from switchboard.domain.messages import Message
+from switchboard.domain.messages.text import DEFAULT_SMS_SEGMENTS, render_sms, sms_segments
 from switchboard.domain.notifications import (
     Channel,
     Notification,
@@ -23,7 +23,7 @@ from switchboard.domain.notifications import (
     status_from_twilio,
 )
 from switchboard.logs import get_logger
-from switchboard.ports.notify import (
+from switchboard.ports.notifications import (
     NotifyError,
     PermanentNotifyError,
     SendResult,

@@ -16,8 +16,8 @@ from enum import StrEnum
 from switchboard.domain.directory import Employee
 from switchboard.domain.errors import Refused
 from switchboard.domain.messages import Message
-from switchboard.domain.notification_plan import FRONT_DESK, address_for, notification_id
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
+from switchboard.domain.notifications.plan import FRONT_DESK, address_for, notification_id
 
 S = NotificationStatus
 _IN_FLIGHT = frozenset({S.QUEUED, S.SENDING})

@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from switchboard.adapters.notify import LocalOutboxNotifier, TwilioSmsNotifier
+from switchboard.adapters.notifications import LocalOutboxNotifier, TwilioSmsNotifier
 from switchboard.adapters.twilio import close_async_client, make_async_twilio_client
-from switchboard.domain.message_text import sms_segments
 from switchboard.domain.messages import MAX_TEXT_LENGTH, Message, RecipientKind
+from switchboard.domain.messages.text import sms_segments
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
 from switchboard.fakes.twilio import RunningTwilioFake, running_twilio_fake
-from switchboard.ports.notify import PermanentNotifyError, TemporaryNotifyError
+from switchboard.ports.notifications import PermanentNotifyError, TemporaryNotifyError
 
 NOW = datetime(2026, 11, 23, 20, 5, tzinfo=UTC)
 FROM = "+13125550100"
@@ -202,7 +202,7 @@ async def test_the_look_back_has_a_time_budget(
     """A slow list must not hold the notification past its lease: out of time is 'try later'."""
     from dataclasses import replace
 
-    from switchboard.adapters.notify import sms as module
+    from switchboard.adapters.notifications import sms as module
 
     monkeypatch.setattr(module, "RECONCILE_BUDGET_SECONDS", 0.3)
     fake.state.delay_next("Messages", 1.0)  # under the client's timeout, over the budget

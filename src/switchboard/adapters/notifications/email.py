@@ -13,10 +13,10 @@ from typing import Literal
 
 import aiosmtplib
 
-from switchboard.domain.message_text import render_email
 from switchboard.domain.messages import Message
+from switchboard.domain.messages.text import render_email
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
-from switchboard.ports.notify import (
+from switchboard.ports.notifications import (
     NotifyError,
     PermanentNotifyError,
     SendResult,

@@ -18,11 +18,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from switchboard.adapters.notify import SmtpConfig, SmtpEmailNotifier
+from switchboard.adapters.notifications import SmtpConfig, SmtpEmailNotifier
 from switchboard.domain.messages import Message, RecipientKind
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
 from switchboard.fakes.serving import free_port
-from switchboard.ports.notify import PermanentNotifyError, TemporaryNotifyError
+from switchboard.ports.notifications import PermanentNotifyError, TemporaryNotifyError
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 

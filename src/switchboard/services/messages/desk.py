@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from switchboard.domain.directory import Directory
 from switchboard.domain.messages import Message, recipient_kind
-from switchboard.domain.notification_plan import plan_notifications
+from switchboard.domain.notifications.plan import plan_notifications
 from switchboard.domain.routing.on_call_page import on_call_page
 from switchboard.ports.calls import MessageReceipt, MessageRequest
 from switchboard.ports.clock import Clock

@@ -15,7 +15,7 @@ from typing import TextIO
 
 from switchboard.domain.messages import Message
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
-from switchboard.ports.notify import SendResult, TemporaryNotifyError
+from switchboard.ports.notifications import SendResult, TemporaryNotifyError
 
 OUTBOX_FILE = "outbox.jsonl"
 

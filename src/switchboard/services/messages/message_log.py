@@ -12,14 +12,14 @@ from datetime import datetime
 
 from switchboard.domain.directory import Directory
 from switchboard.domain.errors import NotFound
-from switchboard.domain.message_delivery import (
+from switchboard.domain.messages.delivery import (
     DeliveryState,
     StoredMessage,
     delivery_state,
     plan_resend,
 )
-from switchboard.domain.notification_plan import recipient_of
 from switchboard.domain.notifications import Channel, Notification
+from switchboard.domain.notifications.plan import recipient_of
 from switchboard.ports.clock import Clock
 from switchboard.ports.messages import MessageQueries, NotificationQueue
 

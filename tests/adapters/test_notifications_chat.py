@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from switchboard.adapters.notify.chat import AppriseChatNotifier
+from switchboard.adapters.notifications.chat import AppriseChatNotifier
 from switchboard.adapters.simulator.chat_service import STALL, running_chat_service
 from switchboard.domain.messages import Message, RecipientKind
 from switchboard.domain.notifications import Channel, Notification, NotificationStatus
-from switchboard.ports.notify import PermanentNotifyError, TemporaryNotifyError
+from switchboard.ports.notifications import PermanentNotifyError, TemporaryNotifyError
 
 NOW = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
 MESSAGE = Message(
