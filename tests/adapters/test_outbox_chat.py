@@ -5,10 +5,10 @@ on 4xx with a fallback, and never posted twice when the service answered."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
+from tests.support.clocks import ManualClock
 
 from switchboard.adapters.notifications import LocalOutboxNotifier
 from switchboard.adapters.notifications.chat import AppriseChatNotifier
@@ -23,17 +23,6 @@ from switchboard.services.messages.worker import NotificationWorker
 
 S = NotificationStatus
 START = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
-
-
-@dataclass
-class StepClock:
-    at: datetime = START
-
-    def now(self) -> datetime:
-        return self.at
-
-    async def sleep(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
 
 
 @pytest.fixture
@@ -60,8 +49,8 @@ def message(mid: str, kind: RecipientKind = RecipientKind.EMPLOYEE, rid: str = "
 
 async def run(
     storage: Storage, chat: ChatService, msg: Message, tmp_path: object, passes: int = 4
-) -> tuple[SqlAlchemyMessageOutbox, StepClock]:
-    clock = StepClock()
+) -> tuple[SqlAlchemyMessageOutbox, ManualClock]:
+    clock = ManualClock(START)
     found = directory(chat.address)
     outbox = SqlAlchemyMessageOutbox(storage.engine)
     await outbox.add(msg, plan_notifications(msg, None, found, clock.now()))
@@ -144,7 +133,7 @@ async def test_a_crash_between_post_and_record_posts_once_more_then_settles(
     # The documented at-least-once edge (docs/messages.md): no idempotency key, nothing to read
     # back, so the lease runs out and the next worker posts again — once — and records it.
     async with running_chat_service([200]) as chat:
-        clock = StepClock()
+        clock = ManualClock(START)
         found = directory(chat.address)
         outbox = SqlAlchemyMessageOutbox(storage.engine)
         msg = message("msg_e")

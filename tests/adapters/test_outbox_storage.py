@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tests.support.clocks import ManualClock
 
 from switchboard.adapters.sqlalchemy import Storage, open_storage
 from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
@@ -112,17 +113,6 @@ async def test_add_notifications_skips_known_ids(outbox: SqlAlchemyMessageOutbox
     assert len(await outbox.notifications_of("m1")) == 3
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.t = T0
-
-    def now(self) -> datetime:
-        return self.t
-
-    async def sleep(self, seconds: float) -> None:
-        self.t += timedelta(seconds=seconds)
-
-
 class Recorder:
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
@@ -138,13 +128,13 @@ async def test_worker_killed_between_claim_and_send_delivers_exactly_once(
 ) -> None:
     for i in range(10):
         await store(outbox, i)
-    clock = Clock()
+    clock = ManualClock(T0)
     channels = {c: Recorder(c) for c in Channel}
     worker = NotificationWorker(outbox, channels, clock, lambda: DIRECTORY, batch=50)
     # A worker claims 7 and is killed before sending any of them.
     await outbox.claim_due(clock.now(), limit=7, lease=LEASE)
     await worker.run_once()  # takes the 13 nobody holds
-    clock.t += LEASE  # the dead worker's lease runs out
+    clock.at += LEASE  # the dead worker's lease runs out
     await worker.run_once()
     assert await worker.run_once() == 0
     sent = channels[Channel.EMAIL].sent + channels[Channel.SMS].sent
@@ -153,13 +143,13 @@ async def test_worker_killed_between_claim_and_send_delivers_exactly_once(
 
 
 async def test_webhook_receipts_let_each_key_through_once(storage: Storage) -> None:
-    clock = Clock()
+    clock = ManualClock(T0)
     receipts = SqlAlchemyWebhookReceipts(storage.engine, clock)
     results = await asyncio.gather(*(receipts.first_time("status:SM1:delivered") for _ in range(6)))
     assert sorted(results) == [False] * 5 + [True]
     assert await receipts.first_time("status:SM1:sent")
-    clock.t += timedelta(days=2)
-    assert await receipts.forget_before(clock.t - timedelta(days=1)) == 2
+    clock.at += timedelta(days=2)
+    assert await receipts.forget_before(clock.at - timedelta(days=1)) == 2
     assert await receipts.first_time("status:SM1:sent")
 
 

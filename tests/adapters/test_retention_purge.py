@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import insert, select
+from tests.support.clocks import ManualClock
 
 from switchboard.adapters.sqlalchemy import Storage, open_storage
 from switchboard.adapters.sqlalchemy.message_tables import messages, notifications
@@ -22,14 +23,6 @@ NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 OLD = NOW - timedelta(days=400)
 RECENT = NOW - timedelta(days=5)
 URL = "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1"
-
-
-class FixedClock:
-    def now(self) -> datetime:
-        return NOW
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(0)
 
 
 @pytest.fixture
@@ -86,7 +79,7 @@ async def test_a_dry_run_counts_and_changes_nothing(storage: Storage) -> None:
     data = SqlAlchemyPersonalData(storage.engine)
     policy = RetentionPolicy({DataKind.CALLS: 365, DataKind.TRANSCRIPTS: 90})
 
-    counts = await purge(data, policy, FixedClock(), apply=False)
+    counts = await purge(data, policy, ManualClock(NOW, sleep_moves=False), apply=False)
 
     assert counts == {DataKind.CALLS: 1, DataKind.TRANSCRIPTS: 1}
     assert len(await _rows(storage, calls, calls.c.call_id)) == 2
@@ -99,7 +92,12 @@ async def test_old_calls_are_deleted_and_recent_ones_keep_everything(storage: St
             insert(voicemails).values(call_sid="CA1", caller_number="+1612555", started_at=OLD)
         )
     policy = RetentionPolicy({DataKind.CALLS: 365})
-    counts = await purge(SqlAlchemyPersonalData(storage.engine), policy, FixedClock(), apply=True)
+    counts = await purge(
+        SqlAlchemyPersonalData(storage.engine),
+        policy,
+        ManualClock(NOW, sleep_moves=False),
+        apply=True,
+    )
 
     assert counts[DataKind.CALLS] == 1
     left = await _rows(storage, calls, calls.c.call_id, calls.c.caller_number)
@@ -113,7 +111,12 @@ async def test_transcripts_and_numbers_go_while_the_call_record_stays(storage: S
     policy = RetentionPolicy(
         {DataKind.CALLS: 365, DataKind.TRANSCRIPTS: 90, DataKind.CALLER_NUMBERS: 180}
     )
-    await purge(SqlAlchemyPersonalData(storage.engine), policy, FixedClock(), apply=True)
+    await purge(
+        SqlAlchemyPersonalData(storage.engine),
+        policy,
+        ManualClock(NOW, sleep_moves=False),
+        apply=True,
+    )
 
     rows = await _rows(storage, calls, calls.c.call_id, calls.c.caller_number, calls.c.events)
     assert rows == [(call_id, None, [])]
@@ -125,7 +128,12 @@ async def test_messages_still_being_delivered_are_never_purged(storage: Storage)
     fresh = await _message(storage, RECENT)
     policy = RetentionPolicy({DataKind.MESSAGES: 365, DataKind.CALLER_NUMBERS: 180})
 
-    counts = await purge(SqlAlchemyPersonalData(storage.engine), policy, FixedClock(), apply=True)
+    counts = await purge(
+        SqlAlchemyPersonalData(storage.engine),
+        policy,
+        ManualClock(NOW, sleep_moves=False),
+        apply=True,
+    )
 
     assert counts[DataKind.MESSAGES] == 1
     ids = {
@@ -143,7 +151,12 @@ async def test_messages_still_being_delivered_are_never_purged(storage: Storage)
 async def test_recording_links_go_from_the_link_and_the_text(storage: Storage) -> None:
     mid = await _message(storage, NOW - timedelta(days=100), recording=True)
     policy = RetentionPolicy({DataKind.RECORDINGS: 90})
-    await purge(SqlAlchemyPersonalData(storage.engine), policy, FixedClock(), apply=True)
+    await purge(
+        SqlAlchemyPersonalData(storage.engine),
+        policy,
+        ManualClock(NOW, sleep_moves=False),
+        apply=True,
+    )
 
     rows = await _rows(storage, messages, messages.c.id, messages.c.recording_url, messages.c.text)
     assert rows == [(mid, None, "Voicemail (12 s): [recording removed]")]
@@ -157,7 +170,12 @@ async def test_the_inbound_sms_log_goes_with_messages(storage: Storage) -> None:
             )
         )
     policy = RetentionPolicy({DataKind.MESSAGES: 365})
-    counts = await purge(SqlAlchemyPersonalData(storage.engine), policy, FixedClock(), apply=True)
+    counts = await purge(
+        SqlAlchemyPersonalData(storage.engine),
+        policy,
+        ManualClock(NOW, sleep_moves=False),
+        apply=True,
+    )
     assert counts[DataKind.MESSAGES] == 1
     assert await _rows(storage, inbound_sms, inbound_sms.c.message_sid) == []
 
@@ -178,7 +196,7 @@ async def test_a_purge_racing_incoming_calls_and_messages_loses_none_of_them(
 
     await asyncio.gather(
         calls_arriving(),
-        *(purge(data, policy, FixedClock(), apply=True) for _ in range(3)),
+        *(purge(data, policy, ManualClock(NOW, sleep_moves=False), apply=True) for _ in range(3)),
     )
     call_ids = {r[0] for r in await _rows(storage, calls, calls.c.call_id)}
     message_ids = {r[0] for r in await _rows(storage, messages, messages.c.id)}
@@ -209,7 +227,7 @@ async def test_the_daily_purge_survives_a_failing_pass_and_stops_when_told() -> 
             return {}
 
     passes = await purge_daily(
-        Flaky(), RetentionPolicy({DataKind.CALLS: 1}), FixedClock(), stop,
+        Flaky(), RetentionPolicy({DataKind.CALLS: 1}), ManualClock(NOW, sleep_moves=False), stop,
         every=timedelta(milliseconds=1),
     )  # fmt: skip
     assert passes == 3

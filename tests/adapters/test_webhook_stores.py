@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from tests.support.clocks import ManualClock
 
 from switchboard.adapters.sqlalchemy import Storage, open_storage
 from switchboard.adapters.sqlalchemy.webhook_stores import SqlAlchemyWebhookStores
@@ -18,7 +19,6 @@ from switchboard.domain.directory import (
     Employee,
     EmployeeStatus,
 )
-from switchboard.ports.clock import Clock
 
 T0 = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 DIRECTORY = Directory(
@@ -33,14 +33,6 @@ DIRECTORY = Directory(
 )
 
 
-class FixedClock(Clock):
-    def now(self) -> datetime:
-        return T0
-
-    async def sleep(self, seconds: float) -> None:
-        return None
-
-
 @pytest.fixture
 async def storage(database_url: str) -> AsyncIterator[Storage]:
     storage = await open_storage(database_url)
@@ -53,7 +45,7 @@ async def storage(database_url: str) -> AsyncIterator[Storage]:
 
 @pytest.fixture
 def stores(storage: Storage) -> SqlAlchemyWebhookStores:
-    return SqlAlchemyWebhookStores(storage.engine, FixedClock())
+    return SqlAlchemyWebhookStores(storage.engine, ManualClock(T0, sleep_moves=False))
 
 
 async def test_employee_found_by_sms_number_first_then_phone(

@@ -30,6 +30,7 @@ from switchboard.services.console.accounts import Accounts, Role
 from switchboard.services.console.views import ConsoleViews
 from switchboard.services.directory import demo_directory, load_directory, seed_demo_if_empty
 from switchboard.services.messages.message_log import MessageLog
+from tests.support.clocks import ManualClock
 from tests.support.webhook_world import World, build
 
 NOW = datetime(2026, 12, 7, 18, 0, tzinfo=UTC)  # noon in Chicago, the demo company's timezone
@@ -39,28 +40,17 @@ PASSWORD = "correct horse battery"
 SECRET = "s" * 40
 
 
-class FixedClock:
-    def __init__(self, at: datetime = NOW) -> None:
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
-
-    async def sleep(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
-
-
 @dataclass
 class Console:
     app: FastAPI
     storage: Storage
-    clock: FixedClock
+    clock: ManualClock
     accounts: Accounts
     doctor_runs: list[int]
 
 
 async def build_console(storage: Storage, **settings: Any) -> Console:
-    clock = FixedClock()
+    clock = ManualClock(NOW)
     await seed_demo_if_empty(storage.unit_of_work)
     accounts = Accounts(SqlAlchemyAccountStore(storage.engine), clock, FAST)
     await accounts.add_user(ADMIN, PASSWORD, Role.ADMIN)

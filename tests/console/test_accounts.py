@@ -21,23 +21,13 @@ from switchboard.services.console.accounts import (
     UserNotFound,
     lock_state,
 )
+from tests.support.clocks import ManualClock
 
 pytestmark = pytest.mark.adapter
 
 T0 = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)  # same algorithm, cheap for tests
 PASSWORD = "correct horse battery"
-
-
-class StepClock:
-    def __init__(self) -> None:
-        self.at = T0
-
-    def now(self) -> datetime:
-        return self.at
-
-    async def sleep(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
 
 
 @pytest.fixture
@@ -48,12 +38,12 @@ async def storage(database_url: str) -> AsyncIterator[Storage]:
 
 
 @pytest.fixture
-def clock() -> StepClock:
-    return StepClock()
+def clock() -> ManualClock:
+    return ManualClock(T0)
 
 
 @pytest.fixture
-def accounts(storage: Storage, clock: StepClock) -> Accounts:
+def accounts(storage: Storage, clock: ManualClock) -> Accounts:
     return Accounts(SqlAlchemyAccountStore(storage.engine), clock, FAST)
 
 
@@ -88,7 +78,7 @@ async def test_bad_accounts_are_refused(accounts: Accounts) -> None:
 
 
 async def test_lock_out_after_five_failures_then_released_after_the_window(
-    accounts: Accounts, clock: StepClock
+    accounts: Accounts, clock: ManualClock
 ) -> None:
     await accounts.add_user("ada@example.com", PASSWORD, Role.ADMIN)
     for _ in range(MAX_FAILURES_PER_ADDRESS):
@@ -113,7 +103,7 @@ def test_lock_state_counts_only_the_window() -> None:
     assert lock_state(Failures([], anywhere), T0) == anywhere[0] + WINDOW
 
 
-async def test_set_password_and_remove(accounts: Accounts, clock: StepClock) -> None:
+async def test_set_password_and_remove(accounts: Accounts, clock: ManualClock) -> None:
     before = await accounts.add_user("e@example.com", PASSWORD, Role.EMPLOYEE, "priya-raman")
     await clock.sleep(60)
     after = await accounts.set_password("e@example.com", "a new long password")

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from tests.support.clocks import ManualClock
+
 from switchboard.domain.availability import describe_hours, reachability
 from switchboard.domain.calls import CallContext, TransferOutcome, TransferResult
 from switchboard.domain.directory import (
@@ -59,17 +61,6 @@ HOURS_TEXT = describe_hours(DIRECTORY.company)
 CALL = CallContext(
     call_id="call-1", room_name="room-1", caller_identity="sip_caller", caller_number="+16125550177"
 )
-
-
-class FakeClock:
-    def __init__(self, now: datetime = OPEN_AT) -> None:
-        self.at = now
-
-    def now(self) -> datetime:
-        return self.at
-
-    async def sleep(self, seconds: float) -> None:
-        return None
 
 
 @dataclass
@@ -143,7 +134,7 @@ async def receptionist(
     h = Harness(None, FakeCallControl(script or {}), FakeMessageDesk(), FakeRecorder(), None)
     h.deps = ReceptionistDeps(
         directory=DIRECTORY, resolver=Resolver.build(DIRECTORY), reachability=reachability,
-        clock=FakeClock(now), calls=h.calls, messages=h.messages, recorder=h.recorder, call=call,
+        clock=ManualClock(now, sleep_moves=False), calls=h.calls, messages=h.messages, recorder=h.recorder, call=call,
     )  # fmt: skip
     brain = brain or OfflineBrain(DIRECTORY.company, hours=HOURS_TEXT, caller_number=caller_number)
     async with brain, AgentSession(llm=brain) as session:

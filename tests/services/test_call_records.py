@@ -6,22 +6,12 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
+from tests.support.clocks import ManualClock
+
 from switchboard.adapters.sqlalchemy import open_storage
 from switchboard.domain.call_quality import CallQuality
 from switchboard.domain.calls import CallContext, CallOutcome, TransferOutcome
 from switchboard.services.call_records import CallLog, list_calls
-
-
-class StepClock:
-    def __init__(self) -> None:
-        self.t = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        self.t += timedelta(seconds=1)
-        return self.t
-
-    async def sleep(self, seconds: float) -> None:
-        self.t += timedelta(seconds=seconds)
 
 
 class Mood(StrEnum):
@@ -32,7 +22,9 @@ CALL = CallContext("call-9", "call-room-9", "sip-caller", caller_number="+161255
 
 
 def test_events_are_ordered_and_json_safe() -> None:
-    log = CallLog(CALL, StepClock())
+    log = CallLog(
+        CALL, ManualClock(datetime(2026, 11, 24, 16, 0, tzinfo=UTC), tick=timedelta(seconds=1))
+    )
     log.record(
         "turn", role="caller", text="hi", mood=Mood.CALM, at=datetime(2026, 1, 1, tzinfo=UTC)
     )
@@ -53,7 +45,9 @@ def test_events_are_ordered_and_json_safe() -> None:
 
 
 def test_finish_is_idempotent_and_records_the_end() -> None:
-    log = CallLog(CALL, StepClock())
+    log = CallLog(
+        CALL, ManualClock(datetime(2026, 11, 24, 16, 0, tzinfo=UTC), tick=timedelta(seconds=1))
+    )
     first = log.finish(CallOutcome.TRANSFERRED, end_reason="merged", transferred_to="priya-raman")
     second = log.finish(CallOutcome.NO_TRANSFER, end_reason="later")
     assert first.outcome is second.outcome is CallOutcome.TRANSFERRED
@@ -66,7 +60,9 @@ def test_finish_is_idempotent_and_records_the_end() -> None:
 async def test_save_and_list(tmp_path: Path) -> None:
     storage = await open_storage(f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
     try:
-        log = CallLog(CALL, StepClock())
+        log = CallLog(
+            CALL, ManualClock(datetime(2026, 11, 24, 16, 0, tzinfo=UTC), tick=timedelta(seconds=1))
+        )
         await log.save(storage.unit_of_work)  # at the start: a live call
         log.record("turn", role="caller", text="goodbye")
         log.finish(CallOutcome.INFO_ONLY, end_reason="caller said goodbye")
@@ -79,7 +75,9 @@ async def test_save_and_list(tmp_path: Path) -> None:
 
 
 def test_quality_is_kept_only_when_something_was_measured() -> None:
-    log = CallLog(CALL, StepClock())
+    log = CallLog(
+        CALL, ManualClock(datetime(2026, 11, 24, 16, 0, tzinfo=UTC), tick=timedelta(seconds=1))
+    )
     log.set_quality(CallQuality())  # stats said nothing: no quality, never zeroes
     assert log.snapshot().quality is None
     measured = CallQuality(packets_received=900, packets_lost=9, jitter_ms_mean=6.0)

@@ -5,20 +5,11 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from tests.support.clocks import ManualClock
+
 from switchboard.services.messages.runner import RECEIPT_RETENTION, NotificationLoop
 
 T0 = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.at = T0
-
-    def now(self) -> datetime:
-        return self.at
-
-    async def sleep(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
 
 
 class ScriptedWorker:
@@ -51,7 +42,7 @@ class Receipts:
 
 
 async def test_a_pass_drains_every_due_batch_then_escalates_and_sweeps() -> None:
-    stop, receipts, clock = asyncio.Event(), Receipts(), Clock()
+    stop, receipts, clock = asyncio.Event(), Receipts(), ManualClock(T0)
     worker = ScriptedWorker([20, 20, 5, 0], stop, passes=99)
     refreshed: list[bool] = []
 
@@ -79,7 +70,7 @@ async def test_failures_are_survived_and_counted_until_stopped() -> None:
     worker = ScriptedWorker(
         [ConnectionError("db down"), ValueError("bad row"), 2, 0], stop, passes=1
     )
-    loop = NotificationLoop(worker, Clock(), poll_seconds=0.001, max_backoff=0.01)
+    loop = NotificationLoop(worker, ManualClock(T0), poll_seconds=0.001, max_backoff=0.01)
     stats = await asyncio.wait_for(loop.run(stop), timeout=5)
     assert (stats.passes, stats.failures, stats.handled, stats.escalated) == (3, 2, 2, 1)
 
@@ -87,7 +78,7 @@ async def test_failures_are_survived_and_counted_until_stopped() -> None:
 async def test_stop_ends_an_idle_loop_promptly() -> None:
     stop = asyncio.Event()
     worker = ScriptedWorker([], stop, passes=10**6)
-    loop = NotificationLoop(worker, Clock(), poll_seconds=3600)
+    loop = NotificationLoop(worker, ManualClock(T0), poll_seconds=3600)
     task = asyncio.create_task(loop.run(stop))
     await asyncio.sleep(0.05)
     stop.set()
@@ -114,6 +105,6 @@ async def test_stop_ends_a_pass_between_batches_however_long_the_backlog() -> No
             return 0
 
     backlog = Backlog()
-    stats = await asyncio.wait_for(NotificationLoop(backlog, Clock()).run(stop), timeout=5)
+    stats = await asyncio.wait_for(NotificationLoop(backlog, ManualClock(T0)).run(stop), timeout=5)
     assert backlog.calls == 3
     assert stats.handled == 60

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tests.support.clocks import ManualClock
 
 from switchboard.domain.directory import CompanyProfile, Directory, Employee
 from switchboard.domain.messages import MAX_TEXT_LENGTH, InvalidMessage, Message
@@ -31,17 +32,6 @@ DIRECTORY = Directory(
         Employee("bo", "Bo", "+13125550102", email="bo@x.test"),
     ),
 )
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = START
-
-    def now(self) -> datetime:
-        return self.t
-
-    async def sleep(self, seconds: float) -> None:
-        self.t += timedelta(seconds=seconds)
 
 
 class MemoryOutbox:
@@ -161,8 +151,10 @@ def request(**changes: object) -> MessageRequest:
 
 def setup(
     *, sms: Channel_ | None = None, email: Channel_ | None = None
-) -> tuple[MemoryOutbox, Clock, OutboxMessageDesk, NotificationWorker, dict[Channel, Channel_]]:
-    outbox, clock = MemoryOutbox(), Clock()
+) -> tuple[
+    MemoryOutbox, ManualClock, OutboxMessageDesk, NotificationWorker, dict[Channel, Channel_]
+]:
+    outbox, clock = MemoryOutbox(), ManualClock(START)
 
     async def directory() -> Directory:
         return DIRECTORY
@@ -218,9 +210,9 @@ async def test_temporary_error_is_retried_after_backoff_and_retry_after() -> Non
     retry = outbox.notes["m0.sms.0"]
     assert retry.next_attempt_at == START + timedelta(seconds=30)
     assert retry.error_code == "20429"
-    clock.t += timedelta(seconds=29)
+    clock.at += timedelta(seconds=29)
     assert await worker.run_once() == 0
-    clock.t += timedelta(seconds=1)
+    clock.at += timedelta(seconds=1)
     assert await worker.run_once() == 1
     assert sms.sent == ["m0.sms.0"]
     assert outbox.notes["m0.sms.0"].attempts == 2
@@ -235,7 +227,7 @@ async def test_permanent_error_is_not_retried_and_falls_back() -> None:
     assert (failed.status, failed.error_code, failed.attempts) == (S.FAILED, "21610", 1)
     # email is already in use, so the fallback is the local record
     assert outbox.notes["m0.local.1"].fallback_of == "m0.sms.0"
-    clock.t += timedelta(hours=1)
+    clock.at += timedelta(hours=1)
     await worker.run_once()
     assert sms.sent == []
     assert notifiers[Channel.LOCAL].sent == ["m0.local.1"]
@@ -248,7 +240,7 @@ async def test_email_only_employee_falls_back_to_local_after_exhausting_retries(
     await desk.take_message(request(recipient_id="bo"))
     for _ in range(8):
         await worker.run_once()
-        clock.t += timedelta(hours=1)
+        clock.at += timedelta(hours=1)
     assert outbox.notes["m0.email.0"].status is S.FAILED
     await worker.run_once()
     assert notifiers[Channel.LOCAL].sent == ["m0.local.1"]
@@ -260,7 +252,7 @@ async def test_worker_dying_between_claim_and_send_is_recovered_exactly_once() -
     claimed = await outbox.claim_due(clock.now(), limit=10, lease=timedelta(minutes=2))
     assert len(claimed) == 2  # ...and the worker that held them dies here
     assert await worker.run_once() == 0  # leased: nobody else sends meanwhile
-    clock.t += timedelta(minutes=2)
+    clock.at += timedelta(minutes=2)
     assert await worker.run_once() == 2
     assert await worker.run_once() == 0
     assert notifiers[Channel.EMAIL].sent == ["m0.email.0"]
@@ -297,7 +289,7 @@ async def test_sms_not_delivered_in_time_escalates_once() -> None:
     await desk.take_message(request())
     await worker.run_once()
     assert await worker.escalate() == 0
-    clock.t += timedelta(minutes=16)
+    clock.at += timedelta(minutes=16)
     assert await worker.escalate() == 1
     assert await worker.escalate() == 0
     assert outbox.notes["m0.local.1"].fallback_of == "m0.sms.0"
@@ -316,12 +308,12 @@ async def test_unconfigured_channel_fails_over() -> None:
 class SlowChannel(Channel_):
     """Each send takes `seconds` of the worker's clock (a provider that is slow to answer)."""
 
-    def __init__(self, channel: Channel, clock: Clock, seconds: float) -> None:
+    def __init__(self, channel: Channel, clock: ManualClock, seconds: float) -> None:
         super().__init__(channel)
         self.clock, self.seconds = clock, seconds
 
     async def send(self, notification: Notification, message: Message) -> SendResult:
-        self.clock.t += timedelta(seconds=self.seconds)
+        self.clock.at += timedelta(seconds=self.seconds)
         return await super().send(notification, message)
 
 
@@ -339,7 +331,7 @@ async def test_a_batch_stops_before_its_lease_could_run_out_mid_send() -> None:
     ]
     assert len(left) == 2  # still leased to this worker: nobody else may send them yet
     for _ in range(3):  # each lease runs out: they are claimed again, one slow send per batch
-        clock.t += timedelta(minutes=3)
+        clock.at += timedelta(minutes=3)
         while await worker.run_once():
             pass
     assert sorted(slow.sent) == ["m0.email.0", "m1.email.0", "m2.email.0"]

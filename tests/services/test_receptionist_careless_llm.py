@@ -15,7 +15,6 @@ from tests.services.fakes_calls import (
     CALL,
     OPEN_AT,
     FakeCallControl,
-    FakeClock,
     FakeMessageDesk,
     FakeRecorder,
     Harness,
@@ -23,6 +22,7 @@ from tests.services.fakes_calls import (
     tool_outputs,
 )
 from tests.services.test_receptionist_guardrails import ScriptedLLM, Step
+from tests.support.clocks import ManualClock
 
 from switchboard.domain.availability import describe_hours, reachability
 from switchboard.domain.resolution import Resolver
@@ -43,7 +43,7 @@ async def careless(steps: list[Step]) -> AsyncIterator[Harness]:
     h = Harness(None, FakeCallControl(), FakeMessageDesk(), FakeRecorder(), None)
     h.deps = ReceptionistDeps(
         directory=DIRECTORY, resolver=Resolver.build(DIRECTORY), reachability=reachability,
-        clock=FakeClock(OPEN_AT), calls=h.calls, messages=h.messages, recorder=h.recorder,
+        clock=ManualClock(OPEN_AT, sleep_moves=False), calls=h.calls, messages=h.messages, recorder=h.recorder,
         call=CALL,
     )  # fmt: skip
     hours = describe_hours(DIRECTORY.company)

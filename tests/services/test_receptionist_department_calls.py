@@ -7,7 +7,8 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
-from tests.services.fakes_calls import FakeCallControl, FakeClock, FakeMessageDesk, FakeRecorder
+from tests.services.fakes_calls import FakeCallControl, FakeMessageDesk, FakeRecorder
+from tests.support.clocks import ManualClock
 
 from switchboard.domain.availability import reachability
 from switchboard.domain.calls import CallContext, TransferOutcome, TransferResult
@@ -80,7 +81,7 @@ class Tools(ReceptionistTools):
                 directory=DIRECTORY,
                 resolver=Resolver.build(DIRECTORY),
                 reachability=reachability,
-                clock=FakeClock(now),
+                clock=ManualClock(now, sleep_moves=False),
                 calls=self.calls,
                 messages=FakeMessageDesk(),
                 recorder=self.recorder,

@@ -11,11 +11,12 @@ import pytest
 from tests.services.fakes_calls import (
     CALL,
     DIRECTORY,
+    OPEN_AT,
     FakeCallControl,
-    FakeClock,
     FakeMessageDesk,
     FakeRecorder,
 )
+from tests.support.clocks import ManualClock
 
 from switchboard.domain.availability import reachability
 from switchboard.domain.resolution import Resolver
@@ -42,7 +43,7 @@ def receptionist() -> tuple[ReceptionistTools, FakeCallControl, FakeRecorder]:
     calls, recorder = FakeCallControl(), FakeRecorder()
     deps = ReceptionistDeps(
         directory=DIRECTORY, resolver=Resolver.build(DIRECTORY), reachability=reachability,
-        clock=FakeClock(), calls=calls, messages=FakeMessageDesk(), recorder=recorder, call=CALL,
+        clock=ManualClock(OPEN_AT, sleep_moves=False), calls=calls, messages=FakeMessageDesk(), recorder=recorder, call=CALL,
     )  # fmt: skip
     return ReceptionistTools(deps), calls, recorder
 

@@ -10,11 +10,12 @@ from dataclasses import replace
 from tests.services.fakes_calls import (
     CALL,
     DIRECTORY,
+    OPEN_AT,
     FakeCallControl,
-    FakeClock,
     FakeMessageDesk,
     FakeRecorder,
 )
+from tests.support.clocks import ManualClock
 
 from switchboard.adapters.brain.offline.dialogue import Dialogue
 from switchboard.adapters.brain.offline.state import Asking
@@ -36,7 +37,7 @@ def tools(extra: tuple[Employee, ...]) -> ReceptionistTools:
     directory = replace(DIRECTORY, employees=DIRECTORY.employees + extra)
     deps = ReceptionistDeps(
         directory=directory, resolver=Resolver.build(directory), reachability=reachability,
-        clock=FakeClock(), calls=FakeCallControl(), messages=FakeMessageDesk(),
+        clock=ManualClock(OPEN_AT, sleep_moves=False), calls=FakeCallControl(), messages=FakeMessageDesk(),
         recorder=FakeRecorder(), call=CALL,
     )  # fmt: skip
     return ReceptionistTools(deps)

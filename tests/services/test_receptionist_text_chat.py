@@ -10,11 +10,12 @@ from livekit.agents.types import FlushSentinel
 from tests.services.fakes_calls import (
     CALL,
     DIRECTORY,
+    OPEN_AT,
     FakeCallControl,
-    FakeClock,
     FakeMessageDesk,
     FakeRecorder,
 )
+from tests.support.clocks import ManualClock
 
 from switchboard.adapters.brain.offline import OfflineBrain
 from switchboard.domain.availability import reachability
@@ -29,7 +30,7 @@ from switchboard.services.receptionist.text_chat import run_text_conversation
 def _deps() -> ReceptionistDeps:
     return ReceptionistDeps(
         directory=DIRECTORY, resolver=Resolver.build(DIRECTORY), reachability=reachability,
-        clock=FakeClock(), calls=FakeCallControl(), messages=FakeMessageDesk(),
+        clock=ManualClock(OPEN_AT, sleep_moves=False), calls=FakeCallControl(), messages=FakeMessageDesk(),
         recorder=FakeRecorder(), call=CALL, ai_disclosure="I'm an automated assistant.",
     )  # fmt: skip
 
