@@ -1,4 +1,4 @@
-"""Fixtures for the LiveKit telephony contract tests (loaded with `pytest_plugins`).
+"""Fixtures for the LiveKit telephony contract tests (shared through tests/adapters/conftest.py).
 
 Every contract test runs against both server versions the fake models: "released" (livekit v1.13.5
 + sip v1.11.0) and "head" (livekit HEAD with protocol 17c16cf4's TransferSIPParticipantResponse).

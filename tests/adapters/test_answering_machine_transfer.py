@@ -25,8 +25,6 @@ from switchboard.domain.transfer.events import MergeStrategy
 from switchboard.fakes.livekit import DialOutcome, RunningFake
 from switchboard.ports.telephony import DialError, DialStatus, Reply
 
-pytest_plugins = ["tests.adapters.livekit_telephony_fixtures"]  # its fixtures
-
 
 @pytest.mark.parametrize("merge", list(MergeStrategy))
 async def test_a_voicemail_leg_is_never_briefed_nor_bridged(

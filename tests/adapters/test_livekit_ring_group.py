@@ -26,8 +26,6 @@ from switchboard.ports.clock import SystemClock
 from switchboard.ports.telephony import Reply
 from switchboard.services.transfer import TransferConfig, WarmTransferCoordinator
 
-pytest_plugins = ["tests.adapters.livekit_telephony_fixtures"]  # its fixtures
-
 ANN = Employee("ann-lee", "Ann Lee", "+13125550121")
 BO = Employee("bo-chen", "Bo Chen", "+13125550122")
 SALES = Department("sales", "Sales")

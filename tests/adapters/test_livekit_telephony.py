@@ -19,8 +19,6 @@ from switchboard.adapters.livekit import BAD_CREDENTIALS, LiveKitTelephony
 from switchboard.fakes.livekit import DialOutcome, RunningFake
 from switchboard.ports.telephony import DialError, DialStatus, TelephonyError
 
-pytest_plugins = ["tests.adapters.livekit_telephony_fixtures"]  # its fixtures
-
 PRIYA = "+13125550112"
 IDENTITY = "employee-priya-raman"
 

@@ -22,8 +22,6 @@ from switchboard.adapters.livekit.telephony import single_attempt_sip
 from switchboard.fakes.livekit import RunningFake
 from switchboard.ports.telephony import TelephonyError
 
-pytest_plugins = ["tests.adapters.livekit_telephony_fixtures"]  # its fixtures
-
 PRIYA = "+13125550112"
 
 

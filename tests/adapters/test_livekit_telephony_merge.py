@@ -24,8 +24,6 @@ from switchboard.adapters.livekit import MOVE_NEEDS_CLOUD, LiveKitTelephony
 from switchboard.fakes.livekit import DialOutcome, RunningFake
 from switchboard.ports.telephony import DialError, ParticipantGone, Reply, TelephonyError
 
-pytest_plugins = ["tests.adapters.livekit_telephony_fixtures"]  # its fixtures
-
 PRIYA = "+13125550112"
 IDENTITY = "employee-priya-raman"
 

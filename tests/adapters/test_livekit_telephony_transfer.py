@@ -23,8 +23,6 @@ from switchboard.ports.clock import SystemClock
 from switchboard.ports.telephony import Reply
 from switchboard.services.transfer import TransferConfig, WarmTransferCoordinator
 
-pytest_plugins = ["tests.adapters.livekit_telephony_fixtures"]  # its fixtures
-
 PRIYA = Employee("priya-raman", "Priya Raman", "+13125550112")
 IDENTITY = "employee-priya-raman"
 CALL = CallContext("lk-1", CALLER_ROOM, CALLER, "+16125550177", "+15125550100")

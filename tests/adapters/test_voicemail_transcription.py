@@ -236,6 +236,9 @@ async def test_a_spoken_voicemail_is_transcribed_for_real(recordings: Recordings
     recordings.body = wav(telephone_audio(samples, frame.sample_rate))  # as Twilio records it
     said = await transcriber(budget=60).transcribe(recordings.url)
     assert said is not None
-    words = said.lower()
-    assert "invoice" in words, said
-    assert "call" in words or "dana" in words, said
+    # Whisper hears this synthetic voice slightly differently from run to run (once "about the
+    # end voice"): the test asks for the message's words, not for one of them exactly.
+    from rapidfuzz import fuzz
+
+    assert fuzz.token_set_ratio(spoken.lower(), said.lower()) >= 80, said
+    assert "call me back" in said.lower(), said

@@ -11,7 +11,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-from tests.services.fakes_calls import (
+from tests.services.test_receptionist_guardrails import ScriptedLLM, Step
+from tests.support.calls import (
     CALL,
     OPEN_AT,
     FakeCallControl,
@@ -21,7 +22,6 @@ from tests.services.fakes_calls import (
     agent_lines,
     tool_outputs,
 )
-from tests.services.test_receptionist_guardrails import ScriptedLLM, Step
 from tests.support.clocks import ManualClock
 
 from switchboard.domain.availability import describe_hours, reachability

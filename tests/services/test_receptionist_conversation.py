@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, time
 
-from tests.services.fakes_calls import (
+from tests.support.calls import (
     CLOSED_AT,
     HOLIDAY,
     HOURS_TEXT,

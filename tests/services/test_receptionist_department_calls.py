@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
-from tests.services.fakes_calls import FakeCallControl, FakeMessageDesk, FakeRecorder
+from tests.support.calls import FakeCallControl, FakeMessageDesk, FakeRecorder
 from tests.support.clocks import ManualClock
 
 from switchboard.domain.availability import reachability

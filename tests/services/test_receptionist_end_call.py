@@ -8,7 +8,7 @@ import json
 from typing import Any, cast
 
 import pytest
-from tests.services.fakes_calls import (
+from tests.support.calls import (
     CALL,
     DIRECTORY,
     OPEN_AT,

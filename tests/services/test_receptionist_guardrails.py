@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, APIConnectOptions
-from tests.services.fakes_calls import agent_lines, receptionist, tool_outputs
+from tests.support.calls import agent_lines, receptionist, tool_outputs
 
 from switchboard.domain.calls import TransferOutcome
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from tests.services.fakes_calls import (
+from tests.support.calls import (
     CALL,
     DIRECTORY,
     OPEN_AT,

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 from livekit.agents import llm
 from livekit.agents.types import FlushSentinel
-from tests.services.fakes_calls import (
+from tests.support.calls import (
     CALL,
     DIRECTORY,
     OPEN_AT,

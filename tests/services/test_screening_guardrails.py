@@ -7,8 +7,8 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from tests.services.fakes_calls import OPEN_AT, receptionist, tool_outputs
 from tests.services.test_receptionist_guardrails import ScriptedLLM, transfer
+from tests.support.calls import OPEN_AT, receptionist, tool_outputs
 
 from switchboard.domain.availability import reachability
 from switchboard.domain.calendar import BusyInterval

@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from tests.support.clocks import ManualClock
-
 from switchboard.domain.availability import describe_hours, reachability
 from switchboard.domain.calls import CallContext, TransferOutcome, TransferResult
 from switchboard.domain.directory import (
@@ -24,6 +22,7 @@ from switchboard.domain.directory import (
 )
 from switchboard.domain.resolution import Resolver
 from switchboard.ports.calls import MessageReceipt, MessageRequest
+from tests.support.clocks import ManualClock
 
 _DAY = (TimeRange(time(9), time(17)),)
 HOURS = WeeklyHours(days=(_DAY,) * 5 + ((), ()))
