@@ -11,7 +11,6 @@ transaction, so one bad row cannot fail its neighbours.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,8 +20,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from switchboard.adapters.sqlalchemy.engine import is_sqlite
+from switchboard.adapters.sqlalchemy.group_commit import MAX_BATCH, GroupCommit
 from switchboard.adapters.sqlalchemy.message_outbox import (
-    apply_provider_status_in,
     forward_update,
     rank,
 )
@@ -33,10 +32,6 @@ from switchboard.adapters.sqlalchemy.message_tables import (
     webhook_receipts,
 )
 from switchboard.domain.notifications import NotificationStatus, moves_forward
-from switchboard.logs import get_logger
-
-log = get_logger(__name__)
-MAX_BATCH = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +44,18 @@ class _Callback:
 
 
 class GroupCommitStatusWriter:
-    """Implements `StatusCallbackWriter` (ports/webhooks.py)."""
+    """Implements `StatusCallbackWriter` (ports/webhooks.py) on the shared group commit."""
 
     def __init__(self, engine: AsyncEngine, *, max_batch: int = MAX_BATCH) -> None:
-        self._engine, self._max_batch = engine, max_batch
         self._insert = sqlite_insert if is_sqlite(engine) else pg_insert
-        self._pending: list[tuple[_Callback, asyncio.Future[bool | None]]] = []
-        self._writer: asyncio.Task[None] | None = None
-        self.commits = 0  # transactions committed (for tests and curiosity)
+        self._group = GroupCommit(
+            engine, self._apply_batch, max_batch=max_batch, name="status-group-commit"
+        )
+
+    @property
+    def commits(self) -> int:
+        """Transactions committed (for tests and curiosity)."""
+        return self._group.commits
 
     async def apply_once(
         self,
@@ -67,41 +66,7 @@ class GroupCommitStatusWriter:
         at: datetime,
     ) -> bool | None:
         """None when `key` was handled before; else whether a notification has `provider_id`."""
-        future: asyncio.Future[bool | None] = asyncio.get_running_loop().create_future()
-        self._pending.append((_Callback(key, provider_id, status, error_code, at), future))
-        if self._writer is None or self._writer.done():
-            # Owned by this object and awaited through the futures it resolves.
-            self._writer = asyncio.create_task(self._drain(), name="status-group-commit")
-        return await future
-
-    async def _drain(self) -> None:
-        while self._pending:
-            batch = self._pending[: self._max_batch]
-            del self._pending[: self._max_batch]
-            try:
-                async with self._engine.begin() as conn:
-                    results = await self._apply_batch(conn, [cb for cb, _ in batch])
-                self.commits += 1
-            except Exception:
-                log.warning("status batch failed; retrying one by one", exc_info=True)
-                await self._one_by_one(batch)
-                continue
-            for (_, future), result in zip(batch, results, strict=True):
-                if not future.done():
-                    future.set_result(result)
-
-    async def _one_by_one(self, batch: list[tuple[_Callback, asyncio.Future[bool | None]]]) -> None:
-        for cb, future in batch:
-            try:
-                async with self._engine.begin() as conn:
-                    result = await self._apply(conn, cb)
-                self.commits += 1
-            except Exception as exc:
-                if not future.done():
-                    future.set_exception(exc)
-            else:
-                if not future.done():
-                    future.set_result(result)
+        return await self._group.submit(_Callback(key, provider_id, status, error_code, at))
 
     async def _apply_batch(
         self, conn: AsyncConnection, batch: list[_Callback]
@@ -179,13 +144,3 @@ class GroupCommitStatusWriter:
         result = await conn.execute(query)
         ids_found: list[object] = list(result.scalars().all())
         return {str(pid) for pid in ids_found}
-
-    async def _apply(self, conn: AsyncConnection, cb: _Callback) -> bool | None:
-        receipt = (
-            self._insert(webhook_receipts)
-            .values(key=cb.key, received_at=utc(cb.at))
-            .on_conflict_do_nothing(index_elements=["key"])
-        )
-        if not (await conn.execute(receipt)).rowcount:
-            return None
-        return await apply_provider_status_in(conn, cb.provider_id, cb.status, cb.error_code, cb.at)
