@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 from google.protobuf.duration_pb2 import Duration
@@ -27,6 +27,7 @@ from switchboard.fakes.livekit import (
 )
 
 EMPLOYEE = "+16125550199"
+CONTROL = "+16125550188"
 TIME_SCALE = 0.01  # one scripted second lasts 10 ms
 
 
@@ -175,8 +176,8 @@ async def test_the_ringing_clock_starts_once_the_sip_participant_has_joined(
     dialling = asyncio.create_task(
         lk.sip.create_sip_participant(dial(trunk_id, ringing_timeout=Duration(seconds=10)))
     )
-    await asyncio.sleep(0.05)  # 2.5 of the 10 scripted seconds of joining
-    assert server.state.participant("call-1-consult", "employee") is None  # not joined yet
+    await until(lambda: bool(server.state.calls))  # the dial reached the SIP service …
+    assert server.state.participant("call-1-consult", "employee") is None  # … and is joining
     with pytest.raises(api.ServerError) as caught:
         await dialling
     assert caught.value.code == "canceled"
@@ -204,7 +205,7 @@ async def test_hanging_up_while_ringing_cancels_the_dial(
 ) -> None:
     server.state.script(EMPLOYEE, DialOutcome.answered(after=10))
     dialling = asyncio.create_task(lk.sip.create_sip_participant(dial(trunk_id)))
-    await asyncio.sleep(0.03)
+    await until(lambda: server.state.participant("call-1-consult", "employee") is not None)
     await lk.room.delete_room(api.DeleteRoomRequest(room="call-1-consult"))
     with pytest.raises(api.SipCallError) as caught:
         await dialling
@@ -376,14 +377,20 @@ async def test_a_manual_number_rings_until_the_test_decides(
     server.state.script(EMPLOYEE, DialOutcome.manual())
     long_ring = dial(trunk_id, ringing_timeout=Duration(seconds=600))
     dialling = asyncio.create_task(lk.sip.create_sip_participant(long_ring))
-    await asyncio.sleep(0.1)  # 10 scripted seconds: a timed outcome would have ended by now
+    # A control dialled at the same moment with a timed outcome: once it has ended, a manual
+    # number that behaved like a timed one would have ended too.
+    control = dial(trunk_id, CONTROL, ringing_timeout=Duration(seconds=600))
+    control.participant_identity = "control"
+    server.state.script(CONTROL, DialOutcome.busy(after=10))
+    with pytest.raises(api.SipCallError):
+        await asyncio.wait_for(lk.sip.create_sip_participant(control), timeout=5)
     assert not dialling.done()
     participant = server.state.participant("call-1-consult", "employee")
     assert participant is not None
     assert participant.attributes["sip.callStatus"] == "ringing"
     server.state.script(EMPLOYEE, DialOutcome.answered())
     await asyncio.wait_for(dialling, timeout=5)
-    assert server.state.calls[-1].result == "answered"
+    assert [c.result for c in server.state.calls if c.number == EMPLOYEE] == ["answered"]
 
 
 async def test_a_manual_number_still_times_out(
@@ -422,3 +429,10 @@ async def until_gone(server: RunningFake, room: str, identity: str) -> None:
     async with asyncio.timeout(3):
         while server.state.participant(room, identity) is not None:  # noqa: ASYNC110
             await asyncio.sleep(0.01)
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    """Wait (at most 3 s) for `condition`, an event the fake makes visible in its state."""
+    async with asyncio.timeout(3):
+        while not condition():  # noqa: ASYNC110
+            await asyncio.sleep(0.005)

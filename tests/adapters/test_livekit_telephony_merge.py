@@ -272,8 +272,9 @@ async def test_watching_survives_a_blip_but_reports_a_lasting_failure(
     server.state.fail_next("GetParticipant", "unavailable", "region down", times=3)
     watcher = asyncio.create_task(tel.wait_until_left(CALLER_ROOM, CALLER))
     await until(lambda: server.state.injected.get("GetParticipant") == [])
-    await asyncio.sleep(0.05)
-    assert not watcher.done()  # three failed polls did not end the watch
+    polls = len(server.state.requests_for("GetParticipant"))
+    await until(lambda: len(server.state.requests_for("GetParticipant")) > polls)
+    assert not watcher.done()  # three failed polls did not end the watch: it polled again
     server.state.hang_up(CALLER_ROOM, CALLER)
     async with asyncio.timeout(1):
         await watcher

@@ -211,7 +211,7 @@ async def test_aclose_cancels_a_rebuild_under_way(storage: Storage) -> None:
 async def test_a_reload_reads_without_holding_up_writers(storage: Storage) -> None:
     # On SQLite a unit of work that writes takes the write lock at BEGIN; the cache reads through
     # `reading_unit_of_work`, so a slow reload in progress never makes a call's record wait.
-    gate = asyncio.Event()
+    gate, reading = asyncio.Event(), asyncio.Event()
 
     class SlowReader:
         def __init__(self) -> None:
@@ -223,6 +223,7 @@ async def test_a_reload_reads_without_holding_up_writers(storage: Storage) -> No
 
             async def load(**_: Any) -> Any:
                 found = await real()
+                reading.set()
                 await gate.wait()  # the read transaction stays open here
                 return found
 
@@ -234,7 +235,7 @@ async def test_a_reload_reads_without_holding_up_writers(storage: Storage) -> No
 
     cache = ResolverCache()
     loading = asyncio.create_task(cache.current(SlowReader))  # type: ignore[arg-type]
-    await asyncio.sleep(0.2)
+    await asyncio.wait_for(reading.wait(), timeout=5)  # the read has its rows, not yet its answer
     assert not loading.done()
 
     async def write() -> None:

@@ -8,8 +8,8 @@ import pytest
 
 from switchboard.adapters.notifications.sms import TwilioSmsNotifier
 from switchboard.bootstrap import bootstrap
+from switchboard.bootstrap.messages import open_messaging
 from switchboard.domain.notifications import Channel
-from switchboard.services.messages.assembly import open_messaging
 from switchboard.settings import load_settings
 
 SERVICE = "MG" + "0123456789abcdef" * 2

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-from typing import Any
-
 from switchboard.adapters.sqlalchemy import open_storage
 from switchboard.domain.directory import Employee
 from switchboard.services.directory import seed_demo_if_empty
-from switchboard.services.messages.assembly import DirectoryCache
+from switchboard.services.messages.directory_cache import DirectoryCache
 
 
 async def test_the_directory_is_read_again_only_after_a_write(database_url: str) -> None:
     storage = await open_storage(database_url)
     try:
         await seed_demo_if_empty(storage.unit_of_work)
-        app: Any = SimpleNamespace(storage=storage)
-        cache = DirectoryCache(app)
+        cache = DirectoryCache(storage.reading_unit_of_work)
         first = await cache.refresh()
         assert first.employees
         assert await cache.refresh() is first  # same revision: not read again

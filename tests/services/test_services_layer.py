@@ -53,3 +53,37 @@ def test_services_import_no_provider_sdk(path: Path) -> None:
         if any(name == sdk or name.startswith(sdk + ".") for sdk in PROVIDER_SDKS)
     )
     assert leaks == [], f"{path.name} imports {leaks}: move the call behind a port into adapters/"
+
+
+# Our own adapters are reached from services/ only here, each family for a stated reason; a new
+# module that needs an adapter takes it through a port, wired in `switchboard.bootstrap`.
+ADAPTER_USERS = {
+    # one-shot commands that read the providers' state: the clients are opened and closed there
+    "backup.py": "setup backup diffs the providers' state",
+    "diagnostics": "`diagnostics` reads Twilio's and LiveKit's own call logs",
+    "doctor": "`doctor` probes the providers, SMTP and the database schema",
+    "provisioning/desired.py": "Twilio's published signalling ranges, a data table in the adapter",
+    # the directory file's parser and the saved resolver index
+    "directory.py": "directory import/export reads and writes the directory file",
+    # the simulated world a local call or a scenario assembles (its phone network, clock, stores)
+    "local_call": "`switchboard call` assembles the simulated phone network",
+    "scenarios": "`switchboard simulate` assembles a simulated world per scenario",
+}
+
+
+def _allowed(relative: str) -> bool:
+    return any(relative == key or relative.startswith(key + "/") for key in ADAPTER_USERS)
+
+
+@pytest.mark.parametrize(
+    "path", sorted(SERVICES.rglob("*.py")), ids=lambda p: str(p.relative_to(SERVICES))
+)
+def test_services_reach_our_adapters_only_where_stated(path: Path) -> None:
+    relative = path.relative_to(SERVICES).as_posix()
+    imported = _imports(path)
+    assert not any(n == "switchboard.bootstrap" or n.startswith("switchboard.bootstrap.")
+                   for n in imported), f"{relative} imports the composition root"  # fmt: skip
+    if _allowed(relative):
+        return
+    adapters = sorted(n for n in imported if n.startswith("switchboard.adapters"))
+    assert adapters == [], f"{relative} imports {adapters}: take it through a port (ports/)"

@@ -16,6 +16,7 @@ from switchboard.adapters.sqlalchemy.message_queries import SqlAlchemyMessageQue
 from switchboard.adapters.sqlalchemy.message_stats import SqlAlchemyMessageStats
 from switchboard.adapters.sqlalchemy.purge import SqlAlchemyPersonalData
 from switchboard.bootstrap import Application
+from switchboard.bootstrap.messages import Messaging, open_messaging
 from switchboard.domain.diagnosis import Check
 from switchboard.domain.directory import Directory
 from switchboard.entrypoints.cli._runtime import EXIT_USAGE, console, fail, plain, run_with_app
@@ -26,7 +27,6 @@ from switchboard.services.console.accounts import Accounts
 from switchboard.services.console.views import ConsoleViews
 from switchboard.services.directory import load_directory
 from switchboard.services.doctor import run_doctor
-from switchboard.services.messages.assembly import Messaging, open_messaging
 from switchboard.services.messages.message_log import MessageLog
 from switchboard.services.messages.runner import LoopStats, NotificationLoop
 from switchboard.services.retention import policy_from_settings, purge_daily

@@ -22,8 +22,8 @@ from switchboard.domain.calls import CallOutcome
 from switchboard.domain.directory import Directory
 from switchboard.ports.telephony import LiveResources
 from switchboard.services.local_call import LocalCallResult
-from switchboard.services.messages.assembly import front_desk
 from switchboard.services.messages.desk import OutboxMessageDesk
+from switchboard.services.messages.directory_cache import front_desk
 from switchboard.services.messages.webhooks import WebhookCollaborators, WebhookService
 from switchboard.services.scenarios.fields import ScenarioError, known, mapping
 from switchboard.services.scenarios.follow_ups import shown_address

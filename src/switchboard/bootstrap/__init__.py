@@ -7,11 +7,12 @@ fakes through this same code. `call_factory` is the call wiring: a real call, `s
 and `switchboard simulate` all build their calls with it, so a simulated call exercises the wiring
 a real call uses.
 
-Not everything is built here. Each call's phone line is built by whoever holds the call and handed
-to `CallParts.connect`: LiveKit telephony and media in the agent worker, the simulated network in a
-local call. Adapters that belong to one command are built where they are used: the Twilio and
-LiveKit clients of setup, doctor and diagnostics, and the notification senders of the messaging
-worker (`services/messages/assembly.py`).
+The package holds the rest of the wiring from settings: `bootstrap.messages` builds the
+notification senders, the notification worker and the webhook service for `serve` and `worker`.
+Two things are built elsewhere, by design: each call's phone line, by whoever holds the call
+(LiveKit telephony and media in the agent worker, the simulated network in a local call), handed
+to `CallParts.connect`; and the provider clients of the one-shot commands (setup, doctor,
+diagnostics), opened and closed by the command that reads them.
 """
 
 from __future__ import annotations

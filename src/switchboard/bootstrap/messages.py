@@ -1,4 +1,5 @@
-"""Messaging wired from settings: the notifiers, the notification worker and the webhook service.
+"""Messaging wired from settings (part of the composition root): the notifiers, the notification
+worker and the webhook service.
 
 Used by `switchboard serve` and `switchboard worker`. Channels are chosen by what is configured:
 email when SMTP_HOST and SMTP_FROM are set, SMS when Twilio credentials and TWILIO_SMS_NUMBER are
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from switchboard.adapters.notifications import LocalOutboxNotifier, SmtpConfig, SmtpEmailNotifier
@@ -23,13 +24,13 @@ from switchboard.adapters.sqlalchemy.webhook_stores import SqlAlchemyWebhookStor
 from switchboard.adapters.twilio import close_async_client, make_async_twilio_client
 from switchboard.adapters.voice.voicemail import OfflineVoicemailTranscriber
 from switchboard.bootstrap import Application
-from switchboard.domain.directory import CompanyProfile, Directory
+from switchboard.domain.directory import Directory
 from switchboard.domain.notifications import Channel
 from switchboard.logs import get_logger
 from switchboard.ports.notifications import Notifier
 from switchboard.services.messages.desk import OutboxMessageDesk
+from switchboard.services.messages.directory_cache import DirectoryCache, front_desk
 from switchboard.services.messages.webhooks import (
-    Recipient,
     WebhookCollaborators,
     WebhookService,
 )
@@ -37,58 +38,6 @@ from switchboard.services.messages.worker import NotificationWorker
 from switchboard.settings import Settings
 
 log = get_logger(__name__)
-
-# Department ids taken as the front desk, in order, when FRONT_DESK is not set.
-FRONT_DESK_DEPARTMENTS = ("front-desk", "reception", "frontdesk", "operator", "office")
-
-
-def front_desk(directory: Directory, configured: str | None = None) -> Recipient:
-    """Who gets messages that name nobody (inbound SMS from strangers, voicemails).
-
-    `configured` is FRONT_DESK: a department id or an employee id. Otherwise the first department
-    whose id looks like a front desk, else the first department, else the first employee; an empty
-    directory sends them to the local outbox's front desk.
-    """
-    if configured:
-        if directory.department(configured) is not None:
-            return Recipient("department", configured)
-        if directory.employee(configured) is not None:
-            return Recipient("employee", configured)
-        log.warning("FRONT_DESK names no department or employee", front_desk=configured)
-    ids = [d.id for d in directory.departments]
-    for wanted in FRONT_DESK_DEPARTMENTS:
-        if wanted in ids:
-            return Recipient("department", wanted)
-    if ids:
-        return Recipient("department", ids[0])
-    if directory.employees:
-        return Recipient("employee", directory.employees[0].id)
-    return Recipient("department", "front-desk")
-
-
-@dataclass
-class DirectoryCache:
-    """The directory as last loaded; the worker needs it synchronously, so it is refreshed by the
-    notification loop before each pass and by the desk on each message."""
-
-    app: Application
-    current: Directory = field(
-        default_factory=lambda: Directory(company=CompanyProfile(name="Switchboard"))
-    )
-
-    revision: str | None = None  # the stored directory's revision `current` was read at
-
-    async def refresh(self) -> Directory:
-        """The stored directory; read again only when its revision moved (one indexed SELECT
-        otherwise: at 100,000 employees a full read costs seconds)."""
-        async with self.app.storage.reading_unit_of_work() as uow:
-            revision = await uow.directory.revision()
-            if revision != self.revision:
-                self.current, self.revision = await uow.directory.load(), revision
-        return self.current
-
-    def get(self) -> Directory:
-        return self.current
 
 
 @dataclass
@@ -132,7 +81,7 @@ def voicemail_transcriber(settings: Settings) -> OfflineVoicemailTranscriber | N
 async def open_messaging(app: Application) -> AsyncIterator[Messaging]:
     """Build messaging for `app`; the Twilio HTTP session is closed on exit."""
     settings: Settings = app.settings
-    cache = DirectoryCache(app)
+    cache = DirectoryCache(app.storage.reading_unit_of_work)
     directory = await cache.refresh()
     company, timezone = _company(directory)
     notifiers: dict[Channel, Notifier] = {
