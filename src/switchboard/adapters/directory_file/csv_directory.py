@@ -238,7 +238,7 @@ class _Rows:
         result = self.result
         if result.company is not None:
             result.company = replace(result.company, info=result.info)
-            known = {d.id for d in result.departments}
+            known = set(self.department_rows)  # a row with problems is reported on its own
             for number, employee in self.department_of:
                 if employee.department not in known:
                     self.log.add(
