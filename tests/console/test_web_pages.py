@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -10,6 +13,8 @@ import pytest
 from switchboard.domain.call_quality import CallQuality
 from switchboard.domain.calls import CallOutcome
 from switchboard.domain.notifications import NotificationStatus as S
+from switchboard.domain.routing.config import RingGroup, RingStrategy
+from switchboard.domain.screening import BlockList
 from switchboard.services.directory import load_directory
 from tests.console.support import (
     ADMIN,
@@ -179,6 +184,45 @@ async def test_a_bad_csv_shows_its_row_errors_and_changes_nothing(console: Conso
             data={"csrf_token": csrf_of((await client.get("/directory")).text)},
         )
         assert gone.status_code == 404
+
+
+async def test_the_csv_export_imports_back_and_a_grouped_employee_is_not_removed(
+    console: Console,
+) -> None:
+    uow = console.storage.unit_of_work
+    before = await load_directory(uow)
+    async with client_for(console.app) as client:
+        await log_in(client, ADMIN)
+        exported = await client.get("/directory/export.csv")
+        header, *rows = list(csv.reader(io.StringIO(exported.text)))
+        assert header[:3] == ["kind", "id", "name"]
+        for row in rows:  # what a spreadsheet user does: give IT a hunt group
+            if row[:2] == ["department", "it"]:
+                row[header.index("ring")] = "hunt"
+                row[header.index("ring_members")] = "raj-patel;wei-chan"
+        rows.append(["blocked" if c == "kind" else "+1900" if c == "phone" else "" for c in header])
+        out = io.StringIO()
+        csv.writer(out).writerows([header, *rows])
+        response = await _import(client, "directory.csv", out.getvalue().encode())
+        assert "Imported 30 employees." in response.text
+        after = await load_directory(uow)
+        assert after == replace(
+            before,
+            departments=tuple(
+                replace(d, ring=RingGroup(RingStrategy.HUNT, members=("raj-patel", "wei-chan")))
+                if d.id == "it"
+                else d
+                for d in before.departments
+            ),
+            blocked=BlockList(("+1900",)),
+        )
+        refused = await client.post(
+            "/directory/wei-chan/remove",
+            data={"csrf_token": csrf_of((await client.get("/directory")).text)},
+        )
+        assert refused.status_code == 409
+        assert "still in a ring group or on-call rota: department it" in refused.text
+    assert (await load_directory(uow)).employee("wei-chan") is not None
 
 
 async def test_setup_shows_doctor_results_and_runs_it_once(console: Console) -> None:

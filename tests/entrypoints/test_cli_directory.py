@@ -172,3 +172,67 @@ def test_config_show_redacts(monkeypatch: pytest.MonkeyPatch) -> None:
     assert code == 0
     assert "super-secret-token" not in out
     assert json.loads(out)["TWILIO_AUTH_TOKEN"] == "********"
+
+
+def test_csv_export_imports_back_to_the_same_directory_with_routing_and_block_list(
+    tmp_path: Path,
+) -> None:
+    routed = tmp_path / "routed.yaml"
+    routed.write_text(
+        YAML.replace(
+            "  - {id: sales, name: Sales}",
+            "  - id: sales\n    name: Sales\n"
+            "    ring: {strategy: hunt, ring_seconds: 10, members: [john-smith, priya-raman]}\n"
+            "    after_hours:\n      action: on_call\n"
+            "      on_call: {rotation: weekly, people: [john-smith], starts: 2026-11-23}",
+        )
+        + 'blocked: ["+1900", "+1 612 555 0166"]\n',
+        encoding="utf-8",
+    )
+    assert invoke("directory", "import", "--replace", str(routed))[0] == 0
+    code, yaml_before = invoke("directory", "export")
+    assert "ring_seconds: 10" in yaml_before
+    assert "'+16125550166'" in yaml_before
+    out_csv = tmp_path / "out.csv"
+    code, out = invoke("directory", "export", "--format", "csv", "-o", str(out_csv))
+    assert code == 0, out
+    assert out_csv.read_text(encoding="utf-8").startswith("kind,id,name,")
+    code, out = invoke("directory", "import", "--replace", str(out_csv))
+    assert code == 0, out
+    assert "3 employees and 2 departments" in out
+    assert "2 blocked numbers and prefixes" in out
+    assert invoke("directory", "export")[1] == yaml_before
+
+
+def test_a_csv_with_blocked_rows_adds_to_the_block_list_and_bad_entries_change_nothing(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "d.yaml").write_text(YAML, encoding="utf-8")
+    assert invoke("directory", "import", str(tmp_path / "d.yaml"))[0] == 0
+    bad = tmp_path / "blocked.csv"
+    bad.write_text("kind,phone\nblocked,+1900\nblocked,1900\n", encoding="utf-8")
+    code, out = invoke("directory", "import", str(bad))
+    assert code == 1
+    assert "nothing was changed" in out
+    assert "blocked.csv: row 3 (kind=blocked): phone: '1900' is not an E.164 number" in out
+    assert "blocked" not in invoke("directory", "export")[1]
+    good = tmp_path / "spam.csv"
+    good.write_text("kind,phone\nblocked,+1900\nblocked,+1 (612) 555-0166\n", encoding="utf-8")
+    code, out = invoke("directory", "import", str(good))
+    assert code == 0, out
+    assert "imported 0 employees and 0 departments" in out
+    assert "blocked:\n- '+1900'\n- '+16125550166'\n" in invoke("directory", "export")[1]
+    assert len(json.loads(invoke("directory", "list", "--json")[1])) == 3  # employees kept
+
+
+def test_removing_an_employee_in_a_ring_group_is_refused(tmp_path: Path) -> None:
+    routed = YAML.replace(
+        "  - {id: sales, name: Sales}",
+        "  - {id: sales, name: Sales, ring: {members: [john-smith]}}",
+    )
+    (tmp_path / "d.yaml").write_text(routed, encoding="utf-8")
+    assert invoke("directory", "import", str(tmp_path / "d.yaml"))[0] == 0
+    code, out = invoke("directory", "remove", "john-smith")
+    assert code == 1
+    assert "'john-smith' is still in a ring group or on-call rota: department sales" in out
+    assert "john-smith" in invoke("directory", "list", "--json")[1]

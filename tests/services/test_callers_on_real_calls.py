@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from structlog.testing import capture_logs
 
+from switchboard.adapters.directory_file import parse_csv_text
 from switchboard.adapters.livekit.sip_attributes import call_from_sip
 from switchboard.adapters.simulator import SimulatedClock, SimulatedNetwork
 from switchboard.adapters.sqlalchemy import Storage, open_storage
@@ -22,7 +23,7 @@ from switchboard.bootstrap import call_factory
 from switchboard.domain.caller_memory import KnownCaller
 from switchboard.domain.calls import CallOutcome
 from switchboard.services.calls import CallFactory, CallParts, CallPolicy
-from switchboard.services.directory import seed_demo_if_empty
+from switchboard.services.directory import import_directory, seed_demo_if_empty
 from switchboard.services.receptionist.text_chat import run_text_conversation
 from switchboard.settings import Settings
 
@@ -132,6 +133,33 @@ async def test_a_blocked_number_is_refused_and_recorded_as_blocked(storage: Stor
     known = await SqlAlchemyCallerMemory(storage.engine).recall(CALLER)
     assert known is not None
     assert known.calls == 1  # not counted as a returning call
+
+
+async def test_a_number_blocked_by_the_directory_file_is_refused_politely(
+    storage: Storage,
+) -> None:
+    # Nothing in BLOCKED_NUMBERS: the block list comes from a directory CSV import (issue 14).
+    rows = parse_csv_text("kind,phone\nblocked,+1 612 555 01\n", "spam.csv")
+    await import_directory(storage.unit_of_work, rows)
+    calls = factory(storage)
+    parts, outcome, said = await text_call(
+        calls, MESSAGE_FOR_PRIYA, {"sip.phoneNumber": CALLER}, "SCL_directory_blocked"
+    )
+    assert outcome is CallOutcome.BLOCKED
+    assert said == [
+        "Thank you for calling. We're not able to take your call on this line. Goodbye."
+    ]
+    assert parts.state.transferred_to is None
+    async with storage.unit_of_work() as uow:
+        record = await uow.calls.get("SCL_directory_blocked")
+    assert record is not None
+    assert record.outcome is CallOutcome.BLOCKED
+    assert [s async for s in SqlAlchemyMessageQueries(storage.engine).newest()] == []
+    # Another number from the same caller's area is not on the list: the call goes on.
+    _, outcome, said = await text_call(
+        calls, MESSAGE_FOR_PRIYA, {"sip.phoneNumber": "+16125550277"}, "SCL_not_blocked"
+    )
+    assert outcome is CallOutcome.MESSAGE_TAKEN
 
 
 async def test_failed_attestation_goes_to_the_message_only_path_when_configured(

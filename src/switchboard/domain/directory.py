@@ -12,7 +12,8 @@ from datetime import date, time
 from enum import StrEnum
 
 from switchboard.domain.calendar import CalendarConfig
-from switchboard.domain.routing.config import AfterHours, RingGroup
+from switchboard.domain.routing.config import AfterHours, RingGroup, routing_names
+from switchboard.domain.screening import BlockList
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -79,6 +80,23 @@ class Department:
     # Chat URLs (apprise form, `${VAR}` allowed) told of every message for the department.
     chat: tuple[str, ...] = ()
 
+    def routing_names(self) -> tuple[tuple[str, str], ...]:
+        """(field, employee id) for every employee its ring group and on-call rota name, the
+        field in the directory file's form: ("ring.members", "ann-lee")."""
+        return routing_names(self.ring, self.after_hours)
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingReference:
+    """A department's ring group or rota naming an employee id (see `Directory.unknown_in_routing`)."""
+
+    index: int  # the department's position in the directory
+    department: str  # its id
+    field: (
+        str  # "ring.members", "after_hours.on_call.people", "after_hours.on_call.dates[1].person"
+    )
+    employee: str
+
 
 @dataclass(frozen=True, slots=True)
 class Employee:
@@ -107,11 +125,13 @@ class Employee:
 @dataclass(frozen=True, slots=True)
 class Directory:
     """The whole directory. Employee order is meaningful: a department's first listed employee is
-    its front contact."""
+    its front contact. `blocked` is the directory's own caller block list (screening uses it
+    together with the BLOCKED_NUMBERS setting)."""
 
     company: CompanyProfile
     departments: tuple[Department, ...] = ()
     employees: tuple[Employee, ...] = ()
+    blocked: BlockList = field(default_factory=BlockList)
 
     def employee(self, employee_id: str) -> Employee | None:
         return next((e for e in self.employees if e.id == employee_id), None)
@@ -126,6 +146,19 @@ class Directory:
         """The employee a department request goes to: its first listed member."""
         members = self.members(department_id)
         return members[0] if members else None
+
+    def routing_references(self) -> tuple[RoutingReference, ...]:
+        """Every employee id the departments' ring groups and rotas name, in department order."""
+        return tuple(
+            RoutingReference(index, d.id, where, employee_id)
+            for index, d in enumerate(self.departments)
+            for where, employee_id in d.routing_names()
+        )
+
+    def unknown_in_routing(self) -> tuple[RoutingReference, ...]:
+        """The references to employee ids that are not in this directory (refused on import)."""
+        known = {e.id for e in self.employees}
+        return tuple(r for r in self.routing_references() if r.employee not in known)
 
     def is_empty(self) -> bool:
         return not self.employees and not self.departments

@@ -20,8 +20,6 @@ from enum import StrEnum
 
 from switchboard.domain.errors import InvalidInput
 
-_PREFIX = re.compile(r"^\+[1-9]\d{0,14}$")
-
 
 class Verification(StrEnum):
     """What Twilio's verification result means for us."""
@@ -56,6 +54,36 @@ class BlockListError(InvalidInput, ValueError):
     """A block-list entry that is not an E.164 number or prefix."""
 
 
+_IGNORED = re.compile(r"[\s().-]")
+MAX_DIGITS = 15  # E.164: at most 15 digits, country code included
+
+
+def block_entry(raw: str) -> str:
+    """One block-list entry, normalised ("+1 900" -> "+1900"); spaces, dashes, dots and brackets
+    are ignored. Raises BlockListError saying exactly what is wrong with it."""
+    entry = _IGNORED.sub("", raw)
+    digits = entry[1:]
+    if not entry:
+        problem = "it is empty"
+    elif not entry.startswith("+"):
+        problem = "it must start with + and the country code"
+    elif not digits:
+        problem = "there are no digits after the +"
+    elif not (digits.isascii() and digits.isdigit()):
+        bad = next(c for c in digits if not (c.isascii() and c.isdigit()))
+        problem = f"{bad!r} is not a digit (only spaces, dashes, dots and brackets may go between)"
+    elif digits.startswith("0"):
+        problem = "a country code never starts with 0"
+    elif len(digits) > MAX_DIGITS:
+        problem = f"it has {len(digits)} digits, at most {MAX_DIGITS} are allowed"
+    else:
+        return entry
+    raise BlockListError(
+        f"{raw!r} is not an E.164 number or prefix ({problem}); write it like +16125550100, "
+        "or +1900 for every number that starts so"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class BlockList:
     """E.164 numbers and prefixes ("+1900" blocks every +1 900 number). A number matches an
@@ -65,17 +93,21 @@ class BlockList:
 
     @classmethod
     def parse(cls, items: Iterable[str]) -> BlockList:
-        """From text entries ("+1900", "+1 612 555 0100"); spaces, dashes and dots are ignored.
-        Raises BlockListError naming the first entry that is not "+" and 1 to 15 digits."""
-        found: list[str] = []
-        for raw in items:
-            entry = re.sub(r"[\s().-]", "", raw)
-            if not entry:
-                continue
-            if not _PREFIX.fullmatch(entry):
-                raise BlockListError(f"{raw!r} is not an E.164 number or prefix (like +1900)")
-            found.append(entry)
-        return cls(tuple(dict.fromkeys(found)))
+        """From text entries ("+1900", "+1 612 555 0100"); spaces, dashes and dots are ignored,
+        empty entries skipped. Raises BlockListError naming the first entry that is not "+" and
+        1 to 15 digits (`block_entry` says what is wrong)."""
+        return cls(tuple(dict.fromkeys(block_entry(raw) for raw in items if _IGNORED.sub("", raw))))
+
+    def union(self, other: BlockList) -> BlockList:
+        """Both lists' entries, this one's first, each once."""
+        if not other.entries:
+            return self
+        if not self.entries:
+            return other
+        return BlockList(tuple(dict.fromkeys((*self.entries, *other.entries))))
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
 
     def blocks(self, number: str | None) -> bool:
         """True when `number` (E.164) is listed or starts with a listed prefix. A withheld
@@ -95,6 +127,13 @@ class ScreeningPolicy:
     def from_settings(cls, blocked_numbers: str, failed_to_message: bool) -> ScreeningPolicy:
         """From BLOCKED_NUMBERS (comma-separated) and FAILED_ATTESTATION_MESSAGE_ONLY."""
         return cls(BlockList.parse(blocked_numbers.split(",")), failed_to_message)
+
+    def including(self, blocked: BlockList) -> ScreeningPolicy:
+        """This policy with `blocked` added to its block list (the directory's own list: the
+        effective list is the settings' BLOCKED_NUMBERS and the directory's, together)."""
+        if not blocked:
+            return self
+        return ScreeningPolicy(self.blocked.union(blocked), self.failed_to_message)
 
     def screen(self, caller_number: str | None, verstat: str | None) -> Screening:
         if self.blocked.blocks(caller_number):

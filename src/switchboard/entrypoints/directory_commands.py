@@ -120,6 +120,8 @@ def import_(
         report = _with_storage(settings, work)
     verb = "replaced the directory with" if report.replaced else "imported"
     console.print(f"{verb} {report.employees} employees and {report.departments} departments")
+    if report.blocked:
+        console.print(f"  {report.blocked} blocked numbers and prefixes")
     for dept in report.created_departments:
         console.print(
             f"  created department [bold]{_plain(dept)}[/] (rename it with a YAML import)"

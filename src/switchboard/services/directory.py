@@ -15,9 +15,10 @@ from switchboard.adapters.directory_file import (
     parse_directory_yaml,
 )
 from switchboard.adapters.resolver_index import load_index, save_index
-from switchboard.domain.directory import Department, Directory, Employee
-from switchboard.domain.errors import InvalidInput, NotFound
+from switchboard.domain.directory import Department, Directory, Employee, RoutingReference
+from switchboard.domain.errors import InvalidInput, NotFound, Refused
 from switchboard.domain.resolution import Resolver
+from switchboard.domain.screening import BlockList
 from switchboard.ports.repositories import UnitOfWork
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
@@ -29,6 +30,7 @@ class ImportReport:
     departments: int
     replaced: bool
     created_departments: tuple[str, ...] = field(default=())
+    blocked: int = 0  # block-list entries the file gave
 
 
 class EmployeeNotFound(NotFound, LookupError):
@@ -43,25 +45,81 @@ class EmployeeExists(InvalidInput, ValueError):
         self.employee_id = employee_id
 
 
+class EmployeeInRouting(Refused, ValueError):
+    """Removing an employee that a department's ring group or on-call rota still names."""
+
+    def __init__(self, employee_id: str, references: tuple[RoutingReference, ...]) -> None:
+        places: dict[str, list[str]] = {}
+        for ref in references:
+            places.setdefault(ref.department, []).append(ref.field)
+        named = "; ".join(f"department {d} ({', '.join(f)})" for d, f in places.items())
+        super().__init__(
+            f"employee {employee_id!r} is still in a ring group or on-call rota: {named}. Take "
+            "them out there first (export the directory, edit the department, import it), "
+            "then remove them"
+        )
+        self.employee_id = employee_id
+        self.departments = tuple(places)
+
+
 def _department_from_id(department_id: str) -> Department:
     return Department(id=department_id, name=department_id.replace("-", " ").title())
 
 
-def _with_csv_departments(
-    current: Directory, employees: tuple[Employee, ...], replace: bool
+def _with_csv_rows(
+    current: Directory, file: DirectoryFile, replace: bool
 ) -> tuple[Directory, tuple[str, ...]]:
-    """A CSV carries only employees: keep the stored profile and departments, and create any
-    department a row names that does not exist yet (named from its id; rename it later)."""
-    known = {d.id for d in current.departments}
+    """A CSV without a company row: keep the stored profile; its department rows are upserted
+    into the stored departments (with `replace`, they are the departments), and any department
+    an employee row names that exists nowhere is created (named from its id; rename it later).
+    Its blocked rows are added to the stored list (with `replace`, they are the list)."""
+    departments = current.departments
+    if file.departments is not None:
+        departments = _upserted(() if replace else departments, file.departments)
+    known = {d.id for d in departments}
+    employees = file.employees
     created = tuple(
         dict.fromkeys(e.department for e in employees if e.department and e.department not in known)
     )
-    departments = current.departments + tuple(_department_from_id(d) for d in created)
+    departments += tuple(_department_from_id(d) for d in created)
     base = current.employees if not replace else ()
     incoming = {e.id for e in employees}
     kept = tuple(e for e in base if e.id not in incoming)
-    directory = Directory(current.company, departments, kept + employees)
+    blocked = current.blocked
+    if file.blocked is not None:
+        blocked = file.blocked if replace else blocked.union(file.blocked)
+    directory = Directory(current.company, departments, kept + employees, blocked)
     return directory, created
+
+
+def _upserted(
+    stored: tuple[Department, ...], incoming: tuple[Department, ...]
+) -> tuple[Department, ...]:
+    """`stored` with each incoming department in its place (by id), new ones appended."""
+    by_id = {d.id: d for d in incoming}
+    updated = tuple(by_id.pop(d.id, d) for d in stored)
+    return updated + tuple(by_id.values())
+
+
+def _check_routing(directory: Directory, source: str) -> None:
+    """Refuse a directory whose ring groups or rotas name an employee it does not have."""
+    unknown = directory.unknown_in_routing()
+    if unknown:
+        raise DirectoryFileError(
+            [
+                Problem(
+                    source=source,
+                    location=f"department {ref.department}",
+                    field=ref.field,
+                    reason=(
+                        f"unknown employee id {ref.employee!r}: not in the directory this import "
+                        "would leave (keep the employee, or take them out of the department's "
+                        "ring group or rota)"
+                    ),
+                )
+                for ref in unknown
+            ]
+        )
 
 
 async def import_directory(
@@ -69,8 +127,11 @@ async def import_directory(
 ) -> ImportReport:
     """Import a parsed directory file in one transaction: everything or nothing.
 
-    Without `replace`, employees and departments are upserted by id and others are kept; with it,
-    the stored directory becomes exactly the file's (a CSV keeps the stored company profile).
+    Without `replace`, employees and departments are upserted by id, blocked numbers added, and
+    everything else kept; with it, the stored directory becomes exactly the file's (a CSV without
+    a company row keeps the stored company profile, and the stored departments or blocked
+    numbers when it has no such rows). A department ring group or rota that would name an
+    employee the directory does not have is refused (DirectoryFileError), as is any problem.
     """
     async with uow_factory() as uow:
         created: tuple[str, ...] = ()
@@ -84,14 +145,21 @@ async def import_directory(
             # With --replace the stored employees go anyway: only the profile and departments
             # are read (at 100,000 employees reading them all costs seconds).
             current = await uow.directory.load(employees=not replace)
-            directory, created = _with_csv_departments(current, file.employees, replace)
+            directory, created = _with_csv_rows(current, file, replace)
+            _check_routing(directory, file.source)
             await uow.directory.replace(directory)
         await uow.commit()
+    if file.directory is not None:
+        departments, blocked = len(file.directory.departments), file.directory.blocked
+    else:
+        departments = len(file.departments or ()) + len(created)
+        blocked = file.blocked or BlockList()
     return ImportReport(
         employees=len(file.employees),
-        departments=len(file.directory.departments) if file.directory else len(created),
+        departments=departments,
         replaced=replace,
         created_departments=created,
+        blocked=len(blocked.entries),
     )
 
 
@@ -139,7 +207,15 @@ async def update_employee(
 
 
 async def remove_employee(uow_factory: UnitOfWorkFactory, employee_id: str) -> None:
+    """Remove one employee; refused (EmployeeInRouting, naming the departments) while a ring
+    group or on-call rota names them, so routing never points at nobody."""
     async with uow_factory() as uow:
+        if await uow.directory.get_employee(employee_id) is None:
+            raise EmployeeNotFound(employee_id)
+        departments = await uow.directory.load(employees=False)
+        named = tuple(r for r in departments.routing_references() if r.employee == employee_id)
+        if named:
+            raise EmployeeInRouting(employee_id, named)
         if not await uow.directory.remove_employee(employee_id):
             raise EmployeeNotFound(employee_id)
         await uow.commit()

@@ -170,19 +170,13 @@ def check_references(
     """Every ring member and on-call person must be a directory employee."""
     known = {e.id for e in employees}
     for index, d in enumerate(departments):
-        named: list[tuple[str, str]] = []
-        if d.ring is not None:
-            named += [("ring.members", i) for i in d.ring.members]
-        rota = d.after_hours.on_call if d.after_hours else None
-        if rota is not None:
-            named += [("after_hours.on_call.people", i) for i in rota.people]
-            named += [
-                (f"after_hours.on_call.dates[{n}].person", s.person)
-                for n, s in enumerate(rota.shifts)
-            ]
-        for field, employee_id in named:
+        for field, employee_id in d.routing_names():
             if employee_id not in known:
-                log.add(location(index, d), field, f"unknown employee id {employee_id!r}")
+                log.add(location(index, d), field, unknown_employee(employee_id))
+
+
+def unknown_employee(employee_id: str) -> str:
+    return f"unknown employee id {employee_id!r} (no employee with that id in the directory)"
 
 
 def ring_to_mapping(ring: RingGroup) -> dict[str, Any]:

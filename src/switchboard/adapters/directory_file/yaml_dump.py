@@ -24,11 +24,13 @@ def dump_directory_yaml(directory: Directory) -> str:
         company["info"] = dict(c.info)
     if c.greeting is not None:
         company["greeting"] = c.greeting
-    data = {
+    data: dict[str, Any] = {
         "company": company,
         "departments": [department_to_mapping(d) for d in directory.departments],
         "employees": [employee_to_mapping(e) for e in directory.employees],
     }
+    if directory.blocked:
+        data["blocked"] = list(directory.blocked.entries)
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 

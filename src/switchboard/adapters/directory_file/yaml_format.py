@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from switchboard.domain.directory import CompanyProfile, Department, Directory, Employee
+from switchboard.domain.screening import BlockList, BlockListError, block_entry
 
 from . import fields, routing
 from .errors import DirectoryFileError, FieldError, ProblemLog
@@ -15,7 +16,7 @@ from .rows import EMPLOYEE_FIELDS, employee_from_mapping, employee_location
 
 # The libyaml safe loader is ~10x faster; same safe subset of YAML as yaml.safe_load.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_TOP = ("company", "departments", "employees")
+_TOP = ("company", "departments", "employees", "blocked")
 _COMPANY = ("name", "timezone", "hours", "holidays", "info", "greeting")
 _DEPARTMENT = ("id", "name", "aliases", "chat", "ring", "after_hours")
 
@@ -38,13 +39,32 @@ def parse_directory_yaml(
         )
     log = ProblemLog(source)
     _unknown_keys(log, "", data, _TOP)
-    company = _company(log, data.get("company"))
+    company = company_from_mapping(log, data.get("company"))
     departments = _departments(log, _list(log, data, "departments"))
     employees = _employees(log, _list(log, data, "employees"), default_region, departments)
     routing.check_references(log, departments, employees, _department_location)
+    blocked = _blocked(log, _list(log, data, "blocked"))
     log.raise_if_any()
     assert company is not None  # no problems means the company parsed
-    return Directory(company, tuple(departments), tuple(employees))
+    return Directory(company, tuple(departments), tuple(employees), blocked)
+
+
+def _blocked(log: ProblemLog, items: list[Any]) -> BlockList:
+    """The directory's caller block list: E.164 numbers and '+' prefixes, each checked."""
+    entries: list[str] = []
+    for index, raw in enumerate(items):
+        if isinstance(raw, bool) or not isinstance(raw, str | int):
+            log.add(f"blocked[{index}]", None, 'must be text like "+1900" or "+16125550100"')
+            continue
+        if isinstance(raw, int):
+            # YAML reads an unquoted +16125550100 as a number: the + is lost.
+            log.add(f"blocked[{index}]", None, f'{raw} is a number: quote it ("+{raw}")')
+            continue
+        try:
+            entries.append(block_entry(raw))
+        except BlockListError as exc:
+            log.add(f"blocked[{index}]", None, str(exc))
+    return BlockList(tuple(dict.fromkeys(entries)))
 
 
 def _one_line(exc: yaml.YAMLError) -> str:
@@ -70,7 +90,10 @@ def _list(log: ProblemLog, data: Mapping[str, Any], key: str) -> list[Any]:
     return value
 
 
-def _company(log: ProblemLog, raw: object) -> CompanyProfile | None:
+def company_from_mapping(
+    log: ProblemLog, raw: object, location: str = "company"
+) -> CompanyProfile | None:
+    """The company profile from its YAML mapping (or a CSV company row in that form)."""
     if not isinstance(raw, Mapping):
         log.add("", "company", "is required and must be a mapping (name, timezone, hours, ...)")
         return None
@@ -88,7 +111,7 @@ def _company(log: ProblemLog, raw: object) -> CompanyProfile | None:
         try:
             values[key] = check(raw.get(key))
         except FieldError as exc:
-            log.add("company", key, str(exc))
+            log.add(location, key, str(exc))
     return CompanyProfile(**values) if len(values) == len(checks) else None
 
 

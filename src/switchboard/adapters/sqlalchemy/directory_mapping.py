@@ -21,6 +21,7 @@ from switchboard.domain.directory import (
     TimeRange,
     WeeklyHours,
 )
+from switchboard.domain.screening import BlockList
 
 Row = Mapping[Any, Any]  # SQLAlchemy RowMapping keys are str or Column
 
@@ -64,6 +65,12 @@ def company_from_row(row: Row) -> CompanyProfile:
         )
     except (TypeError, ValueError) as exc:
         raise ValueError(f"stored company profile is unreadable: {exc}") from exc
+
+
+def blocked_from_row(row: Row | None) -> BlockList:
+    """The stored block list (already validated on the way in: read as is)."""
+    entries = row.get("blocked") if row is not None else None
+    return BlockList(tuple(entries or ()))
 
 
 def department_to_row(department: Department, position: int) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from switchboard.adapters.sqlalchemy.directory_mapping import (
+    blocked_from_row,
     company_from_row,
     department_from_row,
     department_to_row,
@@ -27,7 +28,9 @@ from switchboard.adapters.sqlalchemy.directory_snapshot import (
 from switchboard.adapters.sqlalchemy.directory_writes import (
     bump_revision,
     insert_many,
+    save_blocked,
     save_company,
+    stored_blocked,
     upsert_in_listing_order,
 )
 from switchboard.adapters.sqlalchemy.errors import constraint_violation
@@ -76,7 +79,12 @@ class SqlAlchemyDirectoryRepository:
             if isinstance(employee_rows, EmployeeChunks) or len(employee_rows) > _MAP_IN_THREAD
             else _employees(employee_rows)
         )
-        return Directory(company=company, departments=departments, employees=people)
+        return Directory(
+            company=company,
+            departments=departments,
+            employees=people,
+            blocked=blocked_from_row(row),
+        )
 
     async def revision(self) -> str:
         """The stored directory's revision stamp; it changes with every committed write."""
@@ -89,6 +97,7 @@ class SqlAlchemyDirectoryRepository:
             await self._session.execute(delete(employees))
             await self._session.execute(delete(departments))
             await save_company(self._session, directory.company)
+            await save_blocked(self._session, directory.blocked)
             if directory.departments:
                 rows = [department_to_row(d, i) for i, d in enumerate(directory.departments)]
                 await self._session.execute(insert(departments), rows)
@@ -96,13 +105,16 @@ class SqlAlchemyDirectoryRepository:
             await insert_many(self._session, employees, rows)
 
     async def merge(self, directory: Directory) -> None:
-        """Upsert the profile, departments and employees of `directory`; keep everything else.
+        """Upsert the profile, departments and employees of `directory`, and add its blocked
+        numbers to the stored ones; keep everything else.
 
         Existing records keep their place in the listing order; new ones are appended in the
         order given. Use `replace` to reorder.
         """
         async with self._write("merge directory"):
+            blocked = await stored_blocked(self._session)
             await save_company(self._session, directory.company)
+            await save_blocked(self._session, blocked.union(directory.blocked))
             await upsert_in_listing_order(
                 self._session, departments, directory.departments, department_to_row
             )

@@ -18,6 +18,7 @@ from switchboard.adapters.sqlalchemy.tables import (
     directory_revision,
 )
 from switchboard.domain.directory import CompanyProfile, Department, Employee
+from switchboard.domain.screening import BlockList
 
 Item = TypeVar("Item", Department, Employee)
 
@@ -36,6 +37,20 @@ async def save_company(session: AsyncSession, company: CompanyProfile) -> None:
     )
     if updated.first() is None:
         await session.execute(insert(company_profile).values(id=COMPANY_PROFILE_ID, **values))
+
+
+async def save_blocked(session: AsyncSession, blocked: BlockList) -> None:
+    """Overwrite the directory's block list (on the profile row, which `save_company` wrote)."""
+    await session.execute(
+        update(company_profile)
+        .where(company_profile.c.id == COMPANY_PROFILE_ID)
+        .values(blocked=list(blocked.entries) or None)
+    )
+
+
+async def stored_blocked(session: AsyncSession) -> BlockList:
+    query = select(company_profile.c.blocked).where(company_profile.c.id == COMPANY_PROFILE_ID)
+    return BlockList(tuple(await session.scalar(query) or ()))
 
 
 async def bump_revision(session: AsyncSession) -> None:

@@ -47,6 +47,8 @@ company_profile = Table(
     Column("holidays", JSON, nullable=False),  # ["2026-12-25", ...]
     Column("greeting", Text, nullable=True),
     Column("info", JSON, nullable=False),
+    # The directory's caller block list: E.164 numbers and '+' prefixes; None: none (migration 0012).
+    Column("blocked", JSON, nullable=True),
     CheckConstraint(f"id = {COMPANY_PROFILE_ID}", name="singleton"),
 )
 

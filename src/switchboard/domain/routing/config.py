@@ -62,3 +62,20 @@ class OnCallRota:
 class AfterHours:
     action: AfterHoursAction = AfterHoursAction.MESSAGE
     on_call: OnCallRota | None = None  # required for ON_CALL; also pages for urgent messages
+
+
+def routing_names(
+    ring: RingGroup | None, after_hours: AfterHours | None
+) -> tuple[tuple[str, str], ...]:
+    """(field, employee id) for every id a department's ring group and rota name, the field in
+    the directory file's form ("ring.members", "after_hours.on_call.dates[1].person")."""
+    named: list[tuple[str, str]] = []
+    if ring is not None:
+        named += [("ring.members", i) for i in ring.members]
+    rota = after_hours.on_call if after_hours is not None else None
+    if rota is not None:
+        named += [("after_hours.on_call.people", i) for i in rota.people]
+        named += [
+            (f"after_hours.on_call.dates[{n}].person", s.person) for n, s in enumerate(rota.shifts)
+        ]
+    return tuple(named)

@@ -9,9 +9,10 @@ import typer
 from rich.table import Table
 
 from switchboard.adapters.directory_file import (
+    CsvExportError,
     DirectoryFile,
+    dump_directory_csv,
     dump_directory_yaml,
-    dump_employees_csv,
     parse_employee_fields,
 )
 from switchboard.bootstrap import Application
@@ -42,19 +43,24 @@ directory_app.command("import")(directory_commands.import_)
 @directory_app.command("export")
 def export(
     fmt: str = typer.Option(
-        "yaml", "--format", "-f", metavar="yaml|csv", help="yaml (everything) or csv (employees)."
+        "yaml",
+        "--format",
+        "-f",
+        metavar="yaml|csv",
+        help="yaml or csv (both the whole directory; csv has a `kind` column).",
     ),
     output: Path | None = typer.Option(
         None, "--output", "-o", metavar="FILE", help="Write to a file, not stdout."
     ),
 ) -> None:
-    """Export the directory; a YAML export re-imports to the same directory."""
+    """Export the directory; either format re-imports to the same directory."""
     if fmt not in {"yaml", "csv"}:
         fail(f"--format must be yaml or csv, not {fmt!r}", 2)
     directory = run_with_app(_directory)
-    text = (
-        dump_directory_yaml(directory) if fmt == "yaml" else dump_employees_csv(directory.employees)
-    )
+    try:
+        text = dump_directory_yaml(directory) if fmt == "yaml" else dump_directory_csv(directory)
+    except CsvExportError as exc:
+        fail(f"nothing was written:\n{exc}")
     if output is None:
         typer.echo(text, nl=False)
     else:

@@ -221,7 +221,9 @@ class CallFactory:
         else:
             loaded, resolver = directory, self.resolvers.for_directory(directory)
             current = _always(directory)
-        screening = self.policy.screening.screen(call.caller_number, call.verstat)
+        # The settings' BLOCKED_NUMBERS and the directory's own block list, together.
+        policy = self.policy.screening.including(loaded.blocked)
+        screening = policy.screen(call.caller_number, call.verstat)
         log.record("screening", decision=screening, verification=verification(call.verstat))
         memory = CallerMemory(self.caller_memory, enabled=self.policy.caller_memory)
         if screening is not Screening.BLOCK:

@@ -15,13 +15,13 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from switchboard.adapters.directory_file import (
     EMPLOYEE_FIELDS,
+    CsvExportError,
     DirectoryFile,
     DirectoryFileError,
+    dump_directory_csv,
     dump_directory_yaml,
-    dump_employees_csv,
-    parse_directory_yaml,
+    parse_directory_file,
     parse_employee_fields,
-    parse_employees_csv,
 )
 from switchboard.adapters.directory_file.hours import hours_text
 from switchboard.domain.directory import Directory, Employee, EmployeeStatus
@@ -88,7 +88,10 @@ async def export_yaml(request: Request, principal: PageAdmin) -> Response:
 
 @router.get("/directory/export.csv")
 async def export_csv(request: Request, principal: PageAdmin) -> Response:
-    text = dump_employees_csv((await company_directory(request)).employees)
+    try:
+        text = dump_directory_csv(await company_directory(request))
+    except CsvExportError as exc:
+        return PlainTextResponse(str(exc), status_code=409)
     return PlainTextResponse(text, media_type="text/csv",
                              headers={"content-disposition": 'attachment; filename="directory.csv"'})  # fmt: skip
 
@@ -135,17 +138,7 @@ def _problem(p: object) -> str:
 
 def parse_upload(name: str, data: bytes, region: str) -> DirectoryFile:
     """A YAML or CSV upload, validated whole (DirectoryFileError lists every bad row)."""
-    source = name or "upload"
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DirectoryFileError.single(source, "not UTF-8 text") from None
-    if source.lower().endswith(".csv"):
-        return DirectoryFile(None, parse_employees_csv(text, source, region))
-    if source.lower().endswith((".yaml", ".yml")):
-        directory = parse_directory_yaml(text, source=source, default_region=region)
-        return DirectoryFile(directory, directory.employees)
-    raise DirectoryFileError.single(source, "unsupported file type; use .yaml, .yml or .csv")
+    return parse_directory_file(name or "upload", data, region)
 
 
 @router.post("/directory/import")
@@ -195,7 +188,12 @@ async def save_employee(request: Request, principal: PostAdmin, employee_id: str
 
 @router.post("/directory/{employee_id}/remove")
 async def remove_employee(request: Request, principal: PostAdmin, employee_id: str) -> Response:
-    await service.remove_employee(console_of(request).services.unit_of_work, employee_id)
+    try:
+        await service.remove_employee(console_of(request).services.unit_of_work, employee_id)
+    except service.EmployeeInRouting as exc:
+        directory = await company_directory(request)
+        return page(request, principal, "directory.html", directory=directory, status_code=409,
+                    employees=list(directory.employees), q="", problems=[str(exc)])  # fmt: skip
     return back_to("/directory", f"Removed {employee_id}.")
 
 
