@@ -22,6 +22,7 @@ from switchboard.adapters.simulator import (
     SimulatedClock,
     scripts_by_target,
 )
+from switchboard.adapters.simulator.voicemail_line import TextVoicemailRecorder
 from switchboard.domain.directory import Directory
 from switchboard.services.calendars import CalendarCache
 from switchboard.services.calls import CallFactory
@@ -97,7 +98,6 @@ async def run_local_call(
     parts = await calls.begin(
         call, clock=clock, directory=directory, taps=taps, calendars=spec.calendars
     )
-    deps = parts.connect(network)
 
     async def caller_line() -> str | None:
         if call.caller_identity not in network.rooms.get(call.room_name, {}):
@@ -110,6 +110,12 @@ async def run_local_call(
         elif line.strip():
             lines.add(CallLine("caller", line))
         return line
+
+    def tone() -> None:
+        lines.add(CallLine("event", "Beep: the caller's next line is the voicemail", kind="tone"))
+
+    # After hours, a department's `voicemail` takes the caller's next line as the recording.
+    deps = parts.connect(network, voicemail=TextVoicemailRecorder(caller_line, tone))
 
     async def hang_up_when_asked(event: asyncio.Event) -> None:
         await event.wait()
