@@ -126,8 +126,10 @@ def wav_file(tmp_path: Path) -> Path:
 async def test_find_employee_says_the_department_takes_a_recorded_voicemail() -> None:
     t = Tools(FakeVoicemail(VoicemailRecording(VoicemailEnd.SILENCE)))
     route = json.loads(await t.find_employee("sales"))["route"]
-    assert route["kind"] == "voicemail" and route["voicemail"] is True
-    assert route["available"] is False and "transfer_call" in route["next"]
+    assert route["kind"] == "voicemail"
+    assert route["voicemail"] is True
+    assert route["available"] is False
+    assert "transfer_call" in route["next"]
 
 
 async def test_a_voicemail_is_recorded_transcribed_and_left_for_the_department(
@@ -149,12 +151,16 @@ async def test_a_voicemail_is_recorded_transcribed_and_left_for_the_department(
     assert message.callback_number == "+16125550177"
     assert message.caller_name == "Voicemail"
     state = t.deps.state
-    assert state.ended and state.outcome() is CallOutcome.VOICEMAIL
-    assert t.calls.hung_up == 1 and t.calls.dialled == []
+    assert state.ended
+    assert state.outcome() is CallOutcome.VOICEMAIL
+    assert t.calls.hung_up == 1
+    assert t.calls.dialled == []
     assert t.events("decision") == [{"call_id": "c1", "decision": "voicemail",
                                      "department_id": "sales"}]  # fmt: skip
     [kept] = t.events("voicemail")
-    assert kept["ended"] == "silence" and kept["heard"] is True and kept["recorded"] is True
+    assert kept["ended"] == "silence"
+    assert kept["heard"] is True
+    assert kept["recorded"] is True
     assert t.events("outcome") == [{"call_id": "c1", "outcome": "voicemail"}]
     # The call record has how long and how it ended, never the caller's words.
     assert "Dana" not in json.dumps([d for _, d in t.recorder.events])
@@ -227,7 +233,8 @@ async def test_a_line_that_cannot_record_says_nothing_was_heard() -> None:
     line = FakeVoicemail(VoicemailError("no audio track"))
     t = Tools(line, FakeTranscriber())
     out = json.loads(await t.transfer_call("sales", "", ""))
-    assert out["saved"] is False and t.desk.taken == []
+    assert out["saved"] is False
+    assert t.desk.taken == []
     assert t.events("voicemail")[0]["ended"] == "failed"
 
 
@@ -238,7 +245,8 @@ async def test_a_typed_voicemail_is_kept_as_words_without_a_recording() -> None:
     await t.transfer_call("sales", "", "")
     [message] = t.desk.taken
     assert message.text == TYPED_HEAD + "Call Dana"
-    assert message.recording_url is None and words.seen == []
+    assert message.recording_url is None
+    assert words.seen == []
 
 
 async def test_a_withheld_number_leaves_no_callback_number(tmp_path: Path) -> None:
@@ -286,7 +294,8 @@ async def test_a_message_desk_failure_is_logged_and_the_caller_told(tmp_path: Pa
 async def test_without_a_recorder_the_agent_takes_a_message_as_before() -> None:
     t = Tools(None)
     out = json.loads(await t.transfer_call("sales", "Dana", "quote"))
-    assert out["status"] == "refused" and out["reason"] == "after_hours_voicemail"
+    assert out["status"] == "refused"
+    assert out["reason"] == "after_hours_voicemail"
     assert "voicemail" not in json.loads(await t.find_employee("sales"))["route"]
 
 
@@ -295,7 +304,8 @@ async def test_no_voicemail_after_an_emergency_or_during_hours() -> None:
     t = Tools(line)
     t.deps.state.emergency = True
     out = json.loads(await t.transfer_call("sales", "", ""))
-    assert out["reason"] == "emergency" and line.limits == []
+    assert out["reason"] == "emergency"
+    assert line.limits == []
     open_line = FakeVoicemail(VoicemailRecording(VoicemailEnd.SILENCE, heard=True, text="x"))
     during = Tools(open_line, now=OPEN)
     with pytest.raises(Exception, match="caller_name is missing"):

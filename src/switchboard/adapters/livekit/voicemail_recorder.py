@@ -9,7 +9,11 @@ What this relies on, in the installed livekit 1.1.21 (rtc) and livekit-agents 1.
   (`.frame`, rtc/audio_stream.py:35-40, 337) and `aclose()` (:318) releases it.
 * `AgentSession.input.set_audio_enabled(False)` (agents/voice/io.py:597-615): RoomIO then drops the
   caller's frames (agents/voice/room_io/_input.py:203-206), so the agent neither hears nor answers
-  the message being recorded; our own stream above is not affected. Enabled again afterwards.
+  the message being recorded; our own stream above is not affected. It stays off from the prompt
+  to the goodbye (a voicemail ends the call): a caller's words would otherwise become a user turn
+  that interrupts the speech running the `transfer_call` tool (agents/voice/agent_activity.py:
+  1917-1923, 2852-2860; an interrupted speech's tasks are cancelled after its timeout,
+  voice/speech_handle.py:291-298) and that the agent would answer over the recording.
 * `AgentSession.say(text, audio=frames, allow_interruptions=False, add_to_chat_ctx=False)`
   (agents/voice/agent_session.py:1559-1591): plays the given frames instead of TTS
   (agents/voice/agent_activity.py:1730-1800, 3321-3327): that is the tone.
@@ -26,7 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
-from collections.abc import AsyncIterable, AsyncIterator, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -128,7 +132,7 @@ class Room(Protocol):
     """What we use of `rtc.Room`."""
 
     @property
-    def remote_participants(self) -> dict[str, Any]: ...
+    def remote_participants(self) -> Mapping[str, Any]: ...
 
     def on(self, event: Any, callback: Callable[..., Any] | None = None) -> Any: ...
 
@@ -141,7 +145,14 @@ class Session(Protocol):
     @property
     def input(self) -> Any: ...
 
-    def say(self, text: str, **kwargs: Any) -> Any: ...
+    def say(
+        self,
+        text: str,
+        *,
+        audio: Any = ...,
+        allow_interruptions: Any = ...,
+        add_to_chat_ctx: bool = ...,
+    ) -> Any: ...
 
 
 def open_stream(participant: Any) -> AsyncIterator[rtc.AudioFrame]:
@@ -175,23 +186,33 @@ class LiveKitVoicemailRecorder:
         frames: Callable[[Any], AsyncIterator[rtc.AudioFrame]] = open_stream,
     ) -> None:
         self._room, self._session, self._folder, self._frames = room, session, folder, frames
+        self._deaf = False
+
+    def _deafen(self) -> None:
+        """From the prompt on, the agent's session hears nothing more from the caller."""
+        if not self._deaf:
+            self._deaf = True
+            self._session.input.set_audio_enabled(False)
 
     async def say(self, call: CallContext, text: str) -> None:
+        self._deafen()
         if call.caller_identity not in self._room.remote_participants:
             return  # the caller left: nobody to speak to
         await self._play(text)
 
     async def _play(self, text: str, audio: list[rtc.AudioFrame] | None = None) -> None:
-        kwargs: dict[str, Any] = {"allow_interruptions": False, "add_to_chat_ctx": False}
-        if audio is not None:
 
-            async def frames() -> AsyncIterator[rtc.AudioFrame]:
-                for frame in audio:
-                    yield frame
+        async def frames(audio: list[rtc.AudioFrame]) -> AsyncIterator[rtc.AudioFrame]:
+            for frame in audio:
+                yield frame
 
-            kwargs["audio"] = frames()
         try:
-            handle = self._session.say(text, **kwargs)
+            if audio is None:
+                handle = self._session.say(text, allow_interruptions=False, add_to_chat_ctx=False)
+            else:
+                handle = self._session.say(
+                    text, audio=frames(audio), allow_interruptions=False, add_to_chat_ctx=False
+                )
         except RuntimeError as exc:  # the session is closing: the caller is gone
             log.info("voicemail.not_said", error=str(exc))
             return
@@ -219,13 +240,14 @@ class LiveKitVoicemailRecorder:
         take = Take()
         self._room.on("participant_disconnected", on_left)
         self._room.on("sip_dtmf_received", on_dtmf)
-        self._session.input.set_audio_enabled(False)  # the agent does not answer the message
+        self._deafen()  # the agent does not answer the message
         task: asyncio.Task[None] | None = None
         try:
             await self._play("", tone_frames())
             task = asyncio.create_task(capture(self._frames(participant), limits, take))
+            waits: set[asyncio.Future[Any]] = {task, stop}
             done, _ = await asyncio.wait(
-                {task, stop},
+                waits,
                 timeout=limits.max_seconds + GRACE_SECONDS,
                 return_when=asyncio.FIRST_COMPLETED,
             )
@@ -247,5 +269,4 @@ class LiveKitVoicemailRecorder:
             stop.cancel()
             self._room.off("participant_disconnected", on_left)
             self._room.off("sip_dtmf_received", on_dtmf)
-            self._session.input.set_audio_enabled(True)
         return await kept(self._folder, call, take, ended)

@@ -33,6 +33,10 @@ log = get_logger(__name__)
 
 MAX_RECORDING_BYTES = 20 * 1024 * 1024  # ~20 minutes of 8 kHz 16-bit WAV; longer is not fetched
 DEFAULT_BUDGET = 10.0  # seconds for download + transcription (Twilio waits 15 s for our answer)
+# A voicemail the agent recorded on the call (up to VOICEMAIL_MAX_SECONDS of speech) gets longer,
+# still well inside the 45 s the worker lets a tool finish once the caller has gone
+# (services/live_call/hold.py DRAIN_SECONDS): the message is stored either way.
+CALL_BUDGET = 30.0
 
 
 def wav_samples(data: bytes) -> np.ndarray:
