@@ -239,13 +239,26 @@ async def test_a_line_that_cannot_record_says_nothing_was_heard() -> None:
 
 
 async def test_a_typed_voicemail_is_kept_as_words_without_a_recording() -> None:
-    line = FakeVoicemail(VoicemailRecording(VoicemailEnd.SILENCE, heard=True, text="Call Dana"))
+    typed = VoicemailRecording(VoicemailEnd.SILENCE, heard=True, text="Call Dana", typed=True)
+    line = FakeVoicemail(typed)
     words = FakeTranscriber()
     t = Tools(line, words)
     await t.transfer_call("sales", "", "")
     [message] = t.desk.taken
     assert message.text == TYPED_HEAD + "Call Dana"
     assert message.recording_url is None
+    assert words.seen == []
+
+
+async def test_words_the_line_already_heard_are_not_transcribed_again(tmp_path: Path) -> None:
+    audio = wav_file(tmp_path)
+    heard = VoicemailRecording(VoicemailEnd.SILENCE, 6, heard=True, audio=audio, text="Call Dana")
+    words = FakeTranscriber()
+    t = Tools(FakeVoicemail(heard), words)
+    await t.transfer_call("sales", "", "")
+    [message] = t.desk.taken
+    assert message.text == "Voicemail (6 s): Call Dana"
+    assert message.recording_url == audio.as_uri()
     assert words.seen == []
 
 

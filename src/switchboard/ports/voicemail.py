@@ -3,8 +3,9 @@ own recording (docs/call-behaviour.md, "After hours"). The receptionist service 
 (services/receptionist/voicemail.py); an adapter only speaks, beeps and records on its line:
 
     LiveKit worker   adapters/livekit/voicemail_recorder.py   the caller's audio track → 16-bit WAV
-    text simulator   adapters/simulator/voicemail_line.py     the caller's next typed line(s), no WAV
-    local voice      the same text line: what the microphone path heard, already transcribed
+    text simulator   adapters/simulator/voicemail_line.py     the caller's next typed line, no WAV
+    local voice      adapters/voice/local_voicemail.py        the microphone to the end of the next
+                                                              utterance → WAV, with the words heard
 
 The recording ends on the first of: silence after the caller spoke (`silence_seconds`), nothing
 said at all (`start_seconds`), a key press, the caller hanging up, or `max_seconds`. Whatever was
@@ -51,13 +52,15 @@ class VoicemailLimits:
 @dataclass(frozen=True, slots=True)
 class VoicemailRecording:
     """What the caller left. `audio` is a 16-bit mono WAV file (None on a text line or when nothing
-    was kept); `text` is set when the line already carries words (the simulator's typed lines)."""
+    was kept); `text` is set when the line already has the words (typed, or heard by the local
+    voice call's own recogniser): then nothing is transcribed again."""
 
     ended: VoicemailEnd
     seconds: float = 0.0  # the length of what was kept
     heard: bool = False  # the caller said something (speech detected, or a non-empty line)
     audio: Path | None = None
     text: str | None = None
+    typed: bool = False  # a text line: there never was any audio
 
     @property
     def empty(self) -> bool:

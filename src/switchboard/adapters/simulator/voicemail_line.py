@@ -37,4 +37,4 @@ class TextVoicemailRecorder:
         words = " ".join(line.split())
         if not words:
             return VoicemailRecording(VoicemailEnd.NOTHING_SAID)
-        return VoicemailRecording(VoicemailEnd.SILENCE, heard=True, text=words)
+        return VoicemailRecording(VoicemailEnd.SILENCE, heard=True, text=words, typed=True)

@@ -49,8 +49,8 @@ NOT_SAVED_LINE = "I'm sorry, I couldn't save your message. Please call again lat
 
 def message_text(recording: VoicemailRecording, said: str | None, url: str) -> str:
     """The message text: the caller's words, or "(voicemail, not transcribed)" with the link."""
-    if recording.audio is None and recording.text is not None:
-        words = " ".join(recording.text.split())
+    if recording.typed:
+        words = " ".join((recording.text or "").split())
         return (TYPED_HEAD + words)[:MAX_TEXT_LENGTH]
     return voicemail_text(str(round(recording.seconds)), said, url)
 
@@ -104,9 +104,9 @@ async def _leave_message(
     """Transcribe (when there is audio) and store the message; True once it is in the outbox.
     Cancelled while transcribing (the call is being torn down), it is still stored, untranscribed."""
     url = recording.audio.as_uri() if recording.audio is not None else ""
-    said: str | None = None
+    said = recording.text  # words the line already has are not transcribed again
     try:
-        if recording.audio is not None and box.transcriber is not None:
+        if not said and recording.audio is not None and box.transcriber is not None:
             said = await box.transcriber.transcribe_file(recording.audio)
     except asyncio.CancelledError:
         await _store(d, department, caller_name, message_text(recording, None, url), url)
