@@ -1,13 +1,18 @@
 """Where the agent's own voicemail recordings go: one 16-bit mono WAV file per call in
 VOICEMAIL_DIR (default `<SWITCHBOARD_DATA_DIR>/voicemails`), linked from the message as a
-`file://` URI. Written on a worker thread: the event loop never waits for the disk."""
+`file://` URI. Written (and purged after RETENTION_RECORDINGS_DAYS) on a worker thread: the event
+loop never waits for the disk."""
 
 from __future__ import annotations
 
 import asyncio
 import re
 import wave
+from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
+
+from switchboard.domain.retention import DataKind
 
 SAMPLE_RATE = 16000  # what the recorder asks LiveKit for, and Whisper's own rate
 
@@ -30,6 +35,32 @@ class RecordingFolder:
         path = self.path_for(call_id)
         await asyncio.to_thread(write_wav, path, pcm, self.rate)
         return path
+
+    async def purge(
+        self, cutoffs: Mapping[DataKind, datetime], *, apply: bool
+    ) -> dict[DataKind, int]:
+        """`PersonalData` (ports/retention.py) for the files: recordings last written before the
+        RECORDINGS cut-off (RETENTION_RECORDINGS_DAYS) are deleted, as their links are."""
+        cutoff = cutoffs.get(DataKind.RECORDINGS)
+        if cutoff is None:
+            return {}
+        found = await asyncio.to_thread(old_recordings, self.directory, cutoff.timestamp(), apply)
+        return {DataKind.RECORDINGS: found}
+
+
+def old_recordings(directory: Path, before: float, delete: bool) -> int:
+    """How many `voicemail-*.wav` in `directory` were last written before `before` (deleted when
+    `delete`); a missing folder has none."""
+    count = 0
+    for path in directory.glob("voicemail-*.wav") if directory.is_dir() else ():
+        try:
+            if path.stat().st_mtime < before:
+                if delete:
+                    path.unlink()
+                count += 1
+        except FileNotFoundError:  # gone meanwhile: nothing left to purge
+            continue
+    return count
 
 
 def write_wav(path: Path, pcm: bytes, rate: int) -> None:
