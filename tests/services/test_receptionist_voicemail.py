@@ -162,6 +162,8 @@ async def test_a_voicemail_is_recorded_transcribed_and_left_for_the_department(
     assert kept["heard"] is True
     assert kept["recorded"] is True
     assert t.events("outcome") == [{"call_id": "c1", "outcome": "voicemail"}]
+    assert t.events("voicemail_saved") == [{"call_id": "c1", "message_id": "msg-1",
+                                            "recipient_id": "sales"}]  # fmt: skip
     # The call record has how long and how it ended, never the caller's words.
     assert "Dana" not in json.dumps([d for _, d in t.recorder.events])
 

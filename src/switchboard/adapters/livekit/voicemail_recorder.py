@@ -6,7 +6,8 @@ What this relies on, in the installed livekit 1.1.21 (rtc) and livekit-agents 1.
 * `rtc.AudioStream.from_participant(participant=, track_source=, sample_rate=, num_channels=)`
   (rtc/audio_stream.py:146-197): a second, independent stream of the SIP participant's
   microphone track, resampled to 16 kHz mono by the SDK; iterating it yields `AudioFrameEvent`s
-  (`.frame`, rtc/audio_stream.py:35-40, 337) and `aclose()` (:318) releases it.
+  (`.frame`, rtc/audio_stream.py:35-40, 337) and `aclose()` (:318) releases it. The source is
+  the microphone, the one RoomIO itself hears the caller on (agents/voice/room_io/_input.py:369).
 * `AgentSession.input.set_audio_enabled(False)` (agents/voice/io.py:597-615): RoomIO then drops the
   caller's frames (agents/voice/room_io/_input.py:203-206), so the agent neither hears nor answers
   the message being recorded; our own stream above is not affected. It stays off from the prompt
@@ -16,7 +17,7 @@ What this relies on, in the installed livekit 1.1.21 (rtc) and livekit-agents 1.
   voice/speech_handle.py:291-298) and that the agent would answer over the recording.
 * `AgentSession.say(text, audio=frames, allow_interruptions=False, add_to_chat_ctx=False)`
   (agents/voice/agent_session.py:1559-1591): plays the given frames instead of TTS
-  (agents/voice/agent_activity.py:1730-1800, 3321-3327): that is the tone.
+  (agents/voice/agent_activity.py:1730-1800, 3323-3329): that is the tone.
 * Room events `participant_disconnected` (the caller hung up, rtc/room.py:771-775) and
   `sip_dtmf_received` with `SipDTMF.participant` (a key press ends the message,
   rtc/room.py:150-156).

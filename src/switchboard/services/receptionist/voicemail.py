@@ -136,5 +136,4 @@ async def _store(
         )
     )  # fmt: skip
     d.state.message_id = receipt.message_id
-    d.record("tool_call", tool="take_message", recipient_id=department.id, urgent=False,
-             voicemail=True)  # fmt: skip
+    d.record("voicemail_saved", message_id=receipt.message_id, recipient_id=department.id)
