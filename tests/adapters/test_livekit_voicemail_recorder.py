@@ -289,3 +289,25 @@ async def test_a_disk_that_refuses_still_returns_a_message_without_a_file(tmp_pa
     assert got.heard
     assert got.audio is None
     assert not got.empty
+
+
+def test_the_worker_gives_each_call_a_recorder_and_each_process_one_transcriber(
+    tmp_path: Path,
+) -> None:
+    from types import SimpleNamespace
+
+    from switchboard.adapters.voice.voicemail import OfflineVoicemailTranscriber
+    from switchboard.entrypoints.agent_worker import _voicemail
+    from switchboard.settings import Settings
+
+    settings = Settings(_env_file=None, voicemail_dir=tmp_path / "vm")  # type: ignore[call-arg]
+    ctx: Any = SimpleNamespace(room=Room(), proc=SimpleNamespace(userdata={}))
+    first, second = _voicemail(ctx, Session(), settings), _voicemail(ctx, Session(), settings)  # type: ignore[arg-type]
+    assert isinstance(first["voicemail"], LiveKitVoicemailRecorder)
+    assert first["voicemail"] is not second["voicemail"]
+    assert isinstance(first["transcriber"], OfflineVoicemailTranscriber)
+    assert first["transcriber"] is second["transcriber"]  # Whisper is loaded once per process
+    first["transcriber"].close()
+    off = Settings(_env_file=None, voicemail_transcription=False)  # type: ignore[call-arg]
+    ctx2: Any = SimpleNamespace(room=Room(), proc=SimpleNamespace(userdata={}))
+    assert _voicemail(ctx2, Session(), off)["transcriber"] is None  # type: ignore[arg-type]
