@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import wave
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -164,19 +164,23 @@ class Line:
         self.room = room
         self.queue: asyncio.Queue[rtc.AudioFrame | None] = asyncio.Queue()
         self.opened: list[Any] = []
+        self.closed = 0
         self.drained = asyncio.Event()
 
-    def frames(self, participant: Any) -> AsyncIterator[rtc.AudioFrame]:
+    def frames(self, participant: Any) -> AsyncGenerator[rtc.AudioFrame, None]:
         self.opened.append(participant)
 
-        async def gen() -> AsyncIterator[rtc.AudioFrame]:
-            while True:
-                if self.queue.empty():
-                    self.drained.set()
-                item = await self.queue.get()
-                if item is None:
-                    return
-                yield item
+        async def gen() -> AsyncGenerator[rtc.AudioFrame, None]:
+            try:
+                while True:
+                    if self.queue.empty():
+                        self.drained.set()
+                    item = await self.queue.get()
+                    if item is None:
+                        return
+                    yield item
+            finally:
+                self.closed += 1  # as open_stream's AudioStream.aclose()
 
         return gen()
 
@@ -209,6 +213,7 @@ async def test_a_message_is_written_as_16_bit_wav_and_the_agent_stops_listening(
     assert got.audio == tmp_path / "voicemail-call-7.wav"
     assert wav_seconds(got.audio) == pytest.approx(3.5)
     assert session.said == [("", True)]  # the tone, as audio
+    assert line.closed == 1  # the caller's stream is released as soon as it is done
     assert session.input.changes == [False]  # deaf from here to the end of the call
     assert not room._events.get("participant_disconnected")  # handlers removed
 
@@ -222,6 +227,7 @@ async def test_hanging_up_mid_message_keeps_what_was_recorded(tmp_path: Path) ->
     room.emit("participant_disconnected", Participant(CALL.caller_identity))
     got = await task
     assert got.ended is VoicemailEnd.HUNG_UP
+    assert line.closed == 1  # released though it was waiting for a frame
     assert got.audio is not None
     assert wav_seconds(got.audio) == pytest.approx(2)
     assert session.input.changes == [False]

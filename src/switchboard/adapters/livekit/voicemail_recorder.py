@@ -31,7 +31,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -156,10 +156,10 @@ class Session(Protocol):
     ) -> Any: ...
 
 
-def open_stream(participant: Any) -> AsyncIterator[rtc.AudioFrame]:
-    """The caller's microphone track as 16 kHz mono frames (closed when the iteration ends)."""
+def open_stream(participant: Any) -> AsyncGenerator[rtc.AudioFrame, None]:
+    """The caller's microphone track as 16 kHz mono frames; `aclose()` releases the stream."""
 
-    async def frames() -> AsyncIterator[rtc.AudioFrame]:
+    async def frames() -> AsyncGenerator[rtc.AudioFrame, None]:
         stream = rtc.AudioStream.from_participant(
             participant=participant,
             track_source=rtc.TrackSource.SOURCE_MICROPHONE,
@@ -184,7 +184,7 @@ class LiveKitVoicemailRecorder:
         session: Session,
         folder: RecordingFolder,
         *,
-        frames: Callable[[Any], AsyncIterator[rtc.AudioFrame]] = open_stream,
+        frames: Callable[[Any], AsyncGenerator[rtc.AudioFrame, None]] = open_stream,
     ) -> None:
         self._room, self._session, self._folder, self._frames = room, session, folder, frames
         self._deaf = False
@@ -243,9 +243,11 @@ class LiveKitVoicemailRecorder:
         self._room.on("sip_dtmf_received", on_dtmf)
         self._deafen()  # the agent does not answer the message
         task: asyncio.Task[None] | None = None
+        frames: AsyncGenerator[rtc.AudioFrame, None] | None = None
         try:
             await self._play("", tone_frames())
-            task = asyncio.create_task(capture(self._frames(participant), limits, take))
+            frames = self._frames(participant)
+            task = asyncio.create_task(capture(frames, limits, take))
             waits: set[asyncio.Future[Any]] = {task, stop}
             done, _ = await asyncio.wait(
                 waits,
@@ -267,6 +269,8 @@ class LiveKitVoicemailRecorder:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if frames is not None:
+                await frames.aclose()  # the AudioStream is released now, not when collected
             stop.cancel()
             self._room.off("participant_disconnected", on_left)
             self._room.off("sip_dtmf_received", on_dtmf)
