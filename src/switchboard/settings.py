@@ -175,8 +175,15 @@ class Settings(BaseSettings):
     chat_timeout_seconds: float = Field(30.0, gt=0, le=300)
     # After a connected transfer, tell the employee who was put through, why, and their number.
     transfer_summary: bool = True
-    # Transcribe voicemails left on the fallback path with the offline STT (the `voice` extra).
+    # Transcribe voicemails with the offline STT (the `voice` extra): those left on the fallback
+    # path and those a department's after-hours `voicemail` records on the call.
     voicemail_transcription: bool = True
+    # A department's after-hours voicemail (docs/call-behaviour.md, "After hours"): the longest
+    # recording, and the silence after the caller's last word that ends it (seconds).
+    voicemail_max_seconds: float = Field(120.0, ge=5, le=600)
+    voicemail_silence_seconds: float = Field(4.0, ge=1, le=30)
+    # Where the agent writes its voicemail recordings (WAV); default <SWITCHBOARD_DATA_DIR>/voicemails.
+    voicemail_dir: Path | None = None
     # The daily digest email (missed calls, open messages) per employee, sent by `serve` at this
     # hour in the company's timezone; -1 turns it off (`switchboard digest send` still works).
     digest_hour: int = Field(7, ge=-1, le=23)
@@ -321,6 +328,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{self.data_dir / 'switchboard.db'}"
+
+    @property
+    def effective_voicemail_dir(self) -> Path:
+        return self.voicemail_dir or self.data_dir / "voicemails"
 
     @property
     def is_production(self) -> bool:

@@ -9,6 +9,7 @@ import io
 import wave
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -145,6 +146,28 @@ async def test_without_the_voice_extra_it_says_so_once_and_stops_trying(
     assert await stt.transcribe(recordings.url) is None
     assert await stt.transcribe(recordings.url) is None
     assert len(recordings.seen_auth) == 1  # the second voicemail did not even download
+
+
+async def test_the_agents_own_wav_file_is_transcribed(tmp_path: Path) -> None:
+    """A department's after-hours voicemail: the WAV the agent wrote, read on the worker thread."""
+    path = tmp_path / "voicemail-c1.wav"
+    path.write_bytes(wav(TONE, rate=16000))
+    model = FakeWhisper("Please call me back about the quote.")
+    assert await transcriber(model).transcribe_file(path) == "Please call me back about the quote."
+    assert len(model.calls) == 1
+    assert abs(model.calls[0].size - 8000) < 200
+
+
+@pytest.mark.parametrize("content", [None, b"RIFF nonsense"], ids=["missing", "not-a-wav"])
+async def test_a_file_that_cannot_be_read_is_not_transcribed(
+    tmp_path: Path, content: bytes | None
+) -> None:
+    path = tmp_path / "voicemail-c1.wav"
+    if content is not None:
+        path.write_bytes(content)
+    model = FakeWhisper("x")
+    assert await transcriber(model).transcribe_file(path) is None
+    assert model.calls == []
 
 
 def test_the_message_text() -> None:

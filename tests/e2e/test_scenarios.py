@@ -62,6 +62,7 @@ def test_the_suite_covers_every_outcome_and_hang_up_point() -> None:
     assert outcomes >= {
         "transferred",
         "message_taken",
+        "voicemail",
         "info_only",
         "ended_by_caller",
         "no_transfer",

@@ -18,6 +18,7 @@ from livekit.agents import llm
 from switchboard.adapters.brain.offline import OfflineBrain
 from switchboard.adapters.livekit.sip_attributes import call_from_sip
 from switchboard.adapters.simulator import SimulatedClock, SimulatedNetwork
+from switchboard.adapters.simulator.voicemail_line import TextVoicemailRecorder
 from switchboard.adapters.sqlalchemy import Storage, open_storage
 from switchboard.adapters.sqlalchemy.message_queries import SqlAlchemyMessageQueries
 from switchboard.bootstrap import bootstrap, call_factory
@@ -280,15 +281,17 @@ class CountingFactory(CallFactory):
 
     begun: list[CallContext]
     lines: list[Telephony]
+    voicemail: list[Any]  # each line's voicemail recorder (None: none on that line)
 
     async def begin(self, call: CallContext, **overrides: Any) -> CallParts:
         self.begun.append(call)
         parts = await super().begin(call, **overrides)
         connect = parts.connect
 
-        def counted(telephony: Telephony) -> Any:
+        def counted(telephony: Telephony, **line: Any) -> Any:
             self.lines.append(telephony)
-            return connect(telephony)
+            self.voicemail.append(line.get("voicemail"))
+            return connect(telephony, **line)
 
         parts.connect = counted  # type: ignore[method-assign]
         return parts
@@ -297,7 +300,7 @@ class CountingFactory(CallFactory):
 def counting(storage: Storage) -> CountingFactory:
     real = call_factory(storage)
     factory = CountingFactory(**{f: getattr(real, f) for f in real.__dataclass_fields__})
-    factory.begun, factory.lines = [], []
+    factory.begun, factory.lines, factory.voicemail = [], [], []
     return factory
 
 
@@ -313,6 +316,15 @@ async def test_a_local_call_is_built_by_the_factory(storage: Storage) -> None:
     assert [c.call_id for c in calls.begun] == [result.call_id]
     assert len(calls.lines) == 1  # the simulated network, under the same coordinator
     assert isinstance(calls.lines[0], SimulatedNetwork)
+    # After hours a department's voicemail takes the caller's next line on a local call.
+    assert isinstance(calls.voicemail[0], TextVoicemailRecorder)
+
+
+def test_the_voicemail_limits_come_from_the_settings() -> None:
+    policy = CallPolicy.from_settings(
+        settings(voicemail_max_seconds=45, voicemail_silence_seconds=2.5)
+    )
+    assert (policy.voicemail.max_seconds, policy.voicemail.silence_seconds) == (45, 2.5)
 
 
 class Stop(Exception):

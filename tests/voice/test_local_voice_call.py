@@ -92,3 +92,38 @@ def test_no_portaudio_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setitem(sys.modules, "sounddevice", None)  # import fails as without PortAudio
     with pytest.raises(VoiceUnavailableError, match="libportaudio2"):
         local_audio._sounddevice()
+
+
+CLOSED = "2026-11-24T20:00:00-06:00"
+VOICEMAIL_CALLER = [
+    "Can I talk to someone in payroll?",
+    "Hi, this is Sam Jones. My paycheck was short this week, please call me back.",
+]
+
+
+def test_a_spoken_after_hours_voicemail_is_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Payroll's after-hours action is voicemail: the second utterance is recorded as a WAV file
+    in VOICEMAIL_DIR, linked from the message, with the words the call heard as its text."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SWITCHBOARD_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    directory = Path(__file__).parents[1] / "scenarios" / "ringgroups-directory.yaml"
+    imported = CliRunner().invoke(app, ["directory", "import", str(directory)])
+    assert imported.exit_code == 0, imported.output
+    synthesize(tmp_path / "caller", VOICEMAIL_CALLER)
+    result = CliRunner().invoke(
+        app, ["call", "--voice", "--audio-in", str(tmp_path / "caller"), "--at", CLOSED,
+              "--audio-out", str(tmp_path / "agent")],
+    )  # fmt: skip
+    output = result.output
+    assert result.exit_code == 0, output
+    assert "Outcome: voicemail" in output, output
+    assert "Message for payroll: Voicemail (" in output, output
+    assert "paycheck" in output.lower(), output
+    [recording] = (tmp_path / "data" / "voicemails").glob("voicemail-local-*.wav")
+    with wave.open(str(recording), "rb") as w:
+        assert w.getframerate() == 8000
+        assert w.getnframes() > 2 * w.getframerate()  # the whole message, seconds of it

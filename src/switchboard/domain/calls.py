@@ -24,6 +24,7 @@ class CallOutcome(StrEnum):
 
     TRANSFERRED = "transferred"
     MESSAGE_TAKEN = "message_taken"
+    VOICEMAIL = "voicemail"  # after hours: the caller left a recorded voicemail (or tried to)
     ENDED_BY_CALLER = "ended_by_caller"
     INFO_ONLY = "info_only"
     NO_TRANSFER = "no_transfer"

@@ -64,6 +64,7 @@ log = get_logger(__name__)
 
 _SETTINGS, _VAD, _RESOLVERS, _TRUNK = "settings", "vad", "resolvers", "outbound_trunk"
 _CALENDARS = "calendars"  # (busy times per employee, when fetched) from prewarm
+_VOICEMAIL_STT = "voicemail_stt"  # the after-hours voicemail transcriber, made at the first call
 _PREWARM_TIMEOUT_S = 60.0
 
 
@@ -310,7 +311,10 @@ async def answer(
         # hosted model is configured (AMD needs an LLM), else the offline screen alone.
         screen=answer_screen(None if is_offline(app.settings.switchboard_llm) else parts.brain),
     )
-    deps = parts.connect(LiveKitTelephony(lk, outbound_trunk_id=outbound_trunk_id, media=media))
+    deps = parts.connect(
+        LiveKitTelephony(lk, outbound_trunk_id=outbound_trunk_id, media=media),
+        **_voicemail(ctx, session, app.settings),
+    )
     options = room_io.RoomOptions(
         participant_identity=call.caller_identity,
         delete_room_on_close=False,  # after a merge the caller and the employee talk on
@@ -332,6 +336,24 @@ async def answer(
         await keep_quality(parts, sampler.result(), metrics)
     log.info("call.finished", outcome=outcome.value)
     return outcome
+
+
+def _voicemail(ctx: JobContext, session: AgentSession[Any], settings: Settings) -> dict[str, Any]:
+    """A department's after-hours voicemail records the caller's own audio track into
+    VOICEMAIL_DIR; one offline transcriber per job process (VOICEMAIL_TRANSCRIPTION)."""
+    from switchboard.adapters.livekit.voicemail_recorder import LiveKitVoicemailRecorder
+    from switchboard.adapters.voice.recordings import RecordingFolder
+    from switchboard.adapters.voice.voicemail import CALL_BUDGET, OfflineVoicemailTranscriber
+
+    folder = RecordingFolder(settings.effective_voicemail_dir)
+    transcriber = None
+    if settings.voicemail_transcription:
+        transcriber = ctx.proc.userdata.get(_VOICEMAIL_STT)
+        if transcriber is None:
+            transcriber = OfflineVoicemailTranscriber(budget=CALL_BUDGET)  # Whisper loads lazily
+            ctx.proc.userdata[_VOICEMAIL_STT] = transcriber
+    recorder = LiveKitVoicemailRecorder(ctx.room, session, folder)
+    return {"voicemail": recorder, "transcriber": transcriber}
 
 
 async def keep_quality(parts: CallParts, quality: CallQuality, metrics: CallMetrics) -> None:

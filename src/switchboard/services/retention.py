@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 
 from switchboard.domain.retention import DataKind, RetentionPolicy
 from switchboard.logs import get_logger
@@ -29,6 +30,23 @@ def policy_from_settings(settings: Settings) -> RetentionPolicy:
             DataKind.CALLER_MEMORY: settings.retention_caller_memory_days,
         }
     )
+
+
+class AllPersonalData:
+    """Several `PersonalData` as one (the database, then the voicemail recordings on disk): the
+    counts of each kind add up. Each part is atomic on its own, not all of them together."""
+
+    def __init__(self, *parts: PersonalData) -> None:
+        self._parts = parts
+
+    async def purge(
+        self, cutoffs: Mapping[DataKind, datetime], *, apply: bool
+    ) -> dict[DataKind, int]:
+        counts: dict[DataKind, int] = {}
+        for part in self._parts:
+            for kind, n in (await part.purge(cutoffs, apply=apply)).items():
+                counts[kind] = counts.get(kind, 0) + n
+        return counts
 
 
 async def purge(

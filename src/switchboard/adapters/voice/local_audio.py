@@ -92,6 +92,7 @@ class FileListener:
     def __init__(self, stt: OfflineSTT, vad: lk_vad.VAD, paths: Sequence[Path]) -> None:
         self._stt, self._vad = stt, vad
         self._pending = list(paths)
+        self._tap: list[np.ndarray] | None = None  # files read since start_recording()
 
     @classmethod
     def from_path(cls, stt: OfflineSTT, vad: lk_vad.VAD, path: Path) -> FileListener:
@@ -103,10 +104,22 @@ class FileListener:
     async def next_line(self) -> str | None:
         while self._pending:
             audio = await asyncio.to_thread(read_wav, self._pending.pop(0))
+            if self._tap is not None:
+                self._tap.append(audio)
             text = await transcribe(self._stt, self._vad, audio)
             if text:
                 return text
         return None
+
+    def start_recording(self) -> None:
+        """Keep the audio of the files read from now on (a voicemail, adapters/voice/
+        local_voicemail.py)."""
+        self._tap = []
+
+    def stop_recording(self) -> np.ndarray:
+        """The audio kept since `start_recording` (RATE, int16), and stop keeping it."""
+        tap, self._tap = self._tap or [], None
+        return np.concatenate(tap) if tap else np.zeros(0, dtype=np.int16)
 
     async def aclose(self) -> None:
         return None
@@ -120,6 +133,7 @@ class MicrophoneListener:
         self._loop = asyncio.get_running_loop()
         self._stream = TurnTakingSTT(stt=stt, vad=vad).stream()
         self._lines: asyncio.Queue[str] = asyncio.Queue()
+        self._tap: list[np.ndarray] | None = None  # audio since start_recording() (a voicemail)
         self._input = sd.InputStream(
             samplerate=RATE, channels=1, dtype="int16", blocksize=RATE // 50, callback=self._audio
         )
@@ -127,9 +141,24 @@ class MicrophoneListener:
         self._reader = asyncio.create_task(self._read())
 
     def _audio(self, data: Any, frames: int, when: Any, status: Any) -> None:
-        samples = np.asarray(data, dtype=np.int16).reshape(-1)
-        for frame in to_frames(samples.copy(), RATE):
+        samples = np.asarray(data, dtype=np.int16).reshape(-1).copy()
+        self._loop.call_soon_threadsafe(self._keep, samples)
+        for frame in to_frames(samples, RATE):
             self._loop.call_soon_threadsafe(self._stream.push_frame, frame)
+
+    def _keep(self, samples: np.ndarray) -> None:
+        if self._tap is not None:  # on the event loop: no lock needed
+            self._tap.append(samples)
+
+    def start_recording(self) -> None:
+        """Keep the microphone's audio from now on (a voicemail, adapters/voice/
+        local_voicemail.py)."""
+        self._tap = []
+
+    def stop_recording(self) -> np.ndarray:
+        """The audio kept since `start_recording` (RATE, int16), and stop keeping it."""
+        tap, self._tap = self._tap or [], None
+        return np.concatenate(tap) if tap else np.zeros(0, dtype=np.int16)
 
     async def _read(self) -> None:
         async for event in self._stream:

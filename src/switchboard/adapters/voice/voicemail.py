@@ -1,4 +1,5 @@
-"""Voicemail transcription with the offline STT: fetch the recording, decode it, run Whisper.
+"""Voicemail transcription with the offline STT: fetch the recording (or read the agent's own WAV
+file), decode it, run Whisper.
 
 Twilio's recording is fetched as WAV (`<RecordingUrl>.wav`, https://www.twilio.com/docs/voice/
 api/recording#fetch-a-recording-media-file) with the account's credentials, since accounts can
@@ -16,7 +17,9 @@ import base64
 import io
 import time
 import wave
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import aiohttp
 import numpy as np
@@ -30,6 +33,10 @@ log = get_logger(__name__)
 
 MAX_RECORDING_BYTES = 20 * 1024 * 1024  # ~20 minutes of 8 kHz 16-bit WAV; longer is not fetched
 DEFAULT_BUDGET = 10.0  # seconds for download + transcription (Twilio waits 15 s for our answer)
+# A voicemail the agent recorded on the call (up to VOICEMAIL_MAX_SECONDS of speech) gets longer,
+# still well inside the 45 s the worker lets a tool finish once the caller has gone
+# (services/live_call/hold.py DRAIN_SECONDS): the message is stored either way.
+CALL_BUDGET = 30.0
 
 
 def wav_samples(data: bytes) -> np.ndarray:
@@ -69,13 +76,32 @@ class OfflineVoicemailTranscriber:
         self._unavailable = False
 
     async def transcribe(self, recording_url: str) -> str | None:
+        """A recording Twilio holds (the fallback path's `<Record>`): downloaded, then transcribed."""
+
+        async def work() -> str:
+            audio = await self._download(recording_url)
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._executor, self._transcribe, audio)
+
+        return await self._guarded(work)
+
+    async def transcribe_file(self, path: Path) -> str | None:
+        """A WAV file the agent recorded itself (a department's after-hours voicemail,
+        ports/voicemail.py `RecordingTranscriber`): read and transcribed on the worker thread."""
+
+        async def work() -> str:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._executor, self._transcribe_path, path)
+
+        return await self._guarded(work)
+
+    async def _guarded(self, work: Callable[[], Awaitable[str]]) -> str | None:
+        """`work()` within the budget; None on any failure (the voicemail is kept, untranscribed)."""
         if self._unavailable:
             return None
         try:
             async with asyncio.timeout(self._budget):
-                audio = await self._download(recording_url)
-                loop = asyncio.get_running_loop()
-                return await loop.run_in_executor(self._executor, self._transcribe, audio)
+                return await work()
         except VoiceUnavailableError as exc:
             self._unavailable = True  # said once; every later voicemail is simply not transcribed
             log.warning("voicemail.not_transcribed", reason=str(exc))
@@ -94,6 +120,11 @@ class OfflineVoicemailTranscriber:
         if len(data) > MAX_RECORDING_BYTES:
             raise ValueError("recording too large to transcribe")
         return data
+
+    def _transcribe_path(self, path: Path) -> str:
+        if path.stat().st_size > MAX_RECORDING_BYTES:
+            raise ValueError("recording too large to transcribe")
+        return self._transcribe(path.read_bytes())
 
     def _transcribe(self, data: bytes) -> str:
         audio = wav_samples(data)

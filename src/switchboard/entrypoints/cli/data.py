@@ -22,6 +22,7 @@ from switchboard.adapters.sqlalchemy.backup import (
     verify_backup,
 )
 from switchboard.adapters.sqlalchemy.purge import SqlAlchemyPersonalData
+from switchboard.adapters.voice.recordings import RecordingFolder
 from switchboard.domain.retention import DataKind
 from switchboard.entrypoints.cli._runtime import console, fail, settings_or_exit
 from switchboard.ports.clock import SystemClock
@@ -127,9 +128,11 @@ def purge(
     async def work() -> dict[DataKind, int]:
         engine = create_engine(settings.effective_database_url)
         try:
-            return await retention.purge(
-                SqlAlchemyPersonalData(engine), policy, SystemClock(), apply=apply
+            # The database, and the agent's voicemail recordings in VOICEMAIL_DIR on this machine.
+            data = retention.AllPersonalData(
+                SqlAlchemyPersonalData(engine), RecordingFolder(settings.effective_voicemail_dir)
             )
+            return await retention.purge(data, policy, SystemClock(), apply=apply)
         finally:
             await engine.dispose()
 

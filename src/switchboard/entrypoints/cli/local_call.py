@@ -181,8 +181,9 @@ class VoiceOptions:
 
 
 async def _spoken(
-    calls: CallFactory, spec: LocalCallSpec, screen: CallScreen, out: Console, voice: VoiceOptions
-) -> LocalCallResult:
+    calls: CallFactory, spec: LocalCallSpec, screen: CallScreen, out: Console, voice: VoiceOptions,
+    recordings: Path,
+) -> LocalCallResult:  # fmt: skip
     from switchboard.adapters.voice import VoiceUnavailableError
     from switchboard.entrypoints.cli.local_voice import spoken_call
 
@@ -202,7 +203,10 @@ async def _spoken(
                 call.on_line(line)
 
             screen.live = True
-            return await run_local_call(spec, calls, call.read_line, listener=on_line)
+            return await run_local_call(
+                spec, calls, call.read_line, listener=on_line,
+                voicemail=call.voicemail_recorder(recordings),
+            )  # fmt: skip
     except VoiceUnavailableError as exc:
         fail(str(exc), 2)
     except ValueError as exc:  # e.g. --audio-in with no WAV files
@@ -328,7 +332,7 @@ async def place_call(
     how = "" if voice else ' Type as the caller; "bye", Ctrl-D or Ctrl-C hangs up at any moment.'
     out.print(f"[dim]Calling {escape(company.name)} from {caller_number}.{how}[/]")
     if voice is not None:
-        result = await _spoken(calls, spec, screen, out, voice)
+        result = await _spoken(calls, spec, screen, out, voice, settings.effective_voicemail_dir)
     elif ask is not None:  # a script: one line per turn, in order
         result = await run_local_call(spec, calls, typed_line(screen, ask), listener=screen.add)
     else:

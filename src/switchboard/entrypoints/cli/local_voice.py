@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from switchboard.domain.directory import Directory
 from switchboard.domain.resolution import Resolver
@@ -15,6 +15,7 @@ from switchboard.services.local_call import CallLine
 
 if TYPE_CHECKING:
     from switchboard.adapters.voice.local_audio import Listener, Speaker
+    from switchboard.adapters.voice.local_voicemail import SpokenVoicemailRecorder
 
 
 @dataclass
@@ -49,6 +50,26 @@ class SpokenCall:
         if line is not None:
             self.heard(line)
         return line
+
+    async def quiet(self) -> None:
+        """Return once everything the agent said so far has been spoken."""
+        await self._queue.join()
+
+    def voicemail_recorder(self, folder: Path) -> Callable[..., SpokenVoicemailRecorder]:
+        """A department's after-hours voicemail records the microphone (or --audio-in) into
+        `folder` (VOICEMAIL_DIR), from the tone to the end of the next utterance."""
+        from switchboard.adapters.voice.local_audio import RATE
+        from switchboard.adapters.voice.local_voicemail import SpokenVoicemailRecorder
+        from switchboard.adapters.voice.recordings import RecordingFolder
+
+        def make(read_line: Any, tone: Callable[[], None]) -> SpokenVoicemailRecorder:
+            listener: Any = self.listener
+            return SpokenVoicemailRecorder(
+                read_line, listener, RecordingFolder(folder, rate=RATE), on_tone=tone,
+                quiet=self.quiet,
+            )  # fmt: skip
+
+        return make
 
     async def aclose(self) -> None:
         if self._task is not None:

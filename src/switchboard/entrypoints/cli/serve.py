@@ -15,6 +15,7 @@ from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutb
 from switchboard.adapters.sqlalchemy.message_queries import SqlAlchemyMessageQueries
 from switchboard.adapters.sqlalchemy.message_stats import SqlAlchemyMessageStats
 from switchboard.adapters.sqlalchemy.purge import SqlAlchemyPersonalData
+from switchboard.adapters.voice.recordings import RecordingFolder
 from switchboard.bootstrap import Application
 from switchboard.bootstrap.messages import Messaging, open_messaging
 from switchboard.domain.diagnosis import Check
@@ -29,7 +30,7 @@ from switchboard.services.directory import load_directory
 from switchboard.services.doctor import run_doctor
 from switchboard.services.messages.message_log import MessageLog
 from switchboard.services.messages.runner import LoopStats, NotificationLoop
-from switchboard.services.retention import policy_from_settings, purge_daily
+from switchboard.services.retention import AllPersonalData, policy_from_settings, purge_daily
 from switchboard.settings import SettingsError
 
 
@@ -92,7 +93,10 @@ async def serve_app(app: Application, *, host: str, port: int, worker: bool) -> 
             if worker:
                 tasks.create_task(notification_loop(app, messaging).run(stop))
             # Personal data past its retention period goes once a day (RETENTION_*_DAYS).
-            personal = SqlAlchemyPersonalData(app.storage.engine)
+            personal = AllPersonalData(
+                SqlAlchemyPersonalData(app.storage.engine),
+                RecordingFolder(app.settings.effective_voicemail_dir),  # the agent's voicemails
+            )
             policy = policy_from_settings(app.settings)
             tasks.create_task(purge_daily(personal, policy, app.clock, stop))
             if app.settings.digest_hour >= 0:  # each employee's digest email, once a day

@@ -32,6 +32,7 @@ from switchboard.ports.clock import Clock
 from switchboard.ports.metrics import CallMetrics, NoCallMetrics
 from switchboard.ports.outbox import MessageOutbox
 from switchboard.ports.telephony import Telephony
+from switchboard.ports.voicemail import RecordingTranscriber, VoicemailLimits, VoicemailRecorder
 from switchboard.services.calendars import CalendarCache
 from switchboard.services.call_records import CallLog, UnitOfWorkFactory
 from switchboard.services.caller_memory import CallerMemory
@@ -39,7 +40,7 @@ from switchboard.services.calls.resolvers import ResolverCache
 from switchboard.services.calls.screening import message_only
 from switchboard.services.messages.desk import OutboxMessageDesk
 from switchboard.services.messages.follow_ups import TransferSummaries
-from switchboard.services.receptionist.deps import CallState, ReceptionistDeps
+from switchboard.services.receptionist.deps import CallState, ReceptionistDeps, VoicemailBox
 from switchboard.services.transfer import TransferConfig, WarmTransferCoordinator
 from switchboard.services.transfer.coordinator import ConnectedHook
 from switchboard.settings import Settings
@@ -59,6 +60,7 @@ class CallPolicy:
     screening: ScreeningPolicy = field(default_factory=ScreeningPolicy)
     caller_memory: bool = True  # CALLER_MEMORY_ENABLED
     transfer_summary: bool = True  # TRANSFER_SUMMARY: tell the employee who was put through
+    voicemail: VoicemailLimits = field(default_factory=VoicemailLimits)  # VOICEMAIL_*_SECONDS
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CallPolicy:
@@ -66,9 +68,13 @@ class CallPolicy:
         screening = ScreeningPolicy.from_settings(
             settings.blocked_numbers, settings.failed_attestation_message_only
         )
+        voicemail = VoicemailLimits(
+            max_seconds=settings.voicemail_max_seconds,
+            silence_seconds=settings.voicemail_silence_seconds,
+        )
         return cls(
             transfer, settings.ai_disclosure, settings.default_region, screening,
-            settings.caller_memory_enabled, settings.transfer_summary,
+            settings.caller_memory_enabled, settings.transfer_summary, voicemail,
         )  # fmt: skip
 
 
@@ -116,8 +122,16 @@ class CallParts:
     metrics: CallMetrics = field(default_factory=NoCallMetrics)
     _ended_counted: bool = field(default=False, init=False, repr=False)
 
-    def connect(self, telephony: Telephony) -> ReceptionistDeps:
-        """The agent's collaborators, with the warm-transfer coordinator over `telephony`."""
+    def connect(
+        self,
+        telephony: Telephony,
+        *,
+        voicemail: VoicemailRecorder | None = None,
+        transcriber: RecordingTranscriber | None = None,
+    ) -> ReceptionistDeps:
+        """The agent's collaborators, with the warm-transfer coordinator over `telephony`. With a
+        `voicemail` recorder for this line, a department's after-hours `voicemail` records the
+        caller (transcribed by `transcriber`); without one the agent takes a message instead."""
         self.coordinator = WarmTransferCoordinator(
             telephony, self.clock, self.policy.transfer, self.on_connected, metrics=self.metrics
         )
@@ -138,6 +152,11 @@ class CallParts:
             known_caller=self.known_caller.name if self.known_caller else None,
             blocked=self.screening is Screening.BLOCK,
             groups=self.coordinator,
+            voicemail=(
+                VoicemailBox(voicemail, transcriber, self.policy.voicemail)
+                if voicemail is not None
+                else None
+            ),
         )
         return self.deps
 

@@ -22,7 +22,9 @@ from switchboard.adapters.simulator import (
     SimulatedClock,
     scripts_by_target,
 )
+from switchboard.adapters.simulator.voicemail_line import TextVoicemailRecorder
 from switchboard.domain.directory import Directory
+from switchboard.ports.voicemail import VoicemailRecorder
 from switchboard.services.calendars import CalendarCache
 from switchboard.services.calls import CallFactory
 from switchboard.services.local_call.lines import CallLine, CallLines, LineSink
@@ -38,6 +40,9 @@ from switchboard.services.receptionist.text_chat import run_text_conversation
 
 DEFAULT_CALLER = "+16125550177"  # a fictional caller ID (555-01xx is reserved for fiction)
 ReadLine = Callable[[], Awaitable[str | None]]
+# The call's voicemail recorder, from its caller lines and the tone to show: a typed line by
+# default; the local voice call records the microphone (adapters/voice/local_voicemail.py).
+VoicemailLine = Callable[[ReadLine, Callable[[], None]], VoicemailRecorder]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +74,13 @@ async def run_local_call(
     *,
     listener: LineSink | None = None,
     hang_up: asyncio.Event | None = None,
+    voicemail: VoicemailLine = TextVoicemailRecorder,
 ) -> LocalCallResult:
     """Hold one call. `calls` is the application's call factory (`switchboard.bootstrap`), the
     one a real call uses: the brain, the transfer settings and the storage come from it.
     `read_line` gives the caller's next line (None: they hang up); `listener` sees every line as
     it happens; setting `hang_up` hangs the caller up at once, whatever is happening (on hold,
-    while it rings, mid-sentence). The call record and any message are saved in the factory's
+    while it rings, mid-sentence). `voicemail` records a department's after-hours voicemail. The call record and any message are saved in the factory's
     storage; nothing is left live on the simulated network afterwards."""
     directory, lines = spec.directory, CallLines(listener)
     clock = (
@@ -97,7 +103,6 @@ async def run_local_call(
     parts = await calls.begin(
         call, clock=clock, directory=directory, taps=taps, calendars=spec.calendars
     )
-    deps = parts.connect(network)
 
     async def caller_line() -> str | None:
         if call.caller_identity not in network.rooms.get(call.room_name, {}):
@@ -110,6 +115,12 @@ async def run_local_call(
         elif line.strip():
             lines.add(CallLine("caller", line))
         return line
+
+    def tone() -> None:
+        lines.add(CallLine("event", "Beep: the caller's next line is the voicemail", kind="tone"))
+
+    # After hours, a department's `voicemail` takes the caller's next line as the recording.
+    deps = parts.connect(network, voicemail=voicemail(caller_line, tone))
 
     async def hang_up_when_asked(event: asyncio.Event) -> None:
         await event.wait()

@@ -12,6 +12,7 @@ from livekit.agents import ToolError
 from switchboard.services.receptionist.deps import ReceptionistDeps
 
 P = ParamSpec("P")
+MAX_REASON_CHARS = 500  # a transfer's `reason`
 
 
 def recorded(

@@ -1,5 +1,6 @@
-"""`transfer_call` with a department id: its ring group, its on-call person after hours, or a
-message (docs/call-behaviour.md, "Ring groups" and "After hours"). The guardrails are the same as
+"""`transfer_call` with a department id: its ring group, its on-call person after hours, its
+voicemail (services/receptionist/voicemail.py), or a message (docs/call-behaviour.md, "Ring
+groups" and "After hours"). The guardrails are the same as
 for one employee: only directory `phone` values are dialled, at most two attempts per employee
 per call, nothing after an emergency, and no tool output carries a number or an address.
 """
@@ -10,8 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from switchboard.domain.calls import TransferOutcome
 from switchboard.domain.directory import Department
+from switchboard.domain.messages import MAX_NAME_LENGTH
 from switchboard.domain.routing.ring_group import RingPlan
 from switchboard.domain.routing.route import DepartmentRoute, RouteKind, department_route
+from switchboard.services.receptionist.arguments import MAX_REASON_CHARS, text_arg
+from switchboard.services.receptionist.voicemail import take_voicemail
 
 if TYPE_CHECKING:
     from switchboard.services.receptionist.tools import ReceptionistTools
@@ -23,12 +27,19 @@ def route_summary(tools: ReceptionistTools, department: Department) -> dict[str,
     route = department_route(d.directory, department, d.clock.now(), d.reachability)
     if route.kind is RouteKind.FRONT_CONTACT:
         return None
-    return {
+    summary: dict[str, Any] = {
         "transfer_to": department.id,  # pass this id to transfer_call
         "kind": route.kind.value,
         "available": route.dials,
         "availability_note": route.caller_message,
     }
+    if route.kind is RouteKind.VOICEMAIL and d.voicemail is not None:
+        summary["voicemail"] = True
+        summary["next"] = (
+            "call transfer_call with transfer_to now: the caller hears the tone and records "
+            "their message, and the call ends by itself"
+        )
+    return summary
 
 
 async def transfer_to_department(
@@ -39,11 +50,16 @@ async def transfer_to_department(
     state.other_requested = True
     route = department_route(d.directory, department, d.clock.now(), d.reachability)
     refusal = _refusal(tools, route)
+    if refusal is None and route.kind is RouteKind.VOICEMAIL and d.voicemail is not None:
+        name = " ".join(str(caller_name).split())[:MAX_NAME_LENGTH]  # may be empty
+        return await take_voicemail(tools, department, name, d.voicemail)
     if refusal is not None:
         d.record("decision", decision="refused", why=refusal, department_id=department.id)
         return tools._out("transfer_call", {"status": "refused", "reason": refusal,
                                             "offer_message": refusal != "emergency",
                                             "note": route.caller_message})  # fmt: skip
+    caller_name = text_arg(caller_name, "caller_name", MAX_NAME_LENGTH)
+    reason = text_arg(reason, "reason", MAX_REASON_CHARS)
     if route.kind is RouteKind.FRONT_CONTACT:
         front = d.directory.front_contact(department.id)
         if front is None:
@@ -69,8 +85,8 @@ def _refusal(tools: ReceptionistTools, route: DepartmentRoute) -> str | None:
         return "emergency"
     if state.transferred_to:
         return "already_transferred"
-    if route.kind is RouteKind.VOICEMAIL:
-        return "after_hours_voicemail"
+    if route.kind is RouteKind.VOICEMAIL and tools.deps.voicemail is None:
+        return "after_hours_voicemail"  # no recorder on this line: a message by conversation
     if route.kind is RouteKind.MESSAGE:
         return "nobody_available" if route.plan is not None else "company_closed"
     return None

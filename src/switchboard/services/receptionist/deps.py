@@ -19,8 +19,19 @@ from switchboard.ports.calls import (
     RingGroupControl,
 )
 from switchboard.ports.clock import Clock
+from switchboard.ports.voicemail import RecordingTranscriber, VoicemailLimits, VoicemailRecorder
 
 ReachabilityFn = Callable[[Employee, CompanyProfile, datetime], Reachability]
+
+
+@dataclass(frozen=True, slots=True)
+class VoicemailBox:
+    """What a voicemail needs on this call: the line's recorder, the offline transcriber (None:
+    the message says "(voicemail, not transcribed)") and the limits (VOICEMAIL_* settings)."""
+
+    recorder: VoicemailRecorder
+    transcriber: RecordingTranscriber | None = None
+    limits: VoicemailLimits = field(default_factory=VoicemailLimits)
 
 
 @dataclass(slots=True)
@@ -34,6 +45,7 @@ class CallState:
     transfer_in_progress: bool = False
     caller_left_during_transfer: bool = False
     message_id: str | None = None
+    voicemail: bool = False  # the caller was sent to a department's voicemail (recorded)
     info_requested: bool = False
     other_requested: bool = False
     ended: bool = False
@@ -58,6 +70,8 @@ class CallState:
             return CallOutcome.BLOCKED
         if self.transferred_to:
             return CallOutcome.TRANSFERRED
+        if self.voicemail:
+            return CallOutcome.VOICEMAIL
         if self.message_id:
             return CallOutcome.MESSAGE_TAKEN
         if self.caller_left_during_transfer or (caller_hung_up and self.transfer_in_progress):
@@ -88,6 +102,9 @@ class ReceptionistDeps:
     state: CallState = field(default_factory=CallState)
     # Department ring groups (docs/call-behaviour.md); None: department calls go to the front contact.
     groups: RingGroupControl | None = None
+    # A department's after-hours `voicemail` records the caller (services/receptionist/voicemail.py);
+    # None: the agent takes the message in conversation instead.
+    voicemail: VoicemailBox | None = None
 
     def record(self, kind: str, /, **data: object) -> None:
         """Append to the call record, always tagged with the call id."""

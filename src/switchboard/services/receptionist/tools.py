@@ -21,7 +21,7 @@ from switchboard.domain.redaction import redact_contact_details, repeats_private
 from switchboard.domain.resolution.result import ResolutionStatus
 from switchboard.domain.spoken_numbers import parse_callback_number
 from switchboard.ports.calls import MessageRequest
-from switchboard.services.receptionist.arguments import recorded, text_arg
+from switchboard.services.receptionist.arguments import MAX_REASON_CHARS, recorded, text_arg
 from switchboard.services.receptionist.department_calls import (
     route_summary,
     transfer_to_department,
@@ -30,7 +30,6 @@ from switchboard.services.receptionist.deps import ReceptionistDeps
 
 MAX_QUERY_CHARS = 200
 MAX_NAME_CHARS = MAX_NAME_LENGTH
-MAX_REASON_CHARS = 500
 # The longest a goodbye may take to play before end_call hangs up anyway.
 GOODBYE_PLAYOUT_SECONDS = 15.0
 
@@ -96,11 +95,12 @@ class ReceptionistTools:
     async def transfer_call(self, employee_id: str, caller_name: str, reason: str) -> str:
         """Warm-transfer the caller, unless a guardrail says no."""
         d, state = self.deps, self.deps.state
-        name = text_arg(caller_name, "caller_name", MAX_NAME_CHARS)
-        why = text_arg(reason, "reason", MAX_REASON_CHARS)
         department = d.directory.department(str(employee_id).strip())
         if department is not None and d.directory.employee(department.id) is None:
-            return await transfer_to_department(self, department, name, why)
+            # Checks the name and reason itself: a voicemail needs neither.
+            return await transfer_to_department(self, department, caller_name, reason)
+        name = text_arg(caller_name, "caller_name", MAX_NAME_CHARS)
+        why = text_arg(reason, "reason", MAX_REASON_CHARS)
         employee = dial_target(d.directory, employee_id)
         # Only a known id is recorded: a model may pass a phone number here.
         d.record("tool_call", tool="transfer_call", employee_id=employee.id if employee else None)

@@ -17,7 +17,8 @@ EXPECT_KEYS = {
     "notify_only_recipient", "notified", "record", "paged", "follow_up", "delivery", "chat_posts",
 }  # fmt: skip
 OUTCOMES = {
-    "transferred", "message_taken", "info_only", "ended_by_caller", "no_transfer", "blocked",
+    "transferred", "message_taken", "voicemail", "info_only", "ended_by_caller", "no_transfer",
+    "blocked",
 }  # fmt: skip
 
 

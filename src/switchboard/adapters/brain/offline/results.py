@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from switchboard.adapters.brain.offline.dialogue import EMERGENCY, Dialogue
+from switchboard.adapters.brain.offline.dialogue import EMERGENCY, NO_NAME, Dialogue
 from switchboard.adapters.brain.offline.state import Asking, Reply
 from switchboard.adapters.brain.offline.wording import (
     department_target,
@@ -32,7 +32,7 @@ def after_tool(d: Dialogue, tool: str, output: str, is_error: bool) -> Reply:
         return _found(d, data)
     if tool == "transfer_call":
         status = data.get("status")
-        if status == "connected":
+        if status in ("connected", "voicemail"):  # a voicemail ends the call by itself
             s.finished = True
             return Reply()
         if data.get("reason") == "emergency":
@@ -64,7 +64,15 @@ def _found(d: Dialogue, data: dict[str, object]) -> Reply:
         # A ring group or an after-hours rule: the department itself is dialled (or not), even
         # when none of the ring members is listed in the department itself.
         s.target = department_target(str(dept.get("id")), str(dept.get("name")), route)
-        if route.get("kind") == "voicemail":  # no offer: straight to taking the message
+        if route.get("kind") == "voicemail" and route.get("voicemail"):
+            # A recorded voicemail: the receptionist says it is closed and records the caller.
+            s.asking = Asking.NOTHING
+            name = s.caller_name if s.caller_name != NO_NAME else None
+            args = {"employee_id": s.target.id, "caller_name": name or "",
+                    "reason": s.reason or ""}  # fmt: skip
+            d.note = ""  # the voicemail's own prompt says it is closed
+            return Reply("", "transfer_call", args)
+        if route.get("kind") == "voicemail":  # no recorder: straight to taking the message
             s.wants_message = True
             d.note = f"{d.note} {s.target.note}".strip()
         elif s.via == "topic":
