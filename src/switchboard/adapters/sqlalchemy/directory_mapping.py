@@ -81,6 +81,7 @@ def department_to_row(department: Department, position: int) -> dict[str, Any]:
         "position": position,
         "routing": routing_to_json(department),
         "chat": list(department.chat) or None,
+        "hours": hours_to_json(department.hours) if department.hours is not None else None,
     }
 
 
@@ -93,7 +94,19 @@ def department_from_row(row: Row) -> Department:
         ring=ring,
         after_hours=after_hours,
         chat=_chat(row),
+        hours=_department_hours(row),
     )
+
+
+def _department_hours(row: Row) -> WeeklyHours | None:
+    # A row written before migration 0014 (or read by a narrower select) has none: the company's.
+    value = row.get("hours")
+    if value is None:
+        return None
+    try:
+        return hours_from_json(value)
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise ValueError(f"stored department {row['id']!r} is unreadable: hours: {exc}") from exc
 
 
 def employee_to_row(employee: Employee, position: int) -> dict[str, Any]:
