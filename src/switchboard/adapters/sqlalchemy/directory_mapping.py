@@ -13,6 +13,7 @@ from typing import Any
 from switchboard.adapters.sqlalchemy.routing_mapping import routing_from_json, routing_to_json
 from switchboard.domain.calendar import CalendarConfig
 from switchboard.domain.directory import (
+    END_OF_DAY,
     WEEKDAYS,
     CompanyProfile,
     Department,
@@ -157,7 +158,10 @@ def _chat(row: Row) -> tuple[str, ...]:
 
 
 def _time_text(t: time) -> str:
-    # Minutes are the norm; keep seconds only when present so nothing is lost.
+    # Minutes are the norm; keep seconds only when present so nothing is lost. A range that runs
+    # to midnight ends at "24:00", as in the directory file.
+    if t == END_OF_DAY:
+        return "24:00"
     return t.isoformat() if t.second or t.microsecond else f"{t:%H:%M}"
 
 
@@ -165,7 +169,9 @@ def _range(text: str) -> TimeRange:
     start, sep, end = text.partition("-")
     if not sep:
         raise ValueError(f"{text!r} is not a time range like 08:30-17:30")
-    return TimeRange(time.fromisoformat(start), time.fromisoformat(end))
+    return TimeRange(
+        time.fromisoformat(start), END_OF_DAY if end == "24:00" else time.fromisoformat(end)
+    )
 
 
 CALENDAR_KEY = "calendar"
