@@ -174,3 +174,18 @@ def test_midnight_round_trips_as_24_00() -> None:
     assert "fri: 18:00-24:00" in yaml_text
     assert parse_directory_yaml(yaml_text) == d
     assert parse_csv_text(dump_directory_csv(d), "x.csv").directory == d
+
+
+def test_the_documented_examples_import_as_documented() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "directory-format.md").read_text("utf-8")
+    example = doc.split("```csv\nkind,", 1)[1].split("```", 1)[0]
+    d = parse_csv_text("kind," + example, "directory.csv").directory
+    assert d is not None
+    assert [x.hours for x in d.departments] == [SEVEN_TO_TEN, None]
+    yaml_example = doc.split("**Department hours.**", 1)[1].split("```yaml\n", 1)[1]
+    yaml_example = yaml_example.split("```", 1)[0]
+    parsed = parse_directory_yaml(COMPANY + yaml_example, "directory.yaml")
+    support, sales, night = parsed.departments
+    assert support.hours == SEVEN_TO_TEN
+    assert sales.hours == WeeklyHours(((TimeRange(time(9), time(15)),),) * 5 + ((), ()))
+    assert night.hours == ALWAYS
