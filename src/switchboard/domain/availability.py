@@ -1,7 +1,11 @@
 """Business hours and who can be reached now. Computed, never guessed by a model.
 
 Hours are evaluated in the company's time zone and run from opening up to, but not including,
-closing. Listed holidays are closed all day, for everyone.
+closing. Listed holidays are closed all day, for everyone, every department included.
+
+Whose hours: a department with hours of its own keeps them instead of the company's
+(`department_profile`); an employee with hours of their own keeps theirs, one without works their
+department's when it has some, else the company's (`working_employee`).
 """
 
 from __future__ import annotations
@@ -11,7 +15,16 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from switchboard.domain.directory import CompanyProfile, Employee, EmployeeStatus, TimeRange
+from switchboard.domain.directory import (
+    END_OF_DAY,
+    CompanyProfile,
+    Department,
+    Directory,
+    Employee,
+    EmployeeStatus,
+    TimeRange,
+    WeeklyHours,
+)
 
 SEARCH_DAYS = 14
 _MINUTE = timedelta(minutes=1)
@@ -54,6 +67,41 @@ def is_open(company: CompanyProfile, at: datetime) -> bool:
         return False
     now = local.time()
     return any(r.contains(now) for r in company.hours.on(local.weekday()))
+
+
+def department_profile(company: CompanyProfile, department: Department) -> CompanyProfile:
+    """The profile whose hours apply to `department`: the company's with the department's own
+    hours in place of its own, when it has some. Time zone and holidays stay the company's."""
+    if department.hours is None:
+        return company
+    return replace(company, hours=department.hours)
+
+
+def department_open(company: CompanyProfile, department: Department, at: datetime) -> bool:
+    """True when `department` takes calls at `at`: its own hours, else the company's; closed on
+    the company's holidays either way."""
+    return is_open(department_profile(company, department), at)
+
+
+def working_hours(
+    directory: Directory, employee: Employee, department: Department | None = None
+) -> WeeklyHours | None:
+    """The hours `employee` works: their own; else those of `department` (a ring group's, when
+    given) or of their own department; None: the company's."""
+    if employee.hours is not None:
+        return employee.hours
+    if department is None and employee.department is not None:
+        department = directory.department(employee.department)
+    return department.hours if department is not None else None
+
+
+def working_employee(
+    directory: Directory, employee: Employee, department: Department | None = None
+) -> Employee:
+    """`employee` as availability judges them: with the hours they work (`working_hours`) as their
+    own. The same object when nothing changes; never stored or shown."""
+    hours = working_hours(directory, employee, department)
+    return employee if hours is employee.hours else replace(employee, hours=hours)
 
 
 def next_opening(company: CompanyProfile, at: datetime) -> datetime | None:
@@ -134,8 +182,14 @@ def _no(reason: ReachabilityReason, message: str) -> Reachability:
     return Reachability(False, reason, message)
 
 
+def closed_until(company: CompanyProfile, at: datetime) -> str:
+    """ "; back tomorrow at 8:30 AM": when `company` (or a department's profile) next opens, as a
+    suffix for "... is closed right now"; empty when it does not open within 14 days."""
+    return _when(company, at)
+
+
 def _when(company: CompanyProfile, at: datetime) -> str:
-    """ ", back tomorrow at 8:30 AM" style suffix; empty when there is no opening soon."""
+    """ "; back tomorrow at 8:30 AM" style suffix; empty when there is no opening soon."""
     opening = next_opening(company, at)
     if opening is None:
         return ""
@@ -157,7 +211,10 @@ def _ordinal(n: int) -> str:
 
 
 def spoken_time(t: time) -> str:
-    """8:30 AM, 9 AM, 12 PM: how a receptionist says a clock time."""
+    """8:30 AM, 9 AM, 12 PM: how a receptionist says a clock time ("midnight" for a range's
+    24:00 end)."""
+    if t == END_OF_DAY:
+        return "midnight"
     hour = t.hour % 12 or 12
     suffix = "AM" if t.hour < 12 else "PM"
     return f"{hour} {suffix}" if t.minute == 0 else f"{hour}:{t.minute:02d} {suffix}"
@@ -166,9 +223,19 @@ def spoken_time(t: time) -> str:
 def describe_hours(company: CompanyProfile) -> str:
     """The weekly hours as spoken text, consecutive days with equal hours grouped:
     "Monday to Friday, 8:30 AM to 5:30 PM; closed Saturday and Sunday"."""
+    return describe_weekly(company.hours)
+
+
+def describe_department_hours(department: Department) -> str | None:
+    """A department's own hours as spoken text; None when it keeps the company's."""
+    return describe_weekly(department.hours) if department.hours is not None else None
+
+
+def describe_weekly(hours: WeeklyHours) -> str:
+    """`describe_hours` for any weekly hours ("open every day, 24 hours" for 00:00-24:00)."""
     groups: list[tuple[int, int, tuple[TimeRange, ...]]] = []
     for day in range(7):
-        ranges = company.hours.on(day)
+        ranges = hours.on(day)
         if groups and groups[-1][2] == ranges:
             groups[-1] = (groups[-1][0], day, ranges)
         else:
@@ -192,4 +259,6 @@ def _days_text(first: int, last: int) -> str:
 
 def _ranges_text(ranges: tuple[TimeRange, ...]) -> str:
     ordered = sorted(ranges, key=lambda r: r.start)
+    if len(ordered) == 1 and ordered[0].start == time(0) and ordered[0].end == END_OF_DAY:
+        return "24 hours"
     return " and ".join(f"{spoken_time(r.start)} to {spoken_time(r.end)}" for r in ordered)

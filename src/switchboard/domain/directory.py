@@ -27,18 +27,24 @@ class EmployeeStatus(StrEnum):
     OUT_OF_OFFICE = "out_of_office"
 
 
+# A range that ends at midnight (written "24:00") ends at the last instant of the day.
+END_OF_DAY = time.max
+
+
 @dataclass(frozen=True, slots=True)
 class TimeRange:
-    """Opening interval on one day: from `start` up to, but not including, `end`."""
+    """Opening interval on one day: from `start` up to, but not including, `end`
+    (`END_OF_DAY`: up to midnight, so "00:00-24:00" is the whole day)."""
 
     start: time
     end: time
 
     def contains(self, t: time) -> bool:
-        return self.start <= t < self.end
+        return self.start <= t < self.end or (self.end == END_OF_DAY and t == END_OF_DAY)
 
     def __str__(self) -> str:
-        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+        end = "24:00" if self.end == END_OF_DAY else f"{self.end:%H:%M}"
+        return f"{self.start:%H:%M}-{end}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +85,9 @@ class Department:
     after_hours: AfterHours | None = None
     # Chat URLs (apprise form, `${VAR}` allowed) told of every message for the department.
     chat: tuple[str, ...] = ()
+    # Own opening hours (company time zone; company holidays still close it); None: the company's.
+    # Its employees without hours of their own work these (domain/availability.py).
+    hours: WeeklyHours | None = None
 
     def routing_names(self) -> tuple[tuple[str, str], ...]:
         """(field, employee id) for every employee its ring group and on-call rota name, the
@@ -110,7 +119,7 @@ class Employee:
     sms: str | None = None  # E.164
     sip_uri: str | None = None
     status: EmployeeStatus = EmployeeStatus.AVAILABLE
-    hours: WeeklyHours | None = None  # own hours; None means the company's
+    hours: WeeklyHours | None = None  # own hours; None: the department's, else the company's
     # Unknown keys from the directory file, kept so an export round-trips them.
     extra: Mapping[str, object] = field(default_factory=dict)
     # Where busy times come from (docs/calendars.md); None: no calendar.

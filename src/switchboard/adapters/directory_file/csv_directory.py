@@ -3,7 +3,7 @@
     kind,id,name,...,phone,...,hours,...,ring,ring_seconds,ring_members,after_hours,on_call,...
     company,,Lakeshore Supply Co.,...,,...,mon-fri=08:30-17:30,...     (timezone, holidays, greeting)
     info,address,,...                                                  (value: the fact)
-    department,it,IT,...,,...,hunt,10,eve-park;tom-reed,on_call,ivy-cho;tom-reed,2026-11-23
+    department,it,IT,...,,...,mon-sun=07:00-22:00,...,hunt,10,eve-park;tom-reed,on_call,ivy-cho;...
     employee,priya-raman,Priya Raman,...,+13125550101,...
     blocked,,,...,+1900,...
 
@@ -37,7 +37,7 @@ KIND = "kind"
 KINDS = ("employee", "department", "company", "info", "blocked")
 COMPANY_COLUMNS = ("timezone", "holidays", "greeting")
 INFO_COLUMNS = ("value",)
-DEPARTMENT_COLUMNS = ("id", "name", "aliases", "chat", *ROUTING_COLUMNS)
+DEPARTMENT_COLUMNS = ("id", "name", "aliases", "chat", "hours", *ROUTING_COLUMNS)
 # The columns each kind other than employee reads; a value anywhere else on its row is refused.
 USED_BY: dict[str, tuple[str, ...]] = {
     "department": DEPARTMENT_COLUMNS,
@@ -174,6 +174,7 @@ class _Rows:
             ("name", fields.required_text),
             ("aliases", fields.aliases),
             ("chat", fields.chat_urls),
+            ("hours", fields.optional_weekly_hours),  # the employee column's text form
         ):
             try:
                 values[key] = check(raw.get(key))
@@ -357,7 +358,8 @@ def dump_directory_csv(directory: Directory) -> str:
     for d in directory.departments:
         write(
             {KIND: "department", "id": d.id, "name": d.name, "aliases": ";".join(d.aliases),
-             "chat": ";".join(d.chat), **routing_cells(d.ring, d.after_hours)}
+             "chat": ";".join(d.chat), **routing_cells(d.ring, d.after_hours),
+             "hours": fields.hours_text(d.hours) if d.hours is not None else ""}
         )  # fmt: skip
     for e in directory.employees:
         write({KIND: "employee", **employee_cells(e)})

@@ -1,4 +1,7 @@
-"""Opening hours in file form: "08:30-17:30", "08:00-12:00,13:00-17:00", "closed", per weekday."""
+"""Opening hours in file form: "08:30-17:30", "08:00-12:00,13:00-17:00", "closed", per weekday.
+
+"24:00" may end a range (up to midnight): "00:00-24:00" is the whole day.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import re
 from collections.abc import Mapping
 from datetime import time
 
-from switchboard.domain.directory import WEEKDAYS, TimeRange, WeeklyHours
+from switchboard.domain.directory import END_OF_DAY, WEEKDAYS, TimeRange, WeeklyHours
 
 from .errors import FieldError
 
@@ -38,7 +41,7 @@ def _time_range(part: str) -> TimeRange:
     start, sep, end = part.strip().partition("-")
     if not sep:
         raise FieldError(f"{part.strip()!r} is not a time range like 08:30-17:30")
-    result = TimeRange(_clock(start), _clock(end))
+    result = TimeRange(_clock(start), END_OF_DAY if end.strip() == "24:00" else _clock(end))
     if not result.start < result.end:
         raise FieldError(f"{part.strip()!r}: the start must be before the end")
     return result
@@ -49,7 +52,9 @@ def _clock(raw: str) -> time:
         raise FieldError(f"{raw.strip()!r} is not a time like 08:30")
     hour, minute = (int(x) for x in raw.strip().split(":"))
     if hour > 23 or minute > 59:
-        raise FieldError(f"{raw.strip()!r} is not a time of day (00:00 to 23:59)")
+        raise FieldError(
+            f"{raw.strip()!r} is not a time of day (00:00 to 23:59; 24:00 only ends a range)"
+        )
     return time(hour, minute)
 
 
@@ -79,7 +84,8 @@ def weekly_hours(value: object) -> WeeklyHours:
 
 
 def optional_weekly_hours(value: object) -> WeeklyHours | None:
-    """Own hours of an employee; empty means "the company's hours"."""
+    """Own hours of an employee or a department; empty means "the company's hours" (for an
+    employee in a department with hours, the department's)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     return weekly_hours(value)

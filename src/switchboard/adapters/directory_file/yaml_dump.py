@@ -36,6 +36,8 @@ def dump_directory_yaml(directory: Directory) -> str:
 
 def department_to_mapping(d: Department) -> dict[str, Any]:
     data: dict[str, Any] = {"id": d.id, "name": d.name, "aliases": list(d.aliases)}
+    if d.hours is not None:
+        data["hours"] = d.hours.as_mapping()
     if d.ring is not None:
         data["ring"] = ring_to_mapping(d.ring)
     if d.after_hours is not None:

@@ -18,7 +18,7 @@ from .rows import EMPLOYEE_FIELDS, employee_from_mapping, employee_location
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TOP = ("company", "departments", "employees", "blocked")
 _COMPANY = ("name", "timezone", "hours", "holidays", "info", "greeting")
-_DEPARTMENT = ("id", "name", "aliases", "chat", "ring", "after_hours")
+_DEPARTMENT = ("id", "name", "aliases", "chat", "hours", "ring", "after_hours")
 
 
 def parse_directory_yaml(
@@ -153,6 +153,7 @@ def _departments(log: ProblemLog, items: list[Any]) -> list[Department]:
             ("name", fields.required_text),
             ("aliases", fields.aliases),
             ("chat", fields.chat_urls),
+            ("hours", fields.optional_weekly_hours),
         ):
             try:
                 values[key] = check(raw.get(key))
@@ -162,7 +163,7 @@ def _departments(log: ProblemLog, items: list[Any]) -> list[Department]:
             log.add(location, "id", f"duplicate department id {values['id']!r}")
         seen.add(values.get("id", ""))
         routed = _routing(log, location, raw)
-        if len(values) == 4 and routed is not None:
+        if len(values) == 5 and routed is not None:
             result.append(Department(**values, ring=routed[0], after_hours=routed[1]))
     return result
 

@@ -13,6 +13,7 @@ from typing import Any
 from switchboard.adapters.sqlalchemy.routing_mapping import routing_from_json, routing_to_json
 from switchboard.domain.calendar import CalendarConfig
 from switchboard.domain.directory import (
+    END_OF_DAY,
     WEEKDAYS,
     CompanyProfile,
     Department,
@@ -81,6 +82,7 @@ def department_to_row(department: Department, position: int) -> dict[str, Any]:
         "position": position,
         "routing": routing_to_json(department),
         "chat": list(department.chat) or None,
+        "hours": hours_to_json(department.hours) if department.hours is not None else None,
     }
 
 
@@ -93,7 +95,19 @@ def department_from_row(row: Row) -> Department:
         ring=ring,
         after_hours=after_hours,
         chat=_chat(row),
+        hours=_department_hours(row),
     )
+
+
+def _department_hours(row: Row) -> WeeklyHours | None:
+    # A row written before migration 0013 (or read by a narrower select) has none: the company's.
+    value = row.get("hours")
+    if value is None:
+        return None
+    try:
+        return hours_from_json(value)
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise ValueError(f"stored department {row['id']!r} is unreadable: hours: {exc}") from exc
 
 
 def employee_to_row(employee: Employee, position: int) -> dict[str, Any]:
@@ -144,7 +158,10 @@ def _chat(row: Row) -> tuple[str, ...]:
 
 
 def _time_text(t: time) -> str:
-    # Minutes are the norm; keep seconds only when present so nothing is lost.
+    # Minutes are the norm; keep seconds only when present so nothing is lost. A range that runs
+    # to midnight ends at "24:00", as in the directory file.
+    if t == END_OF_DAY:
+        return "24:00"
     return t.isoformat() if t.second or t.microsecond else f"{t:%H:%M}"
 
 
@@ -152,7 +169,9 @@ def _range(text: str) -> TimeRange:
     start, sep, end = text.partition("-")
     if not sep:
         raise ValueError(f"{text!r} is not a time range like 08:30-17:30")
-    return TimeRange(time.fromisoformat(start), time.fromisoformat(end))
+    return TimeRange(
+        time.fromisoformat(start), END_OF_DAY if end == "24:00" else time.fromisoformat(end)
+    )
 
 
 CALENDAR_KEY = "calendar"

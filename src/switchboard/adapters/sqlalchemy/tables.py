@@ -62,6 +62,8 @@ departments = Table(
     # Ring group and after-hours rule in the directory file's form; None: neither (migration 0009).
     Column("routing", JSON, nullable=True),
     Column("chat", JSON, nullable=True),  # chat URLs as written (`${VAR}` kept); None: none
+    # Own hours, {"mon": ["07:00-22:00"], ...}; None: the company's (migration 0013).
+    Column("hours", JSON, nullable=True),
 )
 
 employees = Table(

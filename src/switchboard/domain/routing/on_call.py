@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from switchboard.domain.availability import is_open
+from switchboard.domain.availability import department_open
 from switchboard.domain.directory import CompanyProfile, Department, Directory, Employee
 from switchboard.domain.routing.config import AfterHoursAction, OnCallRota
 
@@ -41,9 +41,10 @@ def on_call_person(directory: Directory, department: Department, at: datetime) -
 def after_hours_action(
     department: Department, company: CompanyProfile, at: datetime
 ) -> AfterHoursAction | None:
-    """What the department does with a call at `at`: None while the company is open (holidays
-    count as closed), else its after-hours action (`message` when it has none)."""
-    if is_open(company, at):
+    """What the department does with a call at `at`: None while it is open (its own hours, else
+    the company's; the company's holidays count as closed), else its after-hours action
+    (`message` when it has none)."""
+    if department_open(company, department, at):
         return None
     if department.after_hours is None:
         return AfterHoursAction.MESSAGE

@@ -1,5 +1,6 @@
-"""Paging the on-call person: an urgent message taken while the company is closed also goes, at
-once, by SMS to the on-call person of the department it concerns (docs/call-behaviour.md).
+"""Paging the on-call person: an urgent message taken while the department it concerns is closed
+(its own hours, else the company's; holidays included) also goes, at once, by SMS to that
+department's on-call person (docs/call-behaviour.md, "After hours").
 
 Pure: returns the extra Notification to queue in the same outbox write as the message's own.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from switchboard.domain.availability import is_open
+from switchboard.domain.availability import department_open
 from switchboard.domain.directory import Directory
 from switchboard.domain.messages import Message
 from switchboard.domain.notifications import Channel, Notification
@@ -26,12 +27,12 @@ def on_call_page(
     now: datetime,
     planned: Sequence[Notification] = (),
 ) -> Notification | None:
-    """The SMS page for `message`, or None: not urgent, company open, no rota for its department,
-    nobody on call, the on-call person has no `sms` number, or `planned` already texts them."""
-    if not message.urgent or is_open(directory.company, now):
+    """The SMS page for `message`, or None: not urgent, no department, its department open, no
+    rota, nobody on call, the on-call person has no `sms` number, or `planned` already texts them."""
+    if not message.urgent:
         return None
     department = department_of(directory, message.recipient_kind.value, message.recipient_id)
-    if department is None:
+    if department is None or department_open(directory.company, department, now):
         return None
     person = on_call_person(directory, department, now)
     if person is None or person.sms is None:

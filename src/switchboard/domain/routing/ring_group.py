@@ -2,7 +2,9 @@
 
 A member is skipped when `reachability` says they cannot be dialled now (away, do-not-disturb,
 out of their hours, and whatever else availability learns later, such as "in a meeting"), so the
-skip rule is availability's rule and composes with it.
+skip rule is availability's rule and composes with it. A member without hours of their own works
+the ringing department's hours while it rings them (the company's when it has none), so a
+department open while the company is closed rings its group.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from switchboard.domain.availability import reachability
+from switchboard.domain.availability import reachability, working_employee
 from switchboard.domain.calls import TransferResult
 from switchboard.domain.directory import CompanyProfile, Department, Directory, Employee
 from switchboard.domain.routing.config import RingGroup
@@ -61,7 +63,7 @@ def ring_plan(
     ringing: list[Employee] = []
     skipped: list[tuple[Employee, Reach]] = []
     for member in group_members(directory, department):
-        reach = rule(member, directory.company, at)
+        reach = rule(working_employee(directory, member, department), directory.company, at)
         if reach.reachable:
             ringing.append(member)
         else:

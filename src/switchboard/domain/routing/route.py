@@ -1,5 +1,9 @@
 """Where a call for a department goes right now: its ring group, the on-call person, voicemail,
 a message, or (with no routing configured) its front contact as before. Pure.
+
+"Now" is the department's hours: its own when it has some, else the company's (holidays close it
+either way). A department with its own hours speaks of itself when closed ("Sales is closed right
+now; back tomorrow at 9 AM"), one without speaks for the company ("We're closed right now").
 """
 
 from __future__ import annotations
@@ -8,7 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from switchboard.domain.availability import Reachability, ReachabilityReason, reachability
+from switchboard.domain.availability import (
+    Reachability,
+    ReachabilityReason,
+    closed_until,
+    department_profile,
+    reachability,
+)
 from switchboard.domain.directory import (
     CompanyProfile,
     Department,
@@ -60,19 +70,21 @@ def department_route(
                 caller_message=f"Nobody in {name} can take a call right now. I can take a message.",
             )  # fmt: skip
         return DepartmentRoute(RouteKind.RING_GROUP, plan, caller_message=f"Let me try {name}.")
-    closed = f"We're closed right now. I can take a message for {name}."
+    if department.hours is None:
+        closed = f"We're closed right now. I can take a message for {name}."
+        leave = f"We're closed right now. Please leave a message for {name}."
+        on_call = f"We're closed, but someone from {name} is on call. Let me try them."
+    else:
+        back = closed_until(department_profile(directory.company, department), at)
+        closed = f"{name} is closed right now{back}. I can take a message."
+        leave = f"{name} is closed right now{back}. Please leave a message."
+        on_call = f"{name} is closed right now, but someone is on call. Let me try them."
     if action is AfterHoursAction.VOICEMAIL:
-        return DepartmentRoute(
-            RouteKind.VOICEMAIL,
-            caller_message=f"We're closed right now. Please leave a message for {name}.",
-        )
+        return DepartmentRoute(RouteKind.VOICEMAIL, caller_message=leave)
     if action is AfterHoursAction.ON_CALL:
         person = on_call_person(directory, department, at)
         if person is not None and on_call_reachable(person, directory.company, at).reachable:
-            return DepartmentRoute(
-                RouteKind.ON_CALL, on_call=person,
-                caller_message=f"We're closed, but someone from {name} is on call. Let me try them.",
-            )  # fmt: skip
+            return DepartmentRoute(RouteKind.ON_CALL, on_call=person, caller_message=on_call)
     if (
         department.ring is None
         and action is AfterHoursAction.MESSAGE

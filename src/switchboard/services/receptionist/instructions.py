@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from switchboard.domain.availability import describe_department_hours
 from switchboard.domain.caller_memory import welcome_back
 from switchboard.domain.directory import CompanyProfile, Directory
 from switchboard.domain.redaction import redact_contact_details
@@ -87,6 +88,15 @@ def build_instructions(
     text += "\nFacts you may share with any caller:\n" + facts
     if directory.departments:
         text += "\nDepartments: " + ", ".join(d.name for d in directory.departments)
+        own = [
+            f"{d.name}: {describe_department_hours(d)}"
+            for d in directory.departments
+            if d.hours is not None
+        ]
+        if own:
+            # Asked when a department is open, answer with its own hours, not the company's.
+            text += "\nDepartments with their own hours (the others keep the company's): "
+            text += "; ".join(own)
     if ai_disclosure:
         text += f"\nIf asked, say you are an AI assistant: {ai_disclosure}"
     if known_caller:

@@ -13,6 +13,7 @@ from typing import Any
 
 from livekit.agents import RunContext, ToolError
 
+from switchboard.domain.availability import working_employee
 from switchboard.domain.call_limits import dial_target
 from switchboard.domain.calls import TransferOutcome
 from switchboard.domain.directory import Employee
@@ -47,7 +48,9 @@ class ReceptionistTools:
 
     def _summary(self, employee: Employee) -> dict[str, Any]:
         d = self.deps
-        reach = d.reachability(employee, d.directory.company, d.clock.now())
+        # Hours: their own, else their department's, else the company's (domain/availability.py).
+        working = working_employee(d.directory, employee)
+        reach = d.reachability(working, d.directory.company, d.clock.now())
         dept = d.directory.department(employee.department) if employee.department else None
         return {
             "id": employee.id,
@@ -148,7 +151,8 @@ class ReceptionistTools:
             return "already_transferred"
         if not d.state.ledger.allows(employee.id):
             return "attempt_limit"
-        reach = d.reachability(employee, d.directory.company, d.clock.now())
+        working = working_employee(d.directory, employee)
+        reach = d.reachability(working, d.directory.company, d.clock.now())
         return None if reach.reachable else (reach.reason or "unavailable")
 
     @recorded

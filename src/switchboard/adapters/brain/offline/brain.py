@@ -19,7 +19,7 @@ from livekit.agents.types import (
     NotGivenOr,
 )
 
-from switchboard.adapters.brain.offline.company import email_format, front_desk
+from switchboard.adapters.brain.offline.company import department_hours, email_format, front_desk
 from switchboard.adapters.brain.offline.dialogue import Dialogue
 from switchboard.adapters.brain.offline.state import Reply
 from switchboard.domain.directory import CompanyProfile, Directory
@@ -51,7 +51,9 @@ class OfflineBrain(llm.LLM[Any]):
     def use_directory(self, directory: Directory, resolver: Resolver) -> None:
         """Understand caller turns against `directory` (its people, teams, titles and topics).
         The agent calls this with the call's own directory and resolver before the first turn."""
-        self.dialogue.use_directory(resolver, email_format(directory), front_desk(directory))
+        self.dialogue.use_directory(
+            resolver, email_format(directory), front_desk(directory), department_hours(directory)
+        )
 
     def know_caller(self, name: str) -> None:
         """A returning caller (caller memory): their name is known, so it is never asked for."""

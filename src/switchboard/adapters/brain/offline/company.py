@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 
 from switchboard.adapters.brain.offline.dialogue import FrontDesk
+from switchboard.adapters.brain.offline.wording import DepartmentHours
+from switchboard.domain.availability import describe_weekly
 from switchboard.domain.directory import Directory
 from switchboard.domain.resolution.email_format import email_format
 
-__all__ = ["email_format", "front_desk"]
+__all__ = ["department_hours", "email_format", "front_desk"]
 
 _DESK = re.compile(
     r"\b(?:front desk|front office|reception|receptionist|operator|switchboard)\b", re.I
@@ -29,3 +31,17 @@ def front_desk(directory: Directory) -> FrontDesk | None:
         first = directory.employees[0]
         return FrontDesk(first.name, first.name, reception=False)
     return None
+
+
+def department_hours(directory: Directory) -> tuple[DepartmentHours, ...]:
+    """The departments that keep hours of their own, as the brain answers "when is X open?"."""
+    return tuple(
+        DepartmentHours(
+            d.id,
+            d.name,
+            tuple(dict.fromkeys(w.lower() for w in (d.name, *d.aliases) if w.strip())),
+            describe_weekly(d.hours),
+        )
+        for d in directory.departments
+        if d.hours is not None
+    )

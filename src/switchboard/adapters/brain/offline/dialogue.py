@@ -16,7 +16,9 @@ from switchboard.adapters.brain.offline.acts import INFO_ACTS, Act
 from switchboard.adapters.brain.offline.state import Asking, DialogueState, Reply, Target
 from switchboard.adapters.brain.offline.understanding import Entity, Heard, Listener
 from switchboard.adapters.brain.offline.wording import (
+    DepartmentHours,
     company_answer,
+    named_department,
     pick,
     read_back,
     which_one,
@@ -76,6 +78,7 @@ class Dialogue:
     resolver: Resolver | None = None
     email_format: str | None = None
     front_desk: FrontDesk | None = None
+    department_hours: tuple[DepartmentHours, ...] = ()  # departments with hours of their own
     state: DialogueState = field(default_factory=DialogueState)
     asked: Counter[Asking] = field(default_factory=Counter)
     note: str = ""  # said before the next question (a refusal, "That sounds like Billing")
@@ -89,9 +92,14 @@ class Dialogue:
         return self._listener
 
     def use_directory(
-        self, resolver: Resolver, email_format: str | None, front_desk: FrontDesk | None
+        self,
+        resolver: Resolver,
+        email_format: str | None,
+        front_desk: FrontDesk | None,
+        department_hours: tuple[DepartmentHours, ...] = (),
     ) -> None:
         self.resolver, self.email_format, self.front_desk = resolver, email_format, front_desk
+        self.department_hours = department_hours
         self._listener = None
 
     # --- asking -------------------------------------------------------------------------------
@@ -355,13 +363,23 @@ class Dialogue:
     def _info(self, h: Heard, text: str) -> Reply:
         s = self.state
         answer = company_answer(
-            h.info, text, self.company_name, self.info, self.hours, self.email_format
-        )
+            h.info, text, self.company_name, self.info, self.hours, self.email_format,
+            self._hours_of(text),
+        )  # fmt: skip
         if s.target is not None or s.wants_message:
             self.note = answer
             return self.next_step()
         self.asked[Asking.ANYTHING_ELSE] = 0  # a fresh question each time
         return self.ask(Asking.ANYTHING_ELSE, f"{answer} Is there anything else I can help with?")
+
+    def _hours_of(self, text: str) -> DepartmentHours | None:
+        """The department whose own hours a question is about: the one it names, else the
+        department the caller asked for ("when do you close?" while routed to Support)."""
+        named = named_department(text, self.department_hours)
+        target = self.state.target
+        if named is None and target is not None and target.department_id is not None:
+            named = next((d for d in self.department_hours if d.id == target.department_id), None)
+        return named
 
     def _number(self, text: str) -> str | None:
         return parse_callback_number(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from switchboard.adapters.brain.offline.acts import Act
@@ -33,6 +34,25 @@ def read_back(number: str) -> str:
     return f"I have {spoken}. Is that right?"
 
 
+@dataclass(frozen=True, slots=True)
+class DepartmentHours:
+    """A department with hours of its own, as the offline brain speaks of it."""
+
+    id: str
+    name: str
+    words: tuple[str, ...]  # its name and aliases, lower case: how a caller names it
+    hours: str  # spoken (domain/availability.py describe_weekly)
+
+
+def named_department(text: str, departments: Sequence[DepartmentHours]) -> DepartmentHours | None:
+    """The department with own hours that `text` names ("what time does support close?")."""
+    low = text.lower()
+    for d in departments:
+        if any(re.search(rf"\b{re.escape(w)}\b", low) for w in d.words):
+            return d
+    return None
+
+
 def company_answer(
     wanted: tuple[Act, ...],
     text: str,
@@ -40,14 +60,18 @@ def company_answer(
     info: Mapping[str, str],
     hours: str | None,
     email_format: str | None = None,
+    department: DepartmentHours | None = None,
 ) -> str:
     """Answer each info question the turn asks (hours, street address, website, email format,
-    fax, parking) from the profile's shareable facts, the opening hours and the email format."""
+    fax, parking) from the profile's shareable facts, the opening hours and the email format.
+    Hours asked about a `department` with its own hours are that department's."""
     low = text.lower()
     keys = {k.lower().replace("_", " "): k for k in info}
     parts: list[str] = []
     for act in wanted:
-        if act is Act.INFO_HOURS:
+        if act is Act.INFO_HOURS and department is not None:
+            parts.append(f"{department.name} keeps its own hours: {department.hours}.")
+        elif act is Act.INFO_HOURS:
             parts.append(f"Our hours are {hours}." if hours else "")
         elif act is Act.INFO_EMAIL_FORMAT:
             parts.append(email_format or "")
