@@ -1,0 +1,374 @@
+"""The worker's speech on a real livekit-agents `AgentSession`: the caller's audio goes in through
+the session's audio input, frame by frame in real time, and the session must hand the receptionist
+the caller's whole turn and reply, taking the end of turn from `TurnTakingSTT`
+(`agent_worker._speech`, `turn_stream.stt_turn_handling`).
+
+What is real: `AgentSession` and its audio pipeline, `TurnTakingSTT`, `OfflineSTT` (prompting, name
+snapping, its decode thread), `OfflineTTS`, the receptionist agent and the offline brain. What is
+not: the models (tests/support/voice.py: tone bursts are words, the fake VAD follows silero's
+events and the fake Whisper reads a script line per number of words), the TTS engine (silence) and
+the phone line (`PushedAudio` in, `PlayedAudio` out, which plays instantly).
+
+The same audio through the worker's previous set-up (livekit's `StreamAdapter` behind the VAD's
+0.45 s window, the session ending turns on the VAD) cuts the caller off at the pause: the check
+that the new set-up does not is one that can fail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pytest
+from livekit import rtc
+from livekit.agents import AgentSession
+from livekit.agents import stt as lk_stt
+from livekit.agents.voice import io
+from structlog.testing import capture_logs
+from tests.support.calls import (
+    CALL,
+    DIRECTORY,
+    HOURS_TEXT,
+    OPEN_AT,
+    FakeCallControl,
+    FakeMessageDesk,
+    FakeRecorder,
+)
+from tests.support.clocks import ManualClock
+from tests.support.voice import WINDOW, BurstWhisper, FakeVAD, frames, quiet, word
+
+from switchboard.adapters.brain.offline import OfflineBrain
+from switchboard.adapters.livekit.turn_metrics import observe_turns
+from switchboard.adapters.voice import tts as tts_module
+from switchboard.adapters.voice import vad as vad_module
+from switchboard.adapters.voice import whisper as whisper_module
+from switchboard.adapters.voice.availability import VoiceUnavailableError
+from switchboard.adapters.voice.stt import OfflineSTT
+from switchboard.adapters.voice.turn_stream import (
+    TurnTakingSTT,
+    _ExpectedVadFlush,
+    stt_turn_handling,
+)
+from switchboard.adapters.voice.turns import TurnTiming
+from switchboard.adapters.voice.vad import VadOptions
+from switchboard.adapters.voice.whisper import WhisperOptions
+from switchboard.domain.availability import reachability
+from switchboard.domain.resolution import Resolver
+from switchboard.entrypoints import agent_worker
+from switchboard.ports.metrics import NoCallMetrics, TurnStage
+from switchboard.services.receptionist.agent import SwitchboardAgent
+from switchboard.services.receptionist.deps import ReceptionistDeps
+from switchboard.settings import Settings
+
+ASK_ANN = "Could I speak to Ann Lee?"
+PAUSED = ["I'd like to speak to", "I'd like to speak to Ann Lee."]
+REPLY_WAIT_S = 10.0  # generous: the machine is shared; nothing here measures speed
+
+
+class PushedAudio(io.AudioInput):
+    """The caller's phone line: frames the test pushes (livekit-agents 1.8.9 voice/io.py:42-62,
+    an `AudioInput` is an async iterator of frames, as `cli/tcp_console.py:20-66` implements)."""
+
+    def __init__(self) -> None:
+        super().__init__(label="test-line")
+        self._frames: asyncio.Queue[rtc.AudioFrame] = asyncio.Queue()
+
+    def push(self, frame: rtc.AudioFrame) -> None:
+        self._frames.put_nowait(frame)
+
+    async def __anext__(self) -> rtc.AudioFrame:
+        return await self._frames.get()
+
+
+class PlayedAudio(io.AudioOutput):
+    """The agent's audio, played instantly. An `AudioOutput` counts a segment from its first
+    `capture_frame` to `flush`, and must report `on_playback_started` / `on_playback_finished`
+    for each (voice/io.py:151-330; `cli/tcp_console.py:70-140` does the same over TCP)."""
+
+    def __init__(self) -> None:
+        super().__init__(label="test-speaker", capabilities=io.AudioOutputCapabilities(pause=False))
+        self.segments: list[float] = []  # time.monotonic() of each segment's first frame
+        self._played = 0.0
+        self._open = False
+
+    async def capture_frame(self, frame: rtc.AudioFrame) -> None:
+        await super().capture_frame(frame)
+        if not self._open:
+            self._open = True
+            self.segments.append(time.monotonic())
+            self.on_playback_started(created_at=time.time())
+        self._played += frame.duration
+
+    def flush(self) -> None:
+        super().flush()
+        self._finish(interrupted=False)
+
+    def clear_buffer(self) -> None:
+        self._finish(interrupted=True)
+
+    def _finish(self, *, interrupted: bool) -> None:
+        if self._open:
+            played, self._played, self._open = self._played, 0.0, False
+            self.on_playback_finished(playback_position=played, interrupted=interrupted)
+
+
+class QuietEngine:
+    """`SpeechEngine` (adapters/voice/engine.py) saying every line as 0.2 s of silence."""
+
+    name, sample_rate = "quiet", 16000
+
+    async def start(self) -> None:
+        return None
+
+    async def synthesize(self, text: str) -> bytes:
+        return bytes(int(0.2 * self.sample_rate) * 2)
+
+    async def aclose(self) -> None:
+        return None
+
+
+class Recorder(NoCallMetrics):
+    def __init__(self) -> None:
+        self.stages: list[TurnStage] = []
+
+    def turn_latency(self, stage: TurnStage, seconds: float) -> None:
+        self.stages.append(stage)
+
+
+@dataclass
+class Call:
+    session: AgentSession[Any]
+    line: PushedAudio
+    speaker: PlayedAudio
+    metrics: Recorder
+    items: list[tuple[str, str]] = field(default_factory=list)  # (role, text) as added
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def said_by(self, role: str) -> list[str]:
+        return [text for who, text in self.items if who == role]
+
+    async def wait_for(self, done: Callable[[], bool], seconds: float = REPLY_WAIT_S) -> None:
+        async with asyncio.timeout(seconds):
+            while not done():
+                self.changed.clear()
+                await self.changed.wait()
+
+    async def speak(self, *parts: np.ndarray, then_quiet: float = 1.5) -> None:
+        """Play `parts` into the line in real time, then keep the line open (silence) a while,
+        as a phone line does."""
+        for frame in frames(np.concatenate([*parts, quiet(then_quiet)])):
+            self.line.push(frame)
+            await asyncio.sleep(WINDOW)
+
+
+def worker_settings() -> Settings:
+    return Settings(_env_file=None, switchboard_stt="offline", switchboard_tts="offline")
+
+
+@contextlib.asynccontextmanager
+async def call_with(speech: dict[str, Any]) -> AsyncIterator[Call]:
+    """A started receptionist session with `speech` (AgentSession keyword arguments), its
+    greeting played, listening."""
+    deps = ReceptionistDeps(
+        directory=DIRECTORY, resolver=Resolver.build(DIRECTORY), reachability=reachability,
+        clock=ManualClock(OPEN_AT, sleep_moves=False), calls=FakeCallControl(),
+        messages=FakeMessageDesk(), recorder=FakeRecorder(), call=CALL,
+    )  # fmt: skip
+    brain = OfflineBrain(DIRECTORY.company, hours=HOURS_TEXT, caller_number=CALL.caller_number)
+    async with brain, AgentSession(llm=brain, **speech) as session:
+        call = Call(session, PushedAudio(), PlayedAudio(), Recorder())
+        observe_turns(session, call.metrics)
+
+        def added(event: Any) -> None:
+            role = getattr(event.item, "role", None)  # handoffs and tool calls have none
+            if role is not None:
+                call.items.append((role, event.item.text_content or ""))
+            call.changed.set()
+
+        session.on("conversation_item_added", added)
+        session.on("agent_state_changed", lambda _: call.changed.set())
+        session.input.audio = call.line
+        session.output.audio = call.speaker
+        await session.start(SwitchboardAgent(deps, hours=HOURS_TEXT))
+        await call.wait_for(lambda: bool(call.said_by("assistant")))  # the greeting
+        await call.wait_for(lambda: session.agent_state == "listening")
+        yield call
+
+
+def worker_speech(monkeypatch: pytest.MonkeyPatch, whisper: BurstWhisper) -> dict[str, Any]:
+    """`agent_worker._speech` as a call gets it, with fake models in place of the prewarmed ones."""
+    monkeypatch.setattr(tts_module, "default_engine", QuietEngine)
+    settings = worker_settings()
+    vad = FakeVAD(agent_worker.vad_options(settings).min_silence_duration)
+    hints = Resolver.build(DIRECTORY).recognition_hints()
+    return agent_worker._speech(settings, vad, hints, whisper)
+
+
+# --- the worker's configuration ---------------------------------------------------------------------
+def test_offline_speech_takes_turns_from_the_turn_taker(monkeypatch: pytest.MonkeyPatch) -> None:
+    whisper = BurstWhisper([ASK_ANN])
+    monkeypatch.setattr(tts_module, "default_engine", QuietEngine)
+    settings = worker_settings()
+    vad = FakeVAD(agent_worker.vad_options(settings).min_silence_duration)
+    speech = agent_worker._speech(settings, vad, ["Ann Lee"], whisper)
+    stt = speech["stt"]
+    assert isinstance(stt, TurnTakingSTT)
+    assert stt.capabilities.streaming  # so AgentSession does not wrap it in a StreamAdapter
+    assert isinstance(stt.wrapped_stt, OfflineSTT)
+    assert stt.wrapped_stt._model is whisper  # the prewarmed model, not a load per call
+    assert speech["vad"] is vad
+    assert stt._vad is vad
+    assert speech["turn_handling"]["turn_detection"] == "stt"
+    assert speech["turn_handling"]["endpointing"]["min_delay"] == 0.0
+    # The VAD's own window is the backstop: never shorter than the turn taker's longest wait.
+    assert vad.min_silence_duration >= stt.timing.max_silence
+
+
+def test_a_hosted_stt_keeps_livekits_turn_detection(monkeypatch: pytest.MonkeyPatch) -> None:
+    hosted = lk_stt.StreamAdapter  # any object: _speech must pass it through untouched
+    monkeypatch.setattr(agent_worker, "build_stt", lambda settings: hosted)
+    monkeypatch.setattr(tts_module, "default_engine", QuietEngine)
+    settings = Settings(_env_file=None, switchboard_stt="deepgram/nova-3")
+    speech = agent_worker._speech(settings, FakeVAD(0.45), [], None)
+    assert speech["stt"] is hosted
+    assert "turn_handling" not in speech
+    assert agent_worker.vad_options(settings).min_silence_duration == 0.45
+
+
+# --- a real session, fed audio ---------------------------------------------------------------------
+async def test_the_callers_turn_reaches_the_agent_which_replies(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with call_with(worker_speech(monkeypatch, BurstWhisper([ASK_ANN]))) as call:
+        greetings = len(call.speaker.segments)
+        speaking = asyncio.create_task(call.speak(quiet(0.1), word(0.6)))
+        try:
+            await call.wait_for(lambda: len(call.said_by("assistant")) > 1)
+        finally:
+            await speaking
+        assert call.said_by("user") == [ASK_ANN]
+        assert call.items.index(("user", ASK_ANN)) < len(call.items) - 1  # a reply came after
+        assert len(call.speaker.segments) > greetings  # and was spoken
+        # Per-turn metrics (observe_turns) still come with each turn: the transcript's and the
+        # end of turn's delays on the caller's message, the first audio on the reply.
+        await call.wait_for(lambda: TurnStage.FIRST_AUDIO in call.metrics.stages)
+        assert {TurnStage.STT, TurnStage.END_OF_TURN} <= set(call.metrics.stages)
+
+
+async def test_a_caller_pausing_mid_sentence_is_not_cut_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    whisper = BurstWhisper(PAUSED)
+    async with call_with(worker_speech(monkeypatch, whisper)) as call:
+        speaking = asyncio.create_task(call.speak(quiet(0.1), word(), quiet(0.7), word()))
+        try:
+            await call.wait_for(lambda: bool(call.said_by("user")))
+        finally:
+            await speaking
+        assert call.said_by("user") == ["I'd like to speak to Ann Lee."]
+        assert whisper.heard[-1] == 2  # the turn's transcript holds both halves
+
+
+async def test_the_previous_setup_cuts_the_same_caller_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The worker before TurnTakingSTT: OfflineSTT behind livekit's StreamAdapter (AgentSession
+    # wraps a non-streaming STT in one, voice/agent.py:519-530) and the VAD's 0.45 s window.
+    monkeypatch.setattr(tts_module, "default_engine", QuietEngine)
+    hints = Resolver.build(DIRECTORY).recognition_hints()
+    whisper = BurstWhisper(PAUSED)
+    speech = {
+        "stt": OfflineSTT(hints=hints, model=whisper),  # type: ignore[arg-type]
+        "tts": tts_module.OfflineTTS(),
+        "vad": FakeVAD(0.45),
+        "turn_handling": {"turn_detection": "vad"},
+    }
+    async with call_with(speech) as call:
+        speaking = asyncio.create_task(call.speak(quiet(0.1), word(), quiet(0.7), word()))
+        try:
+            await call.wait_for(lambda: bool(call.said_by("user")))
+        finally:
+            await speaking
+        # The sentence was cut at the pause: each half transcribed on its own, so a real Whisper
+        # reads "I'd like to speak to" and then "Ann Lee." without the request around it.
+        assert whisper.heard == [1, 1]
+        assert call.said_by("user") != ["I'd like to speak to Ann Lee."]
+
+
+# --- prewarm -----------------------------------------------------------------------------------------
+class Loads:
+    """Stands in for the model loaders; notes what each job process would load."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, *, whisper_fails: bool = False) -> None:
+        self.vads: list[VadOptions] = []
+        self.whispers = 0
+        self.model = BurstWhisper([])
+
+        def load_vad(options: VadOptions | None = None) -> FakeVAD:
+            self.vads.append(options or VadOptions())
+            return FakeVAD(self.vads[-1].min_silence_duration)
+
+        def load_whisper(options: WhisperOptions) -> BurstWhisper:
+            self.whispers += 1
+            if whisper_fails:
+                raise VoiceUnavailableError("offline STT needs faster-whisper")
+            return self.model
+
+        monkeypatch.setattr(vad_module, "load_vad", load_vad)
+        monkeypatch.setattr(whisper_module, "load_whisper", load_whisper)
+
+
+def test_prewarm_loads_the_turn_takers_vad_and_whisper_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    loads = Loads(monkeypatch)
+    warm = agent_worker.warm_voice(worker_settings())
+    assert [o.min_silence_duration for o in loads.vads] == [TurnTiming().max_silence]
+    assert warm["whisper"] is loads.model
+    assert isinstance(warm["vad"], FakeVAD)
+
+
+def test_a_whisper_that_does_not_load_is_logged_and_left_to_the_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    loads = Loads(monkeypatch, whisper_fails=True)
+    with capture_logs() as logs:
+        warm = agent_worker.warm_voice(worker_settings())
+    assert "whisper" not in warm
+    assert "vad" in warm
+    assert loads.whispers == 1
+    assert [e["event"] for e in logs] == ["prewarm.whisper_failed"]
+    assert "faster-whisper" in logs[0]["error"]
+
+
+def test_hosted_voice_loads_no_offline_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    loads = Loads(monkeypatch)
+    hosted = Settings(_env_file=None, switchboard_stt="deepgram/nova-3", switchboard_tts="x/y")
+    assert agent_worker.warm_voice(hosted) == {}
+    # Hosted STT with the offline TTS: the VAD as before (0.45 s window), no Whisper.
+    mixed = Settings(_env_file=None, switchboard_stt="deepgram/nova-3", switchboard_tts="offline")
+    assert set(agent_worker.warm_voice(mixed)) == {"vad"}
+    assert [o.min_silence_duration for o in loads.vads] == [VadOptions().min_silence_duration]
+    assert loads.whispers == 0
+
+
+# --- livekit's log ------------------------------------------------------------------------------------
+def test_the_expected_vad_flush_warning_is_lowered_and_nothing_else() -> None:
+    stt_turn_handling()
+    stt_turn_handling()  # installed once
+    target = logging.getLogger("livekit.agents")
+    assert sum(isinstance(f, _ExpectedVadFlush) for f in target.filters) == 1
+
+    def record(msg: str) -> logging.LogRecord:
+        return target.makeRecord("livekit.agents", logging.WARNING, __file__, 1, msg, (), None)
+
+    flush = record("stt end of speech received while vad is still in a speech segment, flushing")
+    other = record("failed to recognize speech")
+    assert target.filter(flush)
+    assert flush.levelno == logging.DEBUG
+    assert target.filter(other)
+    assert other.levelno == logging.WARNING
