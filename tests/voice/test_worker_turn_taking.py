@@ -7,7 +7,8 @@ What is real: `AgentSession` and its audio pipeline, `TurnTakingSTT`, `OfflineST
 snapping, its decode thread), `OfflineTTS`, the receptionist agent and the offline brain. What is
 not: the models (tests/support/voice.py: tone bursts are words, the fake VAD follows silero's
 events and the fake Whisper reads a script line per number of words), the TTS engine (silence) and
-the phone line (`PushedAudio` in, `PlayedAudio` out, which plays instantly).
+the phone line (tests/support/agent_audio.py: `PushedAudio` in, `PlayedAudio` out, which plays
+instantly).
 
 The same audio through the worker's previous set-up (livekit's `StreamAdapter` behind the VAD's
 0.45 s window, the session ending turns on the VAD) cuts the caller off at the pause: the check
@@ -19,18 +20,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pytest
-from livekit import rtc
 from livekit.agents import AgentSession
 from livekit.agents import stt as lk_stt
-from livekit.agents.voice import io
 from structlog.testing import capture_logs
+from tests.support.agent_audio import PlayedAudio, PushedAudio, QuietEngine
 from tests.support.calls import (
     CALL,
     DIRECTORY,
@@ -69,68 +68,6 @@ from switchboard.settings import Settings
 ASK_ANN = "Could I speak to Ann Lee?"
 PAUSED = ["I'd like to speak to", "I'd like to speak to Ann Lee."]
 REPLY_WAIT_S = 10.0  # generous: the machine is shared; nothing here measures speed
-
-
-class PushedAudio(io.AudioInput):
-    """The caller's phone line: frames the test pushes (livekit-agents 1.8.9 voice/io.py:42-62,
-    an `AudioInput` is an async iterator of frames, as `cli/tcp_console.py:20-66` implements)."""
-
-    def __init__(self) -> None:
-        super().__init__(label="test-line")
-        self._frames: asyncio.Queue[rtc.AudioFrame] = asyncio.Queue()
-
-    def push(self, frame: rtc.AudioFrame) -> None:
-        self._frames.put_nowait(frame)
-
-    async def __anext__(self) -> rtc.AudioFrame:
-        return await self._frames.get()
-
-
-class PlayedAudio(io.AudioOutput):
-    """The agent's audio, played instantly. An `AudioOutput` counts a segment from its first
-    `capture_frame` to `flush`, and must report `on_playback_started` / `on_playback_finished`
-    for each (voice/io.py:151-330; `cli/tcp_console.py:70-140` does the same over TCP)."""
-
-    def __init__(self) -> None:
-        super().__init__(label="test-speaker", capabilities=io.AudioOutputCapabilities(pause=False))
-        self.segments: list[float] = []  # time.monotonic() of each segment's first frame
-        self._played = 0.0
-        self._open = False
-
-    async def capture_frame(self, frame: rtc.AudioFrame) -> None:
-        await super().capture_frame(frame)
-        if not self._open:
-            self._open = True
-            self.segments.append(time.monotonic())
-            self.on_playback_started(created_at=time.time())
-        self._played += frame.duration
-
-    def flush(self) -> None:
-        super().flush()
-        self._finish(interrupted=False)
-
-    def clear_buffer(self) -> None:
-        self._finish(interrupted=True)
-
-    def _finish(self, *, interrupted: bool) -> None:
-        if self._open:
-            played, self._played, self._open = self._played, 0.0, False
-            self.on_playback_finished(playback_position=played, interrupted=interrupted)
-
-
-class QuietEngine:
-    """`SpeechEngine` (adapters/voice/engine.py) saying every line as 0.2 s of silence."""
-
-    name, sample_rate = "quiet", 16000
-
-    async def start(self) -> None:
-        return None
-
-    async def synthesize(self, text: str) -> bytes:
-        return bytes(int(0.2 * self.sample_rate) * 2)
-
-    async def aclose(self) -> None:
-        return None
 
 
 class Recorder(NoCallMetrics):
@@ -228,6 +165,21 @@ def test_offline_speech_takes_turns_from_the_turn_taker(monkeypatch: pytest.Monk
     assert speech["turn_handling"]["endpointing"]["min_delay"] == 0.0
     # The VAD's own window is the backstop: never shorter than the turn taker's longest wait.
     assert vad.min_silence_duration >= stt.timing.max_silence
+
+
+async def test_the_caller_and_the_employee_legs_both_take_turns_from_the_turn_taker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    speech = worker_speech(monkeypatch, BurstWhisper([]))
+    caller, consult = agent_worker.sessions(None, speech)
+    employee = consult()
+    for session in (caller, employee):
+        assert session.stt is speech["stt"]
+        assert session.turn_detection == "stt"
+        assert session.options.endpointing["min_delay"] == 0.0
+        assert session.options.interruption["mode"] == "vad"
+    # livekit writes into the endpointing dict it was given: one per session
+    assert caller._opts.endpointing_overrides is not employee._opts.endpointing_overrides
 
 
 def test_a_hosted_stt_keeps_livekits_turn_detection(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import gc
 import signal
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
 
@@ -290,6 +292,24 @@ def _speech(settings: Settings, vad: Any, hints: list[str], whisper: Any = None)
     return speech
 
 
+def sessions(
+    brain: Any, speech: dict[str, Any]
+) -> tuple[AgentSession[Any], Callable[[], AgentSession[Any]]]:
+    """The caller's session and a maker of the employee's consultation sessions (speech only, no
+    brain): the same ears and voice on both legs, so the employee's "yes, put them through" ends
+    its turn as soon as the caller's would. Each session gets its own copy of the turn handling:
+    livekit-agents 1.8.9 keeps the endpointing dict it is given and writes into it on
+    `update_options` (voice/agent_session.py:579-608, :1508-1520)."""
+
+    def own(**extra: Any) -> AgentSession[Any]:
+        kwargs = dict(speech)
+        if "turn_handling" in kwargs:
+            kwargs["turn_handling"] = copy.deepcopy(kwargs["turn_handling"])
+        return AgentSession(**extra, **kwargs)
+
+    return own(llm=brain), own
+
+
 async def entrypoint(ctx: JobContext) -> None:
     prewarmed: Settings | None = ctx.proc.userdata.get(_SETTINGS)
     settings = prewarmed or load_settings()
@@ -350,7 +370,7 @@ async def answer(
         parts.resolver.recognition_hints(),
         ctx.proc.userdata.get(_WHISPER),
     )
-    session: AgentSession[Any] = AgentSession(llm=parts.brain, **speech)
+    session, consult_session = sessions(parts.brain, speech)
     observe_turns(session, metrics)
     url, key, secret = credentials
     media = LiveKitMedia(
@@ -359,7 +379,7 @@ async def answer(
         api_secret=secret,
         caller_room=ctx.room,
         caller_session=session,
-        consult_session=lambda: AgentSession(**speech),
+        consult_session=consult_session,
         # Voicemail on the employee's leg: livekit-agents' AMD beside our offline screen when a
         # hosted model is configured (AMD needs an LLM), else the offline screen alone.
         screen=answer_screen(None if is_offline(app.settings.switchboard_llm) else parts.brain),
