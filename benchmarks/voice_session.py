@@ -97,13 +97,14 @@ class Line:
         spoken = [t for t in self.out.segments[segments:] if t > speech_ends]
         heard = " ".join(text for _, text, _ in turns)
         eou = [m.get("end_of_turn_delay") for _, _, m in turns]
+        reply = self.replies[-1] if len(self.replies) > replies else {}
         return {
             "total": (spoken[0] - speech_ends) if spoken else float("nan"),
             "committed": (turns[-1][0] - speech_ends) if turns else float("nan"),
             "end_of_turn_delay": eou[-1] if eou and eou[-1] is not None else float("nan"),
-            "e2e_latency": self.replies[-1].get("e2e_latency", float("nan"))
-            if len(self.replies) > replies
-            else float("nan"),
+            "e2e_latency": reply.get("e2e_latency", float("nan")),
+            "llm_node_ttft": reply.get("llm_node_ttft", float("nan")),
+            "tts_node_ttfb": reply.get("tts_node_ttfb", float("nan")),
             "cutoffs": float(sum(1 for t, _, _ in turns if t < speech_ends)),
             "named": float(bool(hears(heard))),
         }
@@ -162,6 +163,7 @@ async def main(args: argparse.Namespace) -> None:
         f"| end of speech → first reply audio at the session's output, median ({len(totals)}/{len(turns)} turns answered) | {_median(totals):.2f} s (p90 {p90:.2f} s) |",
         f"| … end of speech → the session hands the caller's turn on, median | {_median([t['committed'] for t in turns]):.2f} s |",
         f"| … livekit's own end_of_turn_delay / e2e_latency, median | {_median([t['end_of_turn_delay'] for t in turns]):.2f} s / {_median([t['e2e_latency'] for t in turns]):.2f} s |",
+        f"| … livekit's llm_node_ttft / tts_node_ttfb (first sentence's audio), median | {_median([t['llm_node_ttft'] for t in turns]):.2f} s / {_median([t['tts_node_ttfb'] for t in turns]):.2f} s |",
         f"| cut-offs ({paused} of {len(turns)} callers pause mid-sentence) | {int(sum(t['cutoffs'] for t in turns))} |",
         f"| callers whose name was resolved from what the session heard | {int(sum(t['named'] for t in turns))}/{len(turns)} |",
     ]  # fmt: skip

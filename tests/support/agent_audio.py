@@ -2,19 +2,46 @@
 caller's side (frames the test or benchmark pushes), `PlayedAudio` the agent's (played instantly,
 each reply's first frame timed), `QuietEngine` a TTS engine that says every line as silence and
 `ReplyLLM` a model that answers every turn with one fixed line. What each relies on is cited from
-livekit-agents 1.8.9 (`livekit/agents/`).
+livekit-agents 1.8.9 (`livekit/agents/`). `call_with` starts the receptionist (offline brain, fake
+ports from calls.py) on such a line, with the speech a test gives it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from livekit import rtc
-from livekit.agents import llm
+from livekit.agents import AgentSession, llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, APIConnectOptions
 from livekit.agents.voice import io
+
+from switchboard.adapters.brain.offline import OfflineBrain
+from switchboard.adapters.livekit.turn_metrics import observe_turns
+from switchboard.domain.availability import reachability
+from switchboard.domain.resolution import Resolver
+from switchboard.ports.metrics import NoCallMetrics, TurnStage
+from switchboard.services.receptionist.agent import SwitchboardAgent
+from switchboard.services.receptionist.deps import ReceptionistDeps
+from switchboard.settings import Settings
+from tests.support.calls import (
+    CALL,
+    DIRECTORY,
+    HOURS_TEXT,
+    OPEN_AT,
+    FakeCallControl,
+    FakeMessageDesk,
+    FakeRecorder,
+)
+from tests.support.clocks import ManualClock
+from tests.support.voice import WINDOW, frames, quiet
+
+REPLY_WAIT_S = 10.0  # generous: the machine is shared; nothing here measures speed
 
 
 class PushedAudio(io.AudioInput):
@@ -107,3 +134,71 @@ class _Reply(llm.LLMStream):
         model.heard.append(said[-1].text_content or "" if said else "")
         delta = llm.ChoiceDelta(role="assistant", content=model.reply)
         self._event_ch.send_nowait(llm.ChatChunk(id="reply", delta=delta))
+
+
+class Recorder(NoCallMetrics):
+    def __init__(self) -> None:
+        self.stages: list[TurnStage] = []
+
+    def turn_latency(self, stage: TurnStage, seconds: float) -> None:
+        self.stages.append(stage)
+
+
+@dataclass
+class Call:
+    session: AgentSession[Any]
+    line: PushedAudio
+    speaker: PlayedAudio
+    metrics: Recorder
+    items: list[tuple[str, str]] = field(default_factory=list)  # (role, text) as added
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def said_by(self, role: str) -> list[str]:
+        return [text for who, text in self.items if who == role]
+
+    async def wait_for(self, done: Callable[[], bool], seconds: float = REPLY_WAIT_S) -> None:
+        async with asyncio.timeout(seconds):
+            while not done():
+                self.changed.clear()
+                await self.changed.wait()
+
+    async def speak(self, *parts: np.ndarray, then_quiet: float = 1.5) -> None:
+        """Play `parts` into the line in real time, then keep the line open (silence) a while,
+        as a phone line does."""
+        for frame in frames(np.concatenate([*parts, quiet(then_quiet)])):
+            self.line.push(frame)
+            await asyncio.sleep(WINDOW)
+
+
+def worker_settings() -> Settings:
+    return Settings(_env_file=None, switchboard_stt="offline", switchboard_tts="offline")
+
+
+@contextlib.asynccontextmanager
+async def call_with(speech: dict[str, Any]) -> AsyncIterator[Call]:
+    """A started receptionist session with `speech` (AgentSession keyword arguments), its
+    greeting played, listening."""
+    deps = ReceptionistDeps(
+        directory=DIRECTORY, resolver=Resolver.build(DIRECTORY), reachability=reachability,
+        clock=ManualClock(OPEN_AT, sleep_moves=False), calls=FakeCallControl(),
+        messages=FakeMessageDesk(), recorder=FakeRecorder(), call=CALL,
+    )  # fmt: skip
+    brain = OfflineBrain(DIRECTORY.company, hours=HOURS_TEXT, caller_number=CALL.caller_number)
+    async with brain, AgentSession(llm=brain, **speech) as session:
+        call = Call(session, PushedAudio(), PlayedAudio(), Recorder())
+        observe_turns(session, call.metrics)
+
+        def added(event: Any) -> None:
+            role = getattr(event.item, "role", None)  # handoffs and tool calls have none
+            if role is not None:
+                call.items.append((role, event.item.text_content or ""))
+            call.changed.set()
+
+        session.on("conversation_item_added", added)
+        session.on("agent_state_changed", lambda _: call.changed.set())
+        session.input.audio = call.line
+        session.output.audio = call.speaker
+        await session.start(SwitchboardAgent(deps, hours=HOURS_TEXT))
+        await call.wait_for(lambda: bool(call.said_by("assistant")))  # the greeting
+        await call.wait_for(lambda: session.agent_state == "listening")
+        yield call
