@@ -30,6 +30,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support.agent_audio
 
 from livekit.agents import Agent, AgentSession
+from livekit.agents import tts as lk_tts
 from tests.support.agent_audio import PlayedAudio, PushedAudio, ReplyLLM
 
 from switchboard.adapters.voice.audio import TELEPHONE_SAMPLE_RATE, to_frames
@@ -134,7 +135,10 @@ async def main(args: argparse.Namespace) -> None:
         speech = agent_worker._speech(settings, warm["vad"], matcher.hints(), warm.get("whisper"))
         setup = "worker: TurnTakingSTT, turn_detection=stt"
     voice = PiperProcess.from_voice_package()
-    await speech["tts"].warm_up()
+    offline_tts = speech["tts"]
+    if isinstance(offline_tts, lk_tts.StreamAdapter):  # the worker's reply_tts around OfflineTTS
+        offline_tts = offline_tts._wrapped_tts
+    await offline_tts.warm_up()
     people = directory.employees
     clips = [
         await paused_request(voice, people[i % len(people)].name)
@@ -153,7 +157,7 @@ async def main(args: argparse.Namespace) -> None:
         for i, clip in enumerate(clips):
             target = people[i % len(people)].id
             turns.append(await line.turn(clip, lambda heard, t=target: matcher.resolve(heard) == t))
-    await speech["tts"].aclose()
+    await offline_tts.aclose()
     totals = sorted(t["total"] for t in turns if t["total"] == t["total"])
     p90 = totals[int(0.9 * (len(totals) - 1))] if totals else float("nan")
     paused = len(range(2, args.trials, 3))

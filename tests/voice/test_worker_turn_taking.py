@@ -22,7 +22,7 @@ import logging
 from typing import Any
 
 import pytest
-from livekit.agents import stt as lk_stt
+from livekit.agents import tts as lk_tts
 from structlog.testing import capture_logs
 from tests.support.agent_audio import QuietEngine, call_with, worker_settings
 from tests.support.calls import DIRECTORY
@@ -32,6 +32,7 @@ from switchboard.adapters.voice import tts as tts_module
 from switchboard.adapters.voice import vad as vad_module
 from switchboard.adapters.voice import whisper as whisper_module
 from switchboard.adapters.voice.availability import VoiceUnavailableError
+from switchboard.adapters.voice.reply_speech import ReplyTokenizer
 from switchboard.adapters.voice.stt import OfflineSTT
 from switchboard.adapters.voice.turn_stream import (
     TurnTakingSTT,
@@ -75,6 +76,9 @@ def test_offline_speech_takes_turns_from_the_turn_taker(monkeypatch: pytest.Monk
     assert stt._vad is vad
     assert speech["turn_handling"]["turn_detection"] == "stt"
     assert speech["turn_handling"]["endpointing"]["min_delay"] == 0.0
+    # The replies are spoken opener first (reply_speech.py), through livekit's stream adapter.
+    assert isinstance(speech["tts"], lk_tts.StreamAdapter)
+    assert isinstance(speech["tts"]._sentence_tokenizer, ReplyTokenizer)
     # The VAD's own window is the backstop: never shorter than the turn taker's longest wait.
     assert vad.min_silence_duration >= stt.timing.max_silence
 
@@ -94,13 +98,14 @@ async def test_the_caller_and_the_employee_legs_both_take_turns_from_the_turn_ta
     assert caller._opts.endpointing_overrides is not employee._opts.endpointing_overrides
 
 
-def test_a_hosted_stt_keeps_livekits_turn_detection(monkeypatch: pytest.MonkeyPatch) -> None:
-    hosted = lk_stt.StreamAdapter  # any object: _speech must pass it through untouched
-    monkeypatch.setattr(agent_worker, "build_stt", lambda settings: hosted)
-    monkeypatch.setattr(tts_module, "default_engine", QuietEngine)
-    settings = Settings(_env_file=None, switchboard_stt="deepgram/nova-3")
+def test_hosted_speech_keeps_livekits_own_handling(monkeypatch: pytest.MonkeyPatch) -> None:
+    hosted_stt, hosted_tts = object(), object()  # _speech must pass them through untouched
+    monkeypatch.setattr(agent_worker, "build_stt", lambda settings: hosted_stt)
+    monkeypatch.setattr(agent_worker, "build_tts", lambda settings: hosted_tts)
+    settings = Settings(_env_file=None, switchboard_stt="deepgram/nova-3", switchboard_tts="x/y")
     speech = agent_worker._speech(settings, FakeVAD(0.45), [], None)
-    assert speech["stt"] is hosted
+    assert speech["stt"] is hosted_stt
+    assert speech["tts"] is hosted_tts
     assert "turn_handling" not in speech
     assert agent_worker.vad_options(settings).min_silence_duration == 0.45
 

@@ -267,7 +267,9 @@ def _speech(settings: Settings, vad: Any, hints: list[str], whisper: Any = None)
 
     With the offline STT, the session hears through `TurnTakingSTT` (the turn taker
     `benchmarks/voice.py` measures) and takes the end of turn from it (`stt_turn_handling`);
-    a hosted STT keeps livekit-agents' own turn detection."""
+    a hosted STT keeps livekit-agents' own turn detection. The offline TTS speaks a reply's
+    opener on its own, then sentence by sentence (`reply_speech.reply_tts`), as `voice.py`'s
+    replies are spoken; a hosted TTS is the session's to drive."""
     if vad is None:
         from switchboard.adapters.voice.vad import load_vad
 
@@ -285,9 +287,10 @@ def _speech(settings: Settings, vad: Any, hints: list[str], whisper: Any = None)
     speech["stt"] = stt
     tts = build_tts(settings)
     if tts is None:
+        from switchboard.adapters.voice.reply_speech import reply_tts
         from switchboard.adapters.voice.tts import OfflineTTS
 
-        tts = OfflineTTS()
+        tts = reply_tts(OfflineTTS())  # "Sure," is heard while the rest is synthesised
     speech["tts"] = tts
     return speech
 
