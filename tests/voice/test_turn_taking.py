@@ -241,3 +241,20 @@ async def test_audio_that_ends_mid_turn_still_gives_its_transcript() -> None:
         ("END_OF_SPEECH", ""),
         ("FINAL_TRANSCRIPT", "Dana Whitfield, please."),
     ]
+
+
+async def test_the_wrapped_stts_usage_reaches_the_session() -> None:
+    # AgentSession counts STT usage from its STT's metrics_collected; each decode of the wrapped
+    # STT emits one (livekit-agents 1.8.9 stt/stt.py:253), passed on as StreamAdapter does.
+    fake = FakeSTT(["hello"])
+    ears = TurnTakingSTT(stt=fake, vad=FakeVAD(1.0))
+    seen: list[object] = []
+    ears.on("metrics_collected", seen.append)
+    audio = rtc.AudioFrame(_word().tobytes(), RATE, 1, _word().size)
+    await fake.recognize(audio)  # as the stream decodes a turn (TurnStream._recognize)
+    assert len(seen) == 1
+    assert type(seen[0]).__name__ == "STTMetrics"
+    assert seen[0].audio_duration == pytest.approx(0.3)  # type: ignore[attr-defined]
+    await ears.aclose()
+    await fake.recognize(audio)
+    assert len(seen) == 1  # no longer passed on once closed

@@ -128,6 +128,10 @@ async def test_the_callers_turn_reaches_the_agent_which_replies(
         # end of turn's delays on the caller's message, the first audio on the reply.
         await call.wait_for(lambda: TurnStage.FIRST_AUDIO in call.metrics.stages)
         assert {TurnStage.STT, TurnStage.END_OF_TURN} <= set(call.metrics.stages)
+        # and the session's usage counts Whisper's decodes (passed on by TurnTakingSTT)
+        stt_usage = [u for u in call.session.usage.model_usage if u.type == "stt_usage"]
+        assert [u.provider for u in stt_usage] == ["faster-whisper"]
+        assert stt_usage[0].audio_duration > 0
 
 
 async def test_a_caller_pausing_mid_sentence_is_not_cut_off(

@@ -119,6 +119,11 @@ class TurnTakingSTT(lk_stt.STT[Literal["metrics_collected", "error"]]):
         )
         self._stt, self._vad = stt, vad
         self.timing = timing or TurnTiming()
+        # The session counts STT usage from its STT's `metrics_collected` (livekit-agents 1.8.9
+        # voice/agent_activity.py:927, :2189-2209); the wrapped STT emits one per decode
+        # (stt/stt.py:253). livekit's own StreamAdapter passes them on the same way
+        # (stt/stream_adapter.py:37, :85-89).
+        self._stt.on("metrics_collected", self._on_metrics_collected)
 
     @property
     def wrapped_stt(self) -> lk_stt.STT[Any]:
@@ -135,8 +140,17 @@ class TurnTakingSTT(lk_stt.STT[Literal["metrics_collected", "error"]]):
     def _update_session_keyterms(self, keyterms: list[str]) -> None:
         self._stt._update_session_keyterms(keyterms)
 
+    def _push_conversation_item(self, item: Any) -> None:
+        self._stt._push_conversation_item(item)
+
     def prewarm(self) -> None:
         self._stt.prewarm()
+
+    def _on_metrics_collected(self, *args: Any, **kwargs: Any) -> None:
+        self.emit("metrics_collected", *args, **kwargs)
+
+    async def aclose(self) -> None:
+        self._stt.off("metrics_collected", self._on_metrics_collected)
 
     async def _recognize_impl(
         self,
