@@ -1,21 +1,22 @@
 """The LiveKit Agents worker (`switchboard agent start|dev`): answers every call LiveKit SIP puts
 in a room and dispatches to the agent named `LIVEKIT_AGENT_NAME` (explicit dispatch only).
 
-Once, before the worker registers (`run_worker`): the database migrations. Per process
-(`prewarm`, run once in each idle job process before a call arrives): settings, the silero VAD and
-Whisper's model for the offline voice (`warm_voice`), the directory's resolver (read only: a database behind or an empty directory is logged, never
-fatal), then `gc.freeze()` so what was loaded is shared copy-on-write instead of being touched by
-every collection. Per call (`entrypoint`): the caller's SIP attributes become the `CallContext`;
-`bootstrap` gives the call factory that `switchboard call` and `switchboard simulate` use too, and
-the same `SwitchboardAgent` runs with LiveKit telephony and media instead of the simulator. The
-room is never deleted when the agent leaves (`delete_room_on_close=False`): after a merge the
-caller and the employee go on talking without us.
+Once, before the worker registers (`run_worker`): the database migrations. Per process (`prewarm`,
+run once in each idle job process before a call arrives): settings, the silero VAD and Whisper's
+model for the offline voice (`warm_voice`), the directory's resolver (read only: a database behind
+or an empty directory is logged, never fatal), then `gc.freeze()` so what was loaded is shared
+copy-on-write instead of being touched by every collection. Per call (`entrypoint`): the caller's
+SIP attributes become the `CallContext`; `bootstrap` gives the call factory that `switchboard call`
+and `switchboard simulate` use too, and the same `SwitchboardAgent` runs with LiveKit telephony and
+media instead of the simulator. The room is never deleted when the agent leaves
+(`delete_room_on_close=False`): after a merge the caller and the employee go on talking without us.
 
 Turn taking: with the offline STT both legs (the caller's session and the employee's consultation
 session) hear through `TurnTakingSTT`, which ends a turn a short pause after a sentence that reads
 as finished and waits through "I'd like to speak to… um…"; the session takes the end of turn from
 it (`turn_stream.stt_turn_handling`). `switchboard call --voice` and `benchmarks/voice.py` use the
-same turn taker. A hosted STT keeps livekit-agents' own turn detection.
+same turn taker. A hosted STT keeps livekit-agents' own turn detection. The offline TTS speaks a
+reply's short opener ("Sure,") on its own while the rest is synthesised (`reply_speech`).
 
 Metrics: each job process counts its call into Prometheus (`adapters.prometheus`: outcome,
 transfers, turn latency, call quality, memory) and the worker serves every process's numbers at
