@@ -60,15 +60,20 @@ class PushedAudio(io.AudioInput):
 
 
 class PlayedAudio(io.AudioOutput):
-    """The agent's audio, played instantly. An `AudioOutput` counts a segment from its first
-    `capture_frame` to `flush`, and must report `on_playback_started` and `on_playback_finished`
-    for each (voice/io.py:151-330; `cli/tcp_console.py:70-140` does the same over TCP)."""
+    """The agent's audio. An `AudioOutput` counts a segment from its first `capture_frame` to
+    `flush`, must report `on_playback_started` and `on_playback_finished` for each, and stops at
+    once on `clear_buffer` (voice/io.py:151-330; `cli/tcp_console.py:70-140` does the same over
+    TCP). Played instantly, or with `realtime` for as long as the audio lasts, so that a caller
+    can talk over it."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, realtime: bool = False) -> None:
         super().__init__(label="test-speaker", capabilities=io.AudioOutputCapabilities(pause=False))
+        self.realtime = realtime
         self.segments: list[float] = []  # time.perf_counter() of each segment's first frame
+        self.interrupted = 0  # segments cut short by clear_buffer
         self._played = 0.0
         self._open = False
+        self._playing: asyncio.TimerHandle | None = None
 
     async def capture_frame(self, frame: rtc.AudioFrame) -> None:
         await super().capture_frame(frame)
@@ -80,27 +85,42 @@ class PlayedAudio(io.AudioOutput):
 
     def flush(self) -> None:
         super().flush()
-        self._finish(interrupted=False)
+        if not self._open:
+            return
+        if not self.realtime:
+            self._finish(interrupted=False)
+            return
+        left = self.segments[-1] + self._played - time.perf_counter()
+        loop = asyncio.get_running_loop()
+        self._playing = loop.call_later(max(0.0, left), self._finish, False)
 
     def clear_buffer(self) -> None:
+        if self._playing is not None:
+            self._playing.cancel()
+        if self._open:
+            self.interrupted += 1
         self._finish(interrupted=True)
 
-    def _finish(self, *, interrupted: bool) -> None:
+    def _finish(self, interrupted: bool) -> None:
+        self._playing = None
         if self._open:
             played, self._played, self._open = self._played, 0.0, False
             self.on_playback_finished(playback_position=played, interrupted=interrupted)
 
 
 class QuietEngine:
-    """A `SpeechEngine` (adapters/voice/engine.py) saying every line as 0.2 s of silence."""
+    """A `SpeechEngine` (adapters/voice/engine.py) saying every line as `seconds` of silence."""
 
     name, sample_rate = "quiet", 16000
+
+    def __init__(self, seconds: float = 0.2) -> None:
+        self.seconds = seconds
 
     async def start(self) -> None:
         return None
 
     async def synthesize(self, text: str) -> bytes:
-        return bytes(int(0.2 * self.sample_rate) * 2)
+        return bytes(int(self.seconds * self.sample_rate) * 2)
 
     async def aclose(self) -> None:
         return None

@@ -18,21 +18,32 @@ that the new set-up does not is one that can fail.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
+from livekit.agents import Agent, AgentSession
 from livekit.agents import tts as lk_tts
 from structlog.testing import capture_logs
-from tests.support.agent_audio import QuietEngine, call_with, worker_settings
+from tests.support.agent_audio import (
+    PlayedAudio,
+    PushedAudio,
+    QuietEngine,
+    ReplyLLM,
+    call_with,
+    worker_settings,
+)
 from tests.support.calls import DIRECTORY
-from tests.support.voice import BurstWhisper, FakeVAD, quiet, word
+from tests.support.voice import WINDOW, BurstWhisper, FakeVAD, frames, quiet, word
 
 from switchboard.adapters.voice import tts as tts_module
 from switchboard.adapters.voice import vad as vad_module
 from switchboard.adapters.voice import whisper as whisper_module
 from switchboard.adapters.voice.availability import VoiceUnavailableError
-from switchboard.adapters.voice.reply_speech import ReplyTokenizer
+from switchboard.adapters.voice.reply_speech import ReplyTokenizer, reply_tts
 from switchboard.adapters.voice.stt import OfflineSTT
 from switchboard.adapters.voice.turn_stream import (
     TurnTakingSTT,
@@ -146,6 +157,54 @@ async def test_a_caller_pausing_mid_sentence_is_not_cut_off(
             await speaking
         assert call.said_by("user") == ["I'd like to speak to Ann Lee."]
         assert whisper.heard[-1] == 2  # the turn's transcript holds both halves
+
+
+async def test_a_caller_talking_over_the_reply_interrupts_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Barge-in is the session VAD's speech of interruption.min_duration while the agent speaks
+    # (stt_turn_handling: interruption mode "vad"); livekit ignores it for the first 3 s the
+    # agent speaks (aec_warmup_duration, voice/agent_session.py:2216-2229), so the reply lasts 8 s
+    # and the caller keeps trying until it stops.
+    speech = worker_speech(monkeypatch, BurstWhisper([ASK_ANN, "Sorry, one more thing."]))
+    monkeypatch.setattr(tts_module, "default_engine", lambda: QuietEngine(seconds=2.0))
+    speech["tts"] = reply_tts(tts_module.OfflineTTS())
+    model = ReplyLLM("Sure, one moment while I look. Ann is in today. She is in sales. Thanks.")
+    line, out = PushedAudio(), PlayedAudio(realtime=True)
+    async with model, AgentSession(llm=model, **speech) as session:
+        session.input.audio, session.output.audio = line, out
+        await session.start(Agent(instructions="Answer every caller with the same line."))
+        changed = asyncio.Event()
+        session.on("agent_state_changed", lambda _: changed.set())
+
+        async def until(done: Callable[[], bool], seconds: float = 10.0) -> None:
+            async with asyncio.timeout(seconds):
+                while not done():
+                    changed.clear()
+                    await changed.wait()
+
+        async def say(*parts: np.ndarray) -> None:
+            for frame in frames(np.concatenate(parts)):
+                line.push(frame)
+                await asyncio.sleep(WINDOW)
+
+        await say(quiet(0.1), word(0.6), quiet(0.5))
+        await until(lambda: session.agent_state == "speaking")
+        replying = len(out.segments)
+
+        async def keep_talking() -> None:
+            while True:
+                await say(word(1.0), quiet(0.6))
+
+        talking = asyncio.create_task(keep_talking())
+        try:
+            await until(lambda: out.interrupted > 0)  # the agent stops speaking when cut off
+        finally:
+            talking.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await talking
+        assert out.interrupted == 1
+        assert len(out.segments) == replying  # cut short, not played to the end and followed
 
 
 async def test_the_previous_setup_cuts_the_same_caller_off(monkeypatch: pytest.MonkeyPatch) -> None:
