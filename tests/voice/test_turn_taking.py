@@ -2,24 +2,19 @@
 sentence: the pure decision (turns.py) and `TurnTakingSTT` with a fake VAD and a fake STT.
 
 Neither needs the [voice] extra: livekit-agents is a base dependency, and the fakes stand in for
-silero and Whisper. The fake VAD reports windows in silero's order (livekit-plugins-silero 1.8.9,
-vad.py `_main_task`: INFERENCE_DONE with the silence accumulated *before* the window, then
-START_OF_SPEECH carrying the buffered speech with its prefix, or END_OF_SPEECH after
-`min_silence_duration` below the threshold).
+silero and Whisper (tests/support/voice.py, which cites what they copy from silero).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import deque
-from typing import Literal
 
 import numpy as np
 import pytest
 from livekit import rtc
-from livekit.agents import NOT_GIVEN, APIConnectOptions, LanguageCode, NotGivenOr, utils
-from livekit.agents import stt as lk_stt
-from livekit.agents import vad as lk_vad
+from tests.support.voice import RATE, WINDOW, FakeSTT, FakeVAD
+from tests.support.voice import quiet as _quiet
+from tests.support.voice import word as _word
 
 from switchboard.adapters.voice.turn_stream import TurnTakingSTT
 from switchboard.adapters.voice.turns import (
@@ -31,8 +26,6 @@ from switchboard.adapters.voice.turns import (
     speech_chunks,
 )
 
-RATE = 8000
-WINDOW = 0.02  # one fake VAD window per 20 ms frame
 TIMING = TurnTiming(probe_silence=0.1, quick_silence=0.24, max_silence=0.8)
 
 
@@ -135,116 +128,7 @@ def test_speech_chunks_speak_a_short_opener_first() -> None:
     assert speech_chunks("") == []
 
 
-# --- TurnTakingSTT with fakes ---------------------------------------------------------------------
-class FakeVAD(lk_vad.VAD):
-    """Loud 20 ms frames are speech; events as silero sends them (see module docstring)."""
-
-    def __init__(self, min_silence: float) -> None:
-        super().__init__(capabilities=lk_vad.VADCapabilities(update_interval=WINDOW))
-        self.min_silence = min_silence
-
-    def stream(self) -> lk_vad.VADStream:
-        return FakeVADStream(self)
-
-
-class FakeVADStream(lk_vad.VADStream):
-    async def _main_task(self) -> None:
-        vad = self._vad
-        assert isinstance(vad, FakeVAD)
-        speaking, silence, speech = False, 0.0, 0.0
-        prefix: deque[rtc.AudioFrame] = deque(maxlen=5)
-        buffered: list[rtc.AudioFrame] = []
-        n = 0
-        async for frame in self._input_ch:
-            if isinstance(frame, self._FlushSentinel):
-                continue
-            n += 1
-            loud = bool(np.abs(np.frombuffer(frame.data, dtype=np.int16)).max(initial=0) > 1000)
-            self._event_ch.send_nowait(
-                lk_vad.VADEvent(
-                    type=lk_vad.VADEventType.INFERENCE_DONE,
-                    samples_index=n,
-                    timestamp=n * WINDOW,
-                    speech_duration=speech,
-                    silence_duration=silence,
-                    frames=[frame],
-                    speaking=speaking,
-                    raw_accumulated_silence=silence,
-                    probability=1.0 if loud else 0.0,
-                )
-            )
-            if loud:
-                silence, speech = 0.0, speech + WINDOW
-                buffered = [*(buffered if speaking else prefix), frame]
-                if not speaking:
-                    speaking = True
-                    self._event_ch.send_nowait(self._event("START_OF_SPEECH", n, buffered))
-            else:
-                silence += WINDOW
-                speech = 0.0
-                if speaking:
-                    buffered.append(frame)
-                    if silence >= vad.min_silence - 1e-9:
-                        speaking = False
-                        self._event_ch.send_nowait(self._event("END_OF_SPEECH", n, buffered))
-                prefix.append(frame)
-
-    def _event(self, kind: str, n: int, frames: list[rtc.AudioFrame]) -> lk_vad.VADEvent:
-        return lk_vad.VADEvent(
-            type=lk_vad.VADEventType[kind],
-            samples_index=n,
-            timestamp=n * WINDOW,
-            speech_duration=0.0,
-            silence_duration=0.0,
-            frames=list(frames),
-        )
-
-
-def _bursts(audio: np.ndarray) -> int:
-    """How many separate loud stretches (words) the audio holds."""
-    step = int(RATE * WINDOW)
-    loud = [np.abs(audio[i : i + step]).max(initial=0) > 1000 for i in range(0, audio.size, step)]
-    return sum(1 for i, on in enumerate(loud) if on and (i == 0 or not loud[i - 1]))
-
-
-class FakeSTT(lk_stt.STT[Literal["metrics_collected", "error"]]):
-    """Non-streaming STT that reads the n-th line of `script` for audio holding n words."""
-
-    def __init__(self, script: list[str], *, fail: bool = False) -> None:
-        super().__init__(
-            capabilities=lk_stt.STTCapabilities(streaming=False, interim_results=False)
-        )
-        self.script, self.fail = script, fail
-        self.heard: list[int] = []
-
-    async def _recognize_impl(
-        self,
-        buffer: utils.AudioBuffer,
-        *,
-        language: NotGivenOr[str] = NOT_GIVEN,
-        conn_options: APIConnectOptions,
-    ) -> lk_stt.SpeechEvent:
-        frame = rtc.combine_audio_frames(buffer)
-        words = _bursts(np.frombuffer(frame.data, dtype=np.int16))
-        self.heard.append(words)
-        if self.fail:
-            raise RuntimeError("decoder exploded")
-        text = self.script[min(words, len(self.script)) - 1] if words else ""
-        return lk_stt.SpeechEvent(
-            type=lk_stt.SpeechEventType.FINAL_TRANSCRIPT,
-            alternatives=[lk_stt.SpeechData(language=LanguageCode("en"), text=text)],
-        )
-
-
-def _word(seconds: float = 0.3) -> np.ndarray:
-    n = int(seconds * RATE)
-    return (np.sin(np.arange(n) * 2 * np.pi * 300 / RATE) * 8000).astype(np.int16)
-
-
-def _quiet(seconds: float) -> np.ndarray:
-    return np.zeros(int(seconds * RATE), dtype=np.int16)
-
-
+# --- TurnTakingSTT with fakes (tests/support/voice.py) ---------------------------------------------
 async def _listen(
     script: list[str], *parts: np.ndarray, fail: bool = False
 ) -> tuple[list[tuple[float, str, str]], FakeSTT]:
@@ -357,3 +241,20 @@ async def test_audio_that_ends_mid_turn_still_gives_its_transcript() -> None:
         ("END_OF_SPEECH", ""),
         ("FINAL_TRANSCRIPT", "Dana Whitfield, please."),
     ]
+
+
+async def test_the_wrapped_stts_usage_reaches_the_session() -> None:
+    # AgentSession counts STT usage from its STT's metrics_collected; each decode of the wrapped
+    # STT emits one (livekit-agents 1.8.9 stt/stt.py:253), passed on as StreamAdapter does.
+    fake = FakeSTT(["hello"])
+    ears = TurnTakingSTT(stt=fake, vad=FakeVAD(1.0))
+    seen: list[object] = []
+    ears.on("metrics_collected", seen.append)
+    audio = rtc.AudioFrame(_word().tobytes(), RATE, 1, _word().size)
+    await fake.recognize(audio)  # as the stream decodes a turn (TurnStream._recognize)
+    assert len(seen) == 1
+    assert type(seen[0]).__name__ == "STTMetrics"
+    assert seen[0].audio_duration == pytest.approx(0.3)  # type: ignore[attr-defined]
+    await ears.aclose()
+    await fake.recognize(audio)
+    assert len(seen) == 1  # no longer passed on once closed

@@ -1,15 +1,22 @@
 """The LiveKit Agents worker (`switchboard agent start|dev`): answers every call LiveKit SIP puts
 in a room and dispatches to the agent named `LIVEKIT_AGENT_NAME` (explicit dispatch only).
 
-Once, before the worker registers (`run_worker`): the database migrations. Per process
-(`prewarm`, run once in each idle job process before a call arrives): settings, the silero VAD,
-the directory's resolver (read only: a database behind or an empty directory is logged, never
-fatal), then `gc.freeze()` so what was loaded is shared copy-on-write instead of being touched by
-every collection. Per call (`entrypoint`): the caller's SIP attributes become the `CallContext`;
-`bootstrap` gives the call factory that `switchboard call` and `switchboard simulate` use too, and
-the same `SwitchboardAgent` runs with LiveKit telephony and media instead of the simulator. The
-room is never deleted when the agent leaves (`delete_room_on_close=False`): after a merge the
-caller and the employee go on talking without us.
+Once, before the worker registers (`run_worker`): the database migrations. Per process (`prewarm`,
+run once in each idle job process before a call arrives): settings, the silero VAD and Whisper's
+model for the offline voice (`warm_voice`), the directory's resolver (read only: a database behind
+or an empty directory is logged, never fatal), then `gc.freeze()` so what was loaded is shared
+copy-on-write instead of being touched by every collection. Per call (`entrypoint`): the caller's
+SIP attributes become the `CallContext`; `bootstrap` gives the call factory that `switchboard call`
+and `switchboard simulate` use too, and the same `SwitchboardAgent` runs with LiveKit telephony and
+media instead of the simulator. The room is never deleted when the agent leaves
+(`delete_room_on_close=False`): after a merge the caller and the employee go on talking without us.
+
+Turn taking: with the offline STT both legs (the caller's session and the employee's consultation
+session) hear through `TurnTakingSTT`, which ends a turn a short pause after a sentence that reads
+as finished and waits through "I'd like to speak to… um…"; the session takes the end of turn from
+it (`turn_stream.stt_turn_handling`). `switchboard call --voice` and `benchmarks/voice.py` use the
+same turn taker. A hosted STT keeps livekit-agents' own turn detection. The offline TTS speaks a
+reply's short opener ("Sure,") on its own while the rest is synthesised (`reply_speech`).
 
 Metrics: each job process counts its call into Prometheus (`adapters.prometheus`: outcome,
 transfers, turn latency, call quality, memory) and the worker serves every process's numbers at
@@ -22,8 +29,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import gc
 import signal
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
 
@@ -41,6 +50,8 @@ from switchboard.adapters.livekit.trunks import managed_outbound_trunk
 from switchboard.adapters.livekit.turn_metrics import observe_turns
 from switchboard.adapters.prometheus import job_process_metrics
 from switchboard.adapters.sqlalchemy import is_up_to_date, open_storage
+from switchboard.adapters.voice.turns import TurnTiming
+from switchboard.adapters.voice.vad import VadOptions
 from switchboard.bootstrap import Application, bootstrap, calendar_cache
 from switchboard.domain.call_quality import CallQuality
 from switchboard.domain.calls import CallContext, CallOutcome
@@ -65,6 +76,7 @@ log = get_logger(__name__)
 _SETTINGS, _VAD, _RESOLVERS, _TRUNK = "settings", "vad", "resolvers", "outbound_trunk"
 _CALENDARS = "calendars"  # (busy times per employee, when fetched) from prewarm
 _VOICEMAIL_STT = "voicemail_stt"  # the after-hours voicemail transcriber, made at the first call
+_WHISPER = "whisper"  # the offline STT's model, loaded in prewarm
 _PREWARM_TIMEOUT_S = 60.0
 
 
@@ -171,10 +183,7 @@ def prewarm(proc: JobProcess) -> None:
     proc.userdata[_SETTINGS] = settings
     proc.userdata[_RESOLVERS] = asyncio.run(warm_resolvers(settings))
     proc.userdata[_CALENDARS] = asyncio.run(warm_calendars(settings))
-    if uses_offline_voice(settings):
-        from switchboard.adapters.voice.vad import load_vad
-
-        proc.userdata[_VAD] = load_vad()
+    proc.userdata.update(warm_voice(settings))
     job_process_metrics().job_memory(process_memory())  # an idle process shows its series at 0
     gc.freeze()  # long-lived objects stay out of every later collection (and copy-on-write pages)
 
@@ -225,21 +234,85 @@ async def warm_calendars(settings: Settings) -> tuple[dict[str, CalendarEntry], 
 
 
 # --- once per call --------------------------------------------------------------------------------------
-def _speech(settings: Settings, vad: Any, hints: list[str]) -> dict[str, Any]:
-    stt, tts = build_stt(settings), build_tts(settings)
-    if stt is None:
-        from switchboard.adapters.voice.stt import OfflineSTT
+def warm_voice(settings: Settings) -> dict[str, Any]:
+    """What the offline voice loads once per job process, before a call arrives: the silero VAD
+    (with the turn taker's window when the STT is offline, see `vad_options`) and, for the offline
+    STT, Whisper's model, which each call's first turn would otherwise wait for. A model that does
+    not load is logged; the call then loads it itself (and reports what is missing)."""
+    warm: dict[str, Any] = {}
+    if not uses_offline_voice(settings):
+        return warm
+    from switchboard.adapters.voice.vad import load_vad
 
-        stt = OfflineSTT(hints=hints)
-    if tts is None:
-        from switchboard.adapters.voice.tts import OfflineTTS
+    warm[_VAD] = load_vad(vad_options(settings))
+    if is_offline(settings.switchboard_stt):
+        from switchboard.adapters.voice.whisper import WhisperOptions, load_whisper
 
-        tts = OfflineTTS()
+        try:
+            warm[_WHISPER] = load_whisper(WhisperOptions())
+        except Exception as exc:
+            log.warning("prewarm.whisper_failed", error=str(exc))
+    return warm
+
+
+def vad_options(settings: Settings) -> VadOptions:
+    """The VAD's options: with the offline STT its silence window is the turn taker's longest
+    wait (`TurnTiming.max_silence`), a backstop that never ends a turn the turn taker still waits
+    on (`TurnTakingSTT`); with a hosted STT, the phone-call defaults as before."""
+    if is_offline(settings.switchboard_stt):
+        return VadOptions(min_silence_duration=TurnTiming().max_silence)
+    return VadOptions()
+
+
+def _speech(settings: Settings, vad: Any, hints: list[str], whisper: Any = None) -> dict[str, Any]:
+    """`AgentSession` keyword arguments for the caller's and the employee's legs.
+
+    With the offline STT, the session hears through `TurnTakingSTT` (the turn taker
+    `benchmarks/voice.py` measures) and takes the end of turn from it (`stt_turn_handling`);
+    a hosted STT keeps livekit-agents' own turn detection. The offline TTS speaks a reply's
+    opener on its own, then sentence by sentence (`reply_speech.reply_tts`), as `voice.py`'s
+    replies are spoken; a hosted TTS is the session's to drive."""
     if vad is None:
         from switchboard.adapters.voice.vad import load_vad
 
-        vad = load_vad()
-    return {"stt": stt, "tts": tts, "vad": vad}
+        vad = load_vad(vad_options(settings))
+    speech: dict[str, Any] = {"vad": vad}
+    stt = build_stt(settings)
+    if stt is None:
+        from switchboard.adapters.voice.stt import OfflineSTT
+        from switchboard.adapters.voice.turn_stream import TurnTakingSTT, stt_turn_handling
+        from switchboard.adapters.voice.whisper import WhisperOptions
+
+        offline = OfflineSTT(hints=hints, options=WhisperOptions(), model=whisper)
+        stt = TurnTakingSTT(stt=offline, vad=vad, timing=TurnTiming())
+        speech["turn_handling"] = stt_turn_handling()
+    speech["stt"] = stt
+    tts = build_tts(settings)
+    if tts is None:
+        from switchboard.adapters.voice.reply_speech import reply_tts
+        from switchboard.adapters.voice.tts import OfflineTTS
+
+        tts = reply_tts(OfflineTTS())  # "Sure," is heard while the rest is synthesised
+    speech["tts"] = tts
+    return speech
+
+
+def sessions(
+    brain: Any, speech: dict[str, Any]
+) -> tuple[AgentSession[Any], Callable[[], AgentSession[Any]]]:
+    """The caller's session and a maker of the employee's consultation sessions (speech only, no
+    brain): the same ears and voice on both legs, so the employee's "yes, put them through" ends
+    its turn as soon as the caller's would. Each session gets its own copy of the turn handling:
+    livekit-agents 1.8.9 keeps the endpointing dict it is given and writes into it on
+    `update_options` (voice/agent_session.py:579-608, :1508-1520)."""
+
+    def own(**extra: Any) -> AgentSession[Any]:
+        kwargs = dict(speech)
+        if "turn_handling" in kwargs:
+            kwargs["turn_handling"] = copy.deepcopy(kwargs["turn_handling"])
+        return AgentSession(**extra, **kwargs)
+
+    return own(llm=brain), own
 
 
 async def entrypoint(ctx: JobContext) -> None:
@@ -296,8 +369,13 @@ async def answer(
     `switchboard simulate` use; only the phone line (LiveKit) and the audio differ here."""
     metrics = job_process_metrics()
     parts = await app.calls.begin(call, metrics=metrics)  # the call record is saved first
-    speech = _speech(app.settings, ctx.proc.userdata.get(_VAD), parts.resolver.recognition_hints())
-    session: AgentSession[Any] = AgentSession(llm=parts.brain, **speech)
+    speech = _speech(
+        app.settings,
+        ctx.proc.userdata.get(_VAD),
+        parts.resolver.recognition_hints(),
+        ctx.proc.userdata.get(_WHISPER),
+    )
+    session, consult_session = sessions(parts.brain, speech)
     observe_turns(session, metrics)
     url, key, secret = credentials
     media = LiveKitMedia(
@@ -306,7 +384,7 @@ async def answer(
         api_secret=secret,
         caller_room=ctx.room,
         caller_session=session,
-        consult_session=lambda: AgentSession(**speech),
+        consult_session=consult_session,
         # Voicemail on the employee's leg: livekit-agents' AMD beside our offline screen when a
         # hosted model is configured (AMD needs an LLM), else the offline screen alone.
         screen=answer_screen(None if is_offline(app.settings.switchboard_llm) else parts.brain),
@@ -350,7 +428,10 @@ def _voicemail(ctx: JobContext, session: AgentSession[Any], settings: Settings) 
     if settings.voicemail_transcription:
         transcriber = ctx.proc.userdata.get(_VOICEMAIL_STT)
         if transcriber is None:
-            transcriber = OfflineVoicemailTranscriber(budget=CALL_BUDGET)  # Whisper loads lazily
+            # The prewarmed Whisper when there is one (the session hears nothing while a
+            # voicemail is recorded), else it loads at the first voicemail.
+            model = ctx.proc.userdata.get(_WHISPER)
+            transcriber = OfflineVoicemailTranscriber(budget=CALL_BUDGET, model=model)
             ctx.proc.userdata[_VOICEMAIL_STT] = transcriber
     recorder = LiveKitVoicemailRecorder(ctx.room, session, folder)
     return {"voicemail": recorder, "transcriber": transcriber}

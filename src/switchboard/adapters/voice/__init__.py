@@ -12,7 +12,7 @@ from switchboard.adapters.voice.availability import (
 )
 from switchboard.adapters.voice.stt import OfflineSTT
 from switchboard.adapters.voice.tts import OfflineTTS, default_engine, sentence_audio
-from switchboard.adapters.voice.turn_stream import TurnTakingSTT
+from switchboard.adapters.voice.turn_stream import TurnTakingSTT, stt_turn_handling
 from switchboard.adapters.voice.turns import TurnTiming
 from switchboard.adapters.voice.vad import VadOptions, load_vad
 from switchboard.adapters.voice.whisper import WhisperOptions
@@ -30,5 +30,6 @@ __all__ = [
     "missing_voice_parts",
     "require_voice",
     "sentence_audio",
+    "stt_turn_handling",
     "voice_available",
 ]

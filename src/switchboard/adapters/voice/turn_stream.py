@@ -11,11 +11,16 @@ The transcript is usually ready when the turn ends, so the decode is no longer a
 Events are those `StreamAdapter` emits (START_OF_SPEECH, END_OF_SPEECH, FINAL_TRANSCRIPT), so it
 drops in wherever the adapter was used. If the caller starts again right after an early end (the
 VAD still counts it as the same speech), a new turn opens with the last 0.3 s of audio in front.
+
+In an `AgentSession` the turn taker only decides when the session is told to take the end of turn
+from the STT: `AgentSession(stt=TurnTakingSTT(...), vad=..., turn_handling=stt_turn_handling())`
+(see `stt_turn_handling` for what livekit-agents 1.8.9 does with each event).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import deque
 from typing import Any, Literal
@@ -27,6 +32,7 @@ from livekit.agents import (
     APIConnectOptions,
     LanguageCode,
     NotGivenOr,
+    TurnHandlingOptions,
     utils,
 )
 from livekit.agents import stt as lk_stt
@@ -44,6 +50,61 @@ _PREFIX_WINDOWS = 10  # ≈ 0.3 s of silero windows kept in front of a turn that
 _KEPT_PAUSE_S = 0.3
 
 
+def stt_turn_handling() -> TurnHandlingOptions:
+    """`AgentSession(turn_handling=...)` for a session whose STT is a `TurnTakingSTT`: the turn ends
+    when the turn taker says so, not after the session's own wait. Paths are in livekit-agents
+    1.8.9's `livekit/agents/`.
+
+    - `turn_detection="stt"`: without it the session picks its default end-of-turn model,
+      `inference.TurnDetector()` (voice/agent_session.py:576-578), which waits on the VAD's silence
+      and its own prediction whatever the STT decided. "stt" is the mode that ends the turn on the
+      STT's END_OF_SPEECH (voice/turn.py:95-104).
+    - What the session then does (voice/audio_recognition.py): our END_OF_SPEECH marks the turn
+      over and anchors it at the event's `speech_end_time` (:1389-1432); with no transcript yet it
+      waits for one (:1582-1588, :1827-1829), and our FINAL_TRANSCRIPT, which follows it, runs the
+      end of turn again (:1312-1333). A START_OF_SPEECH (the caller went on) cancels a turn end
+      still pending (:1434-1447). The session's own VAD ends no turn in this mode: its
+      END_OF_SPEECH runs the end of turn only once the STT has ended it (:1518-1522); when our
+      END_OF_SPEECH comes first the session flushes its VAD stream (:1394-1411, a warning in
+      livekit's log each time) so that speech going on is seen as new speech.
+    - `endpointing.min_delay=0`: the session still waits `min_delay` after the anchor
+      (:1816-1824), 0.5 s by default (voice/turn.py:135-140). The turn taker has already waited
+      (`TurnTiming.quick_silence` after a finished sentence, `max_silence` otherwise), so any
+      further wait is pure latency.
+    - `interruption.mode="vad"`: barge-in is the session VAD's speech of
+      `interruption.min_duration` (0.5 s) while the agent speaks (voice/agent_activity.py:2502-2516,
+      which in "stt" mode also tells an early STT end from speech still going on). Without a mode,
+      `agent dev` and LiveKit Cloud hosting turn on the adaptive detector, a LiveKit Inference
+      model (voice/agent_activity.py:5310-5317); the offline voice keeps every model local.
+    """
+    _quiet_expected_vad_flush()
+    return TurnHandlingOptions(
+        turn_detection="stt",
+        endpointing={"min_delay": 0.0},
+        interruption={"mode": "vad"},
+    )
+
+
+_VAD_FLUSH = "stt end of speech received while vad is still in a speech segment"
+
+
+class _ExpectedVadFlush(logging.Filter):
+    """livekit-agents warns whenever the STT ends a turn while its VAD still counts the speech
+    as going on (voice/audio_recognition.py:1394-1411). With the turn taker that is every turn
+    ended early, by design, so the record goes down to DEBUG; every other record passes as is."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and str(record.msg).startswith(_VAD_FLUSH):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
+def _quiet_expected_vad_flush() -> None:
+    target = logging.getLogger("livekit.agents")
+    if not any(isinstance(f, _ExpectedVadFlush) for f in target.filters):
+        target.addFilter(_ExpectedVadFlush())
+
+
 class TurnTakingSTT(lk_stt.STT[Literal["metrics_collected", "error"]]):
     """Streaming STT from `stt` (non-streaming) and `vad`; the VAD's own silence window should be
     at least `timing.max_silence` (`load_vad(VadOptions(min_silence_duration=...))`)."""
@@ -58,6 +119,11 @@ class TurnTakingSTT(lk_stt.STT[Literal["metrics_collected", "error"]]):
         )
         self._stt, self._vad = stt, vad
         self.timing = timing or TurnTiming()
+        # The session counts STT usage from its STT's `metrics_collected` (livekit-agents 1.8.9
+        # voice/agent_activity.py:927, :2189-2209); the wrapped STT emits one per decode
+        # (stt/stt.py:253). livekit's own StreamAdapter passes them on the same way
+        # (stt/stream_adapter.py:37, :85-89).
+        self._stt.on("metrics_collected", self._on_metrics_collected)
 
     @property
     def wrapped_stt(self) -> lk_stt.STT[Any]:
@@ -74,8 +140,17 @@ class TurnTakingSTT(lk_stt.STT[Literal["metrics_collected", "error"]]):
     def _update_session_keyterms(self, keyterms: list[str]) -> None:
         self._stt._update_session_keyterms(keyterms)
 
+    def _push_conversation_item(self, item: Any) -> None:
+        self._stt._push_conversation_item(item)
+
     def prewarm(self) -> None:
         self._stt.prewarm()
+
+    def _on_metrics_collected(self, *args: Any, **kwargs: Any) -> None:
+        self.emit("metrics_collected", *args, **kwargs)
+
+    async def aclose(self) -> None:
+        self._stt.off("metrics_collected", self._on_metrics_collected)
 
     async def _recognize_impl(
         self,
