@@ -136,7 +136,14 @@ TRAVERSALS: dict[str, Callable[[Console], str]] = {
     "not a wav": lambda c: _text_file(voicemails(c) / "notes.txt").as_uri(),
     "the folder itself": lambda c: voicemails(c).as_uri(),
     "http elsewhere": lambda c: "https://files.example/voicemail.wav",
+    "a NUL byte": lambda c: voicemails(c).as_uri() + "/a%00.wav",
+    "a symlink loop": lambda c: _loop(voicemails(c) / "loop.wav").as_uri(),
 }
+
+
+def _loop(path: Path) -> Path:
+    path.symlink_to(path)
+    return path
 
 
 def _text_file(path: Path) -> Path:

@@ -121,7 +121,7 @@ class ConsoleRecordings:
         try:
             root = self._dir.resolve(strict=True)
             real = path.resolve(strict=True)  # every symlink followed, `..` gone
-        except (OSError, RuntimeError):  # missing, unreadable, a symlink loop
+        except (OSError, RuntimeError, ValueError):  # missing, unreadable, a loop, a NUL byte
             raise missing from None
         if not real.is_relative_to(root) or real == root:
             raise NoRecording(
