@@ -104,3 +104,15 @@ async def test_urgent_messages_say_so_in_the_title() -> None:
     async with running_chat_service([200]) as chat:
         await notifier().send(note(f"json://{chat.address}/ann"), replace(MESSAGE, urgent=True))
     assert chat.posts[0].body["title"].startswith("URGENT: ")
+
+
+async def test_a_voicemail_links_the_console_not_the_file() -> None:
+    voicemail = replace(MESSAGE, recording_url="file:///var/lib/sb/voicemails/voicemail-CA1.wav")
+    chat_notifier = AppriseChatNotifier(
+        company="Acme", timezone="UTC", timeout=10, console_base_url="https://sb.example.com"
+    )
+    async with running_chat_service([200]) as chat:
+        await chat_notifier.send(note(f"json://{chat.address}/ann"), voicemail)
+    [post] = chat.posts
+    assert f"Recording: https://sb.example.com/messages/{MESSAGE.id}" in post.body["message"]
+    assert "file://" not in post.body["message"]

@@ -6,6 +6,7 @@ import datetime as dt
 import email
 import ssl
 from collections.abc import Iterator
+from dataclasses import replace as dt_replace
 from email.message import Message as MimeMessage
 from pathlib import Path
 from typing import Any
@@ -214,3 +215,19 @@ async def test_starttls_upgrades_before_auth(handler: Handler, tmp_path: Path) -
 async def test_tls_against_a_plain_server_is_temporary(plain_port: int) -> None:
     with pytest.raises(TemporaryNotifyError):
         await notifier(plain_port, security="tls", timeout=2.0).send(NOTE, MESSAGE)
+
+
+def test_a_voicemail_links_the_console_or_says_where_it_is_kept() -> None:
+    voicemail = dt_replace(MESSAGE, recording_url="file:///var/lib/sb/voicemails/vm.wav")
+    config = SmtpConfig(host="127.0.0.1", port=25, sender="desk@acme.test", security="none")
+    linked = SmtpEmailNotifier(config, company="Acme", timezone="UTC",
+                               console_base_url="https://sb.example.com/")  # fmt: skip
+    unlinked = SmtpEmailNotifier(config, company="Acme", timezone="UTC")
+    with_link = linked.build(NOTE, voicemail).get_body(("plain",))
+    without = unlinked.build(NOTE, voicemail).get_body(("plain",))
+    assert with_link is not None
+    assert without is not None
+    assert "Recording: https://sb.example.com/messages/m1" in with_link.get_content()
+    assert "switchboard messages show m1" in without.get_content()
+    for part in (with_link, without):
+        assert "file://" not in part.get_content()

@@ -350,3 +350,20 @@ async def test_with_redaction_a_retry_adopts_its_own_known_send(
     again = await sms.send(replace(NOTE, attempts=2), MESSAGE)
     assert again.provider_id == first.provider_id
     assert len(sent(fake)) == 1
+
+
+async def test_a_voicemail_links_the_console_not_twilios_url(fake: RunningTwilioFake) -> None:
+    twilio_url = "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1"
+    voicemail = Message("m3", RecipientKind.DEPARTMENT, "sales", "Voicemail", None,
+                        "Voicemail (9 s): call me", NOW, recording_url=twilio_url)  # fmt: skip
+    client = make_async_twilio_client(fake.settings(), request_timeout=2.0)
+    try:
+        notifier = TwilioSmsNotifier(client, from_number=FROM, timezone="UTC",
+                                     webhook_base_url=None,
+                                     console_base_url="https://sb.example.com")  # fmt: skip
+        await notifier.send(NOTE, voicemail)
+    finally:
+        await close_async_client(client)
+    [created] = sent(fake)
+    assert created["body"].endswith(" Recording: https://sb.example.com/messages/m3")
+    assert twilio_url not in created["body"]

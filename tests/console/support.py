@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import wave
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -27,6 +29,7 @@ from switchboard.domain.notifications import NotificationStatus
 from switchboard.domain.notifications.plan import plan_notifications
 from switchboard.entrypoints.web.console import ConsoleServices
 from switchboard.services.console.accounts import Accounts, Role
+from switchboard.services.console.recordings import ConsoleRecordings
 from switchboard.services.console.views import ConsoleViews
 from switchboard.services.directory import demo_directory, load_directory, seed_demo_if_empty
 from switchboard.services.messages.message_log import MessageLog
@@ -47,9 +50,12 @@ class Console:
     clock: ManualClock
     accounts: Accounts
     doctor_runs: list[int]
+    voicemails: Path | None = None  # VOICEMAIL_DIR of the console's recordings
 
 
-async def build_console(storage: Storage, **settings: Any) -> Console:
+async def build_console(
+    storage: Storage, *, recordings: ConsoleRecordings | None = None, **settings: Any
+) -> Console:
     clock = ManualClock(NOW)
     await seed_demo_if_empty(storage.unit_of_work)
     accounts = Accounts(SqlAlchemyAccountStore(storage.engine), clock, FAST)
@@ -78,19 +84,22 @@ async def build_console(storage: Storage, **settings: Any) -> Console:
         unit_of_work=storage.unit_of_work,
         clock=clock,
         doctor=doctor,
+        recordings=recordings,
     )
     values = {"console_session_secret": SECRET} | settings
     app = build(World(), {"console": services}, **values)
-    return Console(app, storage, clock, accounts, runs)
+    folder = recordings.voicemail_dir if recordings is not None else None
+    return Console(app, storage, clock, accounts, runs, folder)
 
 
 async def add_message(
     storage: Storage, message_id: str, recipient: str, *, minutes_ago: int,
     status: NotificationStatus, call_id: str | None = None, text: str = "Please call back",
+    recording_url: str | None = None,
 ) -> None:  # fmt: skip
     at = NOW - timedelta(minutes=minutes_ago)
     m = Message(message_id, RecipientKind.EMPLOYEE, recipient, "Dana Caller", "+16125550177",
-                text, at, call_id=call_id)  # fmt: skip
+                text, at, call_id=call_id, recording_url=recording_url)  # fmt: skip
     notes = [n.advanced(status, at) for n in plan_notifications(m, None, demo_directory(), at)]
     await SqlAlchemyMessageOutbox(storage.engine).add(m, notes)
 
@@ -134,3 +143,19 @@ async def log_in(client: httpx.AsyncClient, email: str, password: str = PASSWORD
         "/login",
         data={"email": email, "password": password, "csrf_token": csrf_of(form.text), "next": "/"},
     )
+
+
+def write_wav(path: Path, seconds: float = 0.5, rate: int = 8000) -> Path:
+    """A short 16-bit mono WAV (a quiet tone), as the agent's voicemail recorder writes them."""
+    import math
+
+    frames = b"".join(
+        int(3000 * math.sin(2 * math.pi * 440 * i / rate)).to_bytes(2, "little", signed=True)
+        for i in range(int(seconds * rate))
+    )
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(frames)
+    return path

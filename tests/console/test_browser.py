@@ -244,3 +244,62 @@ def test_every_input_is_labelled_and_the_flow_works_from_the_keyboard(page: obje
     page.keyboard.press("Enter")  # type: ignore[attr-defined]
     page.wait_for_url("**/messages/*")  # type: ignore[attr-defined]
     sync_api.expect(page.get_by_role("heading", level=1)).to_contain_text("Message from")  # type: ignore[attr-defined]
+
+
+STORE_VOICEMAIL = """
+import asyncio, sys
+from datetime import UTC, datetime
+from switchboard.adapters.sqlalchemy import open_storage
+from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutbox
+from switchboard.domain.messages import Message, RecipientKind
+
+async def main() -> None:
+    storage = await open_storage(sys.argv[1])
+    try:
+        message = Message(sys.argv[2], RecipientKind.EMPLOYEE, "priya-raman", "Voicemail",
+                          "+16125550177", "Voicemail (1 s): call me about the samples",
+                          datetime.now(UTC), recording_url=sys.argv[3])
+        await SqlAlchemyMessageOutbox(storage.engine).add(message, [])
+    finally:
+        await storage.dispose()
+
+asyncio.run(main())
+"""
+
+
+def test_a_voicemails_recording_plays_on_its_message_page(page: object, site: Site) -> None:
+    """The agent's WAV in VOICEMAIL_DIR, stored as the message's file:// link (as the agent
+    does), plays in the page's <audio> under the console's CSP, and downloads."""
+    from tests.console.support import write_wav
+
+    folder = Path(site.env["SWITCHBOARD_DATA_DIR"]) / "voicemails"
+    folder.mkdir(parents=True, exist_ok=True)
+    wav = write_wav(folder / "voicemail-browser.wav", seconds=1.0)
+    subprocess.run(
+        [sys.executable, "-c", STORE_VOICEMAIL, site.env["DATABASE_URL"], "msg_vm_browser",
+         wav.as_uri()], env=site.env, cwd=site.cwd, check=True, timeout=120,
+    )  # fmt: skip
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)  # type: ignore[attr-defined]
+    log_in(page, EMPLOYEE)
+    page.goto("/messages/msg_vm_browser")  # type: ignore[attr-defined]
+    sync_api.expect(page.locator("blockquote.text")).to_contain_text("call me about the samples")  # type: ignore[attr-defined]
+    player = page.locator("audio#recording-player")  # type: ignore[attr-defined]
+    sync_api.expect(player).to_be_visible()
+    assert player.get_attribute("controls") is not None
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => document.querySelector('#recording-player').readyState >= 1"
+    )
+    assert player.evaluate("a => a.error") is None
+    assert abs(player.evaluate("a => a.duration") - 1.0) < 0.05
+    started = player.evaluate(
+        "a => { a.muted = true; return a.play().then(() => 'playing', e => e.name) }"
+    )
+    assert started == "playing"
+    page.wait_for_function("() => document.querySelector('#recording-player').currentTime > 0")  # type: ignore[attr-defined]
+    href = page.locator("#recording-download").get_attribute("href")  # type: ignore[attr-defined]
+    download = page.request.get(href)  # type: ignore[attr-defined]
+    assert download.status == 200
+    assert download.headers["content-type"] == "audio/wav"
+    assert download.body() == wav.read_bytes()
+    assert refused == []

@@ -20,6 +20,7 @@ from tests.console.support import (
     client_for,
     csrf_of,
     log_in,
+    write_wav,
 )
 
 pytestmark = pytest.mark.entrypoint
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.entrypoint
 # Priya (the employee account) owns msg-priya and call-priya; msg-marcus / call-marcus are not hers.
 ADMIN_PAGES = ["/overview", "/live", "/directory", "/directory/new", "/directory/priya-raman",
                "/directory/export.yaml", "/directory/export.csv", "/setup"]  # fmt: skip
-OTHERS_PAGES = ["/messages/msg-marcus", "/calls/call-marcus"]
+OTHERS_PAGES = ["/messages/msg-marcus", "/messages/msg-marcus/recording", "/calls/call-marcus"]
 ADMIN_POSTS = ["/directory/new", "/directory/priya-raman", "/directory/priya-raman/remove",
                "/directory/import"]  # fmt: skip
 OTHERS_POSTS = ["/messages/msg-marcus/resend", "/messages/msg-marcus/handled"]
@@ -35,15 +36,21 @@ ADMIN_API = [("GET", "/api/v1/overview"), ("GET", "/api/v1/calls/live"),
              ("GET", "/api/v1/directory"), ("PATCH", "/api/v1/directory/priya-raman"),
              ("GET", "/api/v1/setup")]  # fmt: skip
 OTHERS_API = [("GET", "/api/v1/messages/msg-marcus"), ("GET", "/api/v1/calls/call-marcus"),
+              ("GET", "/api/v1/messages/msg-marcus/recording"),
               ("POST", "/api/v1/messages/msg-marcus/resend"),
               ("POST", "/api/v1/messages/msg-marcus/handled")]  # fmt: skip
 
 
 @pytest.fixture
 async def seeded(console: Console) -> Console:
+    assert console.voicemails is not None
+    recordings = {who: write_wav(console.voicemails / f"voicemail-{who}.wav").as_uri()
+                  for who in ("priya", "marcus")}  # fmt: skip
     await add_message(console.storage, "msg-priya", "priya-raman", minutes_ago=5,
-                      status=S.SENT, call_id="call-priya")  # fmt: skip
-    await add_message(console.storage, "msg-marcus", "marcus-bell", minutes_ago=6, status=S.SENT)
+                      status=S.SENT, call_id="call-priya",
+                      recording_url=recordings["priya"])  # fmt: skip
+    await add_message(console.storage, "msg-marcus", "marcus-bell", minutes_ago=6, status=S.SENT,
+                      recording_url=recordings["marcus"])  # fmt: skip
     await add_call(console.storage, "call-priya", minutes_ago=5,
                    outcome=CallOutcome.MESSAGE_TAKEN, message_id="msg-priya")  # fmt: skip
     await add_call(console.storage, "call-marcus", minutes_ago=7, outcome=CallOutcome.TRANSFERRED,
@@ -79,7 +86,7 @@ async def test_an_employee_is_refused_actions_not_theirs(seeded: Console, path: 
 
 
 @pytest.mark.parametrize("path", ["/messages", "/calls", "/me", "/messages/msg-priya",
-                                  "/calls/call-priya"])  # fmt: skip
+                                  "/messages/msg-priya/recording", "/calls/call-priya"])  # fmt: skip
 async def test_an_employee_sees_their_own(seeded: Console, path: str) -> None:
     async with employee_client(seeded) as client:
         response = await client.get(path)
@@ -128,9 +135,12 @@ async def test_the_api_gives_an_employee_their_own(seeded: Console) -> None:
         messages = (await client.get("/api/v1/messages", headers=headers)).json()
         calls = (await client.get("/api/v1/calls", headers=headers)).json()
         one = await client.get("/api/v1/calls/call-priya", headers=headers)
+        audio = await client.get(messages[0]["recording"], headers=headers)
         status = await client.put("/api/v1/me/status", headers=headers, json={"status": "dnd"})
         me = (await client.get("/api/v1/me", headers=headers)).json()
     assert [m["id"] for m in messages] == ["msg-priya"]
+    assert messages[0]["recording"] == "/api/v1/messages/msg-priya/recording"
+    assert (audio.status_code, audio.headers["content-type"]) == (200, "audio/wav")
     assert [c["call_id"] for c in calls] == ["call-priya"]
     assert one.json()["caller_number"] == "+1******0199"  # masked
     assert one.json()["packet_loss_percent"] is None  # a call with no RTC stats: not measured

@@ -75,7 +75,7 @@ async def eventually_stored(app: Application, text: str) -> StoredMessage:
     queries = SqlAlchemyMessageQueries(app.storage.engine)
     for _ in range(200):
         async for stored in queries.newest():
-            if text in stored.message.text:
+            if text in stored.message.text or text in (stored.message.recording_url or ""):
                 return stored
         await asyncio.sleep(0.05)
     raise AssertionError(f"no message containing {text!r}")
@@ -132,6 +132,7 @@ async def test_voicemail_becomes_a_front_desk_message_and_is_delivered_locally(
     assert stored.message.recipient_id == "front-desk"
     assert stored.message.callback_number == CALLER
     assert stored.message.recording_url == "https://api.twilio.com/rec/RE900"
+    assert "https://" not in stored.message.text  # linked, not written into the text
     # No SMTP or Twilio SMS configured: the real channels fail at once and the local outbox gets it.
     outbox = tmp_path / "data" / "outbox.jsonl"
     for _ in range(200):

@@ -87,12 +87,19 @@ async def open_messaging(app: Application) -> AsyncIterator[Messaging]:
     notifiers: dict[Channel, Notifier] = {
         Channel.LOCAL: LocalOutboxNotifier.in_data_dir(settings.data_dir)
     }
+    # `serve` serves the console at WEBHOOK_BASE_URL too: recordings are linked to its pages.
+    console_url = settings.webhook_base_url
     notifiers[Channel.CHAT] = AppriseChatNotifier(
-        company=company, timezone=timezone, timeout=settings.chat_timeout_seconds
+        company=company,
+        timezone=timezone,
+        timeout=settings.chat_timeout_seconds,
+        console_base_url=console_url,
     )
     smtp = SmtpConfig.from_settings(settings)
     if smtp is not None:
-        notifiers[Channel.EMAIL] = SmtpEmailNotifier(smtp, company=company, timezone=timezone)
+        notifiers[Channel.EMAIL] = SmtpEmailNotifier(
+            smtp, company=company, timezone=timezone, console_base_url=console_url
+        )
     twilio = None
     if settings.twilio_sms_number and settings.twilio_account_sid and settings.twilio_auth_token:
         twilio = make_async_twilio_client(settings)
@@ -102,6 +109,7 @@ async def open_messaging(app: Application) -> AsyncIterator[Messaging]:
             timezone=timezone,
             webhook_base_url=settings.webhook_base_url,
             messaging_service_sid=settings.twilio_messaging_service_sid,
+            console_base_url=console_url,
         )
     outbox = SqlAlchemyMessageOutbox(app.storage.engine)
     stores = SqlAlchemyWebhookStores(app.storage.engine, app.clock)

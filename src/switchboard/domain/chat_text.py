@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from switchboard.domain.messages import Message
-from switchboard.domain.messages.text import call_time, headline
+from switchboard.domain.messages.text import call_time, headline, recording_note
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,8 +19,11 @@ class ChatContent:
     body: str
 
 
-def render_chat(message: Message, timezone: str, company: str) -> ChatContent:
-    """Title "URGENT: Message from Dana Whitfield"; body: number, time, text, recording link."""
+def render_chat(
+    message: Message, timezone: str, company: str, *, console_base_url: str | None = None
+) -> ChatContent:
+    """Title "URGENT: Message from Dana Whitfield"; body: number, time, text, and a recording's
+    console page (`console_base_url`), or where it is kept without one."""
     who = message.caller_name or "a caller"
     title = f"{'URGENT: ' if message.urgent else ''}{headline(message)} from {who}"
     lines = [
@@ -30,6 +33,6 @@ def render_chat(message: Message, timezone: str, company: str) -> ChatContent:
         message.text,
     ]
     if message.recording_url:
-        lines += ["", f"Recording: {message.recording_url}"]
+        lines += ["", f"Recording: {recording_note(message, console_base_url)}"]
     lines += ["", f"-- {company} receptionist (message {message.id})"]
     return ChatContent(title=title, body="\n".join(lines))

@@ -59,11 +59,12 @@ def summary_notifications(
     return tuple(n for n in planned if n.channel is not Channel.LOCAL)
 
 
-def voicemail_text(seconds: str, transcript: str | None, recording_url: str = "") -> str:
-    """The message text of a voicemail: what was said; or that it could not be transcribed,
-    followed by the recording's link (an SMS shows the text, not the message's recording link)."""
+def voicemail_text(seconds: str, transcript: str | None) -> str:
+    """The message text of a voicemail: what was said, or that it could not be transcribed. The
+    recording is not written here: it stays the message's `recording_url`, and the notifications
+    link it to the console (domain/messages/text.py `recording_note`), never as stored."""
     said = " ".join((transcript or "").split())
     head = f"Voicemail ({seconds} s): "
     if not said:
-        return f"{head}{NOT_TRANSCRIBED} {recording_url}".rstrip()[:MAX_TEXT_LENGTH]
+        return f"{head}{NOT_TRANSCRIBED}"
     return head + said[: MAX_TEXT_LENGTH - len(head)]

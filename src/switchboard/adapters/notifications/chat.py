@@ -65,7 +65,8 @@ def _failure(result: apprise.AppriseResult) -> tuple[int | None, str]:
 
 class AppriseChatNotifier:
     """Posts one message to one chat URL. `env` is where `${VAR}`s are looked up (default: the
-    process environment and .env, read once here; the simulator adds its chat service's address)."""
+    process environment and .env, read once here; the simulator adds its chat service's address).
+    `console_base_url` (WEBHOOK_BASE_URL): a voicemail's recording is linked to the console."""
 
     channel = Channel.CHAT
 
@@ -76,8 +77,10 @@ class AppriseChatNotifier:
         timezone: str,
         env: Mapping[str, str] | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        console_base_url: str | None = None,
     ) -> None:
         self._company = company
+        self._console = console_base_url
         self._timezone = timezone
         self._env = dict(env) if env is not None else environment()
         self._timeout = timeout
@@ -96,7 +99,9 @@ class AppriseChatNotifier:
             )
         server = apprise.Apprise()
         server.add(service)
-        content = render_chat(message, self._timezone, self._company)
+        content = render_chat(
+            message, self._timezone, self._company, console_base_url=self._console
+        )
         result = await server.async_notify(
             body=content.body,
             title=content.title,

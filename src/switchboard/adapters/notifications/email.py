@@ -63,18 +63,29 @@ def _classify(exc: Exception) -> NotifyError:
 
 
 class SmtpEmailNotifier:
-    """Sends one email per notification; `company` and `timezone` shape the text."""
+    """Sends one email per notification; `company` and `timezone` shape the text, and a
+    voicemail's recording is linked to the console at `console_base_url` (WEBHOOK_BASE_URL)."""
 
     channel = Channel.EMAIL
 
-    def __init__(self, config: SmtpConfig, *, company: str, timezone: str) -> None:
+    def __init__(
+        self,
+        config: SmtpConfig,
+        *,
+        company: str,
+        timezone: str,
+        console_base_url: str | None = None,
+    ) -> None:
         self._config = config
+        self._console = console_base_url
         self._company = company
         self._timezone = timezone
 
     def build(self, notification: Notification, message: Message) -> EmailMessage:
         """The MIME message: text/plain with a text/html alternative."""
-        content = render_email(message, self._timezone, self._company)
+        content = render_email(
+            message, self._timezone, self._company, console_base_url=self._console
+        )
         email = EmailMessage()
         email["From"] = self._config.sender
         email["To"] = notification.to

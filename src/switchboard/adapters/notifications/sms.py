@@ -85,7 +85,8 @@ def _error(exc: Exception, settle_seconds: float = 0.0) -> NotifyError:
 
 
 class TwilioSmsNotifier:
-    """`client` is a twilio `Client` built by `make_async_twilio_client` (its `*_async` methods)."""
+    """`client` is a twilio `Client` built by `make_async_twilio_client` (its `*_async` methods).
+    A voicemail's recording is linked to the console at `console_base_url` (WEBHOOK_BASE_URL)."""
 
     channel = Channel.SMS
 
@@ -99,8 +100,10 @@ class TwilioSmsNotifier:
         max_segments: int = DEFAULT_SMS_SEGMENTS,
         settle_seconds: float = DEFAULT_SETTLE_SECONDS,
         messaging_service_sid: str | None = None,
+        console_base_url: str | None = None,
     ) -> None:
         self._client = client
+        self._console = console_base_url
         self._service = messaging_service_sid
         # SID → notification id of the messages this notifier created (newest last, bounded).
         self._sent: OrderedDict[str, str] = OrderedDict()
@@ -123,7 +126,12 @@ class TwilioSmsNotifier:
         SMS is given up (permanent error, code "redacted") and the outbox falls back to email
         rather than texting twice.
         """
-        body = render_sms(message, self._timezone, max_segments=self._max_segments)
+        body = render_sms(
+            message,
+            self._timezone,
+            max_segments=self._max_segments,
+            console_base_url=self._console,
+        )
         if notification.attempts > 1:
             earlier = await self._already_sent(notification, body)
             if isinstance(earlier, _CannotTell):

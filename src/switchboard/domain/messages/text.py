@@ -4,12 +4,18 @@ SMS length is counted the way carriers bill it: GSM-7 text (160 septets, 153 per
 the extension characters such as `€[]{}` take two) unless any character is outside GSM-7, in which
 case the whole SMS is UCS-2 (70 UTF-16 units, 67 per part). The caller's text is shortened visibly
 ("...") only in the SMS; the email always carries it in full.
+
+A voicemail's recording is never shown as where it is stored (a `file://` path on the server, or
+Twilio's URL, which needs the account's credentials): with the console's public address
+(`console_base_url`, WEBHOOK_BASE_URL) the text links to the message's page in the console, which
+plays it; without one it says the recording is kept on the server and how to find it.
 """
 
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from switchboard.domain.messages import Message, MessageKind
@@ -77,12 +83,43 @@ def _callback(message: Message) -> str:
     return message.callback_number or "no number given"
 
 
-def render_sms(message: Message, timezone: str, *, max_segments: int = DEFAULT_SMS_SEGMENTS) -> str:
-    """The SMS body: urgency, caller, number, time, then as much of the text as fits the budget."""
+def recording_page(message: Message, console_base_url: str | None) -> str | None:
+    """The console page that plays the message's recording (`<base>/messages/<id>`), or None when
+    the message has no recording or the console's public address is not known."""
+    if not message.recording_url or not console_base_url:
+        return None
+    return f"{console_base_url.rstrip('/')}/messages/{quote(message.id, safe='')}"
+
+
+def recording_note(message: Message, console_base_url: str | None, *, sms: bool = False) -> str:
+    """What a notification says about the message's recording: the console link, or where to find
+    it without one; "" when there is no recording. `sms`: without backticks (not in GSM-7, a
+    backtick would make the whole SMS UCS-2, 70 characters a part)."""
+    if not message.recording_url:
+        return ""
+    page = recording_page(message, console_base_url)
+    if page is not None:
+        return page
+    command = f"switchboard messages show {message.id}"
+    return f"(recording kept on the server: see {command if sms else f'`{command}`'})"
+
+
+def render_sms(
+    message: Message,
+    timezone: str,
+    *,
+    max_segments: int = DEFAULT_SMS_SEGMENTS,
+    console_base_url: str | None = None,
+) -> str:
+    """The SMS body: urgency, caller, number, time, then as much of the text as fits the budget,
+    then the recording's console link (or where it is kept) in full."""
     head = "URGENT message" if message.urgent else headline(message)
     prefix = f"{head} from {message.caller_name or 'a caller'} ({_callback(message)}), "
     prefix += f"{call_time(message, timezone)}: "
-    suffix = " [recording]" if message.recording_url else ""
+    note = recording_note(message, console_base_url, sms=True)
+    if recording_page(message, console_base_url) is not None:
+        note = f"Recording: {note}"
+    suffix = f" {note}" if note else ""
     return _fit(prefix, message.text, suffix, max_segments)
 
 
@@ -93,8 +130,11 @@ class EmailContent:
     html: str
 
 
-def render_email(message: Message, timezone: str, company: str) -> EmailContent:
-    """Subject, plain text and HTML (every caller-supplied value escaped) for one message."""
+def render_email(
+    message: Message, timezone: str, company: str, *, console_base_url: str | None = None
+) -> EmailContent:
+    """Subject, plain text and HTML (every caller-supplied value escaped) for one message; a
+    recording is linked to its console page (`console_base_url`) or said to be on the server."""
     who = message.caller_name or "a caller"
     subject = f"{'URGENT: ' if message.urgent else ''}{headline(message)} from {who}"
     rows = [
@@ -103,18 +143,25 @@ def render_email(message: Message, timezone: str, company: str) -> EmailContent:
         ("Received", call_time(message, timezone)),
         ("Urgent", "yes" if message.urgent else "no"),
     ]
+    page = recording_page(message, console_base_url)
     if message.recording_url:
-        rows.append(("Recording", message.recording_url))
+        rows.append(("Recording", recording_note(message, console_base_url)))
     text = "\n".join(f"{k}: {v}" for k, v in rows)
     text += f"\n\n{message.text}\n\n-- {company} receptionist (message {message.id})\n"
     e = html.escape
-    cells = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows)
+
+    def cell(key: str, value: str) -> str:
+        if key == "Recording" and page is not None:
+            return f'<a href="{e(page)}">Play the recording</a> ({e(page)})'
+        return e(value)
+
+    cells = "".join(f"<tr><th>{e(k)}</th><td>{cell(k, v)}</td></tr>" for k, v in rows)
     body = e(message.text).replace("\n", "<br>")
-    page = (
+    document = (
         f"<html><body><h2>{e(subject)}</h2><table>{cells}</table><p>{body}</p>"
         f"<p><small>{e(company)} receptionist (message {e(message.id)})</small></p></body></html>"
     )
-    return EmailContent(subject=subject, text=text, html=page)
+    return EmailContent(subject=subject, text=text, html=document)
 
 
 def log_safe_summary(message: Message) -> str:

@@ -15,6 +15,7 @@ from switchboard.adapters.sqlalchemy.message_outbox import SqlAlchemyMessageOutb
 from switchboard.adapters.sqlalchemy.message_queries import SqlAlchemyMessageQueries
 from switchboard.adapters.sqlalchemy.message_stats import SqlAlchemyMessageStats
 from switchboard.adapters.sqlalchemy.purge import SqlAlchemyPersonalData
+from switchboard.adapters.twilio.recording_media import TwilioRecordingMedia
 from switchboard.adapters.voice.recordings import RecordingFolder
 from switchboard.bootstrap import Application
 from switchboard.bootstrap.messages import Messaging, open_messaging
@@ -25,13 +26,14 @@ from switchboard.entrypoints.cli.digest import digest_in_serve
 from switchboard.entrypoints.web import create_app
 from switchboard.entrypoints.web.console import ConsoleServices
 from switchboard.services.console.accounts import Accounts
+from switchboard.services.console.recordings import ConsoleRecordings
 from switchboard.services.console.views import ConsoleViews
 from switchboard.services.directory import load_directory
 from switchboard.services.doctor import run_doctor
 from switchboard.services.messages.message_log import MessageLog
 from switchboard.services.messages.runner import LoopStats, NotificationLoop
 from switchboard.services.retention import AllPersonalData, policy_from_settings, purge_daily
-from switchboard.settings import SettingsError
+from switchboard.settings import Settings, SettingsError
 
 
 def notification_loop(app: Application, messaging: Messaging) -> NotificationLoop:
@@ -42,6 +44,16 @@ def notification_loop(app: Application, messaging: Messaging) -> NotificationLoo
         before_pass=messaging.directory.refresh,
         poll_seconds=app.settings.notification_poll_seconds,
     )
+
+
+def console_recordings(settings: Settings) -> ConsoleRecordings:
+    """Recordings the console plays: the agent's files in VOICEMAIL_DIR (on this machine), and
+    Twilio's, fetched with the account's credentials."""
+    auth = None
+    if settings.twilio_account_sid and settings.twilio_auth_token:
+        auth = (settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value())
+    media = TwilioRecordingMedia(auth, api_base_url=settings.twilio_api_base_url)
+    return ConsoleRecordings(settings.effective_voicemail_dir, media)
 
 
 def console_services(app: Application) -> ConsoleServices:
@@ -64,6 +76,7 @@ def console_services(app: Application) -> ConsoleServices:
         clock=app.clock,
         doctor=doctor,
         default_region=app.settings.default_region,
+        recordings=console_recordings(app.settings),
     )
 
 

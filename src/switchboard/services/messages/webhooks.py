@@ -152,10 +152,10 @@ class WebhookService:
         caller = await self._c.voicemails.voicemail_caller(call_sid)
         seconds = params.get("RecordingDuration", "?")
         url = params.get("RecordingUrl", "")
-        text = f"Voicemail ({seconds} s): {url}"
-        if self._c.transcriber is not None:  # the words instead of the link (still linked below)
-            said = await self._c.transcriber.transcribe(url) if url else None
-            text = voicemail_text(seconds, said, url)
+        said = None  # the recording is linked below (recording_url), not written into the text
+        if self._c.transcriber is not None and url:
+            said = await self._c.transcriber.transcribe(url)
+        text = voicemail_text(seconds, said)
         front = self._c.front_desk
         await self._c.desk.take_message(
             MessageRequest(

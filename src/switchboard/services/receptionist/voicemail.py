@@ -47,12 +47,13 @@ NOTHING_HEARD_LINE = "I didn't hear a message. Please call again during business
 NOT_SAVED_LINE = "I'm sorry, I couldn't save your message. Please call again later. Goodbye."
 
 
-def message_text(recording: VoicemailRecording, said: str | None, url: str) -> str:
-    """The message text: the caller's words, or "(voicemail, not transcribed)" with the link."""
+def message_text(recording: VoicemailRecording, said: str | None) -> str:
+    """The message text: the caller's words, or "(voicemail, not transcribed)" (the recording is
+    the message's `recording_url`, linked by the notifications)."""
     if recording.typed:
         words = " ".join((recording.text or "").split())
         return (TYPED_HEAD + words)[:MAX_TEXT_LENGTH]
-    return voicemail_text(str(round(recording.seconds)), said, url)
+    return voicemail_text(str(round(recording.seconds)), said)
 
 
 async def take_voicemail(
@@ -109,13 +110,13 @@ async def _leave_message(
         if not said and recording.audio is not None and box.transcriber is not None:
             said = await box.transcriber.transcribe_file(recording.audio)
     except asyncio.CancelledError:
-        await _store(d, department, caller_name, message_text(recording, None, url), url)
+        await _store(d, department, caller_name, message_text(recording, None), url)
         raise
     except Exception as exc:  # a transcriber must not raise; if one does, the message still goes
         log.warning("voicemail.not_transcribed", error=repr(exc))
     d.record("voicemail_transcribed", transcribed=bool(said and said.strip()))
     try:
-        await _store(d, department, caller_name, message_text(recording, said, url), url)
+        await _store(d, department, caller_name, message_text(recording, said), url)
     except Exception as exc:
         # The WAV file stays where it was written: the log names it.
         log.error("voicemail.not_saved", department_id=department.id, recording=url,

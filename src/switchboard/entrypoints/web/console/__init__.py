@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from switchboard.services.console.recordings import NoRecording, RecordingFetchFailed
 from switchboard.services.console.views import OutOfScope
 from switchboard.services.directory import EmployeeNotFound
 from switchboard.settings import Settings
@@ -81,9 +82,18 @@ def _handlers(app: FastAPI) -> None:
         return page(request, None, "error.html", status_code=404, title="Not found",
                     reason=str(exc))  # fmt: skip
 
+    async def bad_gateway(request: Request, exc: Exception) -> Response:
+        reason = f"The recording could not be fetched: {exc}."
+        if _is_api(request):
+            return JSONResponse({"detail": reason}, status_code=502)
+        return page(request, None, "error.html", status_code=502, title="Recording unavailable",
+                    reason=reason)  # fmt: skip
+
     app.add_exception_handler(LoginRequired, login_required)
     app.add_exception_handler(Forbidden, forbidden)
     app.add_exception_handler(OutOfScope, forbidden)
     app.add_exception_handler(CsrfRefused, csrf)
     app.add_exception_handler(NotFound, not_found)
     app.add_exception_handler(EmployeeNotFound, not_found)
+    app.add_exception_handler(NoRecording, not_found)
+    app.add_exception_handler(RecordingFetchFailed, bad_gateway)

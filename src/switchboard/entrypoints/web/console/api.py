@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
 
 from switchboard.adapters.directory_file import DirectoryFileError, parse_employee_fields
 from switchboard.domain.calls import CallOutcome
@@ -34,6 +35,7 @@ from .api_schemas import (
     message_out,
 )
 from .auth import ApiAdmin, ApiUser, Forbidden, console_of
+from .recording import MEDIA_TYPE, recording_response
 
 router = APIRouter(prefix="/api/v1", tags=["console API"])
 
@@ -91,6 +93,23 @@ async def _message(request: Request, principal: ApiUser, message_id: str) -> Mes
 @router.get("/messages/{message_id}", response_model=MessageOut)
 async def message(request: Request, principal: ApiUser, message_id: str) -> MessageOut:
     return message_out(await _message(request, principal, message_id))
+
+
+@router.get(
+    "/messages/{message_id}/recording",
+    response_class=Response,
+    responses={
+        200: {"content": {MEDIA_TYPE: {}}, "description": "the voicemail recording (WAV)"},
+        404: {"description": "no recording this server can play (none, missing, not allowed)"},
+        502: {"description": "Twilio's recording could not be fetched"},
+    },
+)
+async def recording(
+    request: Request, principal: ApiUser, message_id: str, download: bool = False
+) -> Response:
+    """The message's voicemail recording: the agent's WAV file, or Twilio's fetched here."""
+    row = await _message(request, principal, message_id)
+    return await recording_response(request, row, download=download)
 
 
 @router.post("/messages/{message_id}/resend", response_model=list[NotificationOut])

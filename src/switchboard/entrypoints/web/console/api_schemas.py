@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from pydantic import BaseModel
 
@@ -54,6 +55,8 @@ class MessageOut(BaseModel):
     text: str
     urgent: bool
     call_id: str | None
+    # The voicemail's recording (GET it for the WAV), or None; never where it is stored.
+    recording: str | None = None
     state: str
     handled_at: datetime | None
     handled_by: str | None
@@ -114,6 +117,7 @@ def message_out(row: MessageRow) -> MessageOut:
         id=m.id, created_at=m.created_at, recipient_kind=m.recipient_kind.value,
         recipient_id=m.recipient_id, caller_name=m.caller_name,
         callback_number=m.callback_number, text=m.text, urgent=m.urgent, call_id=m.call_id,
+        recording=f"/api/v1/messages/{quote(m.id, safe='')}/recording" if m.recording_url else None,
         state=row.state.value,
         handled_at=row.handling.handled_at if row.handling else None,
         handled_by=row.handling.handled_by if row.handling else None,

@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from switchboard.domain.diagnosis import Check
 from switchboard.ports.clock import Clock
 from switchboard.services.console.accounts import Accounts
+from switchboard.services.console.recordings import ConsoleRecordings
 from switchboard.services.console.views import ConsoleViews
 from switchboard.services.directory import UnitOfWorkFactory
 from switchboard.services.messages.message_log import MessageLog
@@ -42,6 +43,8 @@ class ConsoleServices:
     clock: Clock
     doctor: DoctorFn
     default_region: str = "US"
+    # Plays messages' voicemail recordings (VOICEMAIL_DIR, Twilio); None: not served here.
+    recordings: ConsoleRecordings | None = None
 
 
 @dataclass

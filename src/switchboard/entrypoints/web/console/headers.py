@@ -1,5 +1,6 @@
 """Security headers on every console and API response (not on the Twilio webhooks, which answer
-Twilio exactly as before): a CSP without inline script or style, no framing, no sniffing."""
+Twilio exactly as before): a CSP without inline script or style (media — a message's recording —
+from the console itself only), no framing, no sniffing."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "media-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
 HEADERS = [

@@ -13,6 +13,7 @@ from switchboard.domain.calls import CallOutcome
 from switchboard.domain.directory import Directory, EmployeeStatus
 from switchboard.domain.messages.delivery import ResendRefused
 from switchboard.services import directory as directory_service
+from switchboard.services.console.recordings import recording_kind
 from switchboard.services.console.views import (
     MESSAGE_FILTERS,
     PAGE_SIZE,
@@ -23,6 +24,7 @@ from switchboard.services.messages.message_log import MessageNotFound
 
 from .auth import Forbidden, PageAdmin, PageUser, PostUser, console_of
 from .charts import bar_chart
+from .recording import recording_response
 from .rendering import back_to, company_directory, page
 
 router = APIRouter(include_in_schema=False)
@@ -99,7 +101,19 @@ async def message(request: Request, principal: PageUser, message_id: str) -> HTM
         raise NotFound(f"no message {message_id!r}")
     directory = await company_directory(request)
     return page(request, principal, "message.html", directory=directory, row=row,
-                names=_names(directory))  # fmt: skip
+                names=_names(directory),
+                recording=recording_kind(row.stored.message.recording_url))  # fmt: skip
+
+
+@router.get("/messages/{message_id}/recording")
+async def recording(
+    request: Request, principal: PageUser, message_id: str, download: str = ""
+) -> Response:
+    """The message's voicemail recording (audio/wav), for whoever may see the message."""
+    row = await console_of(request).services.views.message(principal.scope, message_id)
+    if row is None:
+        raise NotFound(f"no message {message_id!r}")
+    return await recording_response(request, row, download=download == "1")
 
 
 @router.post("/messages/{message_id}/resend")
