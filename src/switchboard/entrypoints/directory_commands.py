@@ -58,12 +58,17 @@ def _settings() -> Settings:
 
 
 @contextmanager
-def _known_errors() -> Iterator[None]:
-    from switchboard.adapters.directory_file import DirectoryFileError
+def _known_errors(*, files: bool = True) -> Iterator[None]:
+    """Known failures as an error line; `files=False` where no directory file is read (`resolve`
+    then skips importing the file formats)."""
+    rejected: tuple[type[Exception], ...] = ()  # a file that imports nothing
+    if files:
+        from switchboard.adapters.directory_file import DirectoryFileError
 
+        rejected = (DirectoryFileError,)
     try:
         yield
-    except DirectoryFileError as exc:
+    except rejected as exc:
         _fail(f"nothing was changed:\n{exc}")
     except (LookupError, ValueError) as exc:
         _fail(str(exc))
@@ -71,8 +76,9 @@ def _known_errors() -> Iterator[None]:
 
 @contextmanager
 def _no_collections() -> Iterator[None]:
-    # 100,000 rows make about a million objects that all live until the command ends: the
-    # collector would only walk them again and again (a sixth of the parsing time).
+    # 100,000 rows (or their resolver index) make about a million objects that all live until the
+    # command ends: the collector would only walk them again and again (a sixth of the parsing
+    # time, a third of loading and building the index).
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -82,7 +88,9 @@ def _no_collections() -> Iterator[None]:
             gc.enable()
 
 
-def _with_storage(settings: Settings, work: Callable[[Storage], Awaitable[T]]) -> T:
+def _with_storage(
+    settings: Settings, work: Callable[[Storage], Awaitable[T]], *, files: bool = True
+) -> T:
     """Run `work` on the storage (brought to the latest schema first), always closing it."""
     from switchboard.adapters.sqlalchemy import open_storage
 
@@ -93,7 +101,7 @@ def _with_storage(settings: Settings, work: Callable[[Storage], Awaitable[T]]) -
         finally:
             await storage.dispose()
 
-    with _known_errors():
+    with _known_errors(files=files):
         return asyncio.run(main())
 
 
@@ -139,7 +147,7 @@ def resolve(
     queries = (
         [q for q in file.read_text("utf-8").splitlines() if q.strip()] if file else [str(text)]
     )
-    from switchboard.services.directory import resolver_for_queries
+    from switchboard.services.directory_index import resolver_for_queries
 
     settings = _settings()
     index_folder = settings.data_dir / "index"
@@ -147,7 +155,8 @@ def resolve(
     async def work(storage: Storage) -> object:
         return await resolver_for_queries(storage.reading_unit_of_work, index_folder)
 
-    resolver = _resolver(settings, work)
+    with _no_collections():  # 100,000 people's index: objects that live until the end
+        resolver = _resolver(settings, work)
     for query in queries:
         result = resolver.resolve(query)
         if as_json or file is not None:
@@ -176,10 +185,10 @@ def _resolver(settings: Settings, work: Callable[[Storage], Awaitable[object]]) 
         finally:
             await storage.dispose()
 
-    with _known_errors():
+    with _known_errors(files=False):
         found = asyncio.run(quick())
     if not isinstance(found, Built):
-        found = _with_storage(settings, work)
+        found = _with_storage(settings, work, files=False)
     assert isinstance(found, Built)
     return found
 

@@ -13,12 +13,18 @@ from typing import Protocol, Self
 from switchboard.domain.call_record import CallRecord
 from switchboard.domain.calls import CallOutcome
 from switchboard.domain.directory import Department, Directory, Employee
+from switchboard.domain.resolution import NameRecord
 
 
 class DirectoryRepository(Protocol):
     async def load(self, *, employees: bool = True) -> Directory:
         """The whole directory (an empty one, with a default profile, when nothing is stored);
         `employees=False` reads the profile and departments only."""
+        ...
+
+    async def load_names(self) -> tuple[tuple[Department, ...], list[NameRecord]]:
+        """The departments and, per employee in listing order, only what resolving names reads
+        (`Resolver.from_people`): much cheaper than `load` for a big directory."""
         ...
 
     async def revision(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -22,6 +23,7 @@ from switchboard.adapters.sqlalchemy.directory_snapshot import (
     EmployeeChunks,
     employee_records,
     read_directory_rows,
+    read_name_rows,
     read_revision,
 )
 from switchboard.adapters.sqlalchemy.directory_writes import (
@@ -36,8 +38,16 @@ from switchboard.adapters.sqlalchemy.tables import (
     employees,
 )
 from switchboard.domain.directory import CompanyProfile, Department, Directory, Employee
+from switchboard.domain.resolution import NameRecord
 
 _MAP_IN_THREAD = 500  # employees; below this a thread hop costs more than the mapping
+
+
+def _aliases(employee_id: str, stored: str) -> tuple[str, ...]:
+    try:
+        return tuple(json.loads(stored))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"stored employee {employee_id!r} is unreadable: {exc}") from exc
 
 
 def _employees(rows: Sequence[Any]) -> tuple[Employee, ...]:
@@ -77,6 +87,15 @@ class SqlAlchemyDirectoryRepository:
             else _employees(employee_rows)
         )
         return Directory(company=company, departments=departments, employees=people)
+
+    async def load_names(self) -> tuple[tuple[Department, ...], list[NameRecord]]:
+        """The departments and what resolving names reads of each employee, in listing order:
+        five columns instead of every field mapped into an `Employee` (a tenth of the time)."""
+        department_rows, rows = await read_name_rows(self._session)
+        depts = tuple(department_from_row(r) for r in department_rows)
+        return depts, [
+            NameRecord(i, n, () if a == "[]" else _aliases(i, a), t, d) for i, n, a, t, d in rows
+        ]
 
     async def revision(self) -> str:
         """The stored directory's revision stamp; it changes with every committed write."""
