@@ -376,8 +376,11 @@ class Resolver:
         return {i: sc for i, sc in scores.items() if depts[i] == department}
 
     def _candidate(self, person: int, score: float) -> Candidate:
-        p = self._index.people[person]
-        return Candidate("employee", p.id, p.name, p.department, round(score, 1))
+        people = self._index.people  # columns: no `Person` made for each of a big tie
+        department = people.departments.get(people.department_ids[person] or "")
+        return Candidate(
+            "employee", people.ids[person], people.names[person], department, round(score, 1)
+        )
 
 
 def _rank(item: tuple[int, float]) -> tuple[float, int]:
