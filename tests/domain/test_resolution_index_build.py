@@ -151,3 +151,27 @@ def test_a_title_names_its_one_holder_from_records_too() -> None:
     found = resolver.resolve("only title here")
     assert found.best is not None
     assert found.best.id == "e7"
+
+
+def test_typo_maps_made_later_or_after_a_read_back_are_the_eager_ones() -> None:
+    d = directory()
+    eager = NameIndex.build(d.employees, d.departments)
+    later = NameIndex.build(d.employees, d.departments, typo_maps=False)
+    assert later.by_deletion is None
+    assert later.by_loose is None
+    assert later.strong("dubois")  # exact lookups need no typo maps
+    assert later.by_deletion is None
+    assert later.weak("duboiss") == eager.weak("duboiss") != {}
+    assert later.by_deletion == eager.by_deletion
+    assert later.by_loose == eager.by_loose
+    back = pickle.loads(pickle.dumps(eager, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back.by_deletion is None  # not saved: remade at the first weak lookup
+    assert back.vocabulary == eager.vocabulary
+    assert back.weak("duboiss") == eager.weak("duboiss")
+    assert back.by_deletion == eager.by_deletion
+
+
+def test_a_lazily_mapped_resolver_answers_as_the_built_one() -> None:
+    d = directory()
+    lazy = Resolver.from_people(d.departments, records(d), typo_maps=False)
+    assert answers(lazy) == answers(Resolver.build(d))

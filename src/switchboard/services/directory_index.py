@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from switchboard.adapters.resolver_index import load_index, save_index
@@ -31,6 +32,8 @@ async def resolver_for_queries(uow_factory: UnitOfWorkFactory, index_folder: Pat
         if saved is not None:
             return saved
         departments, people = await uow.directory.load_names()
-    resolver = await asyncio.to_thread(Resolver.from_people, departments, people)
+    # Typo maps at first use: most queries are names said right, and a saved index leaves them out.
+    build = partial(Resolver.from_people, departments, people, typo_maps=False)
+    resolver = await asyncio.to_thread(build)
     await asyncio.to_thread(save_index, index_folder, revision, resolver)
     return resolver

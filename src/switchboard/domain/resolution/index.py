@@ -231,19 +231,30 @@ class NameIndex:
     # role (FIRST/LAST) → token → person numbers, ascending
     postings: tuple[dict[str, list[int]], dict[str, list[int]]] = field(default_factory=_postings)
     by_sound: dict[str, list[str]] = field(default_factory=dict)
-    by_loose: dict[str, list[str]] = field(default_factory=dict)
-    by_deletion: dict[str, list[str]] = field(default_factory=dict)
     vocabulary: set[str] = field(default_factory=set)
+    words: list[str] = field(default_factory=list)  # the vocabulary in first-seen order
     # role → person → that person's tokens: lets a surely-matched part vet its partner directly.
     # People sharing a name part share one tuple (a saved index stores it once).
     tokens_of: tuple[list[Tokens], list[Tokens]] = field(default_factory=lambda: ([], []))
+    # Only `weak` reads these (typos, respellings): made by `build` unless asked for later, and
+    # never saved — a saved index makes them at its first weak lookup (`_typo_maps`).
+    by_loose: dict[str, list[str]] | None = None
+    by_deletion: dict[str, list[str]] | None = None
 
     @classmethod
-    def build(cls, people: Iterable[Named], departments: Iterable[Department] = ()) -> NameIndex:
+    def build(
+        cls,
+        people: Iterable[Named],
+        departments: Iterable[Department] = (),
+        *,
+        typo_maps: bool = True,
+    ) -> NameIndex:
         """Index every employee's first name, surname, their parts and single-word aliases.
 
         100,000 people share a few thousand first names and surnames: each distinct name part is
         split, folded and keyed once (`_Parts`); per person only its token tuples are appended.
+        `typo_maps=False` leaves the maps only typo and respelling lookups read to their first use
+        (a one-off process that may never need them).
         """
         people = list(people)
         parts = _Parts()
@@ -262,20 +273,40 @@ class NameIndex:
         index.people = People(ids, names, dept_ids, {d.id: d.name for d in departments})
         index.tokens_of = (firsts, lasts)
         index.postings = postings
-        vocabulary = parts.vocabulary()
-        index.vocabulary = set(vocabulary)
+        index.words = parts.vocabulary()
+        index.vocabulary = set(index.words)
         by_sound: dict[str, list[str]] = defaultdict(list)
-        by_loose: dict[str, list[str]] = defaultdict(list)
-        by_deletion: dict[str, list[str]] = defaultdict(list)
-        for token in vocabulary:
+        for token in index.words:
             by_sound[sound_key(token)].append(token)
-            for key in _recall_keys(token):
-                by_loose[key].append(token)
-            for variant in deletions(token):
-                by_deletion[variant].append(token)
-        index.by_sound, index.by_loose = dict(by_sound), dict(by_loose)
-        index.by_deletion = dict(by_deletion)
+        index.by_sound = dict(by_sound)  # not a defaultdict: lookups must not grow it
+        if typo_maps:
+            index._typo_maps()
         return index
+
+    def _typo_maps(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """The one-deletion neighbourhood and the recall keys of every token, made on first use.
+        (Two threads both making them only do the work twice: the maps come out the same.)"""
+        if self.by_deletion is None or self.by_loose is None:
+            by_loose: dict[str, list[str]] = defaultdict(list)
+            by_deletion: dict[str, list[str]] = defaultdict(list)
+            for token in self.words:
+                for key in _recall_keys(token):
+                    by_loose[key].append(token)
+                for variant in deletions(token):
+                    by_deletion[variant].append(token)
+            self.by_loose, self.by_deletion = dict(by_loose), dict(by_deletion)
+        return self.by_deletion, self.by_loose
+
+    def __getstate__(self) -> tuple[object, ...]:
+        # Without the typo maps: remade faster than read back, and only if a lookup needs them.
+        return (self.people, self.postings, self.by_sound, self.words, self.tokens_of)
+
+    def __setstate__(self, state: tuple[object, ...]) -> None:
+        people, postings, by_sound, words, tokens_of = state
+        self.people, self.postings, self.by_sound = people, postings, by_sound  # type: ignore[assignment]
+        self.words, self.tokens_of = words, tokens_of  # type: ignore[assignment]
+        self.vocabulary = set(self.words)
+        self.by_loose = self.by_deletion = None
 
     def strong(self, part: str) -> dict[str, float]:
         """Tokens matching `part` exactly, by identical sound, or as a nickname, with scores."""
@@ -290,6 +321,7 @@ class NameIndex:
     def weak(self, part: str) -> dict[str, float]:
         """Tokens within 1–2 edits of `part`, or sharing its metaphone key, with scores."""
         hits: dict[str, float] = {}
+        by_deletion, by_loose = self._typo_maps()
         if 3 <= len(part) <= _MAX_TYPO_LENGTH:
             seen: set[str] = set()
             variants = deletions(part)
@@ -298,12 +330,12 @@ class NameIndex:
             ):  # two insertions, or insertion + substitution
                 variants = {d2 for d1 in variants for d2 in deletions(d1)}
             for variant in variants:
-                seen.update(self.by_deletion.get(variant, ()))
+                seen.update(by_deletion.get(variant, ()))
             for token in seen:
                 if score := typo_score(part, token):
                     hits[token] = score
         for key in _recall_keys(part):
-            for token in self.by_loose.get(key, ()):
+            for token in by_loose.get(key, ()):
                 if token in hits or abs(len(token) - len(part)) > 2:
                     continue  # a skeleton match far off in length is a different name
                 if (ratio := fuzz.ratio(part, token)) >= 50:

@@ -118,9 +118,18 @@ class Resolver:
         return cls.from_people(directory.departments, directory.employees)
 
     @classmethod
-    def from_people(cls, departments: tuple[Department, ...], people: Sequence[Named]) -> Resolver:
+    def from_people(
+        cls,
+        departments: tuple[Department, ...],
+        people: Sequence[Named],
+        *,
+        typo_maps: bool = True,
+    ) -> Resolver:
         """`build` from the departments and what resolving reads of each employee, in listing
-        order (`Employee`s, or `NameRecord`s loaded for the purpose: the same resolver)."""
+        order (`Employee`s, or `NameRecord`s loaded for the purpose: the same resolver).
+
+        `typo_maps=False`: the maps only typo and respelling lookups read are made at their first
+        use instead (`NameIndex.build`); the answers are the same."""
         hints = [e.name for e in people]
         hints += [a for e in people for a in e.aliases]
         hints += [n for d in departments for n in (d.name, *d.aliases)]
@@ -130,7 +139,7 @@ class Resolver:
         titles = {e.id: stemmed[e.title] for e in people if e.title}
         title_words = frozenset(w for t in stemmed for w in tokens(t))
         topics = DepartmentTopics(departments, people, stemmed)
-        index = NameIndex.build(people, departments)
+        index = NameIndex.build(people, departments, typo_maps=typo_maps)
         return cls(index, departments, list(dict.fromkeys(hints)), topics, titles, title_words)
 
     def recognition_hints(self) -> list[str]:
