@@ -167,7 +167,8 @@ def _merge(tokens: Tokens, more: Tokens) -> Tokens:
 
 def _postings_of(tokens_of: list[Tokens]) -> dict[str, list[int]]:
     """Token → the people (ascending) whose tokens hold it. People sharing a token tuple are
-    grouped first, so the work per person is one append."""
+    grouped first, so the work per person is one append; the tokens of one tuple share its list
+    (read-only, as every posting list)."""
     groups: dict[Tokens, list[int]] = defaultdict(list)
     for person, held in enumerate(tokens_of):
         groups[held].append(person)
@@ -351,6 +352,6 @@ class NameIndex:
                 found[person] = best
         return found
 
-    def holders(self, token: str, role: int) -> list[int]:
+    def holders(self, token: str, role: int) -> Sequence[int]:
         """People carrying `token` in `role`."""
         return self.postings[role].get(token, [])
