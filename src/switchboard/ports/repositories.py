@@ -52,6 +52,31 @@ class DirectoryRepository(Protocol):
     async def is_empty(self) -> bool: ...
 
 
+class NameSource(Protocol):
+    """What building a resolver reads: a `DirectoryRepository`, or a lighter reader that gives
+    the departments' id, name and aliases only (all a resolver reads of them)."""
+
+    async def revision(self) -> str: ...
+
+    async def load_names(self) -> tuple[tuple[Department, ...], list[NameRecord]]: ...
+
+
+class NameReading(Protocol):
+    """One read (one snapshot) of a `NameSource`: a unit of work, or that lighter reader."""
+
+    @property
+    def directory(self) -> NameSource: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. `async with uow:` opens it; leaving without `commit()` rolls back."""
 

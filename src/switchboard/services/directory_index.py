@@ -13,14 +13,15 @@ from pathlib import Path
 
 from switchboard.adapters.resolver_index import load_index, save_index
 from switchboard.domain.resolution import Resolver
-from switchboard.ports.repositories import UnitOfWork
-
-UnitOfWorkFactory = Callable[[], UnitOfWork]
+from switchboard.ports.repositories import NameReading
 
 
-async def resolver_for_queries(uow_factory: UnitOfWorkFactory, index_folder: Path) -> Resolver:
+async def resolver_for_queries(
+    uow_factory: Callable[[], NameReading], index_folder: Path
+) -> Resolver:
     """Read from the index saved for the current revision in `index_folder`; else built from
     what resolving reads of each employee (`load_names`: not the whole directory) and saved.
+    `uow_factory`: a reading unit of work, or the driver-level reader of `adapters.name_reader`.
 
     The revision is read before the names: a write landing in between makes the stamp older than
     the content, so the saved file is never used (the next process sees the newer revision and
