@@ -6,6 +6,8 @@ The full CLI imports every command (LiveKit Agents among them: about 3 s before 
 which alone broke the targets for these two at 100,000 people. `switchboard.entrypoints.launch`
 runs them through `quick_app` with only what they need; `cli/directory.py` registers the very
 same functions, so `switchboard directory --help` and every other form behave as before.
+`resolve` goes further where it can: its saved index and, for a plain database URL, the database
+driver alone (`_resolver`).
 """
 
 from __future__ import annotations
