@@ -12,6 +12,7 @@ import pytest
 from switchboard.adapters.name_reader import SqliteNames, reader_for
 from switchboard.adapters.sqlalchemy import Storage, open_storage
 from switchboard.domain.directory import CompanyProfile, Department, Directory, Employee
+from switchboard.domain.resolution import Resolver
 
 DIRECTORY = Directory(
     CompanyProfile("X"),
@@ -90,3 +91,19 @@ async def test_a_schema_not_migrated_fails_for_the_storage_adapter_to_take_over(
     async with SqliteNames(empty) as read:
         with pytest.raises(sqlite3.OperationalError, match="no such table"):
             await read.directory.revision()
+
+
+async def test_a_resolver_from_either_reader_answers_the_same(
+    storage: Storage, database_url: str
+) -> None:
+    reader = reader_for(database_url)
+    assert reader is not None
+    async with storage.reading_unit_of_work() as uow:
+        full = Resolver.from_people(*await uow.directory.load_names())
+    async with reader() as read:
+        light = Resolver.from_people(*await read.directory.load_names())
+    queries = ["zoe", "Zo", "bob oneil", "big al", "someone in commercial", "the head of it", "x"]
+    assert [light.resolve(q).as_json() for q in queries] == [
+        full.resolve(q).as_json() for q in queries
+    ]
+    assert light.resolve("someone in commercial").best.name == "Ventes"  # type: ignore[union-attr]
