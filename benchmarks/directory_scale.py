@@ -9,13 +9,16 @@ folder, then
 
 1. `python -m switchboard directory import --replace FILE` as a child process (start-up, parsing,
    validation and the one transaction all included): wall time, the child's CPU time, rows/s;
-2. `python -m switchboard directory resolve "NAME"` five times: the first builds and saves the
-   resolver index for the new revision, the others read it (the target is for those);
+2. `python -m switchboard directory resolve "NAME"` five times: the first after the import builds
+   and saves the resolver index for the new revision (from the five columns resolving reads), the
+   others read it; the target (2 s, from process start to answer) is for both;
 3. in this process, the per-process `ResolverCache` the call factory uses: the first load (what the
    worker's prewarm pays once), then `--calls` calls' directory access with the revision checked on
    every call (`check_every=0`, the worst case: the default checks at most once a second), then one
    employee added and the calls that arrive while the new index is rebuilt in the background (they
-   must keep answering from the previous one) until the change is served.
+   must keep answering from the previous one) until the change is served;
+4. `directory resolve` for the employee just added: a second first-after-a-change run (an edit
+   rather than an import).
 
 SQLite file by default; `--database-url` an EMPTY PostgreSQL database (it is migrated). Wall
 times depend on what else the machine runs: the 1-minute load average is printed with them, and
@@ -45,7 +48,13 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 LOCALES = ["en_US", "en_GB", "de_DE", "es_ES", "fr_FR", "it_IT", "pl_PL", "nl_NL"]
 DEPARTMENTS = ["billing", "payroll", "it", "marketing", "sales", "legal", "hr", "facilities"]
 TITLES = ["", "", "", "Engineer", "Accountant", "Sales Manager", "Paralegal", "Recruiter"]
-TARGETS = {"import_rows_per_s": 20_000, "resolve_s": 2.0, "call_p99_ms": 20.0}
+LOADS: list[float] = []
+TARGETS = {
+    "import_rows_per_s": 20_000,
+    "resolve_first_s": 2.0,  # the slower of the two first-after-a-change runs
+    "resolve_s": 2.0,
+    "call_p99_ms": 20.0,
+}
 
 
 def write_csv(path: Path, people: int, seed: int) -> str:
@@ -76,7 +85,9 @@ def write_csv(path: Path, people: int, seed: int) -> str:
 
 
 def child(env: dict[str, str], *args: str) -> tuple[float, float, str]:
-    """Run `python -m switchboard ARGS`: (wall s, CPU s of the child, stdout)."""
+    """Run `python -m switchboard ARGS`: (wall s, CPU s of the child, stdout). The 1-minute load
+    average just before is kept in `LOADS`."""
+    LOADS.append(os.getloadavg()[0])
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
@@ -164,37 +175,70 @@ def main() -> None:
             "import_rows_per_s": args.people / wall,
             "import_rows_per_cpu_s": args.people / cpu,
         }
+        result["import_load_1m"] = LOADS[-1]
         runs = [child(env, "directory", "resolve", name) for _ in range(5)]
         assert all("match" in out for _, _, out in runs), runs[0][2]
-        result["resolve_first_s"] = runs[0][0]
+        result["resolve_first_after_import_s"] = runs[0][0]
+        result["resolve_first_after_import_cpu_s"] = runs[0][1]
+        result["resolve_first_after_import_load_1m"] = LOADS[-5]
         result["resolve_s"] = statistics.median(r[0] for r in runs[1:])
         result["resolve_cpu_s"] = statistics.median(r[1] for r in runs[1:])
+        result["resolve_load_1m"] = statistics.median(LOADS[-4:])
         result |= asyncio.run(per_call(url, args.calls))
+        # The employee `per_call` added moved the revision: the next resolve builds again.
+        wall, cpu, out = child(env, "directory", "resolve", "Quentin Zabriskie")
+        assert "zz-new" in out, out
+        result["resolve_first_after_edit_s"] = wall
+        result["resolve_first_after_edit_cpu_s"] = cpu
+        result["resolve_first_after_edit_load_1m"] = LOADS[-1]
+        result["resolve_first_s"] = max(wall, runs[0][0])
         result["load_average_1m"] = os.getloadavg()[0]
     if args.json:
         print(json.dumps(result, indent=2))
         return
     verdict = {
         "import_rows_per_s": result["import_rows_per_s"] >= TARGETS["import_rows_per_s"],
+        "resolve_first_s": result["resolve_first_s"] <= TARGETS["resolve_first_s"],
         "resolve_s": result["resolve_s"] <= TARGETS["resolve_s"],
         "call_p99_ms": result["call_p99_ms"] <= TARGETS["call_p99_ms"],
     }
     r = result
     print(
-        f"{r['people']:,} people on {r['database']} (load average {r['load_average_1m']:.1f} on {os.cpu_count()} CPUs)"
+        f"{r['people']:,} people on {r['database']} (load average {r['load_average_1m']:.1f} "
+        f"on {os.cpu_count()} CPUs at the end)"
     )
+    print("| step | wall s | CPU s | 1-min load before |")
+    print("|---|---|---|---|")
     print(
-        "| import rows/s (wall) | rows/CPU-s | resolve s (warm, wall) | CPU s | first resolve s | call p50 ms | call p99 ms | first load s | change served after s | p99 ms during rebuild |"
+        f"| import ({r['import_rows_per_s']:,.0f} rows/s wall, {r['import_rows_per_cpu_s']:,.0f}"
+        f" rows/CPU-s) | {r['import_s']:.2f} | {r['import_cpu_s']:.2f} | {r['import_load_1m']:.1f} |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    for label, key in (
+        ("resolve, first after the import (builds the index)", "resolve_first_after_import"),
+        ("resolve, first after an edit (builds the index)", "resolve_first_after_edit"),
+    ):
+        print(
+            f"| {label} | {r[key + '_s']:.2f} | {r[key + '_cpu_s']:.2f} | {r[key + '_load_1m']:.1f} |"
+        )
     print(
-        f"| {r['import_rows_per_s']:,.0f} | {r['import_rows_per_cpu_s']:,.0f} | {r['resolve_s']:.2f} "
-        f"| {r['resolve_cpu_s']:.2f} | {r['resolve_first_s']:.2f} | {r['call_p50_ms']:.2f} "
-        f"| {r['call_p99_ms']:.2f} | {r['first_load_s']:.2f} | {r['change_served_after_s']:.2f} "
-        f"| {r['during_rebuild_p99_ms']:.2f} |"
+        f"| resolve, later (median of 4, reads the saved index) | {r['resolve_s']:.2f} "
+        f"| {r['resolve_cpu_s']:.2f} | {r['resolve_load_1m']:.1f} |"
     )
+    print()
+    print(
+        "| call p50 ms | call p99 ms | first load s | change served after s | p99 ms during rebuild |"
+    )
+    print("|---|---|---|---|---|")
+    print(
+        f"| {r['call_p50_ms']:.2f} | {r['call_p99_ms']:.2f} | {r['first_load_s']:.2f} "
+        f"| {r['change_served_after_s']:.2f} | {r['during_rebuild_p99_ms']:.2f} |"
+    )
+    notes = {
+        "resolve_first_s": " (first resolve after a change, process start to answer; the slower run)",
+        "resolve_s": " (later resolves, process start to answer)",
+    }
     for key, ok in verdict.items():
-        print(f"target {key} {TARGETS[key]}: {'met' if ok else 'NOT met'}")
+        print(f"target {key} {TARGETS[key]}{notes.get(key, '')}: {'met' if ok else 'NOT met'}")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import date, time
 
 import pytest
@@ -19,6 +20,7 @@ from switchboard.domain.directory import (
     TimeRange,
     WeeklyHours,
 )
+from switchboard.domain.resolution import NameRecord, Resolver
 from switchboard.domain.routing.config import (
     AfterHours,
     AfterHoursAction,
@@ -268,3 +270,36 @@ async def test_a_large_merge_updates_and_appends(storage: Storage) -> None:
 
     loaded = (await stored(storage)).employees
     assert loaded == many(0, 300, "Old") + many(300, 1000, "New")
+
+
+async def test_load_names_reads_what_resolving_needs_as_load_would(storage: Storage) -> None:
+    directory = full_directory()
+    extra = Employee("solo", "Cher", "+13125550177", aliases=('Ch"er', "C"), department=None)
+    await replaced(storage, replace(directory, employees=(*directory.employees, extra)))
+    async with storage.reading_unit_of_work() as uow:
+        loaded = await uow.directory.load()
+        departments, people = await uow.directory.load_names()
+    assert departments == loaded.departments
+    assert people == [
+        NameRecord(e.id, e.name, e.aliases, e.title, e.department) for e in loaded.employees
+    ]
+    assert any(p.aliases for p in people)
+    assert any(p.title for p in people)
+    assert Resolver.from_people(departments, people).resolve("Cher").best.id == "solo"  # type: ignore[union-attr]
+
+
+async def test_load_names_of_an_empty_database(storage: Storage) -> None:
+    async with storage.reading_unit_of_work() as uow:
+        assert await uow.directory.load_names() == ((), [])
+
+
+async def test_load_names_names_a_row_with_unreadable_aliases(storage: Storage) -> None:
+    await replaced(storage, full_directory())
+    async with storage.session_factory() as session:
+        await session.execute(employees.update().where(employees.c.id == "zoe").values(aliases=5))
+        await session.commit()
+    async with storage.reading_unit_of_work() as uow:
+        with pytest.raises(ValueError, match="'zoe'"):  # as `load` does
+            await uow.directory.load()
+        with pytest.raises(ValueError, match="'zoe'"):
+            await uow.directory.load_names()

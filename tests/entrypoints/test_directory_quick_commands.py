@@ -48,6 +48,16 @@ def test_import_then_resolve_without_the_full_cli_and_a_change_is_seen(tmp_path:
     assert len(list((tmp_path / "data" / "index").glob("resolver-*.pickle"))) == 1
 
 
+def test_resolve_before_any_import_creates_the_database_and_finds_nobody(
+    tmp_path: Path,
+) -> None:
+    # The driver-level reader refuses a missing file; the storage adapter creates and migrates it.
+    found = run(tmp_path, "directory", "resolve", "Ann Lee", "--json")
+    assert found.returncode == 0, found.stderr
+    assert json.loads(found.stdout)["status"] == "none"
+    assert (tmp_path / "data" / "switchboard.db").is_file()
+
+
 def test_bad_input_fails_as_in_the_full_cli(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("id,name,phone\nann-lee,Ann Lee,12\n", "utf-8")

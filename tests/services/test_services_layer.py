@@ -65,6 +65,7 @@ ADAPTER_USERS = {
     "provisioning/desired.py": "Twilio's published signalling ranges, a data table in the adapter",
     # the directory file's parser and the saved resolver index
     "directory.py": "directory import/export reads and writes the directory file",
+    "directory_index.py": "the resolver index saved per directory revision (a file beside the db)",
     # the simulated world a local call or a scenario assembles (its phone network, clock, stores)
     "local_call": "`switchboard call` assembles the simulated phone network",
     "scenarios": "`switchboard simulate` assembles a simulated world per scenario",

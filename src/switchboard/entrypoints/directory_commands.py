@@ -6,6 +6,8 @@ The full CLI imports every command (LiveKit Agents among them: about 3 s before 
 which alone broke the targets for these two at 100,000 people. `switchboard.entrypoints.launch`
 runs them through `quick_app` with only what they need; `cli/directory.py` registers the very
 same functions, so `switchboard directory --help` and every other form behave as before.
+`resolve` goes further where it can: its saved index and, for a plain database URL, the database
+driver alone (`_resolver`).
 """
 
 from __future__ import annotations
@@ -58,12 +60,17 @@ def _settings() -> Settings:
 
 
 @contextmanager
-def _known_errors() -> Iterator[None]:
-    from switchboard.adapters.directory_file import DirectoryFileError
+def _known_errors(*, files: bool = True) -> Iterator[None]:
+    """Known failures as an error line; `files=False` where no directory file is read (`resolve`
+    then skips importing the file formats)."""
+    rejected: tuple[type[Exception], ...] = ()  # a file that imports nothing
+    if files:
+        from switchboard.adapters.directory_file import DirectoryFileError
 
+        rejected = (DirectoryFileError,)
     try:
         yield
-    except DirectoryFileError as exc:
+    except rejected as exc:
         _fail(f"nothing was changed:\n{exc}")
     except (LookupError, ValueError) as exc:
         _fail(str(exc))
@@ -71,8 +78,9 @@ def _known_errors() -> Iterator[None]:
 
 @contextmanager
 def _no_collections() -> Iterator[None]:
-    # 100,000 rows make about a million objects that all live until the command ends: the
-    # collector would only walk them again and again (a sixth of the parsing time).
+    # 100,000 rows (or their resolver index) make about a million objects that all live until the
+    # command ends: the collector would only walk them again and again (a sixth of the parsing
+    # time, a third of loading and building the index).
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -82,7 +90,9 @@ def _no_collections() -> Iterator[None]:
             gc.enable()
 
 
-def _with_storage(settings: Settings, work: Callable[[Storage], Awaitable[T]]) -> T:
+def _with_storage(
+    settings: Settings, work: Callable[[Storage], Awaitable[T]], *, files: bool = True
+) -> T:
     """Run `work` on the storage (brought to the latest schema first), always closing it."""
     from switchboard.adapters.sqlalchemy import open_storage
 
@@ -93,7 +103,7 @@ def _with_storage(settings: Settings, work: Callable[[Storage], Awaitable[T]]) -
         finally:
             await storage.dispose()
 
-    with _known_errors():
+    with _known_errors(files=files):
         return asyncio.run(main())
 
 
@@ -141,15 +151,9 @@ def resolve(
     queries = (
         [q for q in file.read_text("utf-8").splitlines() if q.strip()] if file else [str(text)]
     )
-    from switchboard.services.directory import resolver_for_queries
-
     settings = _settings()
-    index_folder = settings.data_dir / "index"
-
-    async def work(storage: Storage) -> object:
-        return await resolver_for_queries(storage.reading_unit_of_work, index_folder)
-
-    resolver = _resolver(settings, work)
+    with _no_collections():  # 100,000 people's index: objects that live until the end
+        resolver = _resolver(settings, settings.data_dir / "index")
     for query in queries:
         result = resolver.resolve(query)
         if as_json or file is not None:
@@ -163,27 +167,43 @@ def resolve(
             )
 
 
-def _resolver(settings: Settings, work: Callable[[Storage], Awaitable[object]]) -> Resolver:
-    """The resolver, skipping the migration check (Alembic costs half a second) when the stored
-    schema already answers; a database that is behind is migrated as every command does."""
-    from switchboard.adapters.sqlalchemy import open_storage
+def _resolver(settings: Settings, index_folder: Path) -> Resolver:
+    """The resolver (saved in `index_folder`, or built and saved there), read the cheapest way
+    that works: through the database driver alone (`adapters.name_reader`: no SQLAlchemy, half a
+    second less); else storage without the migration check (Alembic costs half a second); else
+    storage brought to the latest schema, as every command does (a database that is behind)."""
+    from switchboard.adapters.name_reader import reader_for
     from switchboard.domain.resolution import Resolver as Built
+    from switchboard.services.directory_index import resolver_for_queries
 
-    async def quick() -> object:
+    async def attempt(work: Awaitable[Resolver]) -> Resolver | None:
+        try:
+            return await work
+        except Exception:  # no file or schema yet, a refusing server: the next way says why
+            return None
+
+    reader = reader_for(settings.effective_database_url)
+    if reader is not None:
+        with _known_errors(files=False):
+            found = asyncio.run(attempt(resolver_for_queries(reader, index_folder)))
+        if isinstance(found, Built):
+            return found
+
+    from switchboard.adapters.sqlalchemy import open_storage
+
+    async def work(storage: Storage) -> Resolver:
+        return await resolver_for_queries(storage.reading_unit_of_work, index_folder)
+
+    async def quick() -> Resolver | None:
         storage = await open_storage(settings.effective_database_url, migrate=False)
         try:
-            return await work(storage)
-        except Exception:  # no revision table yet, or no database at all: the usual path below
-            return None
+            return await attempt(work(storage))
         finally:
             await storage.dispose()
 
-    with _known_errors():
+    with _known_errors(files=False):
         found = asyncio.run(quick())
-    if not isinstance(found, Built):
-        found = _with_storage(settings, work)
-    assert isinstance(found, Built)
-    return found
+    return found if found is not None else _with_storage(settings, work, files=False)
 
 
 quick_app = typer.Typer(help="The company directory.", no_args_is_help=True)

@@ -13,12 +13,18 @@ from typing import Protocol, Self
 from switchboard.domain.call_record import CallRecord
 from switchboard.domain.calls import CallOutcome
 from switchboard.domain.directory import Department, Directory, Employee
+from switchboard.domain.resolution import NameRecord
 
 
 class DirectoryRepository(Protocol):
     async def load(self, *, employees: bool = True) -> Directory:
         """The whole directory (an empty one, with a default profile, when nothing is stored);
         `employees=False` reads the profile and departments only."""
+        ...
+
+    async def load_names(self) -> tuple[tuple[Department, ...], list[NameRecord]]:
+        """The departments and, per employee in listing order, only what resolving names reads
+        (`Resolver.from_people`): much cheaper than `load` for a big directory."""
         ...
 
     async def revision(self) -> str:
@@ -44,6 +50,31 @@ class DirectoryRepository(Protocol):
     async def save_department(self, department: Department) -> None: ...
 
     async def is_empty(self) -> bool: ...
+
+
+class NameSource(Protocol):
+    """What building a resolver reads: a `DirectoryRepository`, or a lighter reader that gives
+    the departments' id, name and aliases only (all a resolver reads of them)."""
+
+    async def revision(self) -> str: ...
+
+    async def load_names(self) -> tuple[tuple[Department, ...], list[NameRecord]]: ...
+
+
+class NameReading(Protocol):
+    """One read (one snapshot) of a `NameSource`: a unit of work, or that lighter reader."""
+
+    @property
+    def directory(self) -> NameSource: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
 
 
 class UnitOfWork(Protocol):

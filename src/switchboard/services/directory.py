@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 
 from switchboard.adapters.directory_file import (
     DirectoryFile,
@@ -14,12 +13,13 @@ from switchboard.adapters.directory_file import (
     Problem,
     parse_directory_yaml,
 )
-from switchboard.adapters.resolver_index import load_index, save_index
 from switchboard.domain.directory import Department, Directory, Employee, RoutingReference
 from switchboard.domain.errors import InvalidInput, NotFound, Refused
-from switchboard.domain.resolution import Resolver
 from switchboard.domain.screening import BlockList
 from switchboard.ports.repositories import UnitOfWork
+
+# Moved to `directory_index` (the resolve command imports only that); still importable here.
+from switchboard.services.directory_index import resolver_for_queries as resolver_for_queries
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 
@@ -166,20 +166,6 @@ async def import_directory(
 async def load_directory(uow_factory: UnitOfWorkFactory) -> Directory:
     async with uow_factory() as uow:
         return await uow.directory.load()
-
-
-async def resolver_for_queries(uow_factory: UnitOfWorkFactory, index_folder: Path) -> Resolver:
-    """The resolver of the stored directory for a one-off process (`directory resolve`): read
-    from the index saved for the current revision in `index_folder`, else built and saved."""
-    async with uow_factory() as uow:
-        revision = await uow.directory.revision()
-        saved = await asyncio.to_thread(load_index, index_folder, revision)
-        if saved is not None:
-            return saved
-        directory = await uow.directory.load()
-    resolver = await asyncio.to_thread(Resolver.build, directory)
-    await asyncio.to_thread(save_index, index_folder, revision, resolver)
-    return resolver
 
 
 async def add_employee(uow_factory: UnitOfWorkFactory, employee: Employee) -> None:

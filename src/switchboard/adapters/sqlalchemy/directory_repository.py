@@ -11,6 +11,7 @@ from sqlalchemy import delete, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from switchboard.adapters.name_reader import name_records
 from switchboard.adapters.sqlalchemy.directory_mapping import (
     blocked_from_row,
     company_from_row,
@@ -23,6 +24,7 @@ from switchboard.adapters.sqlalchemy.directory_snapshot import (
     EmployeeChunks,
     employee_records,
     read_directory_rows,
+    read_name_rows,
     read_revision,
 )
 from switchboard.adapters.sqlalchemy.directory_writes import (
@@ -39,6 +41,7 @@ from switchboard.adapters.sqlalchemy.tables import (
     employees,
 )
 from switchboard.domain.directory import CompanyProfile, Department, Directory, Employee
+from switchboard.domain.resolution import NameRecord
 
 _MAP_IN_THREAD = 500  # employees; below this a thread hop costs more than the mapping
 
@@ -85,6 +88,12 @@ class SqlAlchemyDirectoryRepository:
             employees=people,
             blocked=blocked_from_row(row),
         )
+
+    async def load_names(self) -> tuple[tuple[Department, ...], list[NameRecord]]:
+        """The departments and what resolving names reads of each employee, in listing order:
+        five columns instead of every field mapped into an `Employee` (a tenth of the time)."""
+        department_rows, rows = await read_name_rows(self._session)
+        return tuple(department_from_row(r) for r in department_rows), name_records(rows)
 
     async def revision(self) -> str:
         """The stored directory's revision stamp; it changes with every committed write."""

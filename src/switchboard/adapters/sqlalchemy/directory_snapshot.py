@@ -98,6 +98,49 @@ async def _ordered(session: AsyncSession, table: Table) -> Sequence[Any]:
     return found
 
 
+# What resolving names reads (`read_name_rows`): five columns, the aliases as JSON text. PostgreSQL:
+# one statement (one snapshot), row 0 carries the departments as JSON, the others are employees.
+_NAME_COLUMNS = "id, name, aliases, title, department_id"
+_SQLITE_NAMES = text(f"SELECT {_NAME_COLUMNS} FROM employees ORDER BY position, id").columns(
+    id=Text, name=Text, aliases=Text, title=Text, department_id=Text
+)
+_POSTGRESQL_NAMES = text(
+    """
+    SELECT 0 AS part, NULL::integer AS position, NULL::text AS id, NULL::text AS name,
+           (SELECT coalesce(json_agg(d ORDER BY d.position, d.id), '[]'::json)
+              FROM departments AS d)::text AS aliases,
+           NULL::text AS title, NULL::text AS department_id
+    UNION ALL
+    SELECT 1, position, id, name, aliases::text, title, department_id FROM employees
+    ORDER BY part, position, id
+    """
+).columns(part=Integer, position=Integer, id=Text, name=Text, aliases=Text, title=Text,
+          department_id=Text)  # fmt: skip
+NameRow = tuple[str, str, str, str | None, str | None]  # id, name, aliases (JSON), title, dept id
+
+
+async def read_name_rows(session: AsyncSession) -> tuple[Sequence[Any], list[NameRow]]:
+    """The department rows and, per employee in listing order, what resolving names reads:
+    (id, name, aliases as JSON text, title, department id). One snapshot, as `read_directory_rows`;
+    the employees arrive in partitions (each an await), not as one long fetch."""
+    people: list[NameRow] = []
+    if session.get_bind().dialect.name == "postgresql":
+        result = await session.stream(_POSTGRESQL_NAMES)
+        department_rows: Sequence[Any] = []
+        async for part in result.partitions(PARTITION):
+            for row in part:
+                if row[0] == 0:
+                    department_rows = json.loads(row[4])
+                else:
+                    people.append(row[2:])
+        return department_rows, people
+    department_rows = await _ordered(session, departments)
+    result = await session.stream(_SQLITE_NAMES)
+    async for part in result.partitions(PARTITION):
+        people.extend(part)  # Rows: tuples of the five columns
+    return department_rows, people
+
+
 async def read_revision(session: AsyncSession) -> str:
     """The directory's revision stamp ("<count>:<token>"): one primary-key SELECT. "0:" when the
     row is missing (nothing was ever written through a migrated schema)."""

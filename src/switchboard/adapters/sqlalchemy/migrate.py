@@ -2,6 +2,10 @@
 
 `upgrade_database` is safe on every start: it does nothing at head, and concurrent callers
 queue (a PostgreSQL advisory lock; SQLite's write lock) instead of racing.
+
+Alembic is imported where it is used: opening storage without migrating (`directory resolve`'s
+quick path) must not pay for it (with the PostgreSQL dialect it loads, a fifth of that
+command's start-up).
 """
 
 from __future__ import annotations
@@ -9,12 +13,8 @@ from __future__ import annotations
 import asyncio
 import weakref
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import make_url, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -22,12 +22,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from switchboard.adapters.sqlalchemy.engine import create_engine
 from switchboard.adapters.sqlalchemy.errors import StorageError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK = 0x5357_4D49_4752  # "SWMIGR": PostgreSQL advisory lock key
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic config without an ini file; env.py reads the connection from `attributes`."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -37,6 +42,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def head_revision() -> str:
     """The latest revision shipped with this version of Switchboard."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if head is None:
         raise StorageError(f"no migrations found in {MIGRATIONS_DIR}")
@@ -45,6 +52,8 @@ def head_revision() -> str:
 
 async def current_revision(engine: AsyncEngine) -> str | None:
     """The revision the database is at; None for a database never migrated."""
+    from alembic.runtime.migration import MigrationContext
+
     async with engine.connect() as connection:
         return await connection.run_sync(
             lambda sync: MigrationContext.configure(sync).get_current_revision()
@@ -91,6 +100,8 @@ async def _upgrade_database(url_or_engine: str | AsyncEngine) -> None:
 
 
 async def _upgrade(engine: AsyncEngine) -> None:
+    from alembic import command
+
     async with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:

@@ -1,5 +1,6 @@
 """Dial-by-name resolution: `Resolver.build(directory).resolve("could I speak to bob")`."""
 
+from switchboard.domain.resolution.index import NameRecord
 from switchboard.domain.resolution.resolver import THRESHOLD, Resolver
 from switchboard.domain.resolution.result import (
     MAX_OFFERED,
@@ -8,4 +9,12 @@ from switchboard.domain.resolution.result import (
     ResolutionStatus,
 )
 
-__all__ = ["MAX_OFFERED", "THRESHOLD", "Candidate", "Resolution", "ResolutionStatus", "Resolver"]
+__all__ = [
+    "MAX_OFFERED",
+    "THRESHOLD",
+    "Candidate",
+    "NameRecord",
+    "Resolution",
+    "ResolutionStatus",
+    "Resolver",
+]

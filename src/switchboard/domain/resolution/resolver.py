@@ -17,10 +17,11 @@ searched (`spans`), ending with a unique surname whose first name was misheard (
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from switchboard.domain.directory import CompanyProfile, Department, Directory
+from switchboard.domain.directory import Department, Directory
 from switchboard.domain.resolution.departments import DepartmentNames
-from switchboard.domain.resolution.index import NameIndex
+from switchboard.domain.resolution.index import Named, NameIndex
 from switchboard.domain.resolution.nicknames import nickname_map
 from switchboard.domain.resolution.normalize import (
     FILLER,
@@ -96,7 +97,7 @@ class Resolver:
         title_words: frozenset[str] = frozenset(),
     ):
         self._index = index
-        self._topics = topics or DepartmentTopics(Directory(CompanyProfile(name=""), departments))
+        self._topics = topics or DepartmentTopics(departments)
         self._titles = titles or {}  # employee id → stemmed title words
         self._hints = hints
         # Filler words that may be names here: someone is called Will, or Will is William's nickname.
@@ -114,15 +115,32 @@ class Resolver:
     @classmethod
     def build(cls, directory: Directory) -> Resolver:
         """Index `directory` once; the resolver never sees later changes."""
-        hints = [e.name for e in directory.employees]
-        hints += [a for e in directory.employees for a in e.aliases]
-        hints += [n for d in directory.departments for n in (d.name, *d.aliases)]
-        titles = {e.id: stems(e.title) for e in directory.employees if e.title}
-        return cls(
-            NameIndex.build(directory), directory.departments, list(dict.fromkeys(hints)),
-            DepartmentTopics(directory), titles,
-            frozenset(w for e in directory.employees if e.title for w in tokens(e.title)),
-        )  # fmt: skip
+        return cls.from_people(directory.departments, directory.employees)
+
+    @classmethod
+    def from_people(
+        cls,
+        departments: tuple[Department, ...],
+        people: Sequence[Named],
+        *,
+        typo_maps: bool = True,
+    ) -> Resolver:
+        """`build` from the departments and what resolving reads of each employee, in listing
+        order (`Employee`s, or `NameRecord`s loaded for the purpose: the same resolver).
+
+        `typo_maps=False`: the maps only typo and respelling lookups read are made at their first
+        use instead (`NameIndex.build`); the answers are the same."""
+        hints = [e.name for e in people]
+        hints += [a for e in people for a in e.aliases]
+        hints += [n for d in departments for n in (d.name, *d.aliases)]
+        # A few distinct job titles among 100,000 people: each is stemmed once, and the people
+        # sharing it share the tuple.
+        stemmed = {t: stems(t) for t in {e.title for e in people if e.title}}
+        titles = {e.id: stemmed[e.title] for e in people if e.title}
+        title_words = frozenset(w for t in stemmed for w in tokens(t))
+        topics = DepartmentTopics(departments, people, stemmed)
+        index = NameIndex.build(people, departments, typo_maps=typo_maps)
+        return cls(index, departments, list(dict.fromkeys(hints)), topics, titles, title_words)
 
     def recognition_hints(self) -> list[str]:
         """Employee names, aliases and department names, for prompting speech-to-text."""
@@ -164,7 +182,7 @@ class Resolver:
         ("your controller", "an overdue invoice", "my laptop won't boot")."""
         title = self._topics.title(text)
         if title is not None:
-            i = next(i for i, p in enumerate(self._index.people) if p.id == title.id)
+            i = self._number(title.id)
             return Resolution(
                 text, ResolutionStatus.MATCH, (self._candidate(i, 100.0),), "job title"
             )
@@ -226,7 +244,7 @@ class Resolver:
                 return Resolution(text, ResolutionStatus.MATCH, (bosses[0],), "job title")
         title = self._topics.title(text)
         if title is not None and (dept is None or title.span > dept.span):
-            i = next(i for i, p in enumerate(self._index.people) if p.id == title.id)
+            i = self._number(title.id)
             cand = self._candidate(i, 100.0)
             return Resolution(text, ResolutionStatus.MATCH, (cand,), "job title")
         if dept is not None:
@@ -242,24 +260,28 @@ class Resolver:
                 return _department(text, close[0], close[1], "close to a department name")
         return person
 
+    def _number(self, employee_id: str) -> int:
+        found = self._index.people.number(employee_id)
+        if found is None:  # titles come from the indexed people
+            raise LookupError(employee_id)
+        return found
+
     def _members(self, department_id: str) -> list[Candidate]:
-        people = self._index.people
-        return [
-            self._candidate(i, 100.0)
-            for i, p in enumerate(people)
-            if p.department_id == department_id
-        ]
+        depts = self._index.people.department_ids
+        return [self._candidate(i, 100.0) for i, d in enumerate(depts) if d == department_id]
 
     def colleagues(self, employee_id: str) -> tuple[Candidate, ...]:
         """The other people in `employee_id`'s department, in directory order."""
         people = self._index.people
-        me = next((p for p in people if p.id == employee_id), None)
-        if me is None or me.department_id is None:
+        me = people.number(employee_id)
+        dept = people.department_ids[me] if me is not None else None
+        if dept is None:
             return ()
+        ids = people.ids
         return tuple(
             self._candidate(i, 100.0)
-            for i, p in enumerate(people)
-            if p.department_id == me.department_id and p.id != employee_id
+            for i, d in enumerate(people.department_ids)
+            if d == dept and ids[i] != employee_id
         )
 
     def title_of(self, employee_id: str) -> tuple[str, ...]:
@@ -290,7 +312,8 @@ class Resolver:
         """An ambiguous name narrowed by the department or job-title words said with it."""
         if person.status is not ResolutionStatus.AMBIGUOUS:
             return person
-        ids = {p.id: p.department_id for p in self._index.people}
+        people = self._index.people
+        ids = dict(zip(people.ids, people.department_ids, strict=True))
         kept = [c for c in person.candidates if dept is not None and ids.get(c.id) == dept.id]
         kept = kept or list(person.candidates)
         by_title = [
@@ -358,12 +381,15 @@ class Resolver:
     def _only(self, scores: _Scores, department: str | None) -> _Scores:
         if department is None:
             return scores
-        people = self._index.people
-        return {i: sc for i, sc in scores.items() if people[i].department_id == department}
+        depts = self._index.people.department_ids
+        return {i: sc for i, sc in scores.items() if depts[i] == department}
 
     def _candidate(self, person: int, score: float) -> Candidate:
-        p = self._index.people[person]
-        return Candidate("employee", p.id, p.name, p.department, round(score, 1))
+        people = self._index.people  # columns: no `Person` made for each of a big tie
+        department = people.departments.get(people.department_ids[person] or "")
+        return Candidate(
+            "employee", people.ids[person], people.names[person], department, round(score, 1)
+        )
 
 
 def _rank(item: tuple[int, float]) -> tuple[float, int]:

@@ -17,10 +17,12 @@ Words are compared by a light suffix-stripping stem, so "invoices", "invoicing" 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from switchboard.domain.directory import Directory
+from switchboard.domain.directory import Department
+from switchboard.domain.resolution.index import Named
 from switchboard.domain.resolution.normalize import FILLER, tokens
 
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ers", "er", "es", "ed",
@@ -182,12 +184,18 @@ class DepartmentTopics:
 
     __slots__ = ("_concept_departments", "_departments", "_exact", "_order", "_single", "_titles")
 
-    def __init__(self, directory: Directory) -> None:
+    def __init__(
+        self,
+        departments: tuple[Department, ...],
+        people: Iterable[Named] = (),
+        stemmed: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        """`stemmed`: job title → `stems(title)`, for titles already stemmed by the caller."""
         self._departments: list[tuple[tuple[str, ...], str]] = []
         self._exact: dict[tuple[str, ...], tuple[str, ...]] = {}  # stems → the words as written
-        self._order = {d.id: i for i, d in enumerate(directory.departments)}
+        self._order = {d.id: i for i, d in enumerate(departments)}
         words: dict[str, dict[str, float]] = {}
-        for dept in directory.departments:
+        for dept in departments:
             for phrase in (dept.name, *dept.aliases):
                 key = stems(phrase)
                 if key:
@@ -201,10 +209,15 @@ class DepartmentTopics:
             key[0]: dept_id for key, dept_id in reversed(self._departments) if len(key) == 1
         }
         by_title: dict[tuple[str, ...], list[str]] = {}
-        for emp in directory.employees:
+        keys: dict[str, tuple[str, ...]] = {}  # title → its key, made once per distinct title
+        for emp in people:
             if not emp.title:
                 continue
-            key = tuple(w for w in stems(emp.title) if w not in FILLER or w == "it")
+            found = keys.get(emp.title)
+            if found is None:
+                said = stemmed[emp.title] if stemmed is not None else stems(emp.title)
+                found = keys[emp.title] = tuple(w for w in said if w not in FILLER or w == "it")
+            key = found
             if key:
                 by_title.setdefault(key, []).append(emp.id)
             if emp.department:

@@ -1,8 +1,8 @@
 """The directory and its name resolver, kept per process between calls and stamped with the
 directory's revision.
 
-At 100,000 people, loading the directory takes seconds and building its resolver about one more,
-so neither may happen per call. Every directory write bumps a revision row in its own transaction
+At 100,000 people, loading the directory takes seconds and building its resolver about half a
+second of CPU, so neither may happen per call. Every directory write bumps a revision row in its own transaction
 (`DirectoryRepository.revision`); a call reads that one row (at most once per `check_every`
 seconds) and, when it moved, a background task loads the new directory and builds its resolver
 while calls keep the previous pair. Only the very first call of a process with nothing loaded
