@@ -35,11 +35,11 @@ from switchboard.adapters.sqlalchemy.console_tables import transfer_attempts
 from switchboard.adapters.sqlalchemy.message_tables import messages, notifications
 from switchboard.adapters.sqlalchemy.tables import calls
 from switchboard.bootstrap import bootstrap
+from switchboard.bootstrap.messages import open_messaging
 from switchboard.entrypoints.cli.serve import console_services
 from switchboard.entrypoints.web import create_app
 from switchboard.services.console.accounts import Accounts, Role
 from switchboard.services.directory import load_directory, seed_demo_if_empty
-from switchboard.services.messages.assembly import open_messaging
 from switchboard.settings import Settings
 
 OUTCOMES = [("transferred", 45), ("message_taken", 30), ("info_only", 15), ("ended_by_caller", 7),

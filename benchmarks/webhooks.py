@@ -96,8 +96,8 @@ async def serve(kind: str, url: str, port: int) -> None:
     if kind == "switchboard":
         from switchboard.adapters.sqlalchemy.message_stats import SqlAlchemyMessageStats
         from switchboard.bootstrap import bootstrap
+        from switchboard.bootstrap.messages import open_messaging
         from switchboard.entrypoints.web import create_app
-        from switchboard.services.messages.assembly import open_messaging
         from switchboard.settings import Settings
 
         settings = Settings(
