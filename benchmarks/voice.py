@@ -284,6 +284,7 @@ async def main(args: argparse.Namespace) -> None:
         window_seconds=window,
         reread_with_closest_names=not args.no_reread,
         snap_names=not args.no_snap,
+        rescore_names=not args.no_rescore,
     )
     model = load_whisper(whisper_opts)
     stt = OfflineSTT(
@@ -368,6 +369,7 @@ async def main(args: argparse.Namespace) -> None:
                  if args.turns == "early" else f"vad min_silence={args.min_silence}s")  # fmt: skip
     hints = "off" if args.no_hints else args.hint_mode + ("" if args.no_reread else "+reread")
     hints += "" if args.no_snap else ", names snapped"
+    hints += "" if args.no_rescore else ", names rescored"
     print(f"\nsettings: window={args.window}s, beam={args.beam}, hints={hints}, "
           f"turns={turn_rule}, piper length scales={args.voices}, noise={args.noise or 'none'}")  # fmt: skip
 
@@ -407,6 +409,11 @@ if __name__ == "__main__":
     )
     parser.add_argument(
         "--no-snap", action="store_true", help="leave garbled names as the recogniser wrote them"
+    )
+    parser.add_argument(
+        "--no-rescore",
+        action="store_true",
+        help="do not let Whisper rescore the directory names closest to each transcript",
     )
     parser.add_argument(
         "--dump", type=Path, help="write every request's name and transcript to this JSON file"

@@ -1,0 +1,74 @@
+"""Closed-set name rescoring: let Whisper itself choose among the directory names a turn could hold.
+
+tiny.en writes names it does not know as nearby English, and spelling similarity alone
+(`NameSnapper`) cannot tell Kornel Pieczyrak from Cornelia Pieters in "Cornell Piedsarek". The
+recogniser can: each candidate name is written into the transcript in place of the words it
+sounds most like, and Whisper's decoder scores every such hypothesis against the same audio (the
+encoding of the decode, reused), prompted with the candidates as the decode was prompted with
+the directory. A name is written in only when
+
+- its hypothesis beats every other candidate's by `margin` (log-probability, natural log),
+- it is not much less likely than what Whisper first wrote (`max_drop`): "billing, please" read
+  as "Bill Inge, please" is far less likely, so a turn without a name stays as it was, and
+- the words it replaces look like a name at all (`floor`, the `NameSnapper` similarity).
+
+Pure apart from the scorer it is given (the model, or a fake in tests).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from switchboard.adapters.voice.names import NameRun, NameSnapper, write_in
+from switchboard.adapters.voice.prompting import HintIndex, name_prompt
+
+
+class Scorer(Protocol):
+    """log P(text | the turn's audio, prompt) for each text, in one batch."""
+
+    def __call__(self, prompt: str, texts: Sequence[str]) -> list[float]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RescoreOptions:
+    """Tunables; the defaults were tuned on the demo directory (benchmarks/voice.py)."""
+
+    candidates: int = 6  # hypotheses scored per turn (one decoder batch)
+    margin: float = 2.0  # nats the best candidate must lead the next by
+    max_drop: float = 6.0  # nats the best candidate may trail the transcript as decoded
+    floor: float = 45.0  # NameSnapper similarity (0..100) of the replaced words to the name
+
+
+class NameRescorer:
+    """Built once per directory from its names (hints); `rescore` runs on the STT worker."""
+
+    def __init__(self, names: Sequence[str], options: RescoreOptions | None = None) -> None:
+        self.options = options or RescoreOptions()
+        self._snapper = NameSnapper(names)
+        self._closest = HintIndex(self._snapper.names)
+
+    def candidates(self, text: str) -> list[NameRun]:
+        """The directory names most like a run of `text`, each with the run it would replace."""
+        limit = self.options.candidates
+        nearby = self._closest.closest(text, limit=limit)[:limit] if text.strip() else []
+        runs = self._snapper.runs(text, also=nearby)
+        return [r for r in runs if r.score >= self.options.floor][:limit]
+
+    def rescore(self, text: str, score: Scorer, *, deadline: float | None = None) -> str:
+        """`text`, or `text` with the name Whisper finds clearly most likely written in."""
+        runs = self.candidates(text)
+        if not runs or (deadline is not None and time.monotonic() > deadline):
+            return text
+        words = text.split()
+        hypotheses = [write_in(words, r) for r in runs]
+        prompt = name_prompt(r.name for r in runs)
+        heard, *scores = score(prompt, [text, *hypotheses])
+        ranked = sorted(range(len(runs)), key=lambda i: -scores[i])
+        best, k = scores[ranked[0]], ranked[0]
+        runner_up = scores[ranked[1]] if len(ranked) > 1 else float("-inf")
+        if best - runner_up < self.options.margin or best < heard - self.options.max_drop:
+            return text
+        return hypotheses[k]
