@@ -136,6 +136,7 @@ async def speak(engine: PiperProcess, text: str) -> np.ndarray:
 
 
 heard_all: list[dict[str, str]] = []  # every accuracy request, for --dump
+WRONG: list[str] = []  # requests resolved to a different employee in the last accuracy run
 
 
 def listener(stt: OfflineSTT, vad: lk_vad.VAD, turns: str, timing: TurnTiming) -> lk_stt.STT[Any]:
@@ -181,6 +182,7 @@ async def accuracy(
     """`requests` per employee; voice (speaking rate) and phrasing rotate, so each employee is
     heard at every rate and in every phrasing as `requests` grows."""
     correct, heard_ok, total, misses = 0, 0, 0, []
+    WRONG.clear()
     heard_all.clear()
     for e, employee in enumerate(matcher.directory.employees[::sample]):
         for r in range(requests):
@@ -192,10 +194,14 @@ async def accuracy(
             )
             total += 1
             heard_ok += name_heard(employee.name, heard)
-            if matcher.resolve(heard) == employee.id:
+            found = matcher.resolve(heard)
+            if found == employee.id:
                 correct += 1
             else:
                 tag = "resolver" if name_heard(employee.name, heard) else "STT"
+                if found is not None:  # worse than a miss: the call goes to someone else
+                    WRONG.append(found)
+                    tag = f"WRONG PERSON {found}, {tag}"
                 misses.append(f"[{tag}] {employee.name!r} → heard {heard!r}")
     return correct, heard_ok, total, misses
 
@@ -314,6 +320,10 @@ async def main(args: argparse.Namespace) -> None:
             rows.append(
                 _row(f"spoken-name top-1 ({source}, {len(directory.employees[::args.sample])} people, {total} requests, {matcher.name})",
                      f"{share:.1%} ({correct}/{total})", "≥ 97%", share >= 0.97)
+            )  # fmt: skip
+            rows.append(
+                _row("… resolved to a different employee (wrong person; the rest of the misses found nobody)",
+                     f"{len(WRONG) / total:.1%} ({len(WRONG)}/{total})", "", None)
             )  # fmt: skip
             rows.append(
                 _row("… transcripts carrying the name nearly verbatim (STT alone)",

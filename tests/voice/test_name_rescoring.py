@@ -95,10 +95,24 @@ def test_a_name_much_less_likely_than_the_transcript_is_not_written_in() -> None
     heard = "Could I speak to Cornell Piedsarek, please?"
 
     def doubtful(prompt: str, texts: Sequence[str]) -> list[float]:
-        return [-1.0, *(-20.0 if "Kornel" in t else -40.0 for t in texts[1:])]
+        return [-1.0, *(-25.0 if "Kornel" in t else -45.0 for t in texts[1:])]
 
     assert RESCORER.rescore(heard, doubtful) == heard
-    assert NameRescorer(NAMES, RescoreOptions(max_drop=30.0)).rescore(heard, doubtful) != heard
+    lenient = RescoreOptions(max_drop=30.0, sure_max_drop=30.0)
+    assert NameRescorer(NAMES, lenient).rescore(heard, doubtful) != heard
+
+
+def test_words_that_barely_look_like_the_name_need_it_to_be_nearly_as_likely() -> None:
+    heard = "Is Cornell here today?"  # looks a little like Cornelia Pieters
+
+    def costly(prompt: str, texts: Sequence[str]) -> list[float]:
+        return [-1.0, *(-13.0 if "Cornelia" in t else -40.0 for t in texts[1:])]
+
+    (run,) = [r for r in RESCORER.candidates(heard) if r.name == "Cornelia Pieters"]
+    assert RESCORER.options.floor <= run.score < RESCORER.options.sure_similarity
+    assert RESCORER.rescore(heard, costly) == heard  # 12 nats: too costly for so loose a match
+    sure = NameRescorer(NAMES, RescoreOptions(sure_similarity=run.score))
+    assert sure.rescore(heard, costly) == "Is Cornelia Pieters here today?"
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,13 @@ sounds most like, and Whisper's decoder scores every such hypothesis against the
 encoding of the decode, reused), prompted with the candidates as the decode was prompted with
 the directory. A name is written in only when
 
-- its hypothesis beats every other candidate's by `margin` (log-probability, natural log),
-- it is not much less likely than what Whisper first wrote (`max_drop`): "billing, please" read
-  as "Bill Inge, please" is far less likely, so a turn without a name stays as it was, and
-- the words it replaces look like a name at all (`floor`, the `NameSnapper` similarity).
+- the words it replaces look like the name at all (`floor`, the `NameSnapper` similarity 0..100),
+- its hypothesis beats every other candidate's by `margin` (log-probability, natural log), and
+- it is not much less likely than what Whisper first wrote (`max_drop`; `sure_max_drop` when the
+  words already look much like the name, `sure_similarity`): the decoded words are the decoder's
+  own favourite, so a name always costs something, but "billing, please" read as "Catherine
+  Mills, please" costs 15–25 nats and a garbled name mostly under 10, so a turn without a name
+  stays as it was.
 
 Pure apart from the scorer it is given (the model, or a fake in tests).
 """
@@ -37,9 +40,11 @@ class RescoreOptions:
     """Tunables; the defaults were tuned on the demo directory (benchmarks/voice.py)."""
 
     candidates: int = 6  # hypotheses scored per turn (one decoder batch)
-    margin: float = 2.0  # nats the best candidate must lead the next by
-    max_drop: float = 6.0  # nats the best candidate may trail the transcript as decoded
-    floor: float = 45.0  # NameSnapper similarity (0..100) of the replaced words to the name
+    floor: float = 60.0  # NameSnapper similarity of the replaced words to the name
+    margin: float = 3.0  # nats the best candidate must lead the next by
+    max_drop: float = 8.0  # nats the best candidate may trail the transcript as decoded...
+    sure_similarity: float = 70.0  # ...or, when the replaced words are at least this similar,
+    sure_max_drop: float = 20.0  # this many
 
 
 class NameRescorer:
@@ -64,11 +69,17 @@ class NameRescorer:
             return text
         words = text.split()
         hypotheses = [write_in(words, r) for r in runs]
+        if len(runs) == 1 and hypotheses[0].casefold() == text.casefold():
+            return text  # the one name in reach is already written: nothing to weigh
         prompt = name_prompt(r.name for r in runs)
         heard, *scores = score(prompt, [text, *hypotheses])
         ranked = sorted(range(len(runs)), key=lambda i: -scores[i])
         best, k = scores[ranked[0]], ranked[0]
         runner_up = scores[ranked[1]] if len(ranked) > 1 else float("-inf")
-        if best - runner_up < self.options.margin or best < heard - self.options.max_drop:
+        opts = self.options
+        sure = runs[k].score >= opts.sure_similarity
+        if best - runner_up < opts.margin or heard - best > (
+            opts.sure_max_drop if sure else opts.max_drop
+        ):
             return text
         return hypotheses[k]
