@@ -31,7 +31,7 @@ NAMES = [
 
 
 class Acoustics:
-    """A fake Whisper: a hypothesis is as likely as it is close to what was really said (three
+    """A fake Whisper: a hypothesis is as likely as it is close to what was really said (five
     nats per character edit). Records every batch it scores."""
 
     def __init__(self, said: str) -> None:
@@ -40,7 +40,7 @@ class Acoustics:
 
     def __call__(self, prompt: str, texts: Sequence[str]) -> list[float]:
         self.calls.append((prompt, list(texts)))
-        return [-3.0 * Levenshtein.distance(t.casefold(), self.said.casefold()) for t in texts]
+        return [-5.0 * Levenshtein.distance(t.casefold(), self.said.casefold()) for t in texts]
 
 
 RESCORER = NameRescorer(NAMES)
@@ -66,6 +66,15 @@ def test_the_name_whisper_finds_clearly_most_likely_is_written_in() -> None:
     prompt, texts = acoustics.calls[0]
     assert texts[0] == heard  # the transcript as decoded is scored alongside
     assert prompt.startswith("Callers ask for Kornel Pieczyrak")  # prompted as the decode was
+
+
+def test_the_name_replaces_as_many_words_as_it_has() -> None:
+    # "Grant" alone looks most like Olivia Grant; "Alimee" is the garbled first name.
+    rescorer = NameRescorer([*NAMES, "Olivia Grant", "Grace Kim"])
+    (run, *_) = rescorer.candidates("Alimee Grant, please.")
+    assert (run.name, run.start, run.end) == ("Olivia Grant", 1, 2)
+    said = "Olivia Grant, please."
+    assert rescorer.rescore("Alimee Grant, please.", Acoustics(said)) == said
 
 
 def test_a_right_name_is_not_swapped_for_a_sound_alike() -> None:

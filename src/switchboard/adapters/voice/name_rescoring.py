@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from switchboard.adapters.voice.names import NameRun, NameSnapper, write_in
+from switchboard.adapters.voice.names import NameRun, NameSnapper, widened, write_in
 from switchboard.adapters.voice.prompting import HintIndex, name_prompt
 
 
@@ -41,8 +41,8 @@ class RescoreOptions:
 
     candidates: int = 6  # hypotheses scored per turn (one decoder batch)
     floor: float = 60.0  # NameSnapper similarity of the replaced words to the name
-    margin: float = 3.0  # nats the best candidate must lead the next by
-    max_drop: float = 8.0  # nats the best candidate may trail the transcript as decoded...
+    margin: float = 4.0  # nats the best candidate must lead the next by
+    max_drop: float = 6.0  # nats the best candidate may trail the transcript as decoded...
     sure_similarity: float = 70.0  # ...or, when the replaced words are at least this similar,
     sure_max_drop: float = 20.0  # this many
 
@@ -68,18 +68,24 @@ class NameRescorer:
         if not runs or (deadline is not None and time.monotonic() > deadline):
             return text
         words = text.split()
-        hypotheses = [write_in(words, r) for r in runs]
-        if len(runs) == 1 and hypotheses[0].casefold() == text.casefold():
+        # Each name in place of its run, and of that run grown to the name's length if it can.
+        spans = [(k, s) for k, r in enumerate(runs) for s in (r, widened(words, r)) if s]
+        hypotheses = [write_in(words, s) for _, s in spans]
+        if len(hypotheses) == 1 and hypotheses[0].casefold() == text.casefold():
             return text  # the one name in reach is already written: nothing to weigh
         prompt = name_prompt(r.name for r in runs)
         heard, *scores = score(prompt, [text, *hypotheses])
-        ranked = sorted(range(len(runs)), key=lambda i: -scores[i])
-        best, k = scores[ranked[0]], ranked[0]
+        best_of: dict[int, int] = {}  # candidate → its best hypothesis
+        for h, (k, _) in enumerate(spans):
+            if k not in best_of or scores[h] > scores[best_of[k]]:
+                best_of[k] = h
+        ranked = sorted(best_of.values(), key=lambda h: -scores[h])
+        best, h = scores[ranked[0]], ranked[0]
         runner_up = scores[ranked[1]] if len(ranked) > 1 else float("-inf")
         opts = self.options
-        sure = runs[k].score >= opts.sure_similarity
+        sure = spans[h][1].score >= opts.sure_similarity
         if best - runner_up < opts.margin or heard - best > (
             opts.sure_max_drop if sure else opts.max_drop
         ):
             return text
-        return hypotheses[k]
+        return hypotheses[h]

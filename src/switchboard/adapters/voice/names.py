@@ -50,6 +50,20 @@ def write_in(words: Sequence[str], run: NameRun) -> str:
     return " ".join([*words[: run.start], run.name + tail, *words[run.end :]])
 
 
+def widened(words: Sequence[str], run: NameRun) -> NameRun | None:
+    """`run` grown to as many words as its name has, by the words before it (else after it),
+    when those could be part of a name: "Alimee Grant" rather than "Grant" for Olivia Grant, so
+    the name does not sit next to the garbled rest of itself. None when it cannot grow."""
+    missing = len(fold(run.name).split()) - (run.end - run.start)
+    if missing <= 0:
+        return None
+    if run.start - missing >= 0 and _may_edge(fold(words[run.start - missing])):
+        return NameRun(run.name, run.score, run.start - missing, run.end)
+    if run.end + missing <= len(words) and _may_edge(fold(words[run.end + missing - 1])):
+        return NameRun(run.name, run.score, run.start, run.end + missing)
+    return None
+
+
 def _runs(folded: Sequence[str]) -> list[tuple[int, int]]:
     return [
         (i, j)
