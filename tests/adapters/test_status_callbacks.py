@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import AsyncIterator
-from typing import Any
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
