@@ -81,10 +81,11 @@ async def system(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     )
     serving = asyncio.create_task(server.serve())
-    for _ in range(500):  # up to 5 s for uvicorn to bind
-        if server.started:
+    for _ in range(3000):  # up to 30 s for uvicorn to bind on a loaded machine
+        if server.started or serving.done():
             break
         await asyncio.sleep(0.01)
+    assert server.started, "the webhook server did not start: the fake's callbacks would be lost"
     client = make_async_twilio_client(settings, request_timeout=5.0)
     sms = TwilioSmsNotifier(
         client,
@@ -109,7 +110,10 @@ async def system(
 
 
 async def settled(
-    outbox: SqlAlchemyMessageOutbox, message_id: str, channel: Channel
+    outbox: SqlAlchemyMessageOutbox,
+    message_id: str,
+    channel: Channel,
+    fake: RunningTwilioFake | None = None,
 ) -> Notification:
     # Polls until final: the fake's callbacks come from its own thread, which a loaded 2-core CI
     # machine may not schedule for seconds. A generous deadline, not a tight count, bounds it.
@@ -121,7 +125,11 @@ async def settled(
         if asyncio.get_running_loop().time() > deadline:
             break
         await asyncio.sleep(0.02)
-    raise AssertionError(f"{channel} notification never reached a final status: {n}")
+    answered = [] if fake is None else [c.response_status for c in fake.state.sent_callbacks]
+    raise AssertionError(
+        f"{channel} notification never reached a final status: {n}; "
+        f"the fake's callbacks were answered {answered}"
+    )
 
 
 REQUEST = MessageRequest("call-1", "employee", "ann", "Bob", "+13125550199", "Call me back")
@@ -137,7 +145,7 @@ async def test_sms_is_tracked_to_delivered(
     receipt = await desk.take_message(REQUEST)
     assert receipt.channels == ("sms",)
     assert await worker.run_once() == 1
-    n = await settled(outbox, receipt.message_id, Channel.SMS)
+    n = await settled(outbox, receipt.message_id, Channel.SMS, fake)
     assert n.status is S.DELIVERED
     assert n.provider_id in fake.state.messages
     assert len(fake.state.messages) == 1
@@ -153,7 +161,7 @@ async def test_undelivered_sms_keeps_the_error_and_falls_back(
     fake.state.undeliver_messages_to(TO, error_code=30003)
     receipt = await desk.take_message(REQUEST)
     await worker.run_once()
-    n = await settled(outbox, receipt.message_id, Channel.SMS)
+    n = await settled(outbox, receipt.message_id, Channel.SMS, fake)
     assert (n.status, n.error_code) == (S.UNDELIVERED, "30003")
     assert await worker.escalate() == 1
     await worker.run_once()

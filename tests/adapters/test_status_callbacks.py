@@ -7,6 +7,7 @@ import asyncio
 import random
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -120,3 +121,35 @@ async def test_a_burst_of_unknown_sids_keeps_the_furthest_status_for_later(
     await outbox.add(m, [Notification("late.sms.0", "late", Channel.SMS, "+13125550112", T0, T0)])
     recorded = await outbox.record_sent("late.sms.0", "SMX7", S.SENT, T0)
     assert recorded.status is S.DELIVERED  # the early "delivered" won over "sent" and "queued"
+
+
+async def test_a_callback_racing_the_send_record_is_not_lost(
+    storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Twilio's first callback can beat our record of the SID it answered the send with. Here
+    it arrives in the worst place: after `record_sent` looked for early statuses and before it
+    committed. The callback must still end up on the notification, on either database."""
+    outbox = SqlAlchemyMessageOutbox(storage.engine)
+    m = Message("race", RecipientKind.EMPLOYEE, "ann", "Bob", None, "hi", T0)
+    await outbox.add(m, [Notification("race.sms.0", "race", Channel.SMS, "+13125550112", T0, T0)])
+    writer = GroupCommitStatusWriter(storage.engine)
+    callback: list[asyncio.Task[bool | None]] = []
+    write = SqlAlchemyMessageOutbox._write
+
+    async def write_after_the_callback(self: Any, session: Any, n: Notification) -> None:
+        if n.provider_id == "SM-race" and not callback:
+            callback.append(
+                asyncio.create_task(
+                    writer.apply_once("status:SM-race:delivered", "SM-race", S.DELIVERED, None, T0)
+                )
+            )
+            # Give the callback the chance to commit first (it does, without a lock between the
+            # two); with one, it waits for this transaction and the wait runs out.
+            await asyncio.wait(callback, timeout=1.0)
+        await write(self, session, n)
+
+    monkeypatch.setattr(SqlAlchemyMessageOutbox, "_write", write_after_the_callback)
+    await outbox.record_sent("race.sms.0", "SM-race", S.QUEUED, T0)
+    assert await callback[0] is not None
+    (note,) = await outbox.notifications_of("race")
+    assert note.status is S.DELIVERED

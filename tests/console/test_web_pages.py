@@ -174,7 +174,7 @@ async def test_a_bad_csv_shows_its_row_errors_and_changes_nothing(console: Conso
         assert "row 3 (id=priya-raman): phone" in response.text
         assert (await load_directory(console.storage.unit_of_work)) == before
         good = b"id,name,phone\nnew-person,New Person,+13125550123\n"
-        assert "Imported 1 employees." in (await _import(client, "people.csv", good)).text
+        assert "Imported 1 employee and " in (await _import(client, "people.csv", good)).text
         exported = await client.get("/directory/export.csv")
         assert "new-person" in exported.text
         wrong_type = await _import(client, "people.txt", good)
@@ -193,6 +193,10 @@ async def test_the_csv_export_imports_back_and_a_grouped_employee_is_not_removed
     before = await load_directory(uow)
     async with client_for(console.app) as client:
         await log_in(client, ADMIN)
+        assert (
+            '<p id="blocked">The directory blocks nobody.</p>'
+            in (await client.get("/directory")).text
+        )
         exported = await client.get("/directory/export.csv")
         header, *rows = list(csv.reader(io.StringIO(exported.text)))
         assert header[:3] == ["kind", "id", "name"]
@@ -204,7 +208,11 @@ async def test_the_csv_export_imports_back_and_a_grouped_employee_is_not_removed
         out = io.StringIO()
         csv.writer(out).writerows([header, *rows])
         response = await _import(client, "directory.csv", out.getvalue().encode())
-        assert "Imported 30 employees." in response.text
+        assert (
+            "Imported 30 employees and 8 departments; 1 blocked number or prefix." in response.text
+        )
+        assert '<p id="blocked">The directory blocks nobody.</p>' not in response.text
+        assert '<ul id="blocked"><li><code>+1900</code></li></ul>' in response.text
         after = await load_directory(uow)
         assert after == replace(
             before,

@@ -21,6 +21,7 @@ from switchboard.domain.routing.config import RingGroup, RingStrategy
 from switchboard.domain.screening import BlockList
 from switchboard.services.directory import (
     EmployeeInRouting,
+    ImportReport,
     import_directory,
     load_directory,
     remove_employee,
@@ -152,3 +153,21 @@ async def test_removing_an_employee_still_in_a_group_is_refused_naming_the_group
     assert (await stored(storage)).employee("tom-reed") is not None
     await remove_employee(storage.unit_of_work, "chris-hall")  # in no group: removed
     assert (await stored(storage)).employee("chris-hall") is None
+
+
+@pytest.mark.parametrize(
+    ("report", "line"),
+    [
+        (ImportReport(employees=1, departments=1, replaced=False),
+         "Imported 1 employee and 1 department."),
+        (ImportReport(employees=30, departments=5, replaced=True, blocked=2),
+         "Replaced the directory with 30 employees and 5 departments; "
+         "2 blocked numbers and prefixes."),
+        (ImportReport(employees=3, departments=2, replaced=False, blocked=1,
+                      created_departments=("Legal", "Facilities")),
+         "Imported 3 employees and 2 departments; 1 blocked number or prefix; "
+         "created Legal, Facilities."),
+    ],
+)  # fmt: skip
+def test_an_import_is_summed_up_in_one_line(report: ImportReport, line: str) -> None:
+    assert report.summary() == line

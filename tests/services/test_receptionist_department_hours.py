@@ -8,6 +8,7 @@ import json
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+import pytest
 from tests.support.calls import FakeCallControl, FakeMessageDesk, FakeRecorder
 from tests.support.clocks import ManualClock
 
@@ -173,3 +174,29 @@ def test_the_scenario_directory_tells_the_offline_brain_of_two_departments() -> 
         ("sales", ("sales", "new orders", "quotes"),
          "Monday to Friday, 9 AM to 3 PM; closed Saturday and Sunday"),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer"),
+    [
+        ("Is support open?", "Support keeps its own hours: open every day"),
+        ("is the help desk open right now", "Support keeps its own hours: open every day"),
+        (
+            "Is sales closed on Saturday?",
+            "Sales keeps its own hours: Monday to Friday, 9 AM to 3 PM",
+        ),
+        ("Is the office open?", "Our hours are Monday to Friday, 9 AM to 5 PM"),
+    ],
+)
+def test_is_it_open_is_a_question_about_hours(asked: str, answer: str) -> None:
+    reply = offline(DIRECTORY).on_caller(asked)
+    assert reply.tool is None
+    assert reply.text.startswith(answer)
+
+
+@pytest.mark.parametrize(
+    "asked", ["Is the sales position still open?", "Is my ticket still open?", "Is my case closed?"]
+)
+def test_an_open_job_or_ticket_is_not_a_question_about_hours(asked: str) -> None:
+    reply = offline(DIRECTORY).on_caller(asked)
+    assert "hours" not in reply.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 from livekit import rtc
+from structlog.testing import capture_logs
 
 from switchboard.adapters.voice.availability import VoiceUnavailableError
 from switchboard.adapters.voice.stt import OfflineSTT
@@ -185,6 +187,32 @@ async def test_a_failed_model_load_is_retried_on_the_next_turn(
     event = await stt.recognize(_speech(1.0, 16000))
     assert event.alternatives[0].text == "second time lucky"
     assert len(attempts) == 2
+    await stt.aclose()
+
+
+async def test_a_prewarm_that_fails_is_logged_not_left_unretrieved(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_model(options: WhisperOptions) -> FakeWhisper:
+        raise VoiceUnavailableError("offline STT needs faster-whisper")
+
+    monkeypatch.setattr("switchboard.adapters.voice.stt.load_whisper", no_model)
+    unretrieved: list[dict[str, Any]] = []
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda _loop, context: unretrieved.append(context))
+    stt = OfflineSTT()
+    with capture_logs() as logs:
+        stt.prewarm()  # nobody awaits it: a worker prewarms, and the extra is missing
+        loading = stt._loading
+        assert loading is not None
+        await asyncio.wait({loading})
+        await asyncio.sleep(0)  # done callbacks run on the next loop pass
+    del loading
+    stt._loading = None
+    gc.collect()  # an unretrieved exception is reported when its future is collected
+    assert unretrieved == []
+    assert [e["event"] for e in logs] == ["offline STT model could not be loaded"]
+    assert "faster-whisper" in logs[0]["error"]
     await stt.aclose()
 
 

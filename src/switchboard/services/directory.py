@@ -32,6 +32,23 @@ class ImportReport:
     created_departments: tuple[str, ...] = field(default=())
     blocked: int = 0  # block-list entries the file gave
 
+    def summary(self) -> str:
+        """One line for the person who imported: what the directory now holds from the file."""
+        verb = "Replaced the directory with" if self.replaced else "Imported"
+        parts = [f"{verb} {_count(self.employees, 'employee')} and "
+                 f"{_count(self.departments, 'department')}"]  # fmt: skip
+        if self.blocked:
+            parts.append(
+                f"{_count(self.blocked, 'blocked number or prefix', 'blocked numbers and prefixes')}"
+            )
+        if self.created_departments:
+            parts.append("created " + ", ".join(self.created_departments))
+        return "; ".join(parts) + "."
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
 
 class EmployeeNotFound(NotFound, LookupError):
     def __init__(self, employee_id: str) -> None:

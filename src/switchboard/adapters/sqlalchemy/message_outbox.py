@@ -7,11 +7,11 @@ engine.py), which makes the claim a single-claimer critical section.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import Update, and_, delete, exists, insert, or_, select, update
+from sqlalchemy import Update, and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
@@ -140,6 +140,9 @@ class SqlAlchemyMessageOutbox:
             n = replace(current, provider_id=provider_id, next_attempt_at=None)
             n = n.advanced(S.SENT if status is S.SENDING else status, at)
             if provider_id is not None:
+                await lock_provider_ids(
+                    s, [provider_id]
+                )  # a racing callback commits first, or waits
                 table = early_provider_statuses
                 early = (
                     await s.execute(select(table).where(table.c.provider_id == provider_id))
@@ -196,6 +199,27 @@ def rank(status: NotificationStatus) -> int:
     return sum(1 for st in S if moves_forward(st, status))
 
 
+# The send's record (`record_sent`) and a status callback for a SID no notification has yet meet on
+# the provider id. Under PostgreSQL's READ COMMITTED each can miss the other's uncommitted write
+# (the record finds no early status, the callback finds no notification) and the status would sit
+# in early_provider_statuses for good. A transaction-scoped advisory lock per id orders the two.
+# SQLite needs none: every write transaction starts with BEGIN IMMEDIATE (engine.py), so writers
+# queue. Two-int keys: a key space apart from the directory writers' one-bigint key.
+_PROVIDER_ID_LOCKS = 0x5342
+
+
+async def lock_provider_ids(db: AsyncConnection | AsyncSession, ids: Iterable[str]) -> bool:
+    """On PostgreSQL, hold each id's lock until the transaction ends (ids in one order, so two
+    transactions cannot deadlock on them) and return True; on SQLite do nothing (False)."""
+    bind = db.bind if isinstance(db, AsyncSession) else db
+    if bind is None or bind.dialect.name == "sqlite":
+        return False
+    for provider_id in sorted(set(ids)):
+        lock = func.pg_advisory_xact_lock(_PROVIDER_ID_LOCKS, func.hashtext(provider_id))
+        await db.execute(select(lock))
+    return True
+
+
 def forward_update(
     provider_ids: Sequence[str], status: NotificationStatus, error_code: str | None, at: datetime
 ) -> Update:
@@ -227,6 +251,10 @@ async def apply_provider_status_in(
     moved = await s.execute(forward_update([provider_id], status, error_code, at))
     if moved.rowcount:  # type: ignore[attr-defined]
         return True
+    if await lock_provider_ids(s, [provider_id]):  # a send being recorded has committed now
+        moved = await s.execute(forward_update([provider_id], status, error_code, at))
+        if moved.rowcount:  # type: ignore[attr-defined]
+            return True
     known = select(notifications.c.id).where(notifications.c.provider_id == provider_id)
     if (await s.scalar(known)) is not None:
         return True  # a duplicate or stale callback: nothing to change

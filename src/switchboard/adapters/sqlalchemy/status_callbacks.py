@@ -23,6 +23,7 @@ from switchboard.adapters.sqlalchemy.engine import is_sqlite
 from switchboard.adapters.sqlalchemy.group_commit import MAX_BATCH, GroupCommit
 from switchboard.adapters.sqlalchemy.message_outbox import (
     forward_update,
+    lock_provider_ids,
     rank,
 )
 from switchboard.adapters.sqlalchemy.message_rows import utc
@@ -91,6 +92,9 @@ class GroupCommitStatusWriter:
                 inserted.discard(cb.key)
                 fresh.append(cb)
         known = await self._move_forward(conn, fresh)
+        unknown = [cb for cb in fresh if cb.provider_id not in known]
+        if unknown and await lock_provider_ids(conn, [cb.provider_id for cb in unknown]):
+            known |= await self._move_forward(conn, unknown)  # sends recorded meanwhile
         await self._keep_early(conn, [cb for cb in fresh if cb.provider_id not in known])
         chosen = {id(cb) for cb in fresh}
         return [cb.provider_id in known if id(cb) in chosen else None for cb in batch]

@@ -91,12 +91,17 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
             asyncio.get_running_loop()
         except RuntimeError:
             return
-        self._loading = self._loading or asyncio.ensure_future(self._load_in_worker())
+        self._loading = self._loading or self._start_loading()
+
+    def _start_loading(self) -> asyncio.Future[Transcriber]:
+        loading = asyncio.ensure_future(self._load_in_worker())
+        loading.add_done_callback(_note_load_failure)  # a prewarm nobody awaits is still heard
+        return loading
 
     async def _ensure_model(self) -> Transcriber:
         if self._model is not None:
             return self._model
-        self._loading = self._loading or asyncio.ensure_future(self._load_in_worker())
+        self._loading = self._loading or self._start_loading()
         try:
             self._model = await asyncio.shield(self._loading)
         except Exception:
@@ -194,6 +199,14 @@ def _name_tools(terms: tuple[str, ...]) -> tuple[NameSnapper, HintIndex]:
 def _rescorer(terms: tuple[str, ...]) -> NameRescorer:
     """As `_name_tools`: built on the decode thread, shared by the calls of one process."""
     return NameRescorer(terms)
+
+
+def _note_load_failure(loading: asyncio.Future[Transcriber]) -> None:
+    """Retrieve a failed load's exception, so asyncio does not report it as never retrieved; the
+    turn that needs the model raises it again (and a missing extra is logged once, here)."""
+    if loading.cancelled() or loading.exception() is None:
+        return
+    logger.warning("offline STT model could not be loaded", error=str(loading.exception()))
 
 
 def _resolve(future: asyncio.Future[None]) -> None:

@@ -89,7 +89,9 @@ HOURS = re.compile(
     r"are you (?:guys )?open|you open|(?:do|does) (?:you|it) (?:open|close)|"
     r"(?:close|closing|open) (?:today|tomorrow|on|at)|until what time|till what time|"
     r"what time .{0,20}(?:open|close|closing)|working (?:today|hours)|business hours|"
-    r"when are you (?:open|closed)|how late are you open)\b|\bhours\W*$",
+    r"when are you (?:open|closed)|how late are you open|"
+    r"(?:is|are) (?!(?:[\w'-]+ ){0,3}(?:position|job|role|vacancy|ticket|case|account|claim|invoice|order|door|window|line)s? )"
+    r"(?:the |your )?(?:[\w'-]+ ){1,3}(?:open|closed)(?! (?:to|for) )|open right now)\b|\bhours\W*$",
     _F,
 )
 ADDRESS = re.compile(

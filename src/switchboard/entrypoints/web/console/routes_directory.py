@@ -62,7 +62,8 @@ def matches(e: Employee, q: str) -> bool:
 async def directory_page(request: Request, principal: PageAdmin, q: str = "") -> HTMLResponse:
     directory = await company_directory(request)
     shown = [e for e in directory.employees if matches(e, q)]
-    return page(request, principal, "directory.html", directory=directory, employees=shown,
+    return page(request, principal, "directory.html", directory=directory,
+                blocked=directory.blocked.entries, employees=shown,
                 q=q, problems=[])  # fmt: skip
 
 
@@ -164,9 +165,10 @@ async def import_directory(
         except DirectoryFileError as exc:
             problems = [_problem(p) for p in exc.problems]
         else:
-            return back_to("/directory", f"Imported {report.employees} employees.")
+            return back_to("/directory", report.summary())
     directory = await company_directory(request)
-    return page(request, principal, "directory.html", directory=directory, status_code=400,
+    return page(request, principal, "directory.html", directory=directory,
+                blocked=directory.blocked.entries, status_code=400,
                 employees=list(directory.employees), q="", problems=problems)  # fmt: skip
 
 
@@ -192,7 +194,8 @@ async def remove_employee(request: Request, principal: PostAdmin, employee_id: s
         await service.remove_employee(console_of(request).services.unit_of_work, employee_id)
     except service.EmployeeInRouting as exc:
         directory = await company_directory(request)
-        return page(request, principal, "directory.html", directory=directory, status_code=409,
+        return page(request, principal, "directory.html", directory=directory,
+                blocked=directory.blocked.entries, status_code=409,
                     employees=list(directory.employees), q="", problems=[str(exc)])  # fmt: skip
     return back_to("/directory", f"Removed {employee_id}.")
 
