@@ -136,6 +136,7 @@ async def speak(engine: PiperProcess, text: str) -> np.ndarray:
 
 
 heard_all: list[dict[str, str]] = []  # every accuracy request, for --dump
+WRONG: list[str] = []  # requests resolved to a different employee in the last accuracy run
 
 
 def listener(stt: OfflineSTT, vad: lk_vad.VAD, turns: str, timing: TurnTiming) -> lk_stt.STT[Any]:
@@ -181,6 +182,7 @@ async def accuracy(
     """`requests` per employee; voice (speaking rate) and phrasing rotate, so each employee is
     heard at every rate and in every phrasing as `requests` grows."""
     correct, heard_ok, total, misses = 0, 0, 0, []
+    WRONG.clear()
     heard_all.clear()
     for e, employee in enumerate(matcher.directory.employees[::sample]):
         for r in range(requests):
@@ -192,10 +194,14 @@ async def accuracy(
             )
             total += 1
             heard_ok += name_heard(employee.name, heard)
-            if matcher.resolve(heard) == employee.id:
+            found = matcher.resolve(heard)
+            if found == employee.id:
                 correct += 1
             else:
                 tag = "resolver" if name_heard(employee.name, heard) else "STT"
+                if found is not None:  # worse than a miss: the call goes to someone else
+                    WRONG.append(found)
+                    tag = f"WRONG PERSON {found}, {tag}"
                 misses.append(f"[{tag}] {employee.name!r} → heard {heard!r}")
     return correct, heard_ok, total, misses
 
@@ -284,6 +290,7 @@ async def main(args: argparse.Namespace) -> None:
         window_seconds=window,
         reread_with_closest_names=not args.no_reread,
         snap_names=not args.no_snap,
+        rescore_names=not args.no_rescore,
     )
     model = load_whisper(whisper_opts)
     stt = OfflineSTT(
@@ -313,6 +320,10 @@ async def main(args: argparse.Namespace) -> None:
             rows.append(
                 _row(f"spoken-name top-1 ({source}, {len(directory.employees[::args.sample])} people, {total} requests, {matcher.name})",
                      f"{share:.1%} ({correct}/{total})", "≥ 97%", share >= 0.97)
+            )  # fmt: skip
+            rows.append(
+                _row("… resolved to a different employee (wrong person; the rest of the misses found nobody)",
+                     f"{len(WRONG) / total:.1%} ({len(WRONG)}/{total})", "", None)
             )  # fmt: skip
             rows.append(
                 _row("… transcripts carrying the name nearly verbatim (STT alone)",
@@ -368,6 +379,7 @@ async def main(args: argparse.Namespace) -> None:
                  if args.turns == "early" else f"vad min_silence={args.min_silence}s")  # fmt: skip
     hints = "off" if args.no_hints else args.hint_mode + ("" if args.no_reread else "+reread")
     hints += "" if args.no_snap else ", names snapped"
+    hints += "" if args.no_rescore else ", names rescored"
     print(f"\nsettings: window={args.window}s, beam={args.beam}, hints={hints}, "
           f"turns={turn_rule}, piper length scales={args.voices}, noise={args.noise or 'none'}")  # fmt: skip
 
@@ -407,6 +419,11 @@ if __name__ == "__main__":
     )
     parser.add_argument(
         "--no-snap", action="store_true", help="leave garbled names as the recogniser wrote them"
+    )
+    parser.add_argument(
+        "--no-rescore",
+        action="store_true",
+        help="do not let Whisper rescore the directory names closest to each transcript",
     )
     parser.add_argument(
         "--dump", type=Path, help="write every request's name and transcript to this JSON file"

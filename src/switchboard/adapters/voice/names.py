@@ -22,6 +22,7 @@ taken for Tom Reed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
@@ -30,6 +31,46 @@ from switchboard.domain.resolution.phonetic import metaphone_key
 
 MAX_RUN_WORDS = 4
 _EVERYDAY = FILLER | SENTENCE_WORDS
+
+
+@dataclass(frozen=True, slots=True)
+class NameRun:
+    """A directory name and the run of transcript words (`start`..`end`, exclusive) it sounds
+    most like, with how much (0..100)."""
+
+    name: str
+    score: float
+    start: int
+    end: int
+
+
+def write_in(words: Sequence[str], run: NameRun) -> str:
+    """The transcript `words` with `run`'s words replaced by its name (trailing punctuation kept)."""
+    tail = _trailing_punctuation(words[run.end - 1])
+    return " ".join([*words[: run.start], run.name + tail, *words[run.end :]])
+
+
+def widened(words: Sequence[str], run: NameRun) -> NameRun | None:
+    """`run` grown to as many words as its name has, by the words before it (else after it),
+    when those could be part of a name: "Alimee Grant" rather than "Grant" for Olivia Grant, so
+    the name does not sit next to the garbled rest of itself. None when it cannot grow."""
+    missing = len(fold(run.name).split()) - (run.end - run.start)
+    if missing <= 0:
+        return None
+    if run.start - missing >= 0 and _may_edge(fold(words[run.start - missing])):
+        return NameRun(run.name, run.score, run.start - missing, run.end)
+    if run.end + missing <= len(words) and _may_edge(fold(words[run.end + missing - 1])):
+        return NameRun(run.name, run.score, run.start, run.end + missing)
+    return None
+
+
+def _runs(folded: Sequence[str]) -> list[tuple[int, int]]:
+    return [
+        (i, j)
+        for i in range(len(folded))
+        for j in range(i + 1, min(len(folded), i + MAX_RUN_WORDS) + 1)
+        if _may_edge(folded[i]) and _may_edge(folded[j - 1])
+    ]
 
 
 class NameSnapper:
@@ -41,37 +82,47 @@ class NameSnapper:
         self.floor, self.margin = floor, margin
         self._spelled = [fold(n).replace(" ", "") for n in self.names]
         self._sounds = [_skeleton(fold(n)) for n in self.names]
+        self._spelled_set = frozenset(self._spelled)
+        self._index = {n: k for k, n in enumerate(self.names)}
 
     def snap(self, text: str) -> str:
         """`text` with the one name it garbles written as the directory spells it, else as is."""
         words = text.split()
-        folded = [fold(w) for w in words]
-        runs = [
-            (i, j)
-            for i in range(len(words))
-            for j in range(i + 1, min(len(words), i + MAX_RUN_WORDS) + 1)
-            if _may_edge(folded[i]) and _may_edge(folded[j - 1])
-        ]
+        if self.spelled_in(text):
+            return text  # a name is already there, spelled right
+        ranked = self.runs(text)
+        if not ranked:
+            return text
+        best = ranked[0]
+        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+        if best.score < self.floor or best.score - runner_up < self.margin:
+            return text
+        return write_in(words, best)
+
+    def spelled_in(self, text: str) -> bool:
+        """Whether a run of `text` already spells a directory name."""
+        folded = [fold(w) for w in text.split()]
+        return any(
+            "".join(folded[i:j]).replace(" ", "") in self._spelled_set for i, j in _runs(folded)
+        )
+
+    def runs(self, text: str, *, also: Sequence[str] = ()) -> list[NameRun]:
+        """Each directory name that sounds like a run of `text`, with its best run, best first
+        (ties keep the directory's order). Names in `also` are scored even when the cheap
+        spelling search would not have picked them."""
+        folded = [fold(w) for w in text.split()]
+        extra = [self._index[n] for n in dict.fromkeys(also) if n in self._index]
         best: dict[int, tuple[float, int, int]] = {}  # name → (score, run start, run end)
-        for i, j in runs:
+        for i, j in _runs(folded):
             spelled = "".join(folded[i:j]).replace(" ", "")
-            if spelled in self._spelled:
-                return text  # a name is already there, spelled right
-            scores = self._scores(spelled, _skeleton(" ".join(folded[i:j])))
+            scores = self._scores(spelled, _skeleton(" ".join(folded[i:j])), extra)
             for k, score in scores.items():
                 if score > best.get(k, (0.0, 0, 0))[0]:
                     best[k] = (score, i, j)
-        if not best:
-            return text
-        ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
-        name, (score, i, j) = ranked[0]
-        runner_up = ranked[1][1][0] if len(ranked) > 1 else 0.0
-        if score < self.floor or score - runner_up < self.margin:
-            return text
-        tail = _trailing_punctuation(words[j - 1])
-        return " ".join([*words[:i], self.names[name] + tail, *words[j:]])
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        return [NameRun(self.names[k], score, i, j) for k, (score, i, j) in ranked]
 
-    def _scores(self, spelled: str, sound: str) -> dict[int, float]:
+    def _scores(self, spelled: str, sound: str, extra: Sequence[int] = ()) -> dict[int, float]:
         # Spelling picks the candidates (cheap, in C); sound then refines each.
         spelled_hits = process.extract(
             spelled,
@@ -80,8 +131,10 @@ class NameSnapper:
             limit=8,
             score_cutoff=50,
         )
+        hits = [(spelling, k) for _, spelling, k in spelled_hits]
+        hits += [(fuzz.ratio(spelled, self._spelled[k]), k) for k in extra]
         out: dict[int, float] = {}
-        for _, spelling, k in spelled_hits:
+        for spelling, k in hits:
             name_sound = self._sounds[k]
             heard = fuzz.ratio(sound, name_sound) if sound and name_sound else spelling
             out[k] = (spelling + heard) / 2

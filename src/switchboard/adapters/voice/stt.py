@@ -19,6 +19,7 @@ import numpy as np
 from livekit.agents import NOT_GIVEN, APIConnectOptions, LanguageCode, NotGivenOr, stt, utils
 
 from switchboard.adapters.voice.audio import WHISPER_SAMPLE_RATE, whisper_input
+from switchboard.adapters.voice.name_rescoring import NameRescorer, Scorer
 from switchboard.adapters.voice.names import NameSnapper
 from switchboard.adapters.voice.prompting import HintIndex, fits, name_prompt
 from switchboard.adapters.voice.whisper import Transcriber, WhisperOptions, decode, load_whisper
@@ -151,12 +152,18 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
         return _final(request_id, text, confidence)
 
     def _read(self, model: Transcriber, audio: np.ndarray, deadline: float) -> tuple[str, float]:
-        """One turn, on the worker thread: the transcript, with a garbled directory name written
-        as the directory spells it (`NameSnapper`)."""
+        """One turn, on the worker thread: the transcript, with the directory name Whisper finds
+        clearly most likely written in (`NameRescorer`), else a garbled one written as the
+        directory spells it (`NameSnapper`)."""
         text, confidence = self._decode(model, audio, deadline)
+        terms = tuple(self._terms)
+        if self._opts.rescore_names and text.strip() and time.monotonic() < deadline:
+            scorer: Scorer | None = getattr(model, "scorer", lambda _: None)(audio)
+            if scorer is not None:
+                text = _rescorer(terms).rescore(text, scorer, deadline=deadline)
         if not self._opts.snap_names:
             return text, confidence
-        return _name_tools(tuple(self._terms))[0].snap(text), confidence
+        return _name_tools(terms)[0].snap(text), confidence
 
     def _decode(self, model: Transcriber, audio: np.ndarray, deadline: float) -> tuple[str, float]:
         """Decode with the prompt; when the directory is too large for one prompt, decode again
@@ -186,6 +193,12 @@ def _name_tools(terms: tuple[str, ...]) -> tuple[NameSnapper, HintIndex]:
     a 100,000-name directory takes about a second to index, which must not block the event loop
     at the start of every call."""
     return NameSnapper(terms), HintIndex(terms)
+
+
+@functools.lru_cache(maxsize=4)
+def _rescorer(terms: tuple[str, ...]) -> NameRescorer:
+    """As `_name_tools`: built on the decode thread, shared by the calls of one process."""
+    return NameRescorer(terms)
 
 
 def _note_load_failure(loading: asyncio.Future[Transcriber]) -> None:

@@ -42,6 +42,9 @@ class WhisperOptions:
     # the leading names, then with the names closest to that first reading (prompting.py).
     reread_with_closest_names: bool = True
     closest_names: int = 12
+    # Let Whisper choose among the directory names closest to the transcript (name_rescoring.py);
+    # short-window turns only, as it reuses their encoding.
+    rescore_names: bool = True
     # Write a garbled directory name the way the directory spells it (names.py).
     snap_names: bool = True
 
