@@ -59,6 +59,7 @@ class Line:
         self.session, self.line, self.out = session, line, out
         self.users: list[tuple[float, str, dict[str, Any]]] = []  # (time, text, metrics)
         self.replies: list[dict[str, Any]] = []
+        self.cut: list[str] = []  # what the session took as a whole turn before the caller finished
         self.changed = asyncio.Event()
         session.on("conversation_item_added", self._added)
         session.on("agent_state_changed", lambda _: self.changed.set())
@@ -99,6 +100,7 @@ class Line:
         heard = " ".join(text for _, text, _ in turns)
         eou = [m.get("end_of_turn_delay") for _, _, m in turns]
         reply = self.replies[-1] if len(self.replies) > replies else {}
+        self.cut += [f"{text!r}, of {heard!r}" for t, text, _ in turns if t < speech_ends]
         return {
             "total": (spoken[0] - speech_ends) if spoken else float("nan"),
             "committed": (turns[-1][0] - speech_ends) if turns else float("nan"),
@@ -173,6 +175,8 @@ async def main(args: argparse.Namespace) -> None:
     ]  # fmt: skip
     print("\n".join(rows))
     print(f"\nsetup: {setup}; directory: {source}")
+    for cut in line.cut:
+        print(f"- cut off: the session ended the turn on {cut}")
 
 
 if __name__ == "__main__":
