@@ -179,3 +179,29 @@ def frames(audio: np.ndarray, rate: int = RATE) -> Iterator[rtc.AudioFrame]:
     for i in range(0, audio.size, step):
         chunk = audio[i : i + step]
         yield rtc.AudioFrame(chunk.tobytes(), rate, 1, chunk.size)
+
+
+def phone_line_speech(texts: Iterator[str] | list[str] | tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Each text spoken by piper through `OfflineTTS`, then as a phone line delivers it (8 kHz
+    int16). piper adds random noise to each synthesis; it is off here, so a test hears the same
+    audio every run (benchmarks/voice.py keeps the noise for variety). Needs the [voice] extra."""
+    import asyncio
+
+    from switchboard.adapters.voice.audio import telephone_audio
+    from switchboard.adapters.voice.piper_process import PiperProcess
+    from switchboard.adapters.voice.tts import OfflineTTS
+
+    async def speak_all() -> dict[str, np.ndarray]:
+        still = ("--noise-scale", "0", "--noise-w-scale", "0")
+        tts = OfflineTTS(engine=PiperProcess.from_voice_package(extra_args=still))
+        try:
+            spoken = {}
+            for text in texts:
+                frame = await tts.synthesize(text).collect()
+                samples = np.frombuffer(frame.data, dtype=np.int16)
+                spoken[text] = telephone_audio(samples, frame.sample_rate)
+            return spoken
+        finally:
+            await tts.aclose()
+
+    return asyncio.run(speak_all())

@@ -3,7 +3,6 @@ written in and when the turn is left alone; then with the real tiny.en on piper'
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ import numpy as np
 import pytest
 from livekit import rtc
 from rapidfuzz.distance import Levenshtein
+from tests.support.voice import phone_line_speech
 
 from switchboard.adapters.voice.availability import piper_available, voice_available
 from switchboard.adapters.voice.name_rescoring import NameRescorer, RescoreOptions
@@ -208,28 +208,15 @@ needs_voice = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def spoken() -> dict[str, np.ndarray]:
     """16 kHz audio of each request as piper says it over a phone line (piper's noise off)."""
-    from switchboard.adapters.voice.audio import (
-        TELEPHONE_SAMPLE_RATE,
-        telephone_audio,
-        whisper_input,
+    from switchboard.adapters.voice.audio import TELEPHONE_SAMPLE_RATE, whisper_input
+
+    lines = phone_line_speech(
+        ("Could I speak to Kornel Pieczyrak, please?", "Yes, billing please.")
     )
-    from switchboard.adapters.voice.piper_process import PiperProcess
-
-    async def speak_all() -> dict[str, np.ndarray]:
-        still = ("--noise-scale", "0", "--noise-w-scale", "0")
-        piper = PiperProcess.from_voice_package(extra_args=still)
-        try:
-            out = {}
-            for text in ("Could I speak to Kornel Pieczyrak, please?", "Yes, billing please."):
-                pcm = np.frombuffer(await piper.synthesize(text), dtype=np.int16)
-                line = telephone_audio(pcm, piper.sample_rate)
-                frame = rtc.AudioFrame(line.tobytes(), TELEPHONE_SAMPLE_RATE, 1, line.size)
-                out[text] = whisper_input(frame)
-            return out
-        finally:
-            await piper.aclose()
-
-    return asyncio.run(speak_all())
+    return {
+        text: whisper_input(rtc.AudioFrame(line.tobytes(), TELEPHONE_SAMPLE_RATE, 1, line.size))
+        for text, line in lines.items()
+    }
 
 
 @pytest.fixture(scope="module")

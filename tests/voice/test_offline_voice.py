@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from livekit.agents import stt as lk_stt
 from livekit.agents import vad as lk_vad
+from tests.support.voice import phone_line_speech
 
 from switchboard.adapters.voice.audio import TELEPHONE_SAMPLE_RATE, telephone_audio, to_frames
 from switchboard.adapters.voice.availability import (
@@ -81,25 +82,7 @@ def _resolve(text: str) -> str | None:
 @pytest.fixture(scope="module")
 def caller_audio() -> dict[str, np.ndarray]:
     """Each request spoken by piper through OfflineTTS, then as a phone line delivers it."""
-    from switchboard.adapters.voice.piper_process import PiperProcess
-    from switchboard.adapters.voice.tts import OfflineTTS
-
-    async def speak_all() -> dict[str, np.ndarray]:
-        # piper adds random noise to each synthesis; without it the test hears the same audio
-        # every run (benchmarks/voice.py keeps the noise for variety).
-        still = ("--noise-scale", "0", "--noise-w-scale", "0")
-        tts = OfflineTTS(engine=PiperProcess.from_voice_package(extra_args=still))
-        try:
-            spoken = {}
-            for text in REQUESTS:
-                frame = await tts.synthesize(text).collect()
-                samples = np.frombuffer(frame.data, dtype=np.int16)
-                spoken[text] = telephone_audio(samples, frame.sample_rate)
-            return spoken
-        finally:
-            await tts.aclose()
-
-    return asyncio.run(speak_all())
+    return phone_line_speech(REQUESTS)
 
 
 @pytest.fixture(scope="module")
