@@ -279,3 +279,60 @@ def test_why_do_you_need_my_name_is_answered_and_the_question_asked_again() -> N
     reply = say(d, "why do you need my name?")
     assert reply.text == "So I can tell them who's calling. May I have your name, please?"
     assert d.state.caller_name is None
+
+
+def test_a_name_nobody_has_is_asked_for_letter_by_letter_and_found() -> None:
+    d = dialogue()
+    reply = say(d, "Could I speak to Bin Oak afar please?")
+    assert "couldn't find Bin Oak afar" in reply.text
+    assert "spell their last name" in reply.text
+    assert d.expects_spelling
+    reply = say(d, "O. K. A. F. O. R.")
+    assert "that's Ben Okafor in Engineering" in reply.text  # said back, so it can be put right
+    assert not d.expects_spelling
+    assert d.state.target is not None
+    assert d.state.target.id == "ben-okafor"
+    assert reply.text.endswith("May I have your name, please?")
+
+
+def test_a_misheard_spelling_is_still_found() -> None:
+    d = dialogue()
+    say(d, "Shelts please")
+    reply = say(d, "F-C-H-U-L-T-Z")  # S heard as F, as it is on a phone line
+    assert "Hannah Schultz" in reply.text
+
+
+def test_a_spelling_that_finds_nobody_is_not_asked_for_again() -> None:
+    d = dialogue()
+    say(d, "Can I talk to Zebulon Quartz?")
+    reply = say(d, "Q U A R T Z")
+    assert "still couldn't find that name" in reply.text
+    assert not d.expects_spelling
+    reply = say(d, "Zebulon Quartz")  # the same again: no second request to spell
+    assert "spell" not in reply.text
+    assert "front desk" in reply.text or "message" in reply.text  # the way out, not a loop
+
+
+def test_a_spelled_name_two_people_share_asks_which_one() -> None:
+    d = dialogue()
+    say(d, "Could I speak to Zebulon Quartz?")
+    reply = say(d, "J, O, H, N.")  # spelled the first name: John Smith and John Park
+    assert d.state.asking is Asking.WHICH
+    assert "John Smith" in reply.text
+    assert "John Park" in reply.text
+    reply = say(d, "Park")
+    assert d.state.target is not None
+    assert d.state.target.id == "john-park"
+
+
+def test_a_topic_nobody_handles_is_not_asked_to_be_spelled() -> None:
+    d = dialogue()
+    reply = say(d, "I'm calling about the thing with the stuff from last week")
+    assert "spell" not in reply.text
+
+
+def test_a_spelling_with_a_double_letter_keeps_both() -> None:
+    d = dialogue()
+    say(d, "Could I speak to Zebulon Quartz?")
+    reply = say(d, "B, E, L, L.")  # "L, L" is two letters, not a word said twice
+    assert "that's Marcus Bell" in reply.text

@@ -111,6 +111,15 @@ async def test_calls_share_one_load_and_skip_the_database_between_checks(storage
     assert (cache.builds, uow.opened) == (1, 2)
 
 
+async def test_a_loaded_resolver_can_read_a_spelled_name_without_building_on_the_loop(
+    storage: Storage,
+) -> None:
+    loaded = await ResolverCache().current(CountingUnitOfWork(storage))
+    assert loaded.resolver.spelling_ready  # made in the loading thread, with the resolver
+    found = loaded.resolver.scan("O-K-A-F-O-R")
+    assert [c.id for c in found.candidates] == ["ben-okafor"]
+
+
 async def test_a_change_is_rebuilt_in_the_background_while_calls_keep_the_old_one(
     storage: Storage,
 ) -> None:

@@ -130,12 +130,14 @@ def test_speech_chunks_speak_a_short_opener_first() -> None:
 
 # --- TurnTakingSTT with fakes (tests/support/voice.py) ---------------------------------------------
 async def _listen(
-    script: list[str], *parts: np.ndarray, fail: bool = False
+    script: list[str], *parts: np.ndarray, fail: bool = False, spelling: bool = False
 ) -> tuple[list[tuple[float, str, str]], FakeSTT]:
     """Play `parts` frame by frame through the turn taker; each event with the audio time (s)
-    at which it came out. The loop is given a few turns after each frame, as real time would."""
+    at which it came out. The loop is given a few turns after each frame, as real time would.
+    `spelling`: the wrapped STT says the agent asked for a spelling (as `OfflineSTT` does)."""
     fake = FakeSTT(script, fail=fail)
-    ears = TurnTakingSTT(stt=fake, vad=FakeVAD(TIMING.max_silence + 0.2), timing=TIMING)
+    fake.spelling_expected = lambda: spelling  # type: ignore[attr-defined]
+    ears = TurnTakingSTT(stt=fake, vad=FakeVAD(TIMING.spelling_silence + 0.2), timing=TIMING)
     stream = ears.stream()
     pushed = 0
     events: list[tuple[float, str, str]] = []
@@ -183,6 +185,21 @@ async def test_an_unfinished_sentence_waits_through_a_pause_and_is_not_cut_off()
     assert events[1][0] > second_word_ends  # not before the caller finished
     assert events[2][2] == "I'd like to speak to Dana Whitfield."
     assert fake.heard[-1] == 2  # the whole turn, both words, in one transcript
+
+
+async def test_a_spelled_name_is_one_turn_through_the_pauses_between_letters() -> None:
+    letters = [_word(0.3), _quiet(0.6), _word(0.3), _quiet(0.6), _word(0.3)]
+    script = ["V.", "V. E.", "V. E. S."]
+    events, fake = await _listen(script, *letters, spelling=True)
+    assert _kinds(events) == ["START_OF_SPEECH", "END_OF_SPEECH", "FINAL_TRANSCRIPT"]
+    last_letter_ends = 0.1 + 3 * 0.3 + 2 * 0.6
+    assert events[1][0] - last_letter_ends >= TIMING.spelling_silence - WINDOW / 2
+    assert events[2][2] == "V. E. S."
+    assert fake.heard[-1] == 3  # every letter in one transcript
+    # Not asked to spell, the same audio ends a turn at the first letter ("V." is complete).
+    events, _ = await _listen(script, *letters)
+    assert _kinds(events)[:3] == ["START_OF_SPEECH", "END_OF_SPEECH", "FINAL_TRANSCRIPT"]
+    assert events[2][2] == "V."
 
 
 async def test_the_long_window_ends_a_turn_that_never_finishes() -> None:

@@ -159,6 +159,44 @@ async def test_a_caller_pausing_mid_sentence_is_not_cut_off(
         assert whisper.heard[-1] == 2  # the turn's transcript holds both halves
 
 
+async def test_asked_to_spell_a_name_the_caller_may_pause_between_letters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The offline brain finds nobody and asks for the surname letter by letter; the session hands
+    # that line to OfflineSTT (its chat_context capability), so the four letters with pauses
+    # between them are one turn, not four ("H, A." reads as a finished sentence).
+    script = ["Could I speak to Tumbrie Dish please?", "H, A.", "H, A, L.", "H, A, L, L."]
+    whisper = BurstWhisper(script)
+    speech = worker_speech(monkeypatch, whisper)
+    offline = speech["stt"].wrapped_stt
+    async with call_with(speech) as call:
+        asked = asyncio.create_task(call.speak(quiet(0.1), word(0.6)))
+        try:
+            await call.wait_for(lambda: "spell" in " ".join(call.said_by("assistant")))
+        finally:
+            await asked
+        await call.wait_for(lambda: call.session.agent_state == "listening")
+        assert offline.spelling_expected()
+        letters = [
+            word(0.25),
+            quiet(0.6),
+            word(0.25),
+            quiet(0.6),
+            word(0.25),
+            quiet(0.6),
+            word(0.25),
+        ]
+        spelling = asyncio.create_task(call.speak(quiet(0.1), *letters))
+        try:
+            await call.wait_for(lambda: len(call.said_by("user")) == 2)
+        finally:
+            await spelling
+        assert call.said_by("user")[1] == "H, A, L, L."
+        await call.wait_for(lambda: len(call.said_by("assistant")) > 2)
+        assert "that's Chris Hall" in call.said_by("assistant")[-1], call.said_by("assistant")
+        assert not offline.spelling_expected()  # the agent's next line asked for no spelling
+
+
 async def test_a_caller_talking_over_the_reply_interrupts_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -259,7 +297,7 @@ def test_prewarm_loads_the_turn_takers_vad_and_whisper_once(
 ) -> None:
     loads = Loads(monkeypatch)
     warm = agent_worker.warm_voice(worker_settings())
-    assert [o.min_silence_duration for o in loads.vads] == [TurnTiming().max_silence]
+    assert [o.min_silence_duration for o in loads.vads] == [TurnTiming().spelling_silence]
     assert warm["whisper"] is loads.model
     assert isinstance(warm["vad"], FakeVAD)
 

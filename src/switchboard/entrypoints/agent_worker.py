@@ -257,10 +257,11 @@ def warm_voice(settings: Settings) -> dict[str, Any]:
 
 def vad_options(settings: Settings) -> VadOptions:
     """The VAD's options: with the offline STT its silence window is the turn taker's longest
-    wait (`TurnTiming.max_silence`), a backstop that never ends a turn the turn taker still waits
-    on (`TurnTakingSTT`); with a hosted STT, the phone-call defaults as before."""
+    wait (`TurnTiming.spelling_silence`, while a caller spells a name), a backstop that never ends
+    a turn the turn taker still waits on (`TurnTakingSTT`); with a hosted STT, the phone-call
+    defaults as before."""
     if is_offline(settings.switchboard_stt):
-        return VadOptions(min_silence_duration=TurnTiming().max_silence)
+        return VadOptions(min_silence_duration=TurnTiming().spelling_silence)
     return VadOptions()
 
 

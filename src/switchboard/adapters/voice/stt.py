@@ -17,12 +17,15 @@ from typing import Any, Literal
 
 import numpy as np
 from livekit.agents import NOT_GIVEN, APIConnectOptions, LanguageCode, NotGivenOr, stt, utils
+from livekit.agents.voice.events import ConversationItemAddedEvent
 
 from switchboard.adapters.voice.audio import WHISPER_SAMPLE_RATE, whisper_input
 from switchboard.adapters.voice.name_rescoring import NameRescorer, Scorer
 from switchboard.adapters.voice.names import NameSnapper
 from switchboard.adapters.voice.prompting import HintIndex, fits, name_prompt
+from switchboard.adapters.voice.spelling_rescoring import SPELLING_PROMPT, SpellingRescorer
 from switchboard.adapters.voice.whisper import Transcriber, WhisperOptions, decode, load_whisper
+from switchboard.domain.resolution.spelling import asks_for_spelling, spelled_letters
 from switchboard.logs import get_logger
 
 logger = get_logger(__name__)
@@ -38,12 +41,18 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
         options: WhisperOptions | None = None,
         model: Transcriber | None = None,
     ) -> None:
+        # `chat_context`: the session hands us each conversation item (livekit-agents 1.8.9
+        # voice/agent_activity.py:1376-1382, on by default), so a turn after the agent asked
+        # for a spelling is read as letters (`heard_agent_say`).
         super().__init__(
-            capabilities=stt.STTCapabilities(streaming=False, interim_results=False, keyterms=True)
+            capabilities=stt.STTCapabilities(
+                streaming=False, interim_results=False, keyterms=True, chat_context=True
+            )
         )
         self._opts = options or WhisperOptions()
         self._model = model
         self._hints = list(hints)
+        self._spelling = False  # the agent's last words asked the caller to spell a name
         self._session_terms: list[str] = []
         self._terms: list[str] = []
         self._overflow = False
@@ -80,6 +89,20 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
         self._prompt = name_prompt(terms, max_chars=self._opts.max_prompt_chars)
         self._terms = terms  # replaced whole, never mutated: the decode thread reads it
         self._overflow = not fits(terms, max_chars=self._opts.max_prompt_chars)
+
+    def heard_agent_say(self, text: str) -> None:
+        """What the agent said last: after "Could you spell their last name?" the caller's
+        next turn is read as letters (no directory names in the prompt, none written in), and
+        the turn taker lets them pause between letters (`TurnTiming.spelling_silence`)."""
+        self._spelling = asks_for_spelling(text)
+
+    def spelling_expected(self) -> bool:
+        return self._spelling
+
+    def _push_conversation_item(self, ev: ConversationItemAddedEvent) -> None:
+        item = ev.item
+        if item.type == "message" and item.role == "assistant":
+            self.heard_agent_say(item.text_content or "")
 
     async def load(self) -> None:
         """Load the model off the event loop; recognition calls this itself when needed."""
@@ -128,11 +151,15 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
         model = await self._ensure_model()
         loop = asyncio.get_running_loop()
         started: asyncio.Future[None] = loop.create_future()
+        spelling = self._spelling
 
         def work() -> tuple[str, float]:
             # The timeout bounds the decode, not the wait behind other turns in the queue.
             loop.call_soon_threadsafe(_resolve, started)
-            return self._read(model, audio, time.monotonic() + self._opts.timeout)
+            deadline = time.monotonic() + self._opts.timeout
+            if spelling:
+                return self._read_spelling(model, audio, deadline)
+            return self._read(model, audio, deadline)
 
         job = loop.run_in_executor(self._executor, work)
         try:
@@ -154,8 +181,11 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
     def _read(self, model: Transcriber, audio: np.ndarray, deadline: float) -> tuple[str, float]:
         """One turn, on the worker thread: the transcript, with the directory name Whisper finds
         clearly most likely written in (`NameRescorer`), else a garbled one written as the
-        directory spells it (`NameSnapper`)."""
+        directory spells it (`NameSnapper`). A turn that spells a name out letter by letter is
+        left as written: the resolver reads the letters (`domain/resolution/spelling.py`)."""
         text, confidence = self._decode(model, audio, deadline)
+        if spelled_letters(text) is not None:
+            return text, confidence
         terms = tuple(self._terms)
         if self._opts.rescore_names and text.strip() and time.monotonic() < deadline:
             scorer: Scorer | None = getattr(model, "scorer", lambda _: None)(audio)
@@ -164,6 +194,23 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
         if not self._opts.snap_names:
             return text, confidence
         return _name_tools(terms)[0].snap(text), confidence
+
+    def _read_spelling(
+        self, model: Transcriber, audio: np.ndarray, deadline: float
+    ) -> tuple[str, float]:
+        """A turn after the agent asked for a spelling: letters, prompted as letters (not with
+        the directory's names), with the directory spelling Whisper finds clearly most likely
+        written in (`SpellingRescorer`)."""
+        text, confidence = decode(
+            model, audio, prompt=SPELLING_PROMPT, options=self._opts, deadline=deadline
+        )
+        if self._opts.rescore_names and text.strip() and time.monotonic() < deadline:
+            scorer: Scorer | None = getattr(model, "scorer", lambda _: None)(audio)
+            if scorer is not None:
+                text = _spelling_rescorer(tuple(self._terms)).rescore(
+                    text, scorer, deadline=deadline
+                )
+        return text, confidence
 
     def _decode(self, model: Transcriber, audio: np.ndarray, deadline: float) -> tuple[str, float]:
         """Decode with the prompt; when the directory is too large for one prompt, decode again
@@ -199,6 +246,12 @@ def _name_tools(terms: tuple[str, ...]) -> tuple[NameSnapper, HintIndex]:
 def _rescorer(terms: tuple[str, ...]) -> NameRescorer:
     """As `_name_tools`: built on the decode thread, shared by the calls of one process."""
     return NameRescorer(terms)
+
+
+@functools.lru_cache(maxsize=4)
+def _spelling_rescorer(terms: tuple[str, ...]) -> SpellingRescorer:
+    """As `_rescorer`, for spelled names."""
+    return SpellingRescorer(terms)
 
 
 def _note_load_failure(loading: asyncio.Future[Transcriber]) -> None:

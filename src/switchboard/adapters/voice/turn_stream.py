@@ -107,14 +107,17 @@ def _quiet_expected_vad_flush() -> None:
 
 class TurnTakingSTT(lk_stt.STT[Literal["metrics_collected", "error"]]):
     """Streaming STT from `stt` (non-streaming) and `vad`; the VAD's own silence window should be
-    at least `timing.max_silence` (`load_vad(VadOptions(min_silence_duration=...))`)."""
+    at least `timing.spelling_silence` (`load_vad(VadOptions(min_silence_duration=...))`)."""
 
     def __init__(
         self, *, stt: lk_stt.STT[Any], vad: lk_vad.VAD, timing: TurnTiming | None = None
     ) -> None:
         super().__init__(
             capabilities=lk_stt.STTCapabilities(
-                streaming=True, interim_results=False, keyterms=stt.capabilities.keyterms
+                streaming=True,
+                interim_results=False,
+                keyterms=stt.capabilities.keyterms,
+                chat_context=stt.capabilities.chat_context,  # passed on: `_push_conversation_item`
             )
         )
         self._stt, self._vad = stt, vad
@@ -268,7 +271,9 @@ class TurnStream(lk_stt.RecognizeStream):
                     turn.silent = False
                     continue
                 turn.silent = True
-                decision = decide(silence, turn.transcript(), self._timing)
+                decision = decide(
+                    silence, turn.transcript(), self._timing, spelling=self._spelling()
+                )
                 if decision is TurnDecision.TRANSCRIBE and turn.pause not in turn.jobs:
                     turn.jobs[turn.pause] = self._transcribe(turn.frames)
                 elif decision is TurnDecision.END:
@@ -278,6 +283,11 @@ class TurnStream(lk_stt.RecognizeStream):
         # The audio ended mid-turn (a recording, a hang-up): keep what was said.
         if turn is not None:
             await self._close(turn, 0.0)
+
+    def _spelling(self) -> bool:
+        """The agent has asked the caller to spell a name (`OfflineSTT.spelling_expected`)."""
+        expected = getattr(self._owner.wrapped_stt, "spelling_expected", None)
+        return bool(expected()) if callable(expected) else False
 
     def _open(self, frames: list[rtc.AudioFrame]) -> _Turn:
         self._event_ch.send_nowait(lk_stt.SpeechEvent(lk_stt.SpeechEventType.START_OF_SPEECH))

@@ -11,7 +11,8 @@ transcribed at the first short pause, while the caller may still go on, and the 
   turn after `quick_silence`;
 - one that stops on a word that announces more ("…speak to", "my name is", "um", "and") or on a
   trailing "..." / comma, or nothing heard yet, waits the full `max_silence`;
-- `max_silence` always ends the turn, whatever was said.
+- `max_silence` always ends the turn, whatever was said;
+- while the agent waits for a name spelled letter by letter, only `spelling_silence` does.
 """
 
 from __future__ import annotations
@@ -70,12 +71,20 @@ class TurnTiming:
     # End any turn after this much silence (the old fixed window was 0.45 s plus the VAD's lag);
     # long enough for a mid-sentence "… um …".
     max_silence: float = 0.9
+    # A caller spelling a name pauses between letters, and each letter reads as complete
+    # ("V." "E." "S."): while the agent waits for a spelling, only this much silence ends the turn.
+    spelling_silence: float = 1.3
 
     def __post_init__(self) -> None:
         if not 0 < self.probe_silence <= self.quick_silence <= self.max_silence:
             raise ValueError(
                 "TurnTiming needs 0 < probe_silence <= quick_silence <= max_silence, got "
                 f"{self.probe_silence}, {self.quick_silence}, {self.max_silence}"
+            )
+        if self.spelling_silence < self.max_silence:
+            raise ValueError(
+                "TurnTiming needs spelling_silence >= max_silence, got "
+                f"{self.spelling_silence} < {self.max_silence}"
             )
 
 
@@ -110,11 +119,16 @@ def decide(
     silence: float,
     transcript: str | None,
     timing: TurnTiming,
+    *,
+    spelling: bool = False,
 ) -> TurnDecision:
     """What to do after `silence` seconds of quiet, given the turn's transcript up to this pause
-    (None: not transcribed yet)."""
+    (None: not transcribed yet). `spelling`: the caller was asked to spell a name, so only
+    `spelling_silence` ends the turn."""
     if silence < 0:
         raise ValueError(f"silence cannot be negative: {silence}")
+    if spelling:
+        return TurnDecision.END if silence >= timing.spelling_silence else TurnDecision.WAIT
     if silence >= timing.max_silence:
         return TurnDecision.END
     if silence < timing.probe_silence:

@@ -25,12 +25,16 @@ class SpokenCall:
     listener: Listener
     speaker: Speaker
     heard: Callable[[str], None]
+    # What the agent says reaches the recogniser too: a request to spell a name makes the next
+    # turn letters (`OfflineSTT.heard_agent_say`).
+    agent_said: Callable[[str], None] = lambda _text: None
     _queue: asyncio.Queue[str] = field(default_factory=asyncio.Queue)
     _task: asyncio.Task[None] | None = None
 
     def on_line(self, line: CallLine) -> None:
         """Whatever the agent says to the caller is spoken."""
         if line.role == "agent" and line.leg == "caller":
+            self.agent_said(line.text)
             self._queue.put_nowait(line.text)
 
     async def _speak(self) -> None:
@@ -109,17 +113,17 @@ async def spoken_call(
     stt, tts = OfflineSTT(hints=hints), OfflineTTS()
     from switchboard.adapters.voice.turns import TurnTiming
 
-    # The turn taker ends turns itself (quick after a finished sentence, else at max_silence);
-    # the VAD's own window is only the backstop. livekit plugins register on the main thread:
-    # well under a second, before the call.
-    vad = load_vad(VadOptions(min_silence_duration=TurnTiming().max_silence))
+    # The turn taker ends turns itself (quick after a finished sentence, else at max_silence,
+    # or at spelling_silence while a name is spelled); the VAD's own window is only the
+    # backstop. livekit plugins register on the main thread: well under a second, before the call.
+    vad = load_vad(VadOptions(min_silence_duration=TurnTiming().spelling_silence))
     listener = (
         FileListener.from_path(stt, vad, audio_in)
         if audio_in is not None
         else MicrophoneListener(stt, vad)
     )
     speaker = FileSpeaker(tts, audio_out) if audio_out is not None else SoundSpeaker(tts)
-    call = SpokenCall(listener, speaker, heard)
+    call = SpokenCall(listener, speaker, heard, agent_said=stt.heard_agent_say)
     try:
         yield call
     finally:

@@ -45,8 +45,16 @@ async def load_revision(uow_factory: UnitOfWorkFactory) -> LoadedDirectory:
         # content, which only costs one extra rebuild (never a stale directory under a new stamp).
         revision = await uow.directory.revision()
         directory = await uow.directory.load()
-    resolver = await asyncio.to_thread(Resolver.build, directory)
+    resolver = await asyncio.to_thread(_build_for_calls, directory)
     return LoadedDirectory(revision, directory, resolver)
+
+
+def _build_for_calls(directory: Directory) -> Resolver:
+    """The resolver with everything a call may read made up front (in the loading thread), so
+    no lookup during a call builds an index on the event loop: a spelled name included."""
+    resolver = Resolver.build(directory)
+    resolver.prepare_spelling()
+    return resolver
 
 
 class ResolverCache:

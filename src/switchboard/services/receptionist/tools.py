@@ -63,7 +63,8 @@ class ReceptionistTools:
 
     @recorded
     async def find_employee(self, query: str) -> str:
-        """Look up who (or which department) the caller wants."""
+        """Look up who (or which department) the caller wants: a name, department, job title
+        or topic in the caller's words, or a name spelled letter by letter ("V-E-S-E-L-O-V")."""
         q = text_arg(query, "query", MAX_QUERY_CHARS)
         self.deps.record(
             "tool_call", tool="find_employee", query=redact_contact_details(q, self.deps.directory)

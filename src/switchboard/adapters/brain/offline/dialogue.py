@@ -31,6 +31,7 @@ GOODBYE = "Thank you for calling. Goodbye!"
 PRIVATE = "I'm sorry, I can't give out our staff's personal contact details."
 CIVIL = "I'm happy to help, but please keep it civil."
 NO_NAME = "a caller who did not give a name"
+SPELL = "Could you spell their last name for me, letter by letter?"
 _IS_THIS = re.compile(
     r"^\W*(?:\w+\W+)?(?:is this|am i speaking (?:to|with)|have i reached)\b", re.I
 )
@@ -84,6 +85,7 @@ class Dialogue:
     note: str = ""  # said before the next question (a refusal, "That sounds like Billing")
     last_question: str = ""  # the last question asked, to say again on "sorry, what?"
     offer_after_lookup: bool = False  # after a refusal: "I can put you through to X, or …"
+    spell_asked: bool = False  # a name was asked to be spelled this call (once at most)
     _listener: Listener | None = None
 
     def listener(self) -> Listener:
@@ -112,6 +114,21 @@ class Dialogue:
         self.state.asking = what
         self.last_question = text
         return Reply(self._noted(text))
+
+    def ask_to_spell(self, heard: str) -> Reply:
+        """A name nobody here has, as heard: say what was heard and ask for the surname letter
+        by letter (once a call)."""
+        self.spell_asked = True
+        if 0 < len(heard.split()) <= 3:
+            lead = f"I'm sorry, I couldn't find {heard} in our directory."
+        else:
+            lead = "I'm sorry, I didn't quite catch the name."
+        return self.ask(Asking.TARGET, f"{lead} {SPELL}")
+
+    @property
+    def expects_spelling(self) -> bool:
+        """The agent's last words asked the caller to spell a name: the next turn is letters."""
+        return self.state.asking is Asking.TARGET and self.last_question.endswith(SPELL)
 
     def _noted(self, text: str) -> str:
         note, self.note = self.note, ""

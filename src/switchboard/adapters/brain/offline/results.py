@@ -90,6 +90,9 @@ def _found(d: Dialogue, data: dict[str, object]) -> Reply:
         s.target = people[0]
         if s.via == "title" and s.target.department:
             d.note = f"{d.note} That's {s.target.name}.".strip()
+        elif s.via == "spelled":  # said back, so a misread spelling can be put right
+            where = f" in {s.target.department}" if s.target.department else ""
+            d.note = f"{d.note} Thank you — that's {s.target.name}{where}.".strip()
     elif status == "ambiguous" and people:
         s.candidates, s.which_query = people, s.last_query or ""
         return d.ask(Asking.WHICH, which_one(d.state.candidates))
@@ -103,6 +106,15 @@ def _found(d: Dialogue, data: dict[str, object]) -> Reply:
         )
     else:
         query = s.last_query or ""
+        if s.via in ("name", "unknown") and query and not d.spell_asked:
+            # An unusual name the recogniser wrote as other words: letters get through.
+            return d.ask_to_spell(query)
+        if d.expects_spelling:
+            return d.ask(
+                Asking.TARGET,
+                "I'm sorry, I still couldn't find that name in our directory. "
+                "Who would you like to reach?",
+            )
         if 0 < len(query.split()) <= 3:
             return d.ask(
                 Asking.TARGET,

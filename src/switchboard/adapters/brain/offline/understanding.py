@@ -49,6 +49,7 @@ from switchboard.adapters.brain.offline.intents import Intent
 from switchboard.adapters.brain.offline.state import Asking
 from switchboard.domain.resolution import Resolution, ResolutionStatus, Resolver
 from switchboard.domain.resolution.normalize import FILLER, SENTENCE_WORDS, fold
+from switchboard.domain.resolution.spelling import spelled_letters
 
 _F = re.IGNORECASE
 
@@ -208,14 +209,14 @@ class Listener:
             return Act.PRIVATE if named else Act.INFO_EMAIL_FORMAT
         if (
             e is not None
-            and e.via in ("name", "ambiguous")
+            and e.via in ("name", "spelled", "ambiguous")
             and asks_contact_of_named(t)
             and not EMAIL_FORMAT.search(t)
         ):
             return Act.PRIVATE
         if MESSAGE_REQUEST.search(t) and not NO_MESSAGE.search(t):
             return Act.MESSAGE
-        person = e is not None and e.via in ("name", "ambiguous")
+        person = e is not None and e.via in ("name", "spelled", "ambiguous")
         if infos and person and infos[0] is Act.INFO_HOURS:
             infos = infos[1:]  # "is Dana working today": whether she is in, not our hours
         if infos and (e is None or e.via == "topic" or not request or _ASKS_FIRST.match(t)):
@@ -303,7 +304,8 @@ class Listener:
         if not fold(text).strip():
             return None
         text = re.sub(r"(\w)['’]s\b", r"\1", text)  # "Priya's" → "Priya"
-        text = re.sub(r"\b(\w+)(?:\W+\1\b)+", r"\1", text, flags=_F)  # "John, John" → "John"
+        if spelled_letters(text) is None:  # "H, A, L, L" keeps both Ls
+            text = re.sub(r"\b(\w+)(?:\W+\1\b)+", r"\1", text, flags=_F)  # "John, John" → "John"
         if self._resolver is None:
             phrase = legacy.target_phrase(text)
             plain = legacy.intents(text) <= {Intent.YES, Intent.NO, Intent.URGENT}
@@ -406,6 +408,7 @@ def entity_of(found: Resolution, text: str) -> Entity | None:
         )
     if found.status is ResolutionStatus.MATCH:
         via = "title" if found.reason == "job title" else "name"
+        via = "spelled" if found.reason.startswith("spelled") else via
         return Entity("match", (cands[0].id,), (cands[0].name,), via, cands[0].name)
     return Entity(
         "ambiguous", tuple(c.id for c in cands), tuple(c.name for c in cands), "ambiguous",
