@@ -11,7 +11,8 @@ OfflineSTT (hinted with the directory's names) → `Resolver.scan`. Top-1 counts
 right employee on the first request. The call then goes on as the offline receptionist runs it
 (`follow_up`; `--no-spelling` scores the first request alone): a request that finds nobody is
 followed by the caller spelling the surname ("U. L. K. E. R.", after the agent's request to spell,
-which the recogniser hears), and a name several people share by the caller's answer to "which
+which the recogniser hears; a spelling that finds nobody is asked for once more, as the agent
+does), and a name several people share by the caller's answer to "which
 one?" (the department, or the name again). "Right person reached" counts the calls that end with
 the right employee. Target ≥ 97%; a request resolved to someone else stays a miss (the call would
 go to them).
@@ -36,7 +37,7 @@ import numpy as np
 from livekit.agents import stt as lk_stt
 from livekit.agents import vad as lk_vad
 
-from switchboard.adapters.brain.offline.dialogue import SPELL
+from switchboard.adapters.brain.offline.dialogue import MAX_SPELLINGS, SPELL, SPELL_AGAIN
 from switchboard.adapters.brain.offline.state import Target
 from switchboard.adapters.brain.offline.wording import pick
 from switchboard.adapters.voice import OfflineSTT, OfflineTTS, VadOptions, WhisperOptions, load_vad
@@ -176,20 +177,24 @@ async def follow_up(
     found: list[Any],
 ) -> str | None:
     """The rest of the call's search for `employee` after the first request, as the offline
-    receptionist runs it: a name nobody has is spelled ("Could you spell their last name?"), and
-    a name several people share is answered with the first name ("Which one: …?"). Returns whom
-    the call ends up with, or None."""
-    if status == "none" or (status == "ambiguous" and employee.id not in found):
-        FOLLOW_UPS["spelling asked"] = FOLLOW_UPS.get("spelling asked", 0) + 1
-        stt.heard_agent_say(f"I'm sorry, I couldn't find that name. {SPELL}")
+    receptionist runs it: a name nobody has is spelled ("Could you spell their last name?"),
+    twice at most, and "which one?" among people who share a name is answered with the department
+    (or the name again). Returns whom the call ends up with, or None."""
+    asks = (SPELL, SPELL_AGAIN)[:MAX_SPELLINGS]
+    spell = status == "none" or (status == "ambiguous" and employee.id not in found)
+    for n, ask in enumerate(asks if spell else ()):
+        FOLLOW_UPS[f"spelling asked ({n + 1})"] = FOLLOW_UPS.get(f"spelling asked ({n + 1})", 0) + 1
+        stt.heard_agent_say(f"I'm sorry, I couldn't find that name. {ask}")
         try:
             heard = await recognise(ears, await speak(voice, spelled(employee.name)))
         finally:
             stt.heard_agent_say("")
         FOLLOW_UPS_HEARD.append(heard)
         status, found = matcher.resolution(heard)
-        if status == "match" and found == [employee.id]:
-            FOLLOW_UPS["spelling found them"] = FOLLOW_UPS.get("spelling found them", 0) + 1
+        if status != "none":  # found someone (or a department): the agent asks no more
+            break
+    if spell and status == "match" and found == [employee.id]:
+        FOLLOW_UPS["spelling found them"] = FOLLOW_UPS.get("spelling found them", 0) + 1
     if status == "ambiguous" and employee.id in found:
         FOLLOW_UPS["which one asked"] = FOLLOW_UPS.get("which one asked", 0) + 1
         people = {e.id: e for e in matcher.directory.employees}
@@ -286,8 +291,9 @@ async def accuracy(
                 FOLLOW_UPS_HEARD.clear()
                 ended = await follow_up(matcher, stt, ears, voice, employee, status, among)
                 reached += ended == employee.id
-                then = " → reached after the follow-up" if ended == employee.id else ""
-                if ended is not None and ended != employee.id:
+                if ended == employee.id:
+                    then = " → reached after the follow-up"
+                elif ended is not None:
                     WRONG.append(ended)
                     then = f" → WRONG PERSON {ended} after the follow-up"
                 elif FOLLOW_UPS_HEARD:

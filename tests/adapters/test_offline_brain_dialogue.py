@@ -302,15 +302,25 @@ def test_a_misheard_spelling_is_still_found() -> None:
     assert "Hannah Schultz" in reply.text
 
 
-def test_a_spelling_that_finds_nobody_is_not_asked_for_again() -> None:
+def test_a_spelling_that_finds_nobody_is_asked_for_once_more_then_the_way_out() -> None:
     d = dialogue()
     say(d, "Can I talk to Zebulon Quartz?")
     reply = say(d, "Q U A R T Z")
-    assert "still couldn't find that name" in reply.text
+    assert "couldn't find that spelling" in reply.text
+    assert "spell it once more" in reply.text
+    assert d.expects_spelling
+    reply = say(d, "Q, U, A, R, T, Z.")
+    assert "spell" not in reply.text  # never a third time
     assert not d.expects_spelling
-    reply = say(d, "Zebulon Quartz")  # the same again: no second request to spell
-    assert "spell" not in reply.text
     assert "front desk" in reply.text or "message" in reply.text  # the way out, not a loop
+
+
+def test_a_second_spelling_can_find_the_person() -> None:
+    d = dialogue()
+    say(d, "Could I speak to Bin Oak afar please?")
+    say(d, "X, K, A, Q, Q, R.")  # misheard beyond recognition
+    reply = say(d, "O, K, A, F, O, R.")
+    assert "that's Ben Okafor" in reply.text
 
 
 def test_a_spelled_name_two_people_share_asks_which_one() -> None:

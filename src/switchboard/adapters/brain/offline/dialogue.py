@@ -32,6 +32,8 @@ PRIVATE = "I'm sorry, I can't give out our staff's personal contact details."
 CIVIL = "I'm happy to help, but please keep it civil."
 NO_NAME = "a caller who did not give a name"
 SPELL = "Could you spell their last name for me, letter by letter?"
+SPELL_AGAIN = "Could you spell it once more, slowly, letter by letter?"
+MAX_SPELLINGS = 2
 _IS_THIS = re.compile(
     r"^\W*(?:\w+\W+)?(?:is this|am i speaking (?:to|with)|have i reached)\b", re.I
 )
@@ -85,7 +87,7 @@ class Dialogue:
     note: str = ""  # said before the next question (a refusal, "That sounds like Billing")
     last_question: str = ""  # the last question asked, to say again on "sorry, what?"
     offer_after_lookup: bool = False  # after a refusal: "I can put you through to X, or …"
-    spell_asked: bool = False  # a name was asked to be spelled this call (once at most)
+    spellings: int = 0  # how often a name was asked to be spelled this call (twice at most)
     _listener: Listener | None = None
 
     def listener(self) -> Listener:
@@ -117,8 +119,12 @@ class Dialogue:
 
     def ask_to_spell(self, heard: str) -> Reply:
         """A name nobody here has, as heard: say what was heard and ask for the surname letter
-        by letter (once a call)."""
-        self.spell_asked = True
+        by letter; a spelling that finds nobody is asked for once more (letters are easily
+        misheard on the phone), then the usual way out follows."""
+        self.spellings += 1
+        if self.spellings > 1:
+            lead = "I'm sorry, I couldn't find that spelling in our directory either."
+            return self.ask(Asking.TARGET, f"{lead} {SPELL_AGAIN}")
         if 0 < len(heard.split()) <= 3:
             lead = f"I'm sorry, I couldn't find {heard} in our directory."
         else:
@@ -128,7 +134,8 @@ class Dialogue:
     @property
     def expects_spelling(self) -> bool:
         """The agent's last words asked the caller to spell a name: the next turn is letters."""
-        return self.state.asking is Asking.TARGET and self.last_question.endswith(SPELL)
+        asked = self.last_question
+        return self.state.asking is Asking.TARGET and asked.endswith((SPELL, SPELL_AGAIN))
 
     def _noted(self, text: str) -> str:
         note, self.note = self.note, ""

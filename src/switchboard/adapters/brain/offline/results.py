@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from switchboard.adapters.brain.offline.dialogue import EMERGENCY, NO_NAME, Dialogue
+from switchboard.adapters.brain.offline.dialogue import EMERGENCY, MAX_SPELLINGS, NO_NAME, Dialogue
 from switchboard.adapters.brain.offline.state import Asking, Reply
 from switchboard.adapters.brain.offline.wording import (
     department_target,
@@ -106,10 +106,11 @@ def _found(d: Dialogue, data: dict[str, object]) -> Reply:
         )
     else:
         query = s.last_query or ""
-        if s.via in ("name", "unknown") and query and not d.spell_asked:
+        spelled = d.expects_spelling
+        if (spelled or (s.via in ("name", "unknown") and query)) and d.spellings < MAX_SPELLINGS:
             # An unusual name the recogniser wrote as other words: letters get through.
             return d.ask_to_spell(query)
-        if d.expects_spelling:
+        if spelled:
             return d.ask(
                 Asking.TARGET,
                 "I'm sorry, I still couldn't find that name in our directory. "
