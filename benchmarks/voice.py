@@ -13,7 +13,9 @@ right employee on the first request. The call then goes on as the offline recept
 followed by the caller spelling the surname ("U. L. K. E. R.", after the agent's request to spell,
 which the recogniser hears; a spelling that finds nobody is asked for once more, as the agent
 does), and a name several people share by the caller's answer to "which
-one?" (the department, or the name again). "Right person reached" counts the calls that end with
+one?" (the department, or the name again; the names the agent offered lead the recogniser's
+prompt), and a request routed to a department by its topic by the caller's correction ("No, I'd
+like to speak to …"). "Right person reached" counts the calls that end with
 the right employee. Target ≥ 97%; a request resolved to someone else stays a miss (the call would
 go to them).
 (2) Requests are played in real time into the turn taker (`TurnTakingSTT`, or livekit's
@@ -39,7 +41,7 @@ from livekit.agents import vad as lk_vad
 
 from switchboard.adapters.brain.offline.dialogue import MAX_SPELLINGS, SPELL, SPELL_AGAIN
 from switchboard.adapters.brain.offline.state import Target
-from switchboard.adapters.brain.offline.wording import pick
+from switchboard.adapters.brain.offline.wording import pick, which_one
 from switchboard.adapters.voice import OfflineSTT, OfflineTTS, VadOptions, WhisperOptions, load_vad
 from switchboard.adapters.voice.audio import TELEPHONE_SAMPLE_RATE, telephone_audio, to_frames
 from switchboard.adapters.voice.piper_process import PiperProcess
@@ -180,6 +182,19 @@ async def follow_up(
     receptionist runs it: a name nobody has is spelled ("Could you spell their last name?"),
     twice at most, and "which one?" among people who share a name is answered with the department
     (or the name again). Returns whom the call ends up with, or None."""
+    if status == "department":
+        # Routed by topic ("That sounds like Sales — let me get …"); the caller puts it right,
+        # and the agent looks the name up afresh.
+        FOLLOW_UPS["caller corrects a department"] = (
+            FOLLOW_UPS.get("caller corrects a department", 0) + 1
+        )
+        stt.heard_agent_say("That sounds like our team there. May I have your name, please?")
+        said = f"No, I'd like to speak to {employee.name}, please."
+        heard = await recognise(ears, await speak(voice, said))
+        FOLLOW_UPS_HEARD.append(heard)
+        status, found = matcher.resolution(heard)
+        if status == "match":
+            return str(found[0])
     asks = (SPELL, SPELL_AGAIN)[:MAX_SPELLINGS]
     spell = status == "none" or (status == "ambiguous" and employee.id not in found)
     for n, ask in enumerate(asks if spell else ()):
@@ -211,6 +226,7 @@ async def follow_up(
         mine = department(employee)
         apart = mine is not None and [c.department for c in choices].count(mine) == 1
         reply = f"The one in {mine}." if apart else f"{employee.name}."
+        stt.heard_agent_say(which_one(choices))  # the names it offers lead the next prompt
         answer = await recognise(ears, await speak(voice, reply))
         FOLLOW_UPS_HEARD.append(answer)
         chosen = pick(answer, choices)
@@ -295,7 +311,9 @@ async def accuracy(
                     then = " → reached after the follow-up"
                 elif ended is not None:
                     WRONG.append(ended)
-                    then = f" → WRONG PERSON {ended} after the follow-up"
+                    then = (
+                        f" → WRONG PERSON {ended} after the follow-up (heard {FOLLOW_UPS_HEARD!r})"
+                    )
                 elif FOLLOW_UPS_HEARD:
                     then = f" → not found after the follow-up (heard {FOLLOW_UPS_HEARD!r})"
                 else:

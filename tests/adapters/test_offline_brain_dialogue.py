@@ -346,3 +346,16 @@ def test_a_spelling_with_a_double_letter_keeps_both() -> None:
     say(d, "Could I speak to Zebulon Quartz?")
     reply = say(d, "B, E, L, L.")  # "L, L" is two letters, not a word said twice
     assert "that's Marcus Bell" in reply.text
+
+
+def test_a_correction_naming_someone_unknown_is_looked_up_and_spelled_not_taken_as_a_name() -> None:
+    d = dialogue()
+    reply = say(d, "I have a question about my invoice")
+    assert d.state.asking is Asking.NAME  # routed to Billing by topic; asked who is calling
+    reply = say(d, "No, I'd like to speak to Bin Oak afar, please.")
+    assert "couldn't find Bin Oak afar" in reply.text
+    assert d.state.caller_name is None
+    reply = say(d, "O, K, A, F, O, R.")
+    assert "that's Ben Okafor" in reply.text
+    assert d.state.target is not None
+    assert d.state.target.id == "ben-okafor"

@@ -141,6 +141,18 @@ def test_a_spelling_far_from_every_name_finds_nobody(resolver: Resolver) -> None
         assert resolver.scan(heard).status is ResolutionStatus.NONE, heard
 
 
+def test_a_spelling_of_nobody_is_no_department_either() -> None:
+    directory = _directory()
+    with_it = Directory(
+        directory.company,
+        departments=(*directory.departments, Department("it", "IT")),
+        employees=directory.employees,
+    )
+    found = Resolver.build(with_it).scan("G-R-I-N-T-I-T.")  # holds "I-T"
+    assert found.status is ResolutionStatus.NONE
+    assert found.reason.startswith("spelled")
+
+
 def test_three_letters_must_be_exact() -> None:
     # "ABC" is an acronym far more often than a spelling: Abe is not found by one near letter.
     index = SpellingIndex(["Abe Lincoln", "Maria de la Cruz"])

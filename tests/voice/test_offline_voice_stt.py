@@ -256,3 +256,19 @@ async def test_small_directories_silence_and_the_switch_read_once() -> None:
         await stt.recognize(_speech(1.0, 16000))
         assert len(fake.calls) == 1
         await stt.aclose()
+
+
+async def test_names_the_agent_just_said_lead_the_prompt_for_the_answer() -> None:
+    fake = ScriptedWhisper(["Juan Gallagher", "Siobhan Gallagher"])
+    stt = OfflineSTT(hints=LARGE, model=fake)
+    assert not stt.prompt.startswith("Callers ask for Person79 Surname79, Siobhan Gallagher")
+    stt.heard_agent_say("Did you mean Person79 Surname79 in Sales or Siobhan Gallagher in IT?")
+    assert stt.prompt.startswith("Callers ask for Person79 Surname79, Siobhan Gallagher, ")
+    await stt.recognize(_speech(1.0, 16000))
+    for _, options in fake.calls:  # the re-read with the closest names too, when there is one
+        assert options["initial_prompt"].startswith(
+            "Callers ask for Person79 Surname79, Siobhan Gallagher, "
+        )
+    stt.heard_agent_say("May I have your name, please?")  # no names: back to the directory's
+    assert stt.prompt.startswith("Callers ask for Person0 Surname0, ")
+    await stt.aclose()

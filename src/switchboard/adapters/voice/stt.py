@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import re
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -53,6 +54,8 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
         self._model = model
         self._hints = list(hints)
         self._spelling = False  # the agent's last words asked the caller to spell a name
+        self._said: list[str] = []  # directory names in the agent's last words
+        self._hints_as_set: frozenset[str] | None = None
         self._session_terms: list[str] = []
         self._terms: list[str] = []
         self._overflow = False
@@ -78,6 +81,7 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
     def update_hints(self, hints: Sequence[str]) -> None:
         """Replace the directory names, e.g. after the directory changes."""
         self._hints = list(hints)
+        self._hints_as_set = None
         self._rebuild_prompt()
 
     def _update_session_keyterms(self, keyterms: list[str]) -> None:
@@ -86,15 +90,26 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
 
     def _rebuild_prompt(self) -> None:
         terms = [*self._hints, *self._session_terms]
-        self._prompt = name_prompt(terms, max_chars=self._opts.max_prompt_chars)
+        self._prompt = name_prompt([*self._said, *terms], max_chars=self._opts.max_prompt_chars)
         self._terms = terms  # replaced whole, never mutated: the decode thread reads it
         self._overflow = not fits(terms, max_chars=self._opts.max_prompt_chars)
 
     def heard_agent_say(self, text: str) -> None:
         """What the agent said last: after "Could you spell their last name?" the caller's
         next turn is read as letters (no directory names in the prompt, none written in), and
-        the turn taker lets them pause between letters (`TurnTiming.spelling_silence`)."""
+        the turn taker lets them pause between letters (`TurnTiming.spelling_silence`). Names
+        the agent just said ("Did you mean Finn Arnesen in Sales or Kari Arnesen in Support?")
+        lead the prompt for the answer: they are the likeliest names in it."""
         self._spelling = asks_for_spelling(text)
+        said = _names_in(text, self._hint_set())
+        if said != self._said:
+            self._said = said
+            self._rebuild_prompt()
+
+    def _hint_set(self) -> frozenset[str]:
+        if self._hints_as_set is None:
+            self._hints_as_set = frozenset(self._hints)
+        return self._hints_as_set
 
     def spelling_expected(self) -> bool:
         return self._spelling
@@ -222,7 +237,7 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
         if time.monotonic() > deadline:
             return text, confidence
         closer = name_prompt(
-            _name_tools(tuple(terms))[1].closest(text, limit=opts.closest_names),
+            [*self._said, *_name_tools(tuple(terms))[1].closest(text, limit=opts.closest_names)],
             max_chars=opts.max_prompt_chars,
         )
         if closer == prompt:
@@ -246,6 +261,24 @@ def _name_tools(terms: tuple[str, ...]) -> tuple[NameSnapper, HintIndex]:
 def _rescorer(terms: tuple[str, ...]) -> NameRescorer:
     """As `_name_tools`: built on the decode thread, shared by the calls of one process."""
     return NameRescorer(terms)
+
+
+_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w'’.-]*){0,3}")
+
+
+def _names_in(text: str, names: frozenset[str]) -> list[str]:
+    """The directory names said in `text`, in order: runs of two to four capitalised words
+    (and their leading parts) looked up whole, so the cost is the line's length, not the
+    directory's."""
+    found: list[str] = []
+    for run in _CAPITALISED.findall(text):
+        words = run.rstrip(".").split()
+        for end in range(len(words), 0, -1):
+            for start in range(0, len(words) - end + 1):
+                name = " ".join(words[start : start + end])
+                if name in names and name not in found:
+                    found.append(name)
+    return found
 
 
 @functools.lru_cache(maxsize=4)

@@ -289,7 +289,9 @@ class Resolver:
             return None
         found = self.prepare_spelling().find(letters)
         if found is None:
-            return None
+            # Letters that spell nobody here are no department either ("G-R-I-N-T-I-T" holds
+            # "I-T"): the caller spelled a name, and it is not found.
+            return Resolution(text, ResolutionStatus.NONE, reason=f"spelled: {letters}: nobody")
         score = max(THRESHOLD, 100.0 - 10.0 * found.cost)
         cands = tuple(self._candidate(i, score) for i in found.people)
         status = ResolutionStatus.MATCH if len(cands) == 1 else ResolutionStatus.AMBIGUOUS

@@ -313,7 +313,12 @@ class Listener:
                 phrase = legacy.first_clause(text)
             return Entity("query", (), (), "name", phrase) if phrase else None
         found = entity_of(self._resolver.scan(text), text)
-        if found is None and asking in _ROUTABLE:
+        # "No, I'd like to speak to Bin Oak" while asked for a name: a correction naming someone
+        # nobody here is called is looked up too (and then spelled), not taken for the caller.
+        correcting = bool(_ASKS_FOR_SOMEONE.search(text)) and bool(
+            DENY.search(text) or CORRECTION.search(text)
+        )
+        if found is None and (asking in _ROUTABLE or correcting):
             # Asked for by name, but nobody has it: looked up anyway, so the caller hears that
             # the name is not in the directory rather than the same question again.
             phrase = legacy.target_phrase(text)
@@ -358,6 +363,11 @@ _ASKS_FIRST = re.compile(
 _MOSTLY_DIGITS = re.compile(r"(?:\d\W*){7,}")
 _REQUEST_WORDS = FILLER | {"talk", "speak", "someone", "department", "please", "now", "team"}
 _PLAIN_WORDS = FILLER | SENTENCE_WORDS | {"talk", "speak", "someone", "department", "please"}
+_ASKS_FOR_SOMEONE = re.compile(
+    r"\b(?:speak|talk) (?:to|with)\b|\btrying to reach\b|\bput me through to\b|"
+    r"\bconnect me (?:to|with)\b|\btransfer me to\b|\bi (?:asked|was asking) for\b",
+    re.I,
+)
 _ROUTABLE = frozenset({Asking.TARGET, Asking.ANYTHING_ELSE, Asking.WHICH, Asking.OFFER_MESSAGE})
 
 
