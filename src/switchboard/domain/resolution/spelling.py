@@ -67,8 +67,15 @@ def asks_for_spelling(text: str) -> bool:
     return bool(_ASKS_TO_SPELL.search(text))
 
 
+# Every spelling holds two letters written next to each other, or letters run together in
+# capitals: a turn without either is no spelling (most turns, told apart in a microsecond).
+_MAYBE_SPELLED = re.compile(r"\b[A-Za-z3]\b[\s,.;:!?\-–—/]+[A-Za-z3]\b|\b[A-Z]{2,3}\b")
+
+
 def spelled_letters(text: str) -> str | None:
     """The letters a turn spells out (lower case, "3" kept for an E-set letter), or None."""
+    if not _MAYBE_SPELLED.search(text):
+        return None
     best: list[str] = []
     run: list[str] = []
     plain = 0  # letters in the run written as letters, not as letter names
