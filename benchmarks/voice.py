@@ -231,7 +231,9 @@ async def rest_of_call(
         line = " ".join(t for t in said if t)
         state = dialogue.state
         target = state.target
-        if reply.tool == "transfer_call" or (target is not None and state.asking is Asking.NAME):
+        if reply.tool == "transfer_call" or (
+            target is not None and state.asking not in (Asking.TARGET, Asking.WHICH)
+        ):
             named = target is not None and target.name in line  # said back: the caller can object
             if target is not None and (target.id == employee.id or not named):
                 return target.id

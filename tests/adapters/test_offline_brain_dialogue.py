@@ -359,3 +359,15 @@ def test_a_correction_naming_someone_unknown_is_looked_up_and_spelled_not_taken_
     assert "that's Ben Okafor" in reply.text
     assert d.state.target is not None
     assert d.state.target.id == "ben-okafor"
+
+
+def test_a_lookup_in_everyday_words_asks_for_a_spelling_only_if_it_is_a_name() -> None:
+    # "the warehouse" may be a place, or a name the recogniser wrote as everyday words.
+    d = dialogue()
+    reply = say(d, "Can I speak to the warehouse?")
+    assert "couldn't find warehouse" in reply.text
+    assert "If that's someone's name, could you spell their last name" in reply.text
+    assert d.expects_spelling
+    reply = say(d, "Shipping, please. It's about an order.")  # not a name: words, not letters
+    assert "That sounds like Sales" in reply.text
+    assert not d.expects_spelling

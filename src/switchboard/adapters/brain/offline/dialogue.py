@@ -125,17 +125,20 @@ class Dialogue:
         if self.spellings > 1:
             lead = "I'm sorry, I couldn't find that spelling in our directory either."
             return self.ask(Asking.TARGET, f"{lead} {SPELL_AGAIN}")
-        if 0 < len(heard.split()) <= 3:
-            lead = f"I'm sorry, I couldn't find {heard} in our directory."
-        else:
-            lead = "I'm sorry, I didn't quite catch the name."
-        return self.ask(Asking.TARGET, f"{lead} {SPELL}")
+        if not 0 < len(heard.split()) <= 4:
+            return self.ask(Asking.TARGET, f"I'm sorry, I didn't quite catch the name. {SPELL}")
+        lead = f"I'm sorry, I couldn't find {heard} in our directory."
+        if any(w[:1].isupper() for w in heard.split()):  # written as a name: it was one
+            return self.ask(Asking.TARGET, f"{lead} {SPELL}")
+        # "the warehouse", or a name written as everyday words ("the jury all well"): either.
+        return self.ask(Asking.TARGET, f"{lead} If that's someone's name, c{SPELL[1:]}")
 
     @property
     def expects_spelling(self) -> bool:
         """The agent's last words asked the caller to spell a name: the next turn is letters."""
-        asked = self.last_question
-        return self.state.asking is Asking.TARGET and asked.endswith((SPELL, SPELL_AGAIN))
+        asked = self.last_question.casefold()
+        ends = (SPELL.casefold(), SPELL_AGAIN.casefold())
+        return self.state.asking is Asking.TARGET and asked.endswith(ends)
 
     def _noted(self, text: str) -> str:
         note, self.note = self.note, ""

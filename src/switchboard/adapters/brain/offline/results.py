@@ -107,10 +107,9 @@ def _found(d: Dialogue, data: dict[str, object]) -> Reply:
     else:
         query = s.last_query or ""
         spelled = d.expects_spelling
-        # A name the recogniser wrote as other words (it capitalises what it takes for a name:
-        # "Bin Oak afar", not "the warehouse" or "a plumber"): letters get through.
-        named = s.via in ("name", "unknown") and any(w[:1].isupper() for w in query.split())
-        if (spelled or named) and d.spellings < MAX_SPELLINGS:
+        # A name the recogniser wrote as other words ("the jury all well" for Joy Olawale):
+        # letters get through.
+        if (spelled or (s.via in ("name", "unknown") and query)) and d.spellings < MAX_SPELLINGS:
             return d.ask_to_spell(query)
         if spelled:
             return d.ask(
