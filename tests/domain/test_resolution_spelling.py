@@ -82,6 +82,8 @@ def test_spelled_letters_are_read_in_the_shapes_recognisers_write(text: str, let
         "the A-team",
         "",
         "3, 5, 8, 3,",  # heard: digits are no letters
+        "Hi, I'm a reporter with the Lakeside Ledger.",  # "I'm a": a contraction, not I, M, A
+        "I'd say it's O'Brien, a friend",
     ],
 )
 def test_ordinary_turns_spell_nothing(text: str) -> None:
@@ -184,3 +186,11 @@ def test_the_index_finds_a_name_among_many_others() -> None:
     found = SpellingIndex(names).find("ulker")
     assert found is not None
     assert found.people == (5000,)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["GET ME RAJ PATEL NOW", "I NEED IT NOW", "Hi, I'm a reporter", "It's about the A-B test"],
+)
+def test_shouting_contractions_and_acronyms_are_no_spelling(text: str) -> None:
+    assert spelled_letters(text) is None

@@ -51,7 +51,10 @@ def test_slots_from_one_rambling_turn_are_all_filled() -> None:
 def test_answers_fill_the_slot_that_was_asked() -> None:
     d = dialogue()
     d.on_caller("bob smith")
-    assert d.on_tool("find_employee", MATCH, False).text == "May I have your name, please?"
+    # The name found is said back, so a misheard one can be put right.
+    assert d.on_tool("find_employee", MATCH, False).text == (
+        "Bob Smith, of course. May I have your name, please?"
+    )
     assert d.state.asking is Asking.NAME
     assert d.on_caller("peter parker").text == "And what is the call about?"
     reply = d.on_caller("the quarterly numbers")

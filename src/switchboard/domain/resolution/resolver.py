@@ -33,7 +33,11 @@ from switchboard.domain.resolution.normalize import (
 from switchboard.domain.resolution.result import Candidate, Resolution, ResolutionStatus
 from switchboard.domain.resolution.scoring import PartCache, Scorer
 from switchboard.domain.resolution.spans import SpanSearch
-from switchboard.domain.resolution.spelling import SpellingIndex, spelled_letters
+from switchboard.domain.resolution.spelling import (
+    SpellingIndex,
+    mostly_spelled,
+    spelled_letters,
+)
 from switchboard.domain.resolution.topics import DepartmentTopics, TopicHit, stems
 
 THRESHOLD = 86.0
@@ -288,10 +292,12 @@ class Resolver:
         if letters is None:
             return None
         found = self.prepare_spelling().find(letters)
-        if found is None:
+        if found is None and mostly_spelled(text, letters):
             # Letters that spell nobody here are no department either ("G-R-I-N-T-I-T" holds
             # "I-T"): the caller spelled a name, and it is not found.
             return Resolution(text, ResolutionStatus.NONE, reason=f"spelled: {letters}: nobody")
+        if found is None:
+            return None
         score = max(THRESHOLD, 100.0 - 10.0 * found.cost)
         cands = tuple(self._candidate(i, score) for i in found.people)
         status = ResolutionStatus.MATCH if len(cands) == 1 else ResolutionStatus.AMBIGUOUS

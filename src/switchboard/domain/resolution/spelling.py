@@ -69,36 +69,44 @@ def asks_for_spelling(text: str) -> bool:
 
 # Every spelling holds two letters written next to each other, or letters run together in
 # capitals: a turn without either is no spelling (most turns, told apart in a microsecond).
-_MAYBE_SPELLED = re.compile(r"\b[A-Za-z3]\b[\s,.;:!?\-–—/]+[A-Za-z3]\b|\b[A-Z]{2,3}\b")
+_MAYBE_SPELLED = re.compile(
+    r"(?<![\w'’])[A-Za-z3][\s,.;:!?\-–—/]+[A-Za-z3](?![\w'’])|(?<![\w'’])[A-Z]{2,3}(?![\w'’])"
+)
 
 
 def spelled_letters(text: str) -> str | None:
-    """The letters a turn spells out (lower case, "3" kept for an E-set letter), or None."""
+    """The letters a turn spells out (lower case, "3" kept for an E-set letter), or None.
+
+    A run counts when it has at least three letters, most of them written as letters (not as
+    letter names), two of them on their own ("GET ME RAJ" in capitals is shouting, not
+    G-E-T-M-E-R-A-J)."""
     if not _MAYBE_SPELLED.search(text):
         return None
-    best: list[str] = []
-    run: list[str] = []
-    plain = 0  # letters in the run written as letters, not as letter names
-    best_plain = 0
-    for piece in _symbols(text):
+    best: tuple[list[str], int, int] = ([], 0, 0)
+    run: tuple[list[str], int, int] = ([], 0, 0)
+    for piece in [*_symbols(text), None]:
         if piece is None:
-            if len(run) > len(best):
-                best, best_plain = run, plain
-            run, plain = [], 0
+            if len(run[0]) > len(best[0]) and _counts(*run):
+                best = run
+            run = ([], 0, 0)
             continue
-        symbols, written = piece
-        run.extend(symbols)
-        plain += written
-    if len(run) > len(best):
-        best, best_plain = run, plain
-    if len(best) < MIN_LETTERS or best_plain < MIN_LETTERS or 2 * best_plain < len(best):
-        return None
-    return "".join(best)
+        letters, written, alone = piece
+        run = (run[0] + letters, run[1] + written, run[2] + alone)
+    return "".join(best[0]) if best[0] else None
 
 
-def _symbols(text: str) -> Iterable[tuple[list[str], int] | None]:
-    """Each word of `text` as (its letters, how many are written as letters), or None for a word
-    that is no spelling: a run breaks there."""
+def _counts(letters: list[str], written: int, alone: int) -> bool:
+    return (
+        len(letters) >= MIN_LETTERS
+        and written >= MIN_LETTERS
+        and 2 * written >= len(letters)
+        and alone >= 2
+    )
+
+
+def _symbols(text: str) -> Iterable[tuple[list[str], int, int] | None]:
+    """Each word of `text` as (its letters, how many are written as letters, how many of those
+    stand alone), or None for a word that is no spelling: a run breaks there."""
     for word in _SEPARATORS.split(_DOUBLE_U.sub(" W ", text)):
         if not word:
             continue
@@ -106,15 +114,16 @@ def _symbols(text: str) -> Iterable[tuple[list[str], int] | None]:
             yield None
             continue
         pieces = _PIECES.findall(word)
-        if not pieces or "".join(pieces) != re.sub(r"['’]", "", word):
+        if not pieces or "".join(pieces) != word:  # "I'm", "O'Brien": words, not letters
             yield None
             continue
         letters: list[str] = []
-        written = 0
+        written = alone = 0
         for piece in pieces:
             if piece == "3" or len(piece) == 1:
                 letters.append(piece.lower())
                 written += 1
+                alone += 1
             elif piece.isupper() and len(piece) <= 3:  # "ST-O-I-T-A", "GRC": letters run together
                 letters.extend(piece.lower())
                 written += len(piece)
@@ -123,7 +132,14 @@ def _symbols(text: str) -> Iterable[tuple[list[str], int] | None]:
             else:
                 letters = []
                 break
-        yield (letters, written) if letters else None
+        yield (letters, written, alone) if letters else None
+
+
+def mostly_spelled(text: str, letters: str) -> bool:
+    """Whether the letters are most of the turn ("G-R-I-N-T-I-T", "it's Patel, P A T E L"),
+    not a few letters inside a sentence about something else."""
+    words = [w for w in _SEPARATORS.split(text) if w]
+    return len(letters) >= 0.6 * len(words)
 
 
 def spelling_cost(heard: str, key: str) -> float:
