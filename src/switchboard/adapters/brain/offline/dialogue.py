@@ -31,7 +31,9 @@ GOODBYE = "Thank you for calling. Goodbye!"
 PRIVATE = "I'm sorry, I can't give out our staff's personal contact details."
 CIVIL = "I'm happy to help, but please keep it civil."
 NO_NAME = "a caller who did not give a name"
-SPELL = "Could you spell their last name for me, letter by letter?"
+_SPELL_IT = "spell their last name for me, letter by letter?"
+SPELL = f"Could you {_SPELL_IT}"
+SPELL_IF_A_NAME = f"If that's someone's name, could you {_SPELL_IT}"
 SPELL_AGAIN = "Could you spell it once more, slowly, letter by letter?"
 MAX_SPELLINGS = 2
 _IS_THIS = re.compile(
@@ -131,14 +133,13 @@ class Dialogue:
         if any(w[:1].isupper() for w in heard.split()):  # written as a name: it was one
             return self.ask(Asking.TARGET, f"{lead} {SPELL}")
         # "the warehouse", or a name written as everyday words ("the jury all well"): either.
-        return self.ask(Asking.TARGET, f"{lead} If that's someone's name, c{SPELL[1:]}")
+        return self.ask(Asking.TARGET, f"{lead} {SPELL_IF_A_NAME}")
 
     @property
     def expects_spelling(self) -> bool:
         """The agent's last words asked the caller to spell a name: the next turn is letters."""
-        asked = self.last_question.casefold()
-        ends = (SPELL.casefold(), SPELL_AGAIN.casefold())
-        return self.state.asking is Asking.TARGET and asked.endswith(ends)
+        asked = self.last_question
+        return self.state.asking is Asking.TARGET and asked.endswith((_SPELL_IT, SPELL_AGAIN))
 
     def _noted(self, text: str) -> str:
         note, self.note = self.note, ""
