@@ -12,6 +12,7 @@ from switchboard.adapters.voice import availability
 from switchboard.adapters.voice.audio import telephone_audio, to_frames
 from switchboard.adapters.voice.engine import mono, parse_wav, speakable
 from switchboard.adapters.voice.prompting import (
+    HintIndex,
     build_prompt,
     closest_hints,
     collapse_repeats,
@@ -238,3 +239,14 @@ def test_closest_hints_put_the_names_that_sound_like_the_reading_first() -> None
     assert closest_hints("", hints) == hints
     assert closest_hints("...", hints) == hints
     assert closest_hints("Tom", []) == []
+
+
+def test_a_whole_name_is_found_word_for_word_whatever_the_case_and_accents() -> None:
+    index = HintIndex(["Zoë Müller", "Tom Reed", "Dana", "Customer Support Team"])
+    assert index.names_whole("Could I speak to zoe muller, please?")
+    assert index.names_whole("customer support team please")
+    assert not index.names_whole("Could I speak to Zoë, please?")  # half a name
+    assert not index.names_whole("Dana please")  # one-word hints say too little
+    assert not index.names_whole("Tom Reeds")  # not word for word
+    assert not index.names_whole("")
+    assert not HintIndex([]).names_whole("Tom Reed")

@@ -258,6 +258,22 @@ async def test_small_directories_silence_and_the_switch_read_once() -> None:
         await stt.aclose()
 
 
+async def test_a_first_reading_with_a_whole_directory_name_is_not_read_again() -> None:
+    # "Siobhan Gallagher" word for word: a second decode (as long as the first) has nothing to
+    # correct. "Siobhan Galager" (first name only) and "Person7 Surname8" (two halves of two
+    # people) are read again.
+    for heard, reads in (
+        ("Could I speak to siobhan gallagher, please?", 1),
+        ("Could I speak to Siobhan Galager, please?", 2),
+        ("Person7 Surname8, please.", 2),
+    ):
+        fake = ScriptedWhisper([heard, "Could I speak to Siobhan Gallagher?"])
+        stt = OfflineSTT(hints=LARGE, model=fake)
+        await stt.recognize(_speech(1.0, 16000))
+        assert len(fake.calls) == reads, heard
+        await stt.aclose()
+
+
 async def test_names_the_agent_just_said_lead_the_prompt_for_the_answer() -> None:
     fake = ScriptedWhisper(["Juan Gallagher", "Siobhan Gallagher"])
     stt = OfflineSTT(hints=LARGE, model=fake)

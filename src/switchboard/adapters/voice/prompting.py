@@ -68,6 +68,20 @@ class HintIndex:
         folded = [fold(h) for h in self.hints]
         self._spelled = folded
         self._sounds = [_skeleton(f) for f in folded]
+        # Hints of two words or more ("Dana Whitfield", "Customer Support"), folded.
+        self._whole = frozenset(f for f in folded if " " in f)
+        self._longest = max((f.count(" ") + 1 for f in self._whole), default=0)
+
+    def names_whole(self, heard: str) -> bool:
+        """Does `heard` carry a hint of two words or more word for word ("…speak to Dana
+        Whitfield, please?")? Then a second reading with the closest names has nothing to
+        correct: the name Whisper wrote is already the directory's."""
+        words = fold(heard).split()
+        for n in range(2, min(self._longest, len(words)) + 1):
+            for i in range(len(words) - n + 1):
+                if " ".join(words[i : i + n]) in self._whole:
+                    return True
+        return False
 
     def closest(self, heard: str, *, limit: int = 12) -> list[str]:
         """The `limit` hints that sound most like something in `heard`, best first (ties keep

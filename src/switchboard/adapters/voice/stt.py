@@ -229,15 +229,18 @@ class OfflineSTT(stt.STT[Literal["metrics_collected", "error"]]):
 
     def _decode(self, model: Transcriber, audio: np.ndarray, deadline: float) -> tuple[str, float]:
         """Decode with the prompt; when the directory is too large for one prompt, decode again
-        with the names closest to the first reading."""
+        with the names closest to the first reading, unless that reading already carries a full
+        directory name word for word (most turns: the second decode would cost as much again,
+        about 0.2 s on two cores, for nothing)."""
         opts, terms, prompt = self._opts, self._terms, self._prompt
         text, confidence = decode(model, audio, prompt=prompt, options=opts, deadline=deadline)
         if not (self._overflow and opts.reread_with_closest_names and text.strip()):
             return text, confidence
-        if time.monotonic() > deadline:
+        hints = _name_tools(tuple(terms))[1]
+        if time.monotonic() > deadline or hints.names_whole(text):
             return text, confidence
         closer = name_prompt(
-            [*self._said, *_name_tools(tuple(terms))[1].closest(text, limit=opts.closest_names)],
+            [*self._said, *hints.closest(text, limit=opts.closest_names)],
             max_chars=opts.max_prompt_chars,
         )
         if closer == prompt:
