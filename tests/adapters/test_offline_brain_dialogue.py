@@ -371,3 +371,40 @@ def test_a_lookup_in_everyday_words_asks_for_a_spelling_only_if_it_is_a_name() -
     reply = say(d, "Shipping, please. It's about an order.")  # not a name: words, not letters
     assert "That sounds like Sales" in reply.text
     assert not d.expects_spelling
+
+
+def test_a_name_heard_twice_as_everyday_words_is_asked_for_letter_by_letter() -> None:
+    # tiny.en writes a foreign name as English words ("so annoy me" for Sowande): asked who
+    # once, the same again gets a request for the letters, not "who?" a second time.
+    d = dialogue()
+    reply = say(d, "I'd like to speak to so annoy me, please.")
+    assert reply.text == "Who would you like to speak with?"
+    reply = say(d, "I'd like to speak to so annoying me, please.")
+    assert reply.text == (
+        "I'm sorry, I didn't quite catch the name. "
+        "Could you spell their last name for me, letter by letter?"
+    )
+    assert d.expects_spelling
+    reply = say(d, "O, K, A, F, O, R.")
+    assert "that's Ben Okafor" in reply.text
+
+
+def test_letters_asked_for_after_who_still_get_a_second_try_then_the_way_out() -> None:
+    # Spellings are bounded by MAX_SPELLINGS, not by the two "who?"s before them.
+    d = dialogue()
+    say(d, "I'd like to speak to so annoy me, please.")
+    say(d, "Could I talk to so annoying me?")
+    reply = say(d, "X, K, A, Q, Q, R.")
+    assert "spell it once more" in reply.text
+    reply = say(d, "Q, U, A, R, T, Z.")
+    assert "spell" not in reply.text
+    assert "front desk" in reply.text or "message" in reply.text
+
+
+def test_asking_for_someone_or_a_manager_is_not_asked_to_be_spelled() -> None:
+    for vague in ("I'd like to speak to someone, please.", "Can I talk to a manager?"):
+        d = dialogue()
+        say(d, vague)
+        reply = say(d, vague)
+        assert "spell" not in reply.text, vague
+        assert not d.expects_spelling

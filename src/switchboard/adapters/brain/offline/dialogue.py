@@ -90,6 +90,7 @@ class Dialogue:
     last_question: str = ""  # the last question asked, to say again on "sorry, what?"
     offer_after_lookup: bool = False  # after a refusal: "I can put you through to X, or …"
     spellings: int = 0  # how often a name was asked to be spelled this call (twice at most)
+    unheard_name: bool = False  # the last caller turn asked for someone by words nobody is
     _listener: Listener | None = None
 
     def listener(self) -> Listener:
@@ -110,9 +111,10 @@ class Dialogue:
 
     # --- asking -------------------------------------------------------------------------------
 
-    def ask(self, what: Asking, text: str) -> Reply:
-        """Ask `what` (with any pending note first); a third time offers a way out instead."""
-        if self.asked[what] >= _MAX_ASKS and what in _WAY_OUT:
+    def ask(self, what: Asking, text: str, *, bounded: bool = True) -> Reply:
+        """Ask `what` (with any pending note first); a third time offers a way out instead.
+        `bounded=False`: a request bounded otherwise (a spelling: `MAX_SPELLINGS`)."""
+        if bounded and self.asked[what] >= _MAX_ASKS and what in _WAY_OUT:
             return self._way_out(what)
         self.asked[what] += 1
         self.state.asking = what
@@ -122,18 +124,19 @@ class Dialogue:
     def ask_to_spell(self, heard: str) -> Reply:
         """A name nobody here has, as heard: say what was heard and ask for the surname letter
         by letter; a spelling that finds nobody is asked for once more (letters are easily
-        misheard on the phone), then the usual way out follows."""
+        misheard on the phone), then the usual way out follows. Spellings are bounded by
+        `MAX_SPELLINGS`, not by how often the caller was asked who they want."""
         self.spellings += 1
         if self.spellings > 1:
             lead = "I'm sorry, I couldn't find that spelling in our directory either."
-            return self.ask(Asking.TARGET, f"{lead} {SPELL_AGAIN}")
+            return self.ask(Asking.TARGET, f"{lead} {SPELL_AGAIN}", bounded=False)
         if not 0 < len(heard.split()) <= 4:
-            return self.ask(Asking.TARGET, f"I'm sorry, I didn't quite catch the name. {SPELL}")
-        lead = f"I'm sorry, I couldn't find {heard} in our directory."
-        if any(w[:1].isupper() for w in heard.split()):  # written as a name: it was one
-            return self.ask(Asking.TARGET, f"{lead} {SPELL}")
-        # "the warehouse", or a name written as everyday words ("the jury all well"): either.
-        return self.ask(Asking.TARGET, f"{lead} {SPELL_IF_A_NAME}")
+            text = f"I'm sorry, I didn't quite catch the name. {SPELL}"
+        elif any(w[:1].isupper() for w in heard.split()):  # written as a name: it was one
+            text = f"I'm sorry, I couldn't find {heard} in our directory. {SPELL}"
+        else:  # "the warehouse", or a name written as everyday words ("the jury all well")
+            text = f"I'm sorry, I couldn't find {heard} in our directory. {SPELL_IF_A_NAME}"
+        return self.ask(Asking.TARGET, text, bounded=False)
 
     @property
     def expects_spelling(self) -> bool:
@@ -178,6 +181,7 @@ class Dialogue:
         s = self.state
         asked = s.asking
         h = self.listener().hear(text, asked)
+        self.unheard_name = h.unheard_name
         if h.act is Act.EMERGENCY:
             s.emergency = True
         if s.emergency:  # nothing is looked up or dialled for the rest of the call
@@ -427,6 +431,8 @@ class Dialogue:
         """Ask for the next missing thing, or act when nothing is missing."""
         s = self.state
         if s.target is None:
+            if self._name_came_as_words():
+                return self.ask_to_spell("")
             if s.wants_message:
                 return self.ask(Asking.TARGET, "Who is the message for?")
             return self.ask(Asking.TARGET, "Who would you like to speak with?")
@@ -454,6 +460,19 @@ class Dialogue:
         args = {"employee_id": s.target.id, "caller_name": s.caller_name, "reason": s.reason}
         # The transfer itself announces the hold; saying it here too would repeat it.
         return Reply(self._noted(f"Thank you, {s.caller_name}."), "transfer_call", args)
+
+    def _name_came_as_words(self) -> bool:
+        """Asked who once already, and the caller again asked for someone in words that name
+        nobody ("I'd like to speak to so annoy me"): the recogniser hears the name as everyday
+        words, so the letters are asked for instead of the same question again."""
+        unheard, self.unheard_name = self.unheard_name, False
+        return (
+            unheard
+            and self.state.asking is Asking.TARGET
+            and self.asked[Asking.TARGET] >= 1
+            and self.spellings == 0
+            and self.resolver is not None
+        )
 
     def _message_step(self) -> Reply:
         s = self.state

@@ -79,6 +79,9 @@ class Heard:
     info: tuple[Act, ...] = ()
     abusive: bool = False
     other: str | None = None  # "colleague" or "boss": someone else than the current target
+    # Asked for someone by name ("I'd like to speak to so annoy me"), but no name in it is
+    # anybody's and the words were not taken for one: the recogniser wrote the name as words.
+    unheard_name: bool = False
 
 
 # --- the whole turn --------------------------------------------------------------------------------
@@ -176,6 +179,9 @@ class Listener:
                 heard.act = Act.TRANSFER
         heard.info = tuple(info_acts(t)) if heard.act in _INFO else ()
         e = heard.entity
+        heard.unheard_name = (
+            e is None and heard.act in (Act.TRANSFER, Act.MESSAGE, Act.OTHER) and _names_unknown(t)
+        )
         if heard.act in (Act.TRANSFER, Act.MESSAGE) and e is not None and e.status == "department":
             content = [w for w in fold(rest).split() if w not in _REQUEST_WORDS]
             if len(content) >= 2 or e.via == "topic" or e.described:
@@ -387,6 +393,22 @@ def _drop_negated(entity: Entity | None, text: str) -> Entity | None:
     if len(ids) == 1:
         return Entity("match", ids, names, "name", names[0])
     return replace(entity, ids=ids, names=names, departments=depts)
+
+
+def _names_unknown(text: str) -> bool:
+    """The turn asks for someone ("speak to …", "trying to reach …") with words after it that
+    are not "someone", "a manager", "you"."""
+    if not _ASKS_FOR_SOMEONE.search(text):
+        return False
+    phrase = legacy.target_phrase(text)
+    words = fold(phrase or "").split()
+    return any(w not in NOT_A_NAME and w not in _ANYONE for w in words)
+
+
+_ANYONE = frozenset(
+    {"someone", "somebody", "anyone", "anybody", "person", "human", "operator", "representative",
+     "agent", "manager", "supervisor", "boss", "receptionist", "reception", "department", "team"}
+)  # fmt: skip
 
 
 def _bare(text: str) -> str | None:
