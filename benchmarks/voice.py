@@ -433,6 +433,7 @@ async def main(args: argparse.Namespace) -> None:
     window = None if args.window == 30 else args.window
     whisper_opts = WhisperOptions(
         beam_size=args.beam,
+        cpu_threads=args.cpu_threads,
         hint_mode=args.hint_mode,
         window_seconds=window,
         reread_with_closest_names=not args.no_reread,
@@ -537,7 +538,7 @@ async def main(args: argparse.Namespace) -> None:
     hints = "off" if args.no_hints else args.hint_mode + ("" if args.no_reread else "+reread")
     hints += "" if args.no_snap else ", names snapped"
     hints += "" if args.no_rescore else ", names rescored"
-    print(f"\nsettings: window={args.window}s, beam={args.beam}, hints={hints}, "
+    print(f"\nsettings: window={args.window}s, beam={args.beam}, threads={args.cpu_threads}, hints={hints}, "
           f"turns={turn_rule}, piper length scales={args.voices}, noise={args.noise or 'none'}")  # fmt: skip
 
 
@@ -557,6 +558,8 @@ if __name__ == "__main__":
     )
     parser.add_argument("--trials", type=int, default=15, help="latency turns (0 skips latency)")
     parser.add_argument("--beam", type=int, default=WhisperOptions().beam_size)
+    parser.add_argument("--cpu-threads", type=int, default=WhisperOptions().cpu_threads,
+                        help="Whisper's CPU threads (ctranslate2)")  # fmt: skip
     parser.add_argument(
         "--hint-mode", choices=("prompt", "hotwords"), default=WhisperOptions().hint_mode
     )

@@ -9,6 +9,7 @@ import json
 from switchboard.adapters.brain.offline.company import email_format, front_desk
 from switchboard.adapters.brain.offline.dialogue import PRIVATE, Dialogue
 from switchboard.adapters.brain.offline.state import Asking, Reply
+from switchboard.domain.directory import CompanyProfile, Department, Directory, Employee
 from switchboard.domain.resolution import ResolutionStatus, Resolver
 from switchboard.services.directory import demo_directory
 
@@ -379,7 +380,7 @@ def test_a_name_heard_twice_as_everyday_words_is_asked_for_letter_by_letter() ->
     d = dialogue()
     reply = say(d, "I'd like to speak to so annoy me, please.")
     assert reply.text == "Who would you like to speak with?"
-    reply = say(d, "I'd like to speak to so annoying me, please.")
+    reply = say(d, "I'd like to speak to you on a queet, please.")  # "you" is no reason not to
     assert reply.text == (
         "I'm sorry, I didn't quite catch the name. "
         "Could you spell their last name for me, letter by letter?"
@@ -408,3 +409,25 @@ def test_asking_for_someone_or_a_manager_is_not_asked_to_be_spelled() -> None:
         reply = say(d, vague)
         assert "spell" not in reply.text, vague
         assert not d.expects_spelling
+
+
+def test_namesakes_told_apart_by_department_are_found_not_asked_about_again() -> None:
+    directory = Directory(
+        CompanyProfile(name="Acme"),
+        employees=(
+            Employee(id="ann-sales", name="Ann Lee", phone="+16125550101", department="sales"),
+            Employee(id="ann-support", name="Ann Lee", phone="+16125550102", department="support"),
+        ),
+        departments=(Department("sales", "Sales"), Department("support", "Support")),
+    )
+    resolver = Resolver.build(directory)
+    d = Dialogue(company_name="Acme")
+    d.use_directory(resolver, None, None)
+    reply = d.on_caller("Ann Lee, please")
+    assert reply.text == "Did you mean Ann Lee in Sales or Ann Lee in Support?"
+    reply = d.on_caller("The one in support.")
+    assert reply.args == {"query": "Ann Lee in Support"}  # the name alone finds both again
+    found = resolver.resolve(reply.args["query"])
+    assert found.status is ResolutionStatus.MATCH
+    assert found.best is not None
+    assert found.best.id == "ann-support"

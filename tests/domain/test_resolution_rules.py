@@ -368,3 +368,26 @@ def test_person_in_another_department_falls_back_to_the_department(resolver: Res
 def test_three_edits_are_not_guessed(resolver: Resolver) -> None:
     assert_match(resolver, "prika rsman", "e01")  # one edit in each part: two in all
     assert resolver.resolve("pqiyb rsman").status == ResolutionStatus.NONE  # three
+
+
+def test_a_whole_name_that_is_another_persons_surname_too_is_that_person() -> None:
+    # "Wei Ye": Wei Ye's whole name, and "Wei" alone is also Gang Wei's surname. Both scored the
+    # top mark and the caller heard "Gang Wei or Wei Ye?" however often they said "Wei Ye".
+    r = Resolver.build(
+        Directory(
+            CompanyProfile(name="Acme"),
+            employees=(
+                Employee(id="gang-wei", name="Gang Wei", phone="+16125550101"),
+                Employee(id="wei-ye", name="Wei Ye", phone="+16125550102"),
+                Employee(id="ann-lee-1", name="Ann Lee", phone="+16125550103"),
+                Employee(id="ann-lee-2", name="Ann Lee", phone="+16125550104"),
+            ),
+        )
+    )
+    assert_match(r, "Wei Ye", "wei-ye")
+    assert_match(r, "could I speak to wei ye please", "wei-ye")
+    assert_match(r, "Gang Wei", "gang-wei")
+    assert set(ids(r.resolve("Wei"))) == {"gang-wei", "wei-ye"}  # the part alone: both
+    namesakes = r.resolve("Ann Lee")  # two people with the whole name: still both
+    assert namesakes.status == ResolutionStatus.AMBIGUOUS
+    assert set(ids(namesakes)) == {"ann-lee-1", "ann-lee-2"}

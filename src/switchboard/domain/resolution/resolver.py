@@ -403,6 +403,16 @@ class Resolver:
         ranked = sorted(scores.items(), key=_rank)
         tied = [kv for kv in ranked if kv[1] >= top - 1e-9]
         if len(tied) > 1:
+            # "Wei Ye" is Wei Ye's whole name and Gang Wei's surname: both score the top mark,
+            # but only one is the whole name said (nobody else is called that: a tie broken).
+            cores = {core for core, _ in variants}
+            names = self._index.people.names
+            whole = [kv for kv in tied if tuple(tokens(names[kv[0]])) in cores]
+            if len(whole) == 1:
+                # The others who tied are left out: a match has one clear winner.
+                rest = [kv for kv in ranked[:MAX_MATCH_CANDIDATES] if THRESHOLD <= kv[1] < top]
+                cands = tuple(self._candidate(i, s) for i, s in [whole[0], *rest])
+                return Resolution(text, ResolutionStatus.MATCH, cands, "the whole name said")
             cands = tuple(self._candidate(i, s) for i, s in tied)
             return Resolution(text, ResolutionStatus.AMBIGUOUS, cands, f"{len(cands)} people match")
         shortlist = [kv for kv in ranked[:MAX_MATCH_CANDIDATES] if kv[1] >= THRESHOLD]

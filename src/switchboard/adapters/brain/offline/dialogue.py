@@ -377,9 +377,15 @@ class Dialogue:
                 return self._lookup(h.entity, fresh=True)
         if picked is None:
             return self.ask(Asking.WHICH, which_one(s.candidates))
+        # Namesakes ("Ann Lee in Sales or Ann Lee in Support?") are told apart by department:
+        # the name alone would find both again.
+        query = picked.name
+        namesakes = [c for c in s.candidates if c.name.casefold() == picked.name.casefold()]
+        if len(namesakes) > 1 and picked.department:
+            query = f"{picked.name} in {picked.department}"
         s.candidates = []
-        s.last_query, s.via = picked.name, "name"
-        return Reply("", "find_employee", {"query": picked.name})
+        s.last_query, s.via = query, "name"
+        return Reply("", "find_employee", {"query": query})
 
     def _fallback(self, h: Heard, text: str) -> Reply:
         s = self.state

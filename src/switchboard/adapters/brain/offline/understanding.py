@@ -398,11 +398,14 @@ def _drop_negated(entity: Entity | None, text: str) -> Entity | None:
 def _names_unknown(text: str) -> bool:
     """The turn asks for someone ("speak to …", "trying to reach …") with words after it that
     are not "someone", "a manager", "you"."""
-    if not _ASKS_FOR_SOMEONE.search(text):
+    asked = _ASKS_FOR_SOMEONE.search(text)
+    if asked is None:
         return False
-    phrase = legacy.target_phrase(text)
-    words = fold(phrase or "").split()
-    return any(w not in NOT_A_NAME and w not in _ANYONE for w in words)
+    phrase = _CLAUSE_END.split(text[asked.end() :], maxsplit=1)[0]  # "…, please", "… about …"
+    return any(w not in NOT_A_NAME and w not in _ANYONE for w in fold(phrase).split())
+
+
+_CLAUSE_END = re.compile(r"[,.;:!?]|\b(?:about|regarding|concerning|because|as|since|re)\b", re.I)
 
 
 _ANYONE = frozenset(
