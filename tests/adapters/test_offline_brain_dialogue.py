@@ -431,3 +431,45 @@ def test_namesakes_told_apart_by_department_are_found_not_asked_about_again() ->
     assert found.status is ResolutionStatus.MATCH
     assert found.best is not None
     assert found.best.id == "ann-support"
+
+
+def test_a_name_said_back_and_put_right_in_unreadable_words_is_asked_to_be_spelled() -> None:
+    d = dialogue()
+    reply = say(d, "Could I speak to Marcus Bell?")
+    assert reply.text == "Marcus Bell, of course. May I have your name, please?"
+    reply = say(d, "No, I'd like to speak to you about all the skazoloskas, please.")
+    assert reply.text == (
+        "I'm sorry about that. Could you spell their last name for me, letter by letter?"
+    )
+    assert d.state.target is None
+    assert d.expects_spelling
+    reply = say(d, "O, K, A, F, O, R.")
+    assert "that's Ben Okafor" in reply.text
+    assert d.state.target is not None
+    assert d.state.target.id == "ben-okafor"
+
+
+def test_a_plain_no_to_the_name_question_is_no_wrong_person() -> None:
+    d = dialogue()
+    say(d, "Could I speak to Marcus Bell?")
+    reply = say(d, "No.")  # not giving a name: Marcus Bell stays the one asked for
+    assert "spell" not in reply.text
+    assert d.state.target is not None
+    assert d.state.target.name == "Marcus Bell"
+
+
+def test_words_not_taken_for_a_name_that_find_someone_are_said_back() -> None:
+    # "Add a new copy" (Atinuke Oparinde, misheard) is looked up as "Add", which finds Ada:
+    # said back, so the caller can put it right before anyone is rung.
+    directory = Directory(
+        CompanyProfile(name="Acme"),
+        employees=(Employee(id="ada", name="Ada Tereshchuk", phone="+16125550101"),),
+    )
+    d = Dialogue(company_name="Acme")
+    d.use_directory(Resolver.build(directory), None, None)
+    reply = d.on_caller("Add a new copy and please.")
+    assert reply.tool == "find_employee"
+    found = {"status": "match", "candidates": [{"id": "ada", "name": "Ada Tereshchuk",
+             "department": None, "available": True, "availability_note": ""}]}  # fmt: skip
+    reply = d.on_tool("find_employee", json.dumps(found), False)
+    assert reply.text == "Ada Tereshchuk, of course. May I have your name, please?"

@@ -91,6 +91,7 @@ class Dialogue:
     offer_after_lookup: bool = False  # after a refusal: "I can put you through to X, or …"
     spellings: int = 0  # how often a name was asked to be spelled this call (twice at most)
     unheard_name: bool = False  # the last caller turn asked for someone by words nobody is
+    said_back: bool = False  # the agent's last words named whom it found ("Bob Smith, of course.")
     _listener: Listener | None = None
 
     def listener(self) -> Listener:
@@ -182,6 +183,9 @@ class Dialogue:
         asked = s.asking
         h = self.listener().hear(text, asked)
         self.unheard_name = h.unheard_name
+        said_back, self.said_back = self.said_back, False
+        if said_back and self._puts_right(h):
+            return self._misheard_target()
         if h.act is Act.EMERGENCY:
             s.emergency = True
         if s.emergency:  # nothing is looked up or dialled for the rest of the call
@@ -466,6 +470,30 @@ class Dialogue:
         args = {"employee_id": s.target.id, "caller_name": s.caller_name, "reason": s.reason}
         # The transfer itself announces the hold; saying it here too would repeat it.
         return Reply(self._noted(f"Thank you, {s.caller_name}."), "transfer_call", args)
+
+    def _puts_right(self, h: Heard) -> bool:
+        """Straight after the name found was said back, the caller says it is not whom they
+        asked for and names nobody the recogniser could read ("No, I'd like to speak to you
+        about all the Skazoloskas"): the name was misheard."""
+        if h.entity is not None or self.state.asking is not Asking.NAME:
+            return False
+        return h.act in (Act.CORRECTION, Act.DENY_REQUEST) or (
+            h.act is Act.DENY and h.asks_for_someone
+        )
+
+    def _misheard_target(self) -> Reply:
+        """Forget the person found; the letters, while spellings are left, else "who?"."""
+        s = self.state
+        s.target, s.candidates = None, []
+        self.asked[Asking.NAME] = 0  # not asked for the caller's name after all
+        if self.spellings < MAX_SPELLINGS and self.resolver is not None:
+            self.spellings += 1
+            return self.ask(
+                Asking.TARGET,
+                f"I'm sorry about that. {SPELL}",
+                bounded=False,
+            )
+        return self.ask(Asking.TARGET, "I'm sorry about that. Who would you like to speak with?")
 
     def _name_came_as_words(self) -> bool:
         """Asked who once already, and the caller again asked for someone in words that name

@@ -93,10 +93,13 @@ def _found(d: Dialogue, data: dict[str, object]) -> Reply:
         elif s.via == "spelled":  # said back, so a misread spelling can be put right
             where = f" in {s.target.department}" if s.target.department else ""
             d.note = f"{d.note} Thank you — that's {s.target.name}{where}.".strip()
-        elif s.via == "name" and not s.wants_message and s.target.available:
+            d.said_back = True
+        elif s.via in ("name", "unknown") and not s.wants_message and s.target.available:
             # Said back, so a name misheard as a colleague's can be put right before anyone is
             # rung ("No, I asked for Marinka Jelen"); an unavailable person's note names them.
+            # "unknown": words that were not taken for a name found someone ("Add a" → Ada).
             d.note = f"{d.note} {s.target.name}, of course.".strip()
+            d.said_back = True
     elif status == "ambiguous" and people:
         s.candidates, s.which_query = people, s.last_query or ""
         return d.ask(Asking.WHICH, which_one(d.state.candidates))

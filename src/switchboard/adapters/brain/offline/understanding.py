@@ -82,6 +82,7 @@ class Heard:
     # Asked for someone by name ("I'd like to speak to so annoy me"), but no name in it is
     # anybody's and the words were not taken for one: the recogniser wrote the name as words.
     unheard_name: bool = False
+    asks_for_someone: bool = False  # "I'd like to speak to …", "put me through to …"
 
 
 # --- the whole turn --------------------------------------------------------------------------------
@@ -179,6 +180,7 @@ class Listener:
                 heard.act = Act.TRANSFER
         heard.info = tuple(info_acts(t)) if heard.act in _INFO else ()
         e = heard.entity
+        heard.asks_for_someone = bool(_ASKS_FOR_SOMEONE.search(t))
         heard.unheard_name = (
             e is None and heard.act in (Act.TRANSFER, Act.MESSAGE, Act.OTHER) and _names_unknown(t)
         )
