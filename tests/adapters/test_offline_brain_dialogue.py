@@ -473,3 +473,16 @@ def test_words_not_taken_for_a_name_that_find_someone_are_said_back() -> None:
              "department": None, "available": True, "availability_note": ""}]}  # fmt: skip
     reply = d.on_tool("find_employee", json.dumps(found), False)
     assert reply.text == "Ada Tereshchuk, of course. May I have your name, please?"
+
+
+def test_a_topic_routing_put_right_in_unreadable_words_is_asked_to_be_spelled() -> None:
+    # "Bug and burn it up" (Bogdan Vernidub, misheard) read as an engineering topic: the routing
+    # is said back, and "No, I'd like to speak the …" ("to" heard as "the") puts it right.
+    d = dialogue()
+    reply = say(d, "I have a question about my invoice")
+    assert "That sounds like Billing — let me get Marcus Bell." in reply.text
+    reply = say(d, "No, I'd like to speak the so annoy me, please.")
+    assert reply.text == (
+        "I'm sorry about that. Could you spell their last name for me, letter by letter?"
+    )
+    assert d.state.target is None

@@ -472,20 +472,18 @@ class Dialogue:
         return Reply(self._noted(f"Thank you, {s.caller_name}."), "transfer_call", args)
 
     def _puts_right(self, h: Heard) -> bool:
-        """Straight after the name found was said back, the caller says it is not whom they
-        asked for and names nobody the recogniser could read ("No, I'd like to speak to you
-        about all the Skazoloskas"): the name was misheard."""
-        if h.entity is not None or self.state.asking is not Asking.NAME:
+        """Straight after the person found was said back (whatever was asked next), the caller
+        says it is not whom they asked for and names nobody the recogniser could read ("No, I'd
+        like to speak to you about all the Skazoloskas"): the name was misheard."""
+        if h.entity is not None or h.other is not None:  # someone named, or "someone else"
             return False
-        return h.act in (Act.CORRECTION, Act.DENY_REQUEST) or (
-            h.act is Act.DENY and h.asks_for_someone
-        )
+        return h.asks_for_someone and h.act in (Act.DENY, Act.CORRECTION, Act.DENY_REQUEST)
 
     def _misheard_target(self) -> Reply:
         """Forget the person found; the letters, while spellings are left, else "who?"."""
         s = self.state
         s.target, s.candidates = None, []
-        self.asked[Asking.NAME] = 0  # not asked for the caller's name after all
+        self.asked[Asking.NAME] = self.asked[Asking.REASON] = 0  # those questions never counted
         if self.spellings < MAX_SPELLINGS and self.resolver is not None:
             self.spellings += 1
             return self.ask(

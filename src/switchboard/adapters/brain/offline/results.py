@@ -84,6 +84,7 @@ def _found(d: Dialogue, data: dict[str, object]) -> Reply:
         dept_name = dept.get("name") if isinstance(dept, dict) else None
         if s.via == "topic" and dept_name:
             d.note = f"{d.note} That sounds like {dept_name} — let me get {s.target.name}.".strip()
+            d.said_back = True  # a topic misread from a name ("bug and burn it") is put right
         elif dept_name and not s.wants_message:
             d.note = f"{d.note} {s.target.name} in {dept_name} can help you.".strip()
     elif status == "match" and people:

@@ -371,8 +371,9 @@ _ASKS_FIRST = re.compile(
 _MOSTLY_DIGITS = re.compile(r"(?:\d\W*){7,}")
 _REQUEST_WORDS = FILLER | {"talk", "speak", "someone", "department", "please", "now", "team"}
 _PLAIN_WORDS = FILLER | SENTENCE_WORDS | {"talk", "speak", "someone", "department", "please"}
+# Whisper writes the "to" of "speak to" as "too" or "the" when a name it cannot read follows.
 _ASKS_FOR_SOMEONE = re.compile(
-    r"\b(?:speak|talk) (?:to|with)\b|\btrying to reach\b|\bput me through to\b|"
+    r"\b(?:speak|talk) (?:to|with|too|the)\b|\btrying to reach\b|\bput me through to\b|"
     r"\bconnect me (?:to|with)\b|\btransfer me to\b|\bi (?:asked|was asking) for\b",
     re.I,
 )
