@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 from switchboard.domain.directory import Department, Directory
 from switchboard.domain.resolution.departments import DepartmentNames
-from switchboard.domain.resolution.index import Named, NameIndex
+from switchboard.domain.resolution.index import FIRST, LAST, Named, NameIndex
 from switchboard.domain.resolution.nicknames import nickname_map
 from switchboard.domain.resolution.normalize import (
     FILLER,
@@ -405,9 +405,7 @@ class Resolver:
         if len(tied) > 1:
             # "Wei Ye" is Wei Ye's whole name and Gang Wei's surname: both score the top mark,
             # but only one is the whole name said (nobody else is called that: a tie broken).
-            cores = {core for core, _ in variants}
-            names = self._index.people.names
-            whole = [kv for kv in tied if tuple(tokens(names[kv[0]])) in cores]
+            whole = self._whole_name_owners(variants, tied)
             if len(whole) == 1:
                 # The others who tied are left out: a match has one clear winner.
                 rest = [kv for kv in ranked[:MAX_MATCH_CANDIDATES] if THRESHOLD <= kv[1] < top]
@@ -418,6 +416,22 @@ class Resolver:
         shortlist = [kv for kv in ranked[:MAX_MATCH_CANDIDATES] if kv[1] >= THRESHOLD]
         cands = tuple(self._candidate(i, s) for i, s in shortlist)
         return Resolution(text, ResolutionStatus.MATCH, cands, f"best match scored {top:.0f}")
+
+    def _whole_name_owners(
+        self, variants: list[tuple[tuple[str, ...], int]], tied: list[tuple[int, float]]
+    ) -> list[tuple[int, float]]:
+        """Those of `tied` whose whole name is one of the `variants` said. A shared first name
+        can tie thousands: only the few holding both its first and last word are looked at."""
+        index = self._index
+        owners: set[int] = set()
+        for core, _ in variants:
+            if len(core) >= 2:
+                firsts = index.holders(core[0], FIRST)
+                lasts = set(index.holders(core[-1], LAST))
+                owners.update(
+                    i for i in firsts if i in lasts and tuple(tokens(index.people.names[i])) == core
+                )
+        return [kv for kv in tied if kv[0] in owners] if owners else []
 
     def _best(self, readings: list[tuple[int, _Scores]], only: str | None) -> tuple[float, _Scores]:
         """The top score and scores of the best reading (`priority` as in `core_variants`)."""

@@ -486,11 +486,7 @@ class Dialogue:
         self.asked[Asking.NAME] = self.asked[Asking.REASON] = 0  # those questions never counted
         if self.spellings < MAX_SPELLINGS and self.resolver is not None:
             self.spellings += 1
-            return self.ask(
-                Asking.TARGET,
-                f"I'm sorry about that. {SPELL}",
-                bounded=False,
-            )
+            return self.ask(Asking.TARGET, f"I'm sorry about that. {SPELL}", bounded=False)
         return self.ask(Asking.TARGET, "I'm sorry about that. Who would you like to speak with?")
 
     def _name_came_as_words(self) -> bool:
